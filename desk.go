@@ -1,0 +1,142 @@
+package upgradebot
+
+import (
+	"context"
+	"time"
+)
+
+// SystemActor is the actor recorded in the audit trail for changes the bot
+// makes on its own (configuration from the environment, the scheduler).
+const SystemActor = "system"
+
+// TaskService keeps tasks. Every change writes an audit row and queues its
+// messages in the same transaction.
+type TaskService interface {
+	// CreateTask validates t, stores it and sets its ID and timestamps.
+	// Returns EINVALID for a bad task, ENOTFOUND for an unknown release.
+	CreateTask(ctx context.Context, actor string, t *Task) error
+	// FindTaskByID returns ENOTFOUND if there is no such task.
+	FindTaskByID(ctx context.Context, id int64) (*Task, error)
+	// FindTasks returns the matching tasks (up to the filter's limit) and how
+	// many matched in all.
+	FindTasks(ctx context.Context, f TaskFilter) ([]*Task, int, error)
+	// AssignTask gives an open task to user and tells them (unless they
+	// assigned it to themselves). ENOTFOUND, ECONFLICT if it is closed.
+	AssignTask(ctx context.Context, actor string, id int64, user string) (*Task, error)
+	// SetTaskDue moves an open task's due date. ENOTFOUND, ECONFLICT if closed.
+	SetTaskDue(ctx context.Context, actor string, id int64, due Date) (*Task, error)
+	// AddTaskNote appends a note. ENOTFOUND, EINVALID for empty text.
+	AddTaskNote(ctx context.Context, actor string, id int64, text string) (*TaskNote, error)
+	// TaskNotes returns a task's notes, oldest first.
+	TaskNotes(ctx context.Context, id int64) ([]*TaskNote, error)
+	// CompleteTask marks an open task done, with an optional note. For an
+	// occurrence of a recurring clean-up it also creates the next occurrence,
+	// returned as next. ECONFLICT if the task is already closed, naming who
+	// closed it and when.
+	CompleteTask(ctx context.Context, actor string, id int64, note string) (done, next *Task, err error)
+	// CancelTask closes an open task without doing it. ECONFLICT if closed.
+	CancelTask(ctx context.Context, actor string, id int64, reason string) (*Task, error)
+}
+
+// ReleaseFilter selects releases, by GA date ascending.
+type ReleaseFilter struct {
+	Key    string
+	GAFrom Date // GA on or after this day
+}
+
+// ReleaseService keeps vendor releases.
+type ReleaseService interface {
+	// CreateRelease stores r. EINVALID, ECONFLICT if the key is taken.
+	CreateRelease(ctx context.Context, actor string, r *Release) error
+	// FindReleases returns the matching releases, earliest GA first.
+	FindReleases(ctx context.Context, f ReleaseFilter) ([]*Release, error)
+}
+
+// MaintenanceService keeps recurring clean-ups.
+type MaintenanceService interface {
+	// CreateMaintenance stores m and its first occurrence, which it returns.
+	CreateMaintenance(ctx context.Context, actor string, m *Maintenance) (*Task, error)
+	// FindMaintenance returns every active clean-up with its open occurrence.
+	FindMaintenance(ctx context.Context) ([]*Maintenance, error)
+}
+
+// DecisionFilter selects decisions, newest first.
+type DecisionFilter struct {
+	ID     int64
+	Status DecisionStatus // "" for all
+	Limit  int
+}
+
+// DecisionService keeps decision requests and routes them.
+type DecisionService interface {
+	// CreateDecision routes d to the owner, or to the delegate while the owner
+	// is away, and queues the request DM. ECONFLICT if no owner is set.
+	CreateDecision(ctx context.Context, actor string, d *Decision) (Routing, error)
+	// FindDecisions returns matching decisions, newest first.
+	FindDecisions(ctx context.Context, f DecisionFilter) ([]*Decision, error)
+	// Decide approves or rejects a pending decision. EFORBIDDEN unless actor
+	// is the owner or the delegate while the owner is away; ECONFLICT if it
+	// was already decided (the message names who and when); ENOTFOUND.
+	Decide(ctx context.Context, actor string, id int64, outcome DecisionStatus, comment string) (*Decision, error)
+}
+
+// SettingsService keeps team settings, admins, away windows and the names of
+// the people the bot has seen. Changes other than one's own away window are
+// admin-only (EFORBIDDEN).
+type SettingsService interface {
+	Settings(ctx context.Context) (Settings, error)
+	// Bootstrap applies configuration from the environment: it sets the
+	// channel and time zone when given and different, and adds admins. It
+	// is not permission-checked and is audited as SystemActor.
+	Bootstrap(ctx context.Context, channel, timeZone string, admins []string) error
+	SetOwner(ctx context.Context, actor, user string) error
+	// AddAdmin and RemoveAdmin refuse to remove the last admin (ECONFLICT).
+	AddAdmin(ctx context.Context, actor, user string) error
+	RemoveAdmin(ctx context.Context, actor, user string) error
+	// SetAway records an away window: anyone for themselves, admins for others.
+	SetAway(ctx context.Context, actor string, a *Away) error
+	// ClearAway removes user's current and future windows and says how many.
+	ClearAway(ctx context.Context, actor, user string) (int, error)
+	// FindAway returns windows that end on or after day from.
+	FindAway(ctx context.Context, from Date) ([]Away, error)
+	// RememberPeople records display names seen in Slack escapes.
+	RememberPeople(ctx context.Context, people []Person) error
+	// People returns display names by user id.
+	People(ctx context.Context) (map[string]string, error)
+}
+
+// AuditService reads the append-only audit trail (it is written by the
+// other services, never directly).
+type AuditService interface {
+	FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
+}
+
+// Outbox holds messages waiting for delivery.
+type Outbox interface {
+	// PendingMessages returns up to limit pending messages due at now, oldest first.
+	PendingMessages(ctx context.Context, now time.Time, limit int) ([]*Message, error)
+	// FindMessage returns ENOTFOUND if there is no such message.
+	FindMessage(ctx context.Context, id int64) (*Message, error)
+	// FailedMessages returns messages that failed for good, newest first.
+	FailedMessages(ctx context.Context, limit int) ([]*Message, error)
+	// MarkSent records delivery and where Slack put the message.
+	MarkSent(ctx context.Context, id int64, channel, ts string) error
+	// MarkRetry records a failed attempt and when to try again.
+	MarkRetry(ctx context.Context, id int64, reason string, next time.Time) error
+	// MarkFailed gives up on a message and records why.
+	MarkFailed(ctx context.Context, id int64, reason string) error
+}
+
+// Desk is everything the upgrade desk keeps. store.DB implements it on
+// SQLite; the bot and the scheduler use it without knowing the backend.
+type Desk interface {
+	TaskService
+	ReleaseService
+	MaintenanceService
+	DecisionService
+	SettingsService
+	AuditService
+	Outbox
+	// Ping checks that the backend answers.
+	Ping(ctx context.Context) error
+}

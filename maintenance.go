@@ -1,0 +1,126 @@
+package upgradebot
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Interval is how often a recurring clean-up comes round: every N days,
+// weeks or months.
+type Interval struct {
+	N    int
+	Unit byte // 'd', 'w' or 'm'
+}
+
+// ParseInterval parses "14d", "2w" or "1m".
+func ParseInterval(s string) (Interval, error) {
+	bad := Errorf(EINVALID, "%q is not an interval; write every:14d, every:2w or every:1m", s)
+	if len(s) < 2 {
+		return Interval{}, bad
+	}
+	unit := s[len(s)-1]
+	n, err := strconv.Atoi(s[:len(s)-1])
+	if err != nil || n <= 0 || (unit != 'd' && unit != 'w' && unit != 'm') {
+		return Interval{}, bad
+	}
+	iv := Interval{N: n, Unit: unit}
+	if iv.approxDays() > 366 {
+		return Interval{}, Errorf(EINVALID, "%q is more than a year; the longest interval is 12m", s)
+	}
+	return iv, nil
+}
+
+func (iv Interval) approxDays() int {
+	switch iv.Unit {
+	case 'w':
+		return iv.N * 7
+	case 'm':
+		return iv.N * 30
+	}
+	return iv.N
+}
+
+// String returns the interval as ParseInterval reads it.
+func (iv Interval) String() string { return fmt.Sprintf("%d%c", iv.N, iv.Unit) }
+
+// Human returns "every 2 weeks".
+func (iv Interval) Human() string {
+	unit := map[byte]string{'d': "day", 'w': "week", 'm': "month"}[iv.Unit]
+	if iv.N == 1 {
+		return "every " + unit
+	}
+	return fmt.Sprintf("every %d %ss", iv.N, unit)
+}
+
+// Occurrence returns the k-th occurrence (k = 0 is the anchor itself).
+// Months are counted from the anchor, so a clean-up anchored on the 31st
+// falls on the last day of shorter months and returns to the 31st after.
+func (iv Interval) Occurrence(anchor Date, k int) Date {
+	switch iv.Unit {
+	case 'w':
+		return anchor.AddDays(7 * iv.N * k)
+	case 'm':
+		return anchor.AddMonths(iv.N * k)
+	}
+	return anchor.AddDays(iv.N * k)
+}
+
+// NextAfter returns the first occurrence strictly after d.
+func (iv Interval) NextAfter(anchor, d Date) Date {
+	if anchor.After(d) {
+		return anchor
+	}
+	// Jump close to d, then step: at most a few iterations.
+	k := max(anchor.DaysUntil(d)/max(iv.approxDays(), 1)-1, 0)
+	for {
+		o := iv.Occurrence(anchor, k)
+		if o.After(d) {
+			return o
+		}
+		k++
+	}
+}
+
+// Maintenance is a recurring clean-up, such as duplicate medical record
+// clean-up every two weeks. Each occurrence is a Task of kind cleanup.
+type Maintenance struct {
+	ID       int64    `json:"id"`
+	Title    string   `json:"title"`
+	Every    Interval `json:"-"`
+	Assignee string   `json:"assignee,omitempty"`
+	Anchor   Date     `json:"anchor"` // the first occurrence; later ones are counted from it
+	Active   bool     `json:"active"`
+
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Filled by reads: the open occurrence, if any.
+	NextDue    Date  `json:"next_due"`
+	OpenTaskID int64 `json:"open_task_id,omitempty"`
+}
+
+// Validate reports the first thing wrong with m.
+func (m *Maintenance) Validate() error {
+	if err := ValidateTitle("title", m.Title); err != nil {
+		return err
+	}
+	if m.Every.N <= 0 {
+		return Errorf(EINVALID, "a clean-up needs an interval: every:2w")
+	}
+	if m.Anchor.IsZero() {
+		return Errorf(EINVALID, "a clean-up needs a first date")
+	}
+	return nil
+}
+
+// NextOccurrence returns the due date of the occurrence after one due on
+// due, completed on today: the next date on the schedule that is after both,
+// so finishing late does not create an occurrence that is already overdue.
+func (m *Maintenance) NextOccurrence(due, today Date) Date {
+	after := due
+	if today.After(after) {
+		after = today
+	}
+	return m.Every.NextAfter(m.Anchor, after)
+}

@@ -1,0 +1,137 @@
+package upgradebot
+
+import (
+	"fmt"
+	"time"
+)
+
+// MessageKind says how an outgoing message is delivered.
+type MessageKind string
+
+// Message kinds.
+const (
+	MessageDM     MessageKind = "dm"     // a direct message to a user
+	MessagePost   MessageKind = "post"   // a post in a channel
+	MessageUpdate MessageKind = "update" // an edit of an earlier message in place
+)
+
+// MessageStatus is where a message is in the outbox.
+type MessageStatus string
+
+// Message statuses.
+const (
+	MessagePending MessageStatus = "pending"
+	MessageSent    MessageStatus = "sent"
+	MessageFailed  MessageStatus = "failed" // failed for good; shown to admins
+)
+
+// Message is something the bot must say outside the reply to a command. It
+// is written to the outbox in the same transaction as the change that caused
+// it, and delivered afterwards by the console or by Slack.
+//
+// Text uses Slack's mrkdwn with user mentions as <@U…>; renderers turn it into
+// Block Kit or console text.
+type Message struct {
+	ID   int64       `json:"id"`
+	Kind MessageKind `json:"kind"`
+	To   string      `json:"to"` // user id (dm) or channel id (post); for update, the original's To
+	Text string      `json:"text"`
+	// DecisionID, when set on a DM, makes it a decision request with
+	// Approve / Reject buttons; on an update it shows the outcome.
+	DecisionID int64 `json:"decision_id,omitempty"`
+	// UpdateOf is the outbox id of the message an update edits.
+	UpdateOf int64 `json:"update_of,omitempty"`
+
+	Status    MessageStatus `json:"status"`
+	Attempts  int           `json:"attempts"`
+	NextTry   time.Time     `json:"next_try"`
+	LastError string        `json:"last_error,omitempty"`
+	CreatedAt time.Time     `json:"created_at"`
+	SentAt    time.Time     `json:"sent_at,omitzero"`
+	// Where Slack put it, recorded on delivery so updates can find it.
+	SlackChannel string `json:"slack_channel,omitempty"`
+	SlackTS      string `json:"slack_ts,omitempty"`
+}
+
+// Mention formats a user id as a Slack mention.
+func Mention(user string) string {
+	if user == "" {
+		return "nobody"
+	}
+	return "<@" + user + ">"
+}
+
+// TaskLine is the one-line form of a task used in lists and notices.
+func TaskLine(t *Task, today Date) string {
+	s := fmt.Sprintf("#%d %s", t.ID, t.Title)
+	if t.Assignee != "" {
+		s += " · " + Mention(t.Assignee)
+	} else {
+		s += " · unassigned"
+	}
+	if !t.Due.IsZero() {
+		s += " · due " + t.Due.Human()
+		if t.Overdue(today) {
+			s += fmt.Sprintf(" (*%d days overdue*)", t.Due.DaysUntil(today))
+		}
+	}
+	if t.Priority == PriorityHigh {
+		s += " · high"
+	}
+	if t.Release != "" {
+		s += " · " + t.Release
+	}
+	if t.Status != StatusOpen {
+		s += " · " + string(t.Status)
+	}
+	return s
+}
+
+// AssignedMessage tells a person a task was assigned to them by someone else.
+func AssignedMessage(t *Task, by string, today Date) Message {
+	return Message{Kind: MessageDM, To: t.Assignee,
+		Text: fmt.Sprintf("%s assigned you %s", Mention(by), TaskLine(t, today))}
+}
+
+// DecisionRequestMessage asks the routed person to decide. It carries the
+// decision id so that Slack renders Approve / Reject buttons.
+func DecisionRequestMessage(d *Decision) Message {
+	text := fmt.Sprintf("*Decision #%d* requested by %s:\n>%s", d.ID, Mention(d.RequestedBy), d.Question)
+	if !d.Due.IsZero() {
+		text += "\nNeeded by " + d.Due.Human() + "."
+	}
+	if d.OnBehalfOf != "" {
+		text += fmt.Sprintf("\nYou are asked as delegate while %s is away.", Mention(d.OnBehalfOf))
+	}
+	text += fmt.Sprintf("\nAnswer with `/upgrade approve %d [comment]` or `/upgrade reject %d <reason>`.", d.ID, d.ID)
+	return Message{Kind: MessageDM, To: d.RoutedTo, Text: text, DecisionID: d.ID}
+}
+
+// DecisionOutcome is the one-line result of a decided decision.
+func DecisionOutcome(d *Decision) string {
+	s := fmt.Sprintf("Decision #%d %s by %s", d.ID, d.Status, Mention(d.DecidedBy))
+	if d.Comment != "" {
+		s += ": " + d.Comment
+	}
+	return s
+}
+
+// DecisionOutcomeMessages are what deciding sends: the request DM edited in
+// place (when its outbox id is known), the requester told, and a line in the
+// team channel when one is set.
+func DecisionOutcomeMessages(d *Decision, requestMsg int64, channel string) []Message {
+	var out []Message
+	if requestMsg != 0 {
+		out = append(out, Message{Kind: MessageUpdate, To: d.RoutedTo, UpdateOf: requestMsg, DecisionID: d.ID,
+			Text: fmt.Sprintf("*Decision #%d* requested by %s:\n>%s\n%s", d.ID, Mention(d.RequestedBy), d.Question, DecisionOutcome(d))})
+	}
+	if d.RequestedBy != d.DecidedBy {
+		out = append(out, Message{Kind: MessageDM, To: d.RequestedBy,
+			Text: fmt.Sprintf("%s\n>%s", DecisionOutcome(d), d.Question)})
+	}
+	if channel != "" {
+		out = append(out, Message{Kind: MessagePost, To: channel,
+			Text: fmt.Sprintf("%s: %s", DecisionOutcome(d), d.Question)})
+	}
+	return out
+}

@@ -1,0 +1,56 @@
+// Package upgradebot holds the domain of the EHR upgrade desk: tasks, vendor
+// releases, recurring clean-ups, decisions and their routing to the single
+// decision owner, the audit trail and the messages the bot sends.
+//
+// Everything here is plain values and pure functions. Persistence lives in
+// store/, the conversation (Slack or console) in bot/, the clock-driven jobs
+// in scheduler/, and cmd/upgradebot wires them together.
+package upgradebot
+
+import (
+	"sync"
+	"time"
+)
+
+// Clock tells the time. It is the only way code outside cmd/ learns the time,
+// so tests can pin or advance it.
+type Clock interface {
+	Now() time.Time
+}
+
+// SystemClock is the wall clock.
+type SystemClock struct{}
+
+// Now returns the current time.
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// FakeClock is a Clock that only moves when told to. It is safe for
+// concurrent use.
+type FakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewFakeClock returns a FakeClock showing t.
+func NewFakeClock(t time.Time) *FakeClock { return &FakeClock{now: t} }
+
+// Now returns the clock's current time.
+func (c *FakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set moves the clock to t.
+func (c *FakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// Advance moves the clock forward by d.
+func (c *FakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
