@@ -89,3 +89,16 @@ func (d Date) Human() string {
 	}
 	return d.utc().Format("Mon 2 Jan 2006")
 }
+
+// MarshalText writes d as 2006-01-02, or nothing for the zero Date.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads what MarshalText writes.
+func (d *Date) UnmarshalText(b []byte) error {
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

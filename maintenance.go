@@ -87,7 +87,7 @@ func (iv Interval) NextAfter(anchor, d Date) Date {
 type Maintenance struct {
 	ID       int64    `json:"id"`
 	Title    string   `json:"title"`
-	Every    Interval `json:"-"`
+	Every    Interval `json:"every"`
 	Assignee string   `json:"assignee,omitempty"`
 	Anchor   Date     `json:"anchor"` // the first occurrence; later ones are counted from it
 	Active   bool     `json:"active"`
@@ -123,4 +123,26 @@ func (m *Maintenance) NextOccurrence(due, today Date) Date {
 		after = today
 	}
 	return m.Every.NextAfter(m.Anchor, after)
+}
+
+// MarshalText writes the interval as ParseInterval reads it.
+func (iv Interval) MarshalText() ([]byte, error) {
+	if iv.N == 0 {
+		return nil, nil
+	}
+	return []byte(iv.String()), nil
+}
+
+// UnmarshalText reads what MarshalText writes.
+func (iv *Interval) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*iv = Interval{}
+		return nil
+	}
+	v, err := ParseInterval(string(b))
+	if err != nil {
+		return err
+	}
+	*iv = v
+	return nil
 }

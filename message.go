@@ -2,6 +2,7 @@ package upgradebot
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -53,6 +54,15 @@ type Message struct {
 	SlackTS      string `json:"slack_ts,omitempty"`
 }
 
+// Escape makes user-typed text safe to put in a Slack mrkdwn message: it
+// escapes the three characters Slack asks for, so a title cannot ping
+// @channel or forge a mention.
+func Escape(s string) string {
+	return mrkdwnEscaper.Replace(s)
+}
+
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
 // Mention formats a user id as a Slack mention.
 func Mention(user string) string {
 	if user == "" {
@@ -63,7 +73,7 @@ func Mention(user string) string {
 
 // TaskLine is the one-line form of a task used in lists and notices.
 func TaskLine(t *Task, today Date) string {
-	s := fmt.Sprintf("#%d %s", t.ID, t.Title)
+	s := fmt.Sprintf("#%d %s", t.ID, Escape(t.Title))
 	if t.Assignee != "" {
 		s += " · " + Mention(t.Assignee)
 	} else {
@@ -79,7 +89,7 @@ func TaskLine(t *Task, today Date) string {
 		s += " · high"
 	}
 	if t.Release != "" {
-		s += " · " + t.Release
+		s += " · " + Escape(t.Release)
 	}
 	if t.Status != StatusOpen {
 		s += " · " + string(t.Status)
@@ -96,7 +106,7 @@ func AssignedMessage(t *Task, by string, today Date) Message {
 // DecisionRequestMessage asks the routed person to decide. It carries the
 // decision id so that Slack renders Approve / Reject buttons.
 func DecisionRequestMessage(d *Decision) Message {
-	text := fmt.Sprintf("*Decision #%d* requested by %s:\n>%s", d.ID, Mention(d.RequestedBy), d.Question)
+	text := fmt.Sprintf("*Decision #%d* requested by %s:\n>%s", d.ID, Mention(d.RequestedBy), Escape(d.Question))
 	if !d.Due.IsZero() {
 		text += "\nNeeded by " + d.Due.Human() + "."
 	}
@@ -111,7 +121,7 @@ func DecisionRequestMessage(d *Decision) Message {
 func DecisionOutcome(d *Decision) string {
 	s := fmt.Sprintf("Decision #%d %s by %s", d.ID, d.Status, Mention(d.DecidedBy))
 	if d.Comment != "" {
-		s += ": " + d.Comment
+		s += ": " + Escape(d.Comment)
 	}
 	return s
 }
@@ -123,15 +133,15 @@ func DecisionOutcomeMessages(d *Decision, requestMsg int64, channel string) []Me
 	var out []Message
 	if requestMsg != 0 {
 		out = append(out, Message{Kind: MessageUpdate, To: d.RoutedTo, UpdateOf: requestMsg, DecisionID: d.ID,
-			Text: fmt.Sprintf("*Decision #%d* requested by %s:\n>%s\n%s", d.ID, Mention(d.RequestedBy), d.Question, DecisionOutcome(d))})
+			Text: fmt.Sprintf("*Decision #%d* requested by %s:\n>%s\n%s", d.ID, Mention(d.RequestedBy), Escape(d.Question), DecisionOutcome(d))})
 	}
 	if d.RequestedBy != d.DecidedBy {
 		out = append(out, Message{Kind: MessageDM, To: d.RequestedBy,
-			Text: fmt.Sprintf("%s\n>%s", DecisionOutcome(d), d.Question)})
+			Text: fmt.Sprintf("%s\n>%s", DecisionOutcome(d), Escape(d.Question))})
 	}
 	if channel != "" {
 		out = append(out, Message{Kind: MessagePost, To: channel,
-			Text: fmt.Sprintf("%s: %s", DecisionOutcome(d), d.Question)})
+			Text: fmt.Sprintf("%s (asked by %s)\n>%s", DecisionOutcome(d), Mention(d.RequestedBy), Escape(d.Question))})
 	}
 	return out
 }

@@ -1,0 +1,639 @@
+// Package bot is the conversation: it parses /upgrade commands, calls the
+// desk, and renders replies and outgoing messages for a transport (the local
+// console here; Slack over HTTP or Socket Mode).
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+// Bot answers /upgrade commands. It is safe for concurrent use.
+type Bot struct {
+	Desk   upgradebot.Desk
+	Clock  upgradebot.Clock
+	Logger *slog.Logger
+}
+
+// Request is one /upgrade command as a transport received it.
+type Request struct {
+	User    string // Slack user id of the person who typed it
+	Text    string // what followed /upgrade, as Slack escapes it
+	Channel string // where it was typed, if known
+}
+
+// Reply is the bot's answer to a request. Text is Slack mrkdwn.
+type Reply struct {
+	Text   string
+	Public bool // post in the channel (the user added "share"); otherwise only the user sees it
+	Failed bool // the command was refused or malformed: nothing changed
+}
+
+// listLimit is how many lines a list shows before "and N more".
+const listLimit = 25
+
+// Handle runs one command and returns the reply. It never panics on input
+// and never returns an empty reply.
+func (b *Bot) Handle(ctx context.Context, req Request) Reply {
+	text, err := b.handle(ctx, req)
+	if err != nil {
+		if upgradebot.ErrorCode(err) == upgradebot.EINTERNAL {
+			b.logger().Error("command failed", "user", req.User, "command", commandName(req.Text), "err", err)
+		}
+		return Reply{Text: upgradebot.ErrorMessage(err), Failed: true}
+	}
+	return text
+}
+
+func (b *Bot) logger() *slog.Logger {
+	if b.Logger == nil {
+		return slog.Default()
+	}
+	return b.Logger
+}
+
+// commandName is the first word of a command, for logs: command text may
+// hold free text, which is never logged.
+func commandName(text string) string {
+	w, _, _ := strings.Cut(strings.TrimSpace(text), " ")
+	return clip(w, 20)
+}
+
+// call is the context of one command being run.
+type call struct {
+	ctx      context.Context
+	b        *Bot
+	user     string
+	settings upgradebot.Settings
+	loc      *time.Location
+	today    upgradebot.Date
+}
+
+func (b *Bot) handle(ctx context.Context, req Request) (Reply, error) {
+	if !upgradebot.ValidUserID(req.User) {
+		return Reply{}, upgradebot.Errorf(upgradebot.EINVALID, "I can't tell who you are (user %q).", clip(req.User, 20))
+	}
+	settings, err := b.Desk.Settings(ctx)
+	if err != nil {
+		return Reply{}, fmt.Errorf("bot: read settings: %w", err)
+	}
+	loc := settings.Location()
+	cl := &call{ctx: ctx, b: b, user: req.User, settings: settings, loc: loc, today: upgradebot.Today(b.Clock.Now(), loc)}
+	cmd, err := Parse(req.Text, cl.today)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(cmd.People) > 0 {
+		if err := b.Desk.RememberPeople(ctx, cmd.People); err != nil {
+			b.logger().Warn("remember people", "err", err)
+		}
+	}
+	h, ok := handlers[cmd.Name]
+	if !ok {
+		return Reply{}, fmt.Errorf("bot: no handler for %q", cmd.Name)
+	}
+	out, err := h(cl, &cmd)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Text: out, Public: cmd.Share}, nil
+}
+
+var handlers map[string]func(*call, *Command) (string, error)
+
+func init() {
+	handlers = map[string]func(*call, *Command) (string, error){
+		"help":        (*call).help,
+		"add":         (*call).add,
+		"list":        (*call).list,
+		"find":        (*call).find,
+		"show":        (*call).show,
+		"done":        (*call).done,
+		"assign":      (*call).assign,
+		"due":         (*call).due,
+		"note":        (*call).note,
+		"cancel":      (*call).cancel,
+		"release add": (*call).releaseAdd,
+		"releases":    (*call).releases,
+		"maint add":   (*call).maintAdd,
+		"maint list":  (*call).maintList,
+		"decide":      (*call).decide,
+		"decisions":   (*call).decisions,
+		"approve":     (*call).approve,
+		"reject":      (*call).reject,
+		"owner":       (*call).owner,
+		"away":        (*call).away,
+		"admin":       (*call).admin,
+		"audit":       (*call).audit,
+	}
+}
+
+func (c *call) stamp(t time.Time) string {
+	return t.In(c.loc).Format("2006-01-02 15:04 MST")
+}
+
+func (c *call) help(cmd *Command) (string, error) {
+	if topic := strings.ToLower(strings.TrimSpace(cmd.Text)); topic != "" {
+		var out []string
+		for _, s := range specs {
+			if s.name == topic || strings.HasPrefix(s.name, topic+" ") {
+				out = append(out, fmt.Sprintf("`/upgrade %s`\n%s.", s.usage, upperFirst(s.summary)))
+			}
+		}
+		if len(out) == 0 {
+			return "", unknownCommand(topic)
+		}
+		text := strings.Join(out, "\n")
+		if strings.Contains(text, "<date>") {
+			text += "\nDates: " + DateForms + " (in the team's time zone)."
+		}
+		return text, nil
+	}
+	var b strings.Builder
+	b.WriteString("*/upgrade* keeps the upgrade desk: tasks, vendor releases, clean-ups and decisions.\n")
+	for _, s := range specs {
+		fmt.Fprintf(&b, "• `%s` — %s\n", s.usage, s.summary)
+	}
+	b.WriteString("Dates: " + DateForms + ". People: mention them with @. Titles with spaces may be quoted. Add `share` to a list to show it to the channel.")
+	return b.String(), nil
+}
+
+// sentence ends s with a full stop unless it already ends with punctuation.
+func sentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
+		return s
+	}
+	return s + "."
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func (c *call) add(cmd *Command) (string, error) {
+	t := &upgradebot.Task{Title: cmd.Title, Assignee: cmd.User, Due: cmd.Due, Kind: cmd.Kind,
+		Priority: cmd.Priority, Release: cmd.Release, Ref: cmd.Ref}
+	if err := c.b.Desk.CreateTask(c.ctx, c.user, t); err != nil {
+		return "", err
+	}
+	text := "Added " + upgradebot.TaskLine(t, c.today) + "."
+	if !t.Due.IsZero() && t.Due.Before(c.today) {
+		text += " Note: its due date is already past."
+	}
+	return text, nil
+}
+
+func (c *call) list(cmd *Command) (string, error) {
+	f := upgradebot.TaskFilter{Assignee: cmd.User, Release: cmd.Release, Kind: cmd.Kind, Limit: listLimit}
+	what := "Open tasks"
+	switch cmd.Scope {
+	case "mine":
+		f.Statuses, what = []upgradebot.TaskStatus{upgradebot.StatusOpen}, "Your open tasks"
+		if f.Assignee == "" {
+			f.Assignee = c.user
+		}
+	case "open":
+		f.Statuses = []upgradebot.TaskStatus{upgradebot.StatusOpen}
+	case "overdue":
+		f.Statuses, f.DueBefore, what = []upgradebot.TaskStatus{upgradebot.StatusOpen}, c.today, "Overdue tasks"
+	case "done":
+		f.Statuses, what = []upgradebot.TaskStatus{upgradebot.StatusDone, upgradebot.StatusCancelled}, "Closed tasks"
+	case "all":
+		what = "All tasks"
+	}
+	if cmd.User != "" && cmd.Scope != "mine" {
+		what += " for " + upgradebot.Mention(cmd.User)
+	}
+	if cmd.Release != "" {
+		what += " in " + upgradebot.Escape(cmd.Release)
+	}
+	if cmd.Kind != "" {
+		what += " (" + string(cmd.Kind) + ")"
+	}
+	return c.taskList(what, f, "Narrow it with `list mine`, `list overdue`, `list @name` or `find <words>`.")
+}
+
+func (c *call) taskList(what string, f upgradebot.TaskFilter, narrow string) (string, error) {
+	tasks, total, err := c.b.Desk.FindTasks(c.ctx, f)
+	if err != nil {
+		return "", err
+	}
+	if total == 0 {
+		return fmt.Sprintf("*%s*: none.", what), nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%s* (%d)", what, total)
+	for _, t := range tasks {
+		b.WriteString("\n• " + upgradebot.TaskLine(t, c.today))
+	}
+	if more := total - len(tasks); more > 0 {
+		fmt.Fprintf(&b, "\n…and %d more. %s", more, narrow)
+	}
+	return b.String(), nil
+}
+
+func (c *call) find(cmd *Command) (string, error) {
+	words := strings.Fields(cmd.Text)
+	f := upgradebot.TaskFilter{Words: words, Limit: listLimit}
+	return c.taskList("Tasks matching "+upgradebot.Escape(clip(cmd.Text, 60)), f, "Add words to narrow it.")
+}
+
+func (c *call) show(cmd *Command) (string, error) {
+	t, err := c.b.Desk.FindTaskByID(c.ctx, cmd.ID)
+	if err != nil {
+		return "", err
+	}
+	notes, err := c.b.Desk.TaskNotes(c.ctx, t.ID)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*#%d %s*\n", t.ID, upgradebot.Escape(t.Title))
+	fmt.Fprintf(&b, "Status: %s · Kind: %s · Priority: %s\n", t.Status, t.Kind, t.Priority)
+	fmt.Fprintf(&b, "Assignee: %s · Due: %s", upgradebot.Mention(t.Assignee), t.Due.Human())
+	if t.Overdue(c.today) {
+		fmt.Fprintf(&b, " (%d days overdue)", t.Due.DaysUntil(c.today))
+	}
+	b.WriteString("\n")
+	if t.Release != "" || t.Ref != "" {
+		fmt.Fprintf(&b, "Release: %s · Ref: %s\n", orNone(t.Release), orNone(t.Ref))
+	}
+	fmt.Fprintf(&b, "Created by %s at %s", upgradebot.Mention(t.CreatedBy), c.stamp(t.CreatedAt))
+	if t.Status != upgradebot.StatusOpen {
+		fmt.Fprintf(&b, "\n%s by %s at %s", upperFirst(string(t.Status)), upgradebot.Mention(t.ClosedBy), c.stamp(t.ClosedAt))
+	}
+	for _, n := range notes {
+		fmt.Fprintf(&b, "\n• %s %s: %s", c.stamp(n.At), upgradebot.Mention(n.Author), upgradebot.Escape(n.Text))
+	}
+	return b.String(), nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return upgradebot.Escape(s)
+}
+
+func (c *call) done(cmd *Command) (string, error) {
+	t, next, err := c.b.Desk.CompleteTask(c.ctx, c.user, cmd.ID, cmd.Text)
+	if err != nil {
+		return "", err
+	}
+	text := fmt.Sprintf("Done: #%d %s.", t.ID, upgradebot.Escape(t.Title))
+	if next != nil {
+		text += fmt.Sprintf(" Next occurrence: #%d, due %s.", next.ID, next.Due.Human())
+	}
+	return text, nil
+}
+
+func (c *call) assign(cmd *Command) (string, error) {
+	t, err := c.b.Desk.AssignTask(c.ctx, c.user, cmd.ID, cmd.User)
+	if err != nil {
+		return "", err
+	}
+	text := fmt.Sprintf("Assigned #%d %s to %s.", t.ID, upgradebot.Escape(t.Title), upgradebot.Mention(t.Assignee))
+	if t.Assignee != c.user {
+		text += " They have been told."
+	}
+	return text, nil
+}
+
+func (c *call) due(cmd *Command) (string, error) {
+	t, err := c.b.Desk.SetTaskDue(c.ctx, c.user, cmd.ID, cmd.Due)
+	if err != nil {
+		return "", err
+	}
+	text := fmt.Sprintf("#%d %s is now due %s.", t.ID, upgradebot.Escape(t.Title), t.Due.Human())
+	if t.Due.Before(c.today) {
+		text += " That is already past, so it shows as overdue."
+	}
+	return text, nil
+}
+
+func (c *call) note(cmd *Command) (string, error) {
+	if _, err := c.b.Desk.AddTaskNote(c.ctx, c.user, cmd.ID, cmd.Text); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("Noted on #%d.", cmd.ID), nil
+}
+
+func (c *call) cancel(cmd *Command) (string, error) {
+	t, err := c.b.Desk.CancelTask(c.ctx, c.user, cmd.ID, cmd.Text)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("Cancelled #%d %s.", t.ID, upgradebot.Escape(t.Title)), nil
+}
+
+func (c *call) releaseAdd(cmd *Command) (string, error) {
+	r := &upgradebot.Release{Vendor: cmd.Title, Name: cmd.Name2, Key: cmd.Key, GA: cmd.GA, Support: cmd.Support}
+	if err := c.b.Desk.CreateRelease(c.ctx, c.user, r); err != nil {
+		return "", err
+	}
+	return "Recorded " + c.releaseLine(r) + ". Tag its tasks with `release:" + r.Key + "`.", nil
+}
+
+func (c *call) releaseLine(r *upgradebot.Release) string {
+	s := fmt.Sprintf("`%s` %s %s · GA %s", r.Key, upgradebot.Escape(r.Vendor), upgradebot.Escape(r.Name), r.GA.Human())
+	switch n := c.today.DaysUntil(r.GA); {
+	case n > 0:
+		s += fmt.Sprintf(" (in %d days)", n)
+	case n == 0:
+		s += " (today)"
+	default:
+		s += fmt.Sprintf(" (%d days ago)", -n)
+	}
+	if !r.Support.IsZero() {
+		s += " · support until " + r.Support.Human()
+		if r.Support.Before(c.today) {
+			s += " (*ended*)"
+		}
+	}
+	return s
+}
+
+func (c *call) releases(cmd *Command) (string, error) {
+	f := upgradebot.ReleaseFilter{}
+	what := "Vendor releases from the last 6 months on"
+	if cmd.Scope != "all" {
+		f.GAFrom = c.today.AddMonths(-6)
+	} else {
+		what = "All vendor releases"
+	}
+	rs, err := c.b.Desk.FindReleases(c.ctx, f)
+	if err != nil {
+		return "", err
+	}
+	if len(rs) == 0 {
+		return fmt.Sprintf("*%s*: none. Record one with `/upgrade release add <vendor> <name> ga:<date>`.", what), nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%s* (%d)", what, len(rs))
+	for i, r := range rs {
+		if i == listLimit {
+			fmt.Fprintf(&b, "\n…and %d more.", len(rs)-listLimit)
+			break
+		}
+		b.WriteString("\n• " + c.releaseLine(r))
+	}
+	return b.String(), nil
+}
+
+func (c *call) maintAdd(cmd *Command) (string, error) {
+	first := cmd.First
+	if first.IsZero() {
+		first = c.today
+	}
+	m := &upgradebot.Maintenance{Title: cmd.Title, Every: cmd.Every, Assignee: cmd.User, Anchor: first, Active: true}
+	t, err := c.b.Desk.CreateMaintenance(c.ctx, c.user, m)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("Added recurring clean-up %s, %s. First occurrence: %s.", upgradebot.Escape(m.Title), m.Every.Human(), upgradebot.TaskLine(t, c.today)), nil
+}
+
+func (c *call) maintList(cmd *Command) (string, error) {
+	ms, err := c.b.Desk.FindMaintenance(c.ctx)
+	if err != nil {
+		return "", err
+	}
+	if len(ms) == 0 {
+		return "*Recurring clean-ups*: none. Add one with `/upgrade maint add <title> every:2w`.", nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*Recurring clean-ups* (%d)", len(ms))
+	for _, m := range ms {
+		fmt.Fprintf(&b, "\n• %s · %s · %s", upgradebot.Escape(m.Title), m.Every.Human(), upgradebot.Mention(m.Assignee))
+		switch {
+		case m.OpenTaskID == 0:
+			b.WriteString(" · no open occurrence")
+		case m.NextDue.Before(c.today):
+			fmt.Fprintf(&b, " · #%d *overdue since %s*", m.OpenTaskID, m.NextDue.Human())
+		default:
+			fmt.Fprintf(&b, " · #%d next due %s", m.OpenTaskID, m.NextDue.Human())
+		}
+	}
+	return b.String(), nil
+}
+
+func (c *call) decide(cmd *Command) (string, error) {
+	d := &upgradebot.Decision{Question: cmd.Title, Due: cmd.Due}
+	r, err := c.b.Desk.CreateDecision(c.ctx, c.user, d)
+	if err != nil {
+		return "", err
+	}
+	text := fmt.Sprintf("Decision #%d sent to %s", d.ID, upgradebot.Mention(r.To))
+	switch {
+	case r.Delegated:
+		text += fmt.Sprintf(", the delegate while %s is away until %s", upgradebot.Mention(r.Owner), r.AwayUntil.Human())
+	case !r.AwayUntil.IsZero():
+		text += fmt.Sprintf(". Note: they are away until %s and have no delegate, so it will wait for them", r.AwayUntil.Human())
+	}
+	return text + ". You will hear the answer here.", nil
+}
+
+func (c *call) decisions(cmd *Command) (string, error) {
+	f := upgradebot.DecisionFilter{Limit: listLimit}
+	what := "Decisions waiting"
+	if cmd.Scope == "pending" {
+		f.Status = upgradebot.DecisionPending
+	} else {
+		what = "Latest decisions"
+	}
+	ds, err := c.b.Desk.FindDecisions(c.ctx, f)
+	if err != nil {
+		return "", err
+	}
+	if len(ds) == 0 {
+		return fmt.Sprintf("*%s*: none.", what), nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%s* (%d)", what, len(ds))
+	for _, d := range ds {
+		fmt.Fprintf(&b, "\n• #%d %s · asked by %s", d.ID, upgradebot.Escape(clip(d.Question, 120)), upgradebot.Mention(d.RequestedBy))
+		if d.Status == upgradebot.DecisionPending {
+			fmt.Fprintf(&b, " · waiting on %s for %s", upgradebot.Mention(d.RoutedTo), waited(c.b.Clock.Now().Sub(d.CreatedAt)))
+			if !d.Due.IsZero() {
+				fmt.Fprintf(&b, " · needed by %s", d.Due.Human())
+				if d.Due.Before(c.today) {
+					b.WriteString(" (*late*)")
+				}
+			}
+		} else {
+			fmt.Fprintf(&b, " · %s by %s at %s", d.Status, upgradebot.Mention(d.DecidedBy), c.stamp(d.DecidedAt))
+		}
+	}
+	return b.String(), nil
+}
+
+// waited renders a waiting time coarsely: "3 days", "5 hours", "a few minutes".
+func waited(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	default:
+		return "under 2 hours"
+	}
+}
+
+func (c *call) approve(cmd *Command) (string, error) {
+	return c.decideOn(cmd, upgradebot.DecisionApproved)
+}
+
+func (c *call) reject(cmd *Command) (string, error) {
+	return c.decideOn(cmd, upgradebot.DecisionRejected)
+}
+
+func (c *call) decideOn(cmd *Command, outcome upgradebot.DecisionStatus) (string, error) {
+	d, err := c.b.Desk.Decide(c.ctx, c.user, cmd.ID, outcome, cmd.Text)
+	if err != nil {
+		return "", err
+	}
+	text := upperFirst(string(outcome)) + fmt.Sprintf(" decision #%d: %s", d.ID, upgradebot.Escape(clip(d.Question, 120)))
+	if d.RequestedBy != c.user {
+		text = sentence(text) + fmt.Sprintf(" %s has been told.", upgradebot.Mention(d.RequestedBy))
+	}
+	return sentence(text), nil
+}
+
+func (c *call) owner(cmd *Command) (string, error) {
+	if cmd.User == "" {
+		if c.settings.Owner == "" {
+			return "No decision owner is set. An admin sets one with `/upgrade owner @name`.", nil
+		}
+		away, err := c.b.Desk.FindAway(c.ctx, c.today)
+		if err != nil {
+			return "", err
+		}
+		r, err := upgradebot.Route(c.settings.Owner, away, c.today)
+		if err != nil {
+			return "", err
+		}
+		text := fmt.Sprintf("The decision owner is %s.", upgradebot.Mention(r.Owner))
+		switch {
+		case r.Delegated:
+			text += fmt.Sprintf(" They are away until %s; %s decides meanwhile.", r.AwayUntil.Human(), upgradebot.Mention(r.To))
+		case !r.AwayUntil.IsZero():
+			text += fmt.Sprintf(" They are away until %s with no delegate.", r.AwayUntil.Human())
+		}
+		return text, nil
+	}
+	if err := c.b.Desk.SetOwner(c.ctx, c.user, cmd.User); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s is now the decision owner. Every decision goes to them.", upgradebot.Mention(cmd.User)), nil
+}
+
+func (c *call) away(cmd *Command) (string, error) {
+	who := cmd.User
+	if who == "" {
+		who = c.user
+	}
+	switch cmd.Scope {
+	case "set":
+		a := &upgradebot.Away{User: who, From: cmd.From, To: cmd.To, Delegate: cmd.Delegate}
+		if err := c.b.Desk.SetAway(c.ctx, c.user, a); err != nil {
+			return "", err
+		}
+		text := fmt.Sprintf("Recorded: %s away %s to %s", upgradebot.Mention(who), a.From.Human(), a.To.Human())
+		if a.Delegate != "" {
+			text += fmt.Sprintf("; %s covers", upgradebot.Mention(a.Delegate))
+			if who == c.settings.Owner {
+				text += " and decides meanwhile"
+			}
+		} else if who == c.settings.Owner {
+			text += ". No delegate: decisions will wait. Add one with `delegate:@name`"
+		}
+		return text + ".", nil
+	case "clear":
+		n, err := c.b.Desk.ClearAway(c.ctx, c.user, who)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("Cleared %d away window(s) for %s.", n, upgradebot.Mention(who)), nil
+	}
+	aways, err := c.b.Desk.FindAway(c.ctx, c.today)
+	if err != nil {
+		return "", err
+	}
+	if len(aways) == 0 {
+		return "Nobody is away now or later. Record it with `/upgrade away <from>..<to> [delegate:@name]`.", nil
+	}
+	var b strings.Builder
+	b.WriteString("*Away*")
+	for _, a := range aways {
+		fmt.Fprintf(&b, "\n• %s %s to %s", upgradebot.Mention(a.User), a.From.Human(), a.To.Human())
+		if a.Delegate != "" {
+			fmt.Fprintf(&b, " · delegate %s", upgradebot.Mention(a.Delegate))
+		}
+	}
+	return b.String(), nil
+}
+
+func (c *call) admin(cmd *Command) (string, error) {
+	switch cmd.Scope {
+	case "add":
+		if err := c.b.Desk.AddAdmin(c.ctx, c.user, cmd.User); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s is now an admin.", upgradebot.Mention(cmd.User)), nil
+	case "remove":
+		if err := c.b.Desk.RemoveAdmin(c.ctx, c.user, cmd.User); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s is no longer an admin.", upgradebot.Mention(cmd.User)), nil
+	}
+	if len(c.settings.Admins) == 0 {
+		return "No admins yet. Set UPGRADEBOT_ADMINS to bootstrap them.", nil
+	}
+	var ms []string
+	for _, a := range c.settings.Admins {
+		ms = append(ms, upgradebot.Mention(a))
+	}
+	return "Admins: " + strings.Join(ms, ", ") + ".", nil
+}
+
+func (c *call) audit(cmd *Command) (string, error) {
+	f := upgradebot.AuditFilter{EntityID: cmd.ID, Limit: listLimit}
+	rows, err := c.b.Desk.FindAudit(c.ctx, f)
+	if err != nil {
+		return "", err
+	}
+	what := "Audit trail, latest first"
+	if cmd.ID != 0 {
+		what = fmt.Sprintf("Audit trail for id %d, latest first", cmd.ID)
+	}
+	if len(rows) == 0 {
+		return fmt.Sprintf("*%s*: nothing recorded.", what), nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%s*", what)
+	for _, r := range rows {
+		fmt.Fprintf(&b, "\n• %s %s `%s`", c.stamp(r.At), actorMention(r.Actor), r.Action)
+		if r.EntityID != 0 {
+			fmt.Fprintf(&b, " %s #%d", r.Entity, r.EntityID)
+		}
+		if ch := changes(r.Before, r.After); ch != "" {
+			b.WriteString(": " + ch)
+		}
+	}
+	return b.String(), nil
+}
+
+func actorMention(a string) string {
+	if upgradebot.ValidUserID(a) {
+		return upgradebot.Mention(a)
+	}
+	return a
+}

@@ -1,0 +1,662 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+// Command is one parsed /upgrade line. Which fields are set depends on Name.
+type Command struct {
+	Name  string // "add", "release add", "maint list", …
+	Share bool   // post the reply in the channel instead of only to the user
+
+	ID       int64
+	Title    string // add, maint add; question for decide; vendor for release add
+	Text     string // note, comment, reason, find words, help topic
+	User     string // the <@user> argument: assignee, owner, admin, list filter, away for
+	Scope    string // list: mine|open|overdue|done|all; decisions: pending|all; admin/away: add|remove|list|clear
+	Due      upgradebot.Date
+	Kind     upgradebot.TaskKind
+	Priority upgradebot.Priority
+	Release  string
+	Ref      string
+	Key      string
+	Name2    string // release name for release add
+	GA       upgradebot.Date
+	Support  upgradebot.Date
+	Every    upgradebot.Interval
+	First    upgradebot.Date
+	From, To upgradebot.Date
+	Delegate string
+
+	// People are the names seen in user escapes, so replies can show them.
+	People []upgradebot.Person
+}
+
+// spec describes one command: its words, usage line, and parser.
+type spec struct {
+	name    string
+	usage   string
+	summary string
+	options []string // option keys the command accepts
+	share   bool     // read-only: a trailing "share" posts the reply in the channel
+	parse   func(p *parser, c *Command) error
+}
+
+// specs is the command language, in the order help lists it.
+var specs = []*spec{
+	{name: "help", usage: "help [command]", summary: "what the bot can do, or how to write one command",
+		parse: func(p *parser, c *Command) error { c.Text = strings.Join(p.rest(), " "); return nil }},
+	{name: "add", usage: "add <title> [due:<date>] [@user] [kind:upgrade|maintenance|cleanup] [release:<key>] [prio:high|normal|low] [ref:<ticket>]",
+		summary: "add a task", options: []string{"due", "kind", "release", "prio", "ref"}, parse: parseAdd},
+	{name: "list", usage: "list [mine|open|overdue|done|all] [@user] [release:<key>] [kind:<kind>]",
+		summary: "list tasks (open by default)", options: []string{"release", "kind"}, share: true, parse: parseList},
+	{name: "find", usage: "find <words>", summary: "find tasks whose title or ref has every word", share: true,
+		parse: func(p *parser, c *Command) error {
+			c.Text = strings.Join(p.rest(), " ")
+			if c.Text == "" {
+				return p.usageErr("what should I look for?")
+			}
+			return nil
+		}},
+	{name: "show", usage: "show <id>", summary: "a task with its notes", share: true,
+		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
+	{name: "done", usage: "done <id> [note]", summary: "mark a task done",
+		parse: func(p *parser, c *Command) error { return p.idAndText(c, false) }},
+	{name: "assign", usage: "assign <id> @user", summary: "give a task to someone", parse: parseAssign},
+	{name: "due", usage: "due <id> <date>", summary: "move a task's due date", parse: parseDue},
+	{name: "note", usage: "note <id> <text>", summary: "add a note to a task",
+		parse: func(p *parser, c *Command) error { return p.idAndText(c, true) }},
+	{name: "cancel", usage: "cancel <id> [reason]", summary: "close a task without doing it",
+		parse: func(p *parser, c *Command) error { return p.idAndText(c, false) }},
+	{name: "release add", usage: "release add <vendor> <name> ga:<date> [key:<key>] [support:<date>]",
+		summary: "record a vendor release", options: []string{"ga", "key", "support"}, parse: parseReleaseAdd},
+	{name: "releases", usage: "releases [all]", summary: "vendor releases (recent and coming; all with `all`)", share: true,
+		parse: func(p *parser, c *Command) error { return p.scope(c, "", "all") }},
+	{name: "maint add", usage: "maint add <title> every:<N>d|<N>w|<N>m [@user] [first:<date>]",
+		summary: "add a recurring clean-up", options: []string{"every", "first"}, parse: parseMaintAdd},
+	{name: "maint list", usage: "maint list", summary: "recurring clean-ups and when each is next due", share: true,
+		parse: func(p *parser, c *Command) error { return p.none() }},
+	{name: "decide", usage: "decide <question> [due:<date>]", summary: "ask the decision owner to approve or reject",
+		options: []string{"due"}, parse: parseDecide},
+	{name: "decisions", usage: "decisions [pending|all]", summary: "decision requests (pending by default)", share: true,
+		parse: func(p *parser, c *Command) error { return p.scope(c, "pending", "pending", "all") }},
+	{name: "approve", usage: "approve <id> [comment]", summary: "approve a decision (owner or delegate)",
+		parse: func(p *parser, c *Command) error { return p.idAndText(c, false) }},
+	{name: "reject", usage: "reject <id> <reason>", summary: "reject a decision, with the reason (owner or delegate)",
+		parse: func(p *parser, c *Command) error { return p.idAndText(c, true) }},
+	{name: "owner", usage: "owner [@user]", summary: "show the decision owner, or set it (admin)", parse: parseOwner},
+	{name: "away", usage: "away <date>..<date> [delegate:@user] [@user] | away | away clear [@user]",
+		summary: "record time away and who decides meanwhile; others' only by admins", options: []string{"delegate"}, parse: parseAway},
+	{name: "admin", usage: "admin add|remove @user | admin", summary: "list admins, or change them (admin)", parse: parseAdmin},
+	{name: "audit", usage: "audit [<id>]", summary: "the audit trail: latest changes, or those about one id", share: true,
+		parse: func(p *parser, c *Command) error {
+			if len(p.toks) == 0 {
+				return nil
+			}
+			return p.onlyID(c)
+		}},
+}
+
+// lookupSpec finds the spec whose words start toks, and how many words it used.
+func lookupSpec(toks []token) (*spec, int) {
+	if len(toks) == 0 || !toks[0].word() {
+		return nil, 0
+	}
+	first := toks[0].lower()
+	if first == "maintenance" {
+		first = "maint"
+	}
+	if len(toks) > 1 && toks[1].word() {
+		two := first + " " + toks[1].lower()
+		for _, s := range specs {
+			if s.name == two {
+				return s, 2
+			}
+		}
+	}
+	// Aliases people type.
+	switch first {
+	case "ls":
+		first = "list"
+	case "close", "complete":
+		first = "done"
+	case "maint":
+		first = "maint list"
+	case "release":
+		first = "releases"
+	case "?":
+		first = "help"
+	}
+	for _, s := range specs {
+		if s.name == first {
+			return s, 1
+		}
+	}
+	return nil, 0
+}
+
+// Parse reads the text of an /upgrade command (what Slack sends as `text`)
+// relative to today in the team's time zone. The empty line is help. Errors
+// are *upgradebot.Error with a message that says what was wrong and how to
+// write it.
+func Parse(text string, today upgradebot.Date) (Command, error) {
+	toks, err := tokenize(text)
+	if err != nil {
+		return Command{}, err
+	}
+	if len(toks) == 0 {
+		return Command{Name: "help"}, nil
+	}
+	s, n := lookupSpec(toks)
+	if s == nil {
+		return Command{}, unknownCommand(toks[0].text)
+	}
+	c := Command{Name: s.name}
+	p := &parser{spec: s, toks: toks[n:], today: today}
+	if s.share && len(p.toks) > 0 && p.toks[len(p.toks)-1].word() && p.toks[len(p.toks)-1].lower() == "share" {
+		c.Share = true
+		p.toks = p.toks[:len(p.toks)-1]
+	}
+	if err := p.collect(&c); err != nil {
+		return Command{}, err
+	}
+	if err := s.parse(p, &c); err != nil {
+		return Command{}, err
+	}
+	return c, nil
+}
+
+func unknownCommand(word string) error {
+	msg := fmt.Sprintf("I don't know the command `%s`.", clip(word, 30))
+	if near := nearest(strings.ToLower(word), commandWords()); near != "" {
+		msg += fmt.Sprintf(" Did you mean `%s`?", near)
+	}
+	return upgradebot.Errorf(upgradebot.EINVALID, "%s `/upgrade help` lists them all.", msg)
+}
+
+func commandWords() []string {
+	var ws []string
+	for _, s := range specs {
+		w, _, _ := strings.Cut(s.name, " ")
+		if !slices.Contains(ws, w) {
+			ws = append(ws, w)
+		}
+	}
+	return ws
+}
+
+// allOptions is every option key of every command, so that a misspelt one is
+// caught rather than taken as a word of the title.
+func allOptions() []string {
+	var all []string
+	for _, s := range specs {
+		all = append(all, s.options...)
+	}
+	return all
+}
+
+// nearest returns the candidate within a small edit distance of w, or "".
+func nearest(w string, candidates []string) string {
+	best, bestD := "", 3
+	if len(w) <= 3 {
+		bestD = 2
+	}
+	for _, c := range candidates {
+		if d := editDistance(w, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes; the
+// words compared are ASCII commands).
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// parser holds the words of one command after its name.
+type parser struct {
+	spec  *spec
+	toks  []token
+	today upgradebot.Date
+	opts  map[string]string
+	users []upgradebot.Person
+}
+
+// collect pulls options (key:value) out of the words and notes the user
+// escapes, leaving the rest in order. It refuses unknown or repeated options
+// and malformed user escapes. "key:" followed by a separate word or mention
+// takes that as its value (delegate:<@U1> arrives that way).
+func (p *parser) collect(c *Command) error {
+	p.opts = map[string]string{}
+	var rest []token
+	for i := 0; i < len(p.toks); i++ {
+		t := p.toks[i]
+		if pr, ok, err := t.userRef(); ok {
+			if err != nil {
+				return err
+			}
+			p.users = append(p.users, pr)
+			c.People = append(c.People, pr)
+			rest = append(rest, t)
+			continue
+		}
+		if t.word() && strings.HasPrefix(t.text, "@") && len(t.text) > 1 {
+			return upgradebot.Errorf(upgradebot.EINVALID, "I can't tell who %q is. Mention them with @ and pick them from Slack's list, so the mention becomes a link.", clip(t.text, 40))
+		}
+		if key, val, ok := strings.Cut(t.text, ":"); ok && t.word() && key != "" && !strings.Contains(key, "/") {
+			k := strings.ToLower(key)
+			if k == "priority" {
+				k = "prio"
+			}
+			if slices.Contains(p.spec.options, k) {
+				if _, dup := p.opts[k]; dup {
+					return p.usageErr(fmt.Sprintf("`%s:` is given twice.", k))
+				}
+				if val == "" && i+1 < len(p.toks) {
+					next := p.toks[i+1]
+					if pr, ok, err := next.userRef(); ok {
+						if err != nil {
+							return err
+						}
+						val = pr.ID
+						c.People = append(c.People, pr)
+						i++
+					} else if !next.escape {
+						val = next.text
+						i++
+					}
+				}
+				p.opts[k] = val
+				continue
+			}
+			if near := nearest(k, allOptions()); near != "" && isOptionLike(k) {
+				if slices.Contains(p.spec.options, near) {
+					return p.usageErr(fmt.Sprintf("I don't know the option `%s:`. Did you mean `%s:`?", clip(key, 20), near))
+				}
+				if slices.Contains(allOptions(), k) {
+					return p.usageErr(fmt.Sprintf("`%s` does not take `%s:`.", p.spec.name, k))
+				}
+			}
+		}
+		rest = append(rest, t)
+	}
+	p.toks = rest
+	return nil
+}
+
+// isOptionLike reports whether a word before a colon looks like an option
+// key rather than prose ("Note:" in a title is prose; so are URLs).
+func isOptionLike(k string) bool {
+	if len(k) > 10 {
+		return false
+	}
+	for _, r := range k {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *parser) usageErr(msg string) error {
+	return upgradebot.Errorf(upgradebot.EINVALID, "%s\nUsage: `/upgrade %s`", msg, p.spec.usage)
+}
+
+// rest returns the remaining words as text.
+func (p *parser) rest() []string {
+	var ws []string
+	for _, t := range p.toks {
+		if pr, ok, _ := t.userRef(); ok {
+			name := pr.Name
+			if name == "" {
+				name = pr.ID
+			}
+			ws = append(ws, "@"+name)
+			continue
+		}
+		ws = append(ws, t.plain())
+	}
+	return ws
+}
+
+// id reads a task or decision id: 42 or #42.
+func (p *parser) id(c *Command) error {
+	if len(p.toks) == 0 {
+		return p.usageErr("which one? Give its number, like 42 or #42.")
+	}
+	t := p.toks[0]
+	s := strings.TrimPrefix(t.text, "#")
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || !t.word() || strings.HasPrefix(s, "+") {
+		return p.usageErr(fmt.Sprintf("%q is not a number like 42 or #42.", clip(t.text, 30)))
+	}
+	c.ID = n
+	p.toks = p.toks[1:]
+	return nil
+}
+
+func (p *parser) onlyID(c *Command) error {
+	if err := p.id(c); err != nil {
+		return err
+	}
+	return p.none()
+}
+
+// idAndText reads "<id> [text]"; with need, the text is required.
+func (p *parser) idAndText(c *Command, need bool) error {
+	if err := p.id(c); err != nil {
+		return err
+	}
+	c.Text = strings.Join(p.rest(), " ")
+	if need && c.Text == "" {
+		return p.usageErr("the text is missing.")
+	}
+	if c.Text != "" {
+		return upgradebot.ValidateText("text", c.Text)
+	}
+	return nil
+}
+
+// none refuses any leftover words.
+func (p *parser) none() error {
+	if len(p.toks) > 0 {
+		if _, ok, _ := p.toks[0].userRef(); ok {
+			return p.usageErr("this command does not take a person.")
+		}
+		return p.usageErr(fmt.Sprintf("I didn't expect %q.", clip(p.toks[0].plain(), 30)))
+	}
+	return nil
+}
+
+// scope reads an optional single word out of allowed, defaulting to def.
+func (p *parser) scope(c *Command, def string, allowed ...string) error {
+	c.Scope = def
+	if len(p.toks) > 0 && p.toks[0].word() && slices.Contains(allowed, p.toks[0].lower()) {
+		c.Scope = p.toks[0].lower()
+		p.toks = p.toks[1:]
+	}
+	return p.none()
+}
+
+// oneUser takes the user mentions out of the words and returns the single
+// one, if any; more than one is an error.
+func (p *parser) oneUser(what string) (string, error) {
+	var users []string
+	var rest []token
+	for _, t := range p.toks {
+		if pr, ok, _ := t.userRef(); ok {
+			users = append(users, pr.ID)
+			continue
+		}
+		rest = append(rest, t)
+	}
+	p.toks = rest
+	switch len(users) {
+	case 0:
+		return "", nil
+	case 1:
+		return users[0], nil
+	}
+	return "", p.usageErr(fmt.Sprintf("only one %s, please.", what))
+}
+
+// date reads option key as a date, if present.
+func (p *parser) date(key string) (upgradebot.Date, error) {
+	v, ok := p.opts[key]
+	if !ok {
+		return upgradebot.Date{}, nil
+	}
+	d, err := ParseDateWord(v, p.today)
+	if err != nil {
+		return d, upgradebot.Errorf(upgradebot.EINVALID, "%s: %s", key, upgradebot.ErrorMessage(err))
+	}
+	return d, nil
+}
+
+// title joins the remaining words as a title and validates it.
+func (p *parser) title(c *Command, what string) error {
+	c.Title = strings.Join(p.rest(), " ")
+	if c.Title == "" {
+		return p.usageErr(fmt.Sprintf("the %s is empty.", what))
+	}
+	if err := upgradebot.ValidateTitle(what, c.Title); err != nil {
+		return p.usageErr(upgradebot.ErrorMessage(err) + ".")
+	}
+	return nil
+}
+
+func parseAdd(p *parser, c *Command) error {
+	var err error
+	if c.User, err = p.oneUser("assignee"); err != nil {
+		return err
+	}
+	if c.Due, err = p.date("due"); err != nil {
+		return err
+	}
+	if v, ok := p.opts["kind"]; ok {
+		if c.Kind, err = parseKind(v); err != nil {
+			return err
+		}
+	}
+	if v, ok := p.opts["prio"]; ok {
+		c.Priority = upgradebot.Priority(strings.ToLower(v))
+		if !slices.Contains(upgradebot.Priorities, c.Priority) {
+			return p.usageErr(fmt.Sprintf("prio %q is not one of high, normal, low.", clip(v, 20)))
+		}
+	}
+	if v, ok := p.opts["release"]; ok {
+		if c.Release = strings.ToLower(v); c.Release == "" {
+			return p.usageErr("release: needs a key, like release:medcore-2027.1.")
+		}
+	}
+	if v, ok := p.opts["ref"]; ok {
+		if c.Ref = v; c.Ref == "" || len(c.Ref) > 64 {
+			return p.usageErr("ref: needs a ticket number of up to 64 characters, like ref:CHG0012345.")
+		}
+	}
+	return p.title(c, "title")
+}
+
+func parseKind(v string) (upgradebot.TaskKind, error) {
+	k := upgradebot.TaskKind(strings.ToLower(v))
+	if k == "clean-up" {
+		k = upgradebot.KindCleanup
+	}
+	if !slices.Contains(upgradebot.TaskKinds, k) {
+		return "", upgradebot.Errorf(upgradebot.EINVALID, "kind %q is not one of upgrade, maintenance, cleanup.", clip(v, 20))
+	}
+	return k, nil
+}
+
+func parseList(p *parser, c *Command) error {
+	c.Scope = "open"
+	if len(p.toks) > 0 && p.toks[0].word() {
+		switch w := p.toks[0].lower(); w {
+		case "mine", "open", "overdue", "done", "all":
+			c.Scope = w
+			p.toks = p.toks[1:]
+		}
+	}
+	var err error
+	if c.User, err = p.oneUser("person"); err != nil {
+		return err
+	}
+	if v, ok := p.opts["kind"]; ok {
+		if c.Kind, err = parseKind(v); err != nil {
+			return err
+		}
+	}
+	c.Release = strings.ToLower(p.opts["release"])
+	if len(p.toks) > 0 {
+		return p.usageErr(fmt.Sprintf("I didn't expect %q. Lists are mine, open, overdue, done or all.", clip(p.toks[0].plain(), 30)))
+	}
+	return nil
+}
+
+func parseAssign(p *parser, c *Command) error {
+	if err := p.id(c); err != nil {
+		return err
+	}
+	var err error
+	if c.User, err = p.oneUser("assignee"); err != nil {
+		return err
+	}
+	if c.User == "" {
+		return p.usageErr("to whom? Mention them with @.")
+	}
+	return p.none()
+}
+
+func parseDue(p *parser, c *Command) error {
+	if err := p.id(c); err != nil {
+		return err
+	}
+	if len(p.toks) != 1 {
+		return p.usageErr("give one date: " + DateForms + ".")
+	}
+	d, err := ParseDateWord(p.toks[0].text, p.today)
+	if err != nil {
+		return err
+	}
+	c.Due = d
+	p.toks = nil
+	return p.none()
+}
+
+func parseReleaseAdd(p *parser, c *Command) error {
+	if len(p.toks) != 2 {
+		return p.usageErr("give the vendor and the release name; quote either if it has spaces: release add MedCore \"2027.1\" ga:2027-02-15.")
+	}
+	c.Title, c.Name2 = p.toks[0].plain(), p.toks[1].plain()
+	var err error
+	if _, ok := p.opts["ga"]; !ok {
+		return p.usageErr("the GA date is missing: ga:<date>.")
+	}
+	if c.GA, err = p.date("ga"); err != nil {
+		return err
+	}
+	if c.Support, err = p.date("support"); err != nil {
+		return err
+	}
+	c.Key = strings.ToLower(p.opts["key"])
+	p.toks = nil
+	return p.none()
+}
+
+func parseMaintAdd(p *parser, c *Command) error {
+	v, ok := p.opts["every"]
+	if !ok {
+		return p.usageErr("how often? Add every:2w (days d, weeks w, months m).")
+	}
+	var err error
+	if c.Every, err = upgradebot.ParseInterval(strings.ToLower(v)); err != nil {
+		return err
+	}
+	if c.First, err = p.date("first"); err != nil {
+		return err
+	}
+	if c.User, err = p.oneUser("assignee"); err != nil {
+		return err
+	}
+	return p.title(c, "title")
+}
+
+func parseDecide(p *parser, c *Command) error {
+	var err error
+	if c.Due, err = p.date("due"); err != nil {
+		return err
+	}
+	// Mentions inside a question stay part of it.
+	c.Title = strings.Join(p.rest(), " ")
+	if c.Title == "" {
+		return p.usageErr("the question is empty.")
+	}
+	return upgradebot.ValidateText("question", c.Title)
+}
+
+func parseOwner(p *parser, c *Command) error {
+	var err error
+	if c.User, err = p.oneUser("owner"); err != nil {
+		return err
+	}
+	return p.none()
+}
+
+func parseAdmin(p *parser, c *Command) error {
+	c.Scope = "list"
+	if len(p.toks) > 0 && p.toks[0].word() {
+		switch w := p.toks[0].lower(); w {
+		case "add", "remove", "list":
+			c.Scope = w
+			p.toks = p.toks[1:]
+		case "rm", "del", "delete":
+			c.Scope = "remove"
+			p.toks = p.toks[1:]
+		}
+	}
+	var err error
+	if c.User, err = p.oneUser("person"); err != nil {
+		return err
+	}
+	if c.Scope != "list" && c.User == "" {
+		return p.usageErr("who? Mention them with @.")
+	}
+	return p.none()
+}
+
+func parseAway(p *parser, c *Command) error {
+	c.Scope = "list"
+	var err error
+	if c.User, err = p.oneUser("person"); err != nil {
+		return err
+	}
+	if v, ok := p.opts["delegate"]; ok {
+		if !upgradebot.ValidUserID(v) {
+			return p.usageErr("write the delegate as delegate:@name.")
+		}
+		c.Delegate = v
+	}
+	if len(p.toks) == 0 {
+		if c.Delegate != "" {
+			return p.usageErr("when? Give the dates as <from>..<to>.")
+		}
+		return nil
+	}
+	if w := p.toks[0]; w.word() && (w.lower() == "clear" || w.lower() == "off" || w.lower() == "cancel") {
+		c.Scope = "clear"
+		p.toks = p.toks[1:]
+		return p.none()
+	}
+	if c.From, c.To, err = ParseDateRange(p.toks[0].text, p.today); err != nil {
+		return err
+	}
+	c.Scope = "set"
+	p.toks = p.toks[1:]
+	return p.none()
+}

@@ -1,0 +1,346 @@
+// Command upgradebot runs the EHR upgrade desk: a local console (no Slack
+// needed), one-off commands for scripts, and maintenance of its database.
+//
+//	upgradebot [console]            interactive console (demo data on a new database)
+//	upgradebot exec [--as U…] TEXT  run one /upgrade command and exit (1 if refused)
+//	upgradebot migrate              apply database migrations and exit
+//	upgradebot backup FILE          write a consistent copy of the database
+//
+// Settings come from flags or UPGRADEBOT_* environment variables; run
+// `upgradebot help` for the list.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/upgradebot/upgradebot"
+	"github.com/upgradebot/upgradebot/bot"
+	"github.com/upgradebot/upgradebot/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	m := NewMain()
+	err := m.Run(ctx, os.Args[1:])
+	stop()
+	if cerr := m.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	os.Exit(exitCode(m.Stderr, err))
+}
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitRefused = 1 // the command was refused or malformed, or failed
+	exitUsage   = 2 // bad flags or settings
+)
+
+// usageError is a problem with flags or settings: one line, exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// errRefused reports that an exec'd command was refused; the reply has
+// already been printed.
+var errRefused = errors.New("command refused")
+
+func exitCode(stderr io.Writer, err error) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errRefused):
+		return exitRefused
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "upgradebot:", ue.msg)
+		return exitUsage
+	}
+	fmt.Fprintln(stderr, "upgradebot:", err)
+	return exitRefused
+}
+
+// Config is what the environment and flags set.
+type Config struct {
+	DB      string   // UPGRADEBOT_DB
+	Admins  []string // UPGRADEBOT_ADMINS
+	TZ      string   // UPGRADEBOT_TZ
+	Channel string   // UPGRADEBOT_CHANNEL
+	Clock   string   // -clock: "" for the wall clock, or a fixed local time
+	As      string   // -as: console user
+	Demo    bool     // -demo: seed a new database with demo data
+}
+
+// Main is the program: its settings, its open store and the bot.
+type Main struct {
+	Config Config
+	Getenv func(string) string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Clock is the wall clock unless -clock pins it.
+	Clock upgradebot.Clock
+
+	DB  *store.DB
+	Bot *bot.Bot
+}
+
+// NewMain returns a Main reading the real environment and terminal.
+func NewMain() *Main {
+	return &Main{Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Clock: upgradebot.SystemClock{}}
+}
+
+const usage = `upgradebot keeps the EHR upgrade desk: tasks, vendor releases, clean-ups and decisions.
+
+Usage:
+  upgradebot [console] [flags]            the local console (seeds demo data into a new database)
+  upgradebot exec [flags] "/upgrade ..."  run one command and exit: 0 done, 1 refused or wrong
+  upgradebot migrate [flags]              apply database migrations and exit
+  upgradebot backup [flags] FILE          write a consistent copy of the live database to FILE
+
+Settings (flag, or environment variable):
+  -db FILE        UPGRADEBOT_DB        SQLite file (default ./upgradebot.db)
+  -admins IDS     UPGRADEBOT_ADMINS    comma-separated Slack user ids made admins at start
+  -tz ZONE        UPGRADEBOT_TZ        the team's IANA time zone, e.g. America/Chicago (default UTC)
+  -channel ID     UPGRADEBOT_CHANNEL   the team channel id (C…) for notices and digests
+Console and exec:
+  -as USER        act as this Slack user id or known @name (default U0CONSOLE, an admin)
+  -demo           seed demo data into a new, empty database (default true for console)
+  -clock TIME     pin the clock, e.g. 2026-11-30T09:00 in the team's zone (for demos and training)
+`
+
+// Run runs the subcommand named by args[0].
+func (m *Main) Run(ctx context.Context, args []string) error {
+	cmd := "console"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "console", "exec", "migrate", "backup":
+	case "help", "-h", "--help":
+		fmt.Fprint(m.Stdout, usage)
+		return nil
+	default:
+		return usageError{fmt.Sprintf("unknown command %q; run `upgradebot help`", cmd)}
+	}
+	rest, err := m.parseFlags(cmd, args)
+	if err != nil {
+		return err
+	}
+	if err := m.open(ctx, cmd); err != nil {
+		return err
+	}
+	switch cmd {
+	case "migrate":
+		fmt.Fprintf(m.Stdout, "%s: migrations applied\n", m.Config.DB)
+		return nil
+	case "backup":
+		if len(rest) != 1 {
+			return usageError{"backup needs one argument: the file to write"}
+		}
+		if err := m.DB.Backup(ctx, rest[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "backed up %s to %s\n", m.Config.DB, rest[0])
+		return nil
+	case "exec":
+		if len(rest) == 0 {
+			return usageError{`exec needs the command text, e.g. upgradebot exec --as U0123 "/upgrade list"`}
+		}
+		return m.exec(ctx, strings.Join(rest, " "))
+	}
+	return m.console(ctx)
+}
+
+func (m *Main) parseFlags(cmd string, args []string) ([]string, error) {
+	env := func(k, def string) string {
+		if v := m.Getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	fs := flag.NewFlagSet("upgradebot "+cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var admins string
+	fs.StringVar(&m.Config.DB, "db", env("UPGRADEBOT_DB", "./upgradebot.db"), "")
+	fs.StringVar(&admins, "admins", env("UPGRADEBOT_ADMINS", ""), "")
+	fs.StringVar(&m.Config.TZ, "tz", env("UPGRADEBOT_TZ", ""), "")
+	fs.StringVar(&m.Config.Channel, "channel", env("UPGRADEBOT_CHANNEL", ""), "")
+	fs.StringVar(&m.Config.Clock, "clock", "", "")
+	fs.StringVar(&m.Config.As, "as", bot.ConsoleUser.ID, "")
+	fs.BoolVar(&m.Config.Demo, "demo", cmd == "console", "")
+	if err := fs.Parse(args); err != nil {
+		return nil, usageError{fmt.Sprintf("%v; run `upgradebot help`", err)}
+	}
+	for _, a := range strings.Split(admins, ",") {
+		if a = strings.TrimSpace(a); a == "" {
+			continue
+		} else if !upgradebot.ValidUserID(a) {
+			return nil, usageError{fmt.Sprintf("UPGRADEBOT_ADMINS: %q is not a Slack user id (U… or W…)", a)}
+		}
+		m.Config.Admins = append(m.Config.Admins, a)
+	}
+	if m.Config.TZ != "" {
+		if _, err := time.LoadLocation(m.Config.TZ); err != nil || m.Config.TZ == "Local" {
+			return nil, usageError{fmt.Sprintf("UPGRADEBOT_TZ: %q is not an IANA time zone like America/Chicago", m.Config.TZ)}
+		}
+	}
+	if c := m.Config.Channel; c != "" && !upgradebot.ValidChannelID(c) {
+		return nil, usageError{fmt.Sprintf("UPGRADEBOT_CHANNEL: %q is not a Slack channel id (C…)", c)}
+	}
+	if m.Config.DB == "" {
+		return nil, usageError{"UPGRADEBOT_DB: the database file name is empty"}
+	}
+	return fs.Args(), nil
+}
+
+// open opens the store, applies the environment's settings and pins the
+// clock if asked.
+func (m *Main) open(ctx context.Context, cmd string) error {
+	level := slog.LevelInfo
+	if cmd == "console" || cmd == "exec" {
+		level = slog.LevelWarn
+	}
+	logger := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+
+	if m.Config.Clock != "" {
+		loc := time.UTC
+		if m.Config.TZ != "" {
+			loc, _ = time.LoadLocation(m.Config.TZ)
+		}
+		t, err := parseClock(m.Config.Clock, loc)
+		if err != nil {
+			return err
+		}
+		m.Clock = upgradebot.NewFakeClock(t)
+	}
+	db, err := store.Open(ctx, m.Config.DB, m.Clock)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", m.Config.DB, err)
+	}
+	m.DB = db
+	if cmd == "migrate" || cmd == "backup" {
+		return nil
+	}
+	admins := m.Config.Admins
+	if cmd == "console" || cmd == "exec" {
+		// The person at the console runs it: they are an admin.
+		admins = append(admins, bot.ConsoleUser.ID)
+		if err := db.RememberPeople(ctx, []upgradebot.Person{bot.ConsoleUser}); err != nil {
+			return err
+		}
+	}
+	if err := db.Bootstrap(ctx, m.Config.Channel, m.Config.TZ, admins); err != nil {
+		return fmt.Errorf("apply settings: %w", err)
+	}
+	m.Bot = &bot.Bot{Desk: db, Clock: m.Clock, Logger: logger}
+	if m.Config.Demo {
+		s, err := db.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		if s.TimeZone == "" {
+			if err := db.Bootstrap(ctx, "", "America/Chicago", nil); err != nil {
+				return err
+			}
+			s.TimeZone = "America/Chicago"
+		}
+		seeded, err := bot.SeedDemo(ctx, db, upgradebot.Today(m.Clock.Now(), s.Location()))
+		if err != nil {
+			return err
+		}
+		if seeded {
+			fmt.Fprintf(m.Stdout, "Seeded %s with demo data (made-up people and work, no patient data).\n", m.Config.DB)
+		}
+	}
+	return nil
+}
+
+// parseClock reads -clock: a local time in the team's zone, or RFC 3339.
+func parseClock(s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			if layout == "2006-01-02" {
+				t = t.Add(9 * time.Hour)
+			}
+			return t, nil
+		}
+	}
+	return time.Time{}, usageError{fmt.Sprintf("-clock: %q is not a time like 2026-11-30T09:00", s)}
+}
+
+func (m *Main) console(ctx context.Context) error {
+	user, err := m.user(ctx)
+	if err != nil {
+		return err
+	}
+	c := &bot.Console{Bot: m.Bot, User: user, In: m.Stdin, Out: m.Stdout, Prompt: isTerminal(m.Stdin)}
+	if c.Prompt {
+		fmt.Fprintln(m.Stdout, "upgradebot console. Type /upgrade help, :help for console commands, :quit to leave.")
+	}
+	return c.Run(ctx)
+}
+
+func (m *Main) exec(ctx context.Context, text string) error {
+	user, err := m.user(ctx)
+	if err != nil {
+		return err
+	}
+	c := &bot.Console{Bot: m.Bot, User: user, Out: m.Stdout}
+	reply, err := c.Exec(ctx, user, text)
+	if err != nil {
+		return err
+	}
+	if reply.Failed {
+		return errRefused
+	}
+	return nil
+}
+
+// user resolves -as: a user id, or the name of someone the bot knows.
+func (m *Main) user(ctx context.Context) (string, error) {
+	who := strings.TrimPrefix(m.Config.As, "@")
+	if upgradebot.ValidUserID(who) {
+		return who, nil
+	}
+	people, err := m.DB.People(ctx)
+	if err != nil {
+		return "", err
+	}
+	for id, name := range people {
+		if strings.EqualFold(name, who) {
+			return id, nil
+		}
+	}
+	return "", usageError{fmt.Sprintf("-as: %q is not a Slack user id (U…) or the name of someone the bot knows", m.Config.As)}
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// Close closes the store.
+func (m *Main) Close() error {
+	if m.DB == nil {
+		return nil
+	}
+	return m.DB.Close()
+}

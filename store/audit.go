@@ -1,0 +1,53 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+// DefaultAuditLimit is how many audit rows FindAudit returns when the filter
+// does not say.
+const DefaultAuditLimit = 20
+
+// FindAudit returns audit rows, newest first.
+func (db *DB) FindAudit(ctx context.Context, f upgradebot.AuditFilter) ([]*upgradebot.AuditEntry, error) {
+	var where []string
+	var args []any
+	if f.Entity != "" {
+		where, args = append(where, `entity = ?`), append(args, f.Entity)
+	}
+	if f.EntityID != 0 {
+		where, args = append(where, `entity_id = ?`), append(args, f.EntityID)
+	}
+	query := `SELECT id, at, actor, action, entity, entity_id, before_json, after_json FROM audit`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = DefaultAuditLimit
+	}
+	query += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, limit)
+
+	rows, err := db.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, wrap("find audit", err)
+	}
+	defer rows.Close()
+	var list []*upgradebot.AuditEntry
+	for rows.Next() {
+		var e upgradebot.AuditEntry
+		var at string
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After); err != nil {
+			return nil, wrap("find audit", err)
+		}
+		if e.At, err = parseTime(at); err != nil {
+			return nil, wrap("find audit", err)
+		}
+		list = append(list, &e)
+	}
+	return list, wrap("find audit", rows.Err())
+}

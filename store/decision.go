@@ -1,0 +1,247 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+const decisionColumns = `id, question, requested_by, routed_to, on_behalf_of, due, status, decided_by, decided_at,
+	comment, created_at, COALESCE(request_msg, 0)`
+
+// CreateDecision routes d to the decision owner, or to the delegate while
+// the owner is away today, and queues the request DM. ECONFLICT if no owner
+// is set.
+func (db *DB) CreateDecision(ctx context.Context, actor string, d *upgradebot.Decision) (upgradebot.Routing, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return upgradebot.Routing{}, wrap("create decision", err)
+	}
+	defer tx.Rollback()
+
+	r, err := createDecision(ctx, tx, actor, d)
+	if err != nil {
+		return upgradebot.Routing{}, wrap("create decision", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return upgradebot.Routing{}, wrap("create decision", err)
+	}
+	return r, nil
+}
+
+// FindDecisions returns matching decisions, newest first. A limit of 0
+// means no limit.
+func (db *DB) FindDecisions(ctx context.Context, f upgradebot.DecisionFilter) ([]*upgradebot.Decision, error) {
+	var where []string
+	var args []any
+	if f.ID != 0 {
+		where, args = append(where, `id = ?`), append(args, f.ID)
+	}
+	if f.Status != "" {
+		where, args = append(where, `status = ?`), append(args, string(f.Status))
+	}
+	query := `SELECT ` + decisionColumns + ` FROM decisions`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	query += ` ORDER BY id DESC`
+	if f.Limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	rows, err := db.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, wrap("find decisions", err)
+	}
+	defer rows.Close()
+	var list []*upgradebot.Decision
+	for rows.Next() {
+		d, _, err := scanDecision(rows)
+		if err != nil {
+			return nil, wrap("find decisions", err)
+		}
+		list = append(list, d)
+	}
+	return list, wrap("find decisions", rows.Err())
+}
+
+// Decide approves or rejects a pending decision and queues the outcome: the
+// request DM edited in place, the requester told, a line in the channel.
+func (db *DB) Decide(ctx context.Context, actor string, id int64, outcome upgradebot.DecisionStatus, comment string) (*upgradebot.Decision, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, wrap("decide", err)
+	}
+	defer tx.Rollback()
+
+	d, err := decide(ctx, tx, actor, id, outcome, comment)
+	if err != nil {
+		return nil, wrap("decide", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, wrap("decide", err)
+	}
+	return d, nil
+}
+
+// routing works out who answers decisions today, inside tx.
+func routing(ctx context.Context, tx *Tx) (upgradebot.Settings, upgradebot.Routing, error) {
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return s, upgradebot.Routing{}, err
+	}
+	today := tx.today(s)
+	away, err := findAway(ctx, tx, today)
+	if err != nil {
+		return s, upgradebot.Routing{}, err
+	}
+	r, err := upgradebot.Route(s.Owner, away, today)
+	return s, r, err
+}
+
+func createDecision(ctx context.Context, tx *Tx, actor string, d *upgradebot.Decision) (upgradebot.Routing, error) {
+	if err := requireActor(actor); err != nil {
+		return upgradebot.Routing{}, err
+	}
+	d.Status = ""
+	if err := d.Validate(); err != nil {
+		return upgradebot.Routing{}, err
+	}
+	_, r, err := routing(ctx, tx)
+	if err != nil {
+		return upgradebot.Routing{}, err
+	}
+	d.RequestedBy, d.RoutedTo, d.OnBehalfOf = actor, r.To, ""
+	if r.Delegated {
+		d.OnBehalfOf = r.Owner
+	}
+	d.DecidedBy, d.DecidedAt, d.Comment, d.CreatedAt = "", time.Time{}, "", tx.now
+	if err := tx.QueryRowContext(ctx, `
+		INSERT INTO decisions (question, requested_by, routed_to, on_behalf_of, due, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+		d.Question, d.RequestedBy, d.RoutedTo, d.OnBehalfOf, dateArg(d.Due), string(d.Status), formatTime(d.CreatedAt),
+	).Scan(&d.ID); err != nil {
+		return upgradebot.Routing{}, fmt.Errorf("insert decision: %w", err)
+	}
+
+	m := upgradebot.DecisionRequestMessage(d)
+	if err := queueMessage(ctx, tx, &m); err != nil {
+		return upgradebot.Routing{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE decisions SET request_msg = ? WHERE id = ?`, m.ID, d.ID); err != nil {
+		return upgradebot.Routing{}, fmt.Errorf("link decision %d to its request: %w", d.ID, err)
+	}
+	if err := tx.audit(ctx, actor, "decision.request", "decision", d.ID, nil, d); err != nil {
+		return upgradebot.Routing{}, err
+	}
+	return r, nil
+}
+
+func decide(ctx context.Context, tx *Tx, actor string, id int64, outcome upgradebot.DecisionStatus, comment string) (*upgradebot.Decision, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	switch outcome {
+	case upgradebot.DecisionApproved:
+	case upgradebot.DecisionRejected:
+		if strings.TrimSpace(comment) == "" {
+			return nil, upgradebot.Errorf(upgradebot.EINVALID, "A rejection needs a reason: `/upgrade reject %d <reason>`.", id)
+		}
+	default:
+		return nil, upgradebot.Errorf(upgradebot.EINVALID, "A decision is approved or rejected, not %q.", outcome)
+	}
+	if strings.TrimSpace(comment) != "" {
+		if err := upgradebot.ValidateText("comment", comment); err != nil {
+			return nil, err
+		}
+	}
+
+	d, requestMsg, err := scanDecision(tx.QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "No decision #%d.", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("find decision %d: %w", id, err)
+	}
+	s, r, err := routing(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if !r.MayDecide(actor) {
+		return nil, upgradebot.Errorf(upgradebot.EFORBIDDEN,
+			"Only the decision owner %s (or their delegate while they are away) can decide #%d.", upgradebot.Mention(r.Owner), id)
+	}
+	if d.Status != upgradebot.DecisionPending {
+		return nil, alreadyDecided(d)
+	}
+
+	before := *d
+	d.Status, d.DecidedBy, d.DecidedAt, d.Comment = outcome, actor, tx.now, strings.TrimSpace(comment)
+	// The status guard makes a lost race visible even if two deciders ever
+	// got past the check above.
+	res, err := tx.ExecContext(ctx, `
+		UPDATE decisions SET status = ?, decided_by = ?, decided_at = ?, comment = ?
+		WHERE id = ? AND status = 'pending'`,
+		string(d.Status), d.DecidedBy, formatTime(d.DecidedAt), d.Comment, d.ID)
+	if err != nil {
+		return nil, fmt.Errorf("decide %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return nil, fmt.Errorf("decide %d: %w", id, err)
+	} else if n != 1 {
+		now, _, err := scanDecision(tx.QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE id = ?`, id))
+		if err != nil {
+			return nil, fmt.Errorf("find decision %d: %w", id, err)
+		}
+		return nil, alreadyDecided(now)
+	}
+
+	action := "decision.approve"
+	if outcome == upgradebot.DecisionRejected {
+		action = "decision.reject"
+	}
+	if err := tx.audit(ctx, actor, action, "decision", d.ID, &before, d); err != nil {
+		return nil, err
+	}
+	for _, m := range upgradebot.DecisionOutcomeMessages(d, requestMsg, s.Channel) {
+		if err := queueMessage(ctx, tx, &m); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+func alreadyDecided(d *upgradebot.Decision) error {
+	return upgradebot.Errorf(upgradebot.ECONFLICT, "Decision #%d was already %s by %s at %s.",
+		d.ID, d.Status, upgradebot.Mention(d.DecidedBy), humanTime(d.DecidedAt))
+}
+
+// scanDecision returns the decision and the outbox id of its request DM (0
+// if unknown).
+func scanDecision(s scanner) (*upgradebot.Decision, int64, error) {
+	var d upgradebot.Decision
+	var status, createdAt string
+	var due, decidedAt sql.NullString
+	var requestMsg int64
+	if err := s.Scan(&d.ID, &d.Question, &d.RequestedBy, &d.RoutedTo, &d.OnBehalfOf, &due, &status, &d.DecidedBy,
+		&decidedAt, &d.Comment, &createdAt, &requestMsg); err != nil {
+		return nil, 0, err
+	}
+	d.Status = upgradebot.DecisionStatus(status)
+	var err error
+	if d.Due, err = parseDate(due); err != nil {
+		return nil, 0, err
+	}
+	if d.DecidedAt, err = parseNullTime(decidedAt); err != nil {
+		return nil, 0, err
+	}
+	if d.CreatedAt, err = parseTime(createdAt); err != nil {
+		return nil, 0, err
+	}
+	return &d, requestMsg, nil
+}

@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+// CreateMaintenance stores m and its first occurrence, due on m.Anchor,
+// which it returns. The assignee is told unless they are the actor.
+func (db *DB) CreateMaintenance(ctx context.Context, actor string, m *upgradebot.Maintenance) (*upgradebot.Task, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, wrap("create clean-up", err)
+	}
+	defer tx.Rollback()
+
+	t, err := createMaintenance(ctx, tx, actor, m)
+	if err != nil {
+		return nil, wrap("create clean-up", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, wrap("create clean-up", err)
+	}
+	return t, nil
+}
+
+// FindMaintenance returns every active clean-up with its earliest open
+// occurrence (NextDue, OpenTaskID), in the order they were created.
+func (db *DB) FindMaintenance(ctx context.Context) ([]*upgradebot.Maintenance, error) {
+	tx, err := db.read(ctx)
+	if err != nil {
+		return nil, wrap("find clean-ups", err)
+	}
+	defer tx.Rollback()
+
+	rows, err := tx.QueryContext(ctx, `
+		SELECT id, title, every, assignee, anchor, active, created_by, created_at
+		FROM maintenance WHERE active = 1 ORDER BY id`)
+	if err != nil {
+		return nil, wrap("find clean-ups", err)
+	}
+	defer rows.Close()
+	var list []*upgradebot.Maintenance
+	byID := map[int64]*upgradebot.Maintenance{}
+	for rows.Next() {
+		m, err := scanMaintenance(rows)
+		if err != nil {
+			return nil, wrap("find clean-ups", err)
+		}
+		list = append(list, m)
+		byID[m.ID] = m
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("find clean-ups", err)
+	}
+	rows.Close()
+
+	// Open occurrences, earliest first: the first seen per clean-up wins.
+	occ, err := tx.QueryContext(ctx, `
+		SELECT id, maintenance_id, due FROM tasks
+		WHERE maintenance_id IS NOT NULL AND status = 'open'
+		ORDER BY CASE WHEN due IS NULL THEN 1 ELSE 0 END, due, id`)
+	if err != nil {
+		return nil, wrap("find clean-ups", err)
+	}
+	defer occ.Close()
+	for occ.Next() {
+		var id, mid int64
+		var due sql.NullString
+		if err := occ.Scan(&id, &mid, &due); err != nil {
+			return nil, wrap("find clean-ups", err)
+		}
+		m := byID[mid]
+		if m == nil || m.OpenTaskID != 0 {
+			continue
+		}
+		if m.NextDue, err = parseDate(due); err != nil {
+			return nil, wrap("find clean-ups", err)
+		}
+		m.OpenTaskID = id
+	}
+	return list, wrap("find clean-ups", occ.Err())
+}
+
+// maintenanceAudit is what the audit trail records of a clean-up: the domain
+// struct leaves the interval out of its JSON.
+type maintenanceAudit struct {
+	*upgradebot.Maintenance
+	Every string `json:"every"`
+}
+
+func createMaintenance(ctx context.Context, tx *Tx, actor string, m *upgradebot.Maintenance) (*upgradebot.Task, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if _, err := upgradebot.ParseInterval(m.Every.String()); err != nil {
+		return nil, err
+	}
+	if m.Assignee != "" && !upgradebot.ValidUserID(m.Assignee) {
+		return nil, upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", m.Assignee)
+	}
+	m.Active, m.CreatedBy, m.CreatedAt = true, actor, tx.now
+	if err := tx.QueryRowContext(ctx, `
+		INSERT INTO maintenance (title, every, assignee, anchor, active, created_by, created_at)
+		VALUES (?, ?, ?, ?, 1, ?, ?)
+		RETURNING id`,
+		m.Title, m.Every.String(), m.Assignee, m.Anchor.String(), m.CreatedBy, formatTime(m.CreatedAt),
+	).Scan(&m.ID); err != nil {
+		return nil, fmt.Errorf("insert clean-up: %w", err)
+	}
+	if err := tx.audit(ctx, actor, "maintenance.add", "maintenance", m.ID, nil, maintenanceAudit{m, m.Every.String()}); err != nil {
+		return nil, err
+	}
+
+	t := &upgradebot.Task{
+		Title:         m.Title,
+		Kind:          upgradebot.KindCleanup,
+		Status:        upgradebot.StatusOpen,
+		Assignee:      m.Assignee,
+		Due:           m.Anchor,
+		Priority:      upgradebot.PriorityNormal,
+		MaintenanceID: m.ID,
+	}
+	if err := addOccurrence(ctx, tx, actor, t); err != nil {
+		return nil, err
+	}
+	if err := tellAssignee(ctx, tx, actor, t); err != nil {
+		return nil, err
+	}
+	m.NextDue, m.OpenTaskID = t.Due, t.ID
+	return t, nil
+}
+
+// addOccurrence inserts an occurrence of a clean-up and audits it.
+func addOccurrence(ctx context.Context, tx *Tx, actor string, t *upgradebot.Task) error {
+	t.CreatedBy, t.CreatedAt, t.UpdatedAt = actor, tx.now, tx.now
+	if err := insertTask(ctx, tx, t, nil); err != nil {
+		return err
+	}
+	return tx.audit(ctx, actor, "task.add", "task", t.ID, nil, t)
+}
+
+// nextOccurrence returns the occurrence after done, the occurrence of a
+// clean-up just completed: the existing one for that day if there is one
+// (so completing never doubles), else a new one. Nil if the clean-up is no
+// longer active.
+func nextOccurrence(ctx context.Context, tx *Tx, actor string, done *upgradebot.Task) (*upgradebot.Task, error) {
+	m, err := scanMaintenance(tx.QueryRowContext(ctx, `
+		SELECT id, title, every, assignee, anchor, active, created_by, created_at
+		FROM maintenance WHERE id = ?`, done.MaintenanceID))
+	if err != nil {
+		return nil, fmt.Errorf("find clean-up %d: %w", done.MaintenanceID, err)
+	}
+	if !m.Active {
+		return nil, nil
+	}
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	due := m.NextOccurrence(done.Due, tx.today(s))
+
+	var id int64
+	err = tx.QueryRowContext(ctx, `SELECT id FROM tasks WHERE maintenance_id = ? AND due = ?`, m.ID, due.String()).Scan(&id)
+	if err == nil {
+		return findTaskByID(ctx, tx, id)
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("find next occurrence: %w", err)
+	}
+
+	// The next one follows the finished one, so a reassigned rota sticks.
+	next := &upgradebot.Task{
+		Title:         done.Title,
+		Kind:          upgradebot.KindCleanup,
+		Status:        upgradebot.StatusOpen,
+		Assignee:      done.Assignee,
+		Due:           due,
+		Priority:      upgradebot.PriorityNormal,
+		MaintenanceID: m.ID,
+	}
+	if err := addOccurrence(ctx, tx, actor, next); err != nil {
+		return nil, err
+	}
+	return next, nil
+}
+
+func scanMaintenance(s scanner) (*upgradebot.Maintenance, error) {
+	var m upgradebot.Maintenance
+	var every, anchor, createdAt string
+	var active int
+	if err := s.Scan(&m.ID, &m.Title, &every, &m.Assignee, &anchor, &active, &m.CreatedBy, &createdAt); err != nil {
+		return nil, err
+	}
+	var err error
+	if m.Every, err = upgradebot.ParseInterval(every); err != nil {
+		return nil, fmt.Errorf("bad interval %q in database", every)
+	}
+	if m.Anchor, err = parseDate(sql.NullString{String: anchor, Valid: true}); err != nil {
+		return nil, err
+	}
+	if m.CreatedAt, err = parseTime(createdAt); err != nil {
+		return nil, err
+	}
+	m.Active = active != 0
+	return &m, nil
+}

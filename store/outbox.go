@@ -1,0 +1,144 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+const messageColumns = `id, kind, to_id, text, COALESCE(decision_id, 0), COALESCE(update_of, 0), status, attempts,
+	next_try, last_error, created_at, sent_at, slack_channel, slack_ts`
+
+// queueMessage writes m to the outbox as pending, due now, and sets its ID.
+func queueMessage(ctx context.Context, tx *Tx, m *upgradebot.Message) error {
+	m.Status, m.Attempts, m.LastError = upgradebot.MessagePending, 0, ""
+	m.NextTry, m.CreatedAt, m.SentAt = tx.now, tx.now, time.Time{}
+	m.SlackChannel, m.SlackTS = "", ""
+	if err := tx.QueryRowContext(ctx, `
+		INSERT INTO outbox (kind, to_id, text, decision_id, update_of, status, attempts, next_try, last_error, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+		string(m.Kind), m.To, m.Text, nullID(m.DecisionID), nullID(m.UpdateOf), string(m.Status), m.Attempts,
+		formatTime(m.NextTry), m.LastError, formatTime(m.CreatedAt),
+	).Scan(&m.ID); err != nil {
+		return fmt.Errorf("queue %s message to %s: %w", m.Kind, m.To, err)
+	}
+	return nil
+}
+
+// PendingMessages returns up to limit pending messages due at now, oldest
+// first. A limit of 0 or less means no limit.
+func (db *DB) PendingMessages(ctx context.Context, now time.Time, limit int) ([]*upgradebot.Message, error) {
+	query := `SELECT ` + messageColumns + ` FROM outbox WHERE status = 'pending' AND next_try <= ? ORDER BY id`
+	args := []any{formatTime(now)}
+	if limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	msgs, err := findMessages(ctx, db.db, query, args...)
+	return msgs, wrap("pending messages", err)
+}
+
+// FindMessage returns ENOTFOUND if there is no such message.
+func (db *DB) FindMessage(ctx context.Context, id int64) (*upgradebot.Message, error) {
+	m, err := scanMessage(db.db.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM outbox WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "No message #%d.", id)
+	}
+	return m, wrap("find message", err)
+}
+
+// FailedMessages returns messages that failed for good, newest first. A
+// limit of 0 or less means no limit.
+func (db *DB) FailedMessages(ctx context.Context, limit int) ([]*upgradebot.Message, error) {
+	query := `SELECT ` + messageColumns + ` FROM outbox WHERE status = 'failed' ORDER BY id DESC`
+	var args []any
+	if limit > 0 {
+		query += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	msgs, err := findMessages(ctx, db.db, query, args...)
+	return msgs, wrap("failed messages", err)
+}
+
+// MarkSent records delivery, when it happened and where Slack put the
+// message.
+func (db *DB) MarkSent(ctx context.Context, id int64, channel, ts string) error {
+	now := db.clock.Now()
+	return wrap("mark sent", db.markMessage(ctx, id, `
+		UPDATE outbox SET status = 'sent', sent_at = ?, slack_channel = ?, slack_ts = ?, last_error = '' WHERE id = ?`,
+		formatTime(now), channel, ts, id))
+}
+
+// MarkRetry records a failed attempt and when to try again; the message
+// stays pending.
+func (db *DB) MarkRetry(ctx context.Context, id int64, reason string, next time.Time) error {
+	return wrap("mark retry", db.markMessage(ctx, id, `
+		UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_try = ?, last_error = ? WHERE id = ?`,
+		formatTime(next), reason, id))
+}
+
+// MarkFailed records a last failed attempt and gives up on the message.
+func (db *DB) MarkFailed(ctx context.Context, id int64, reason string) error {
+	return wrap("mark failed", db.markMessage(ctx, id, `
+		UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?`,
+		reason, id))
+}
+
+// markMessage runs one delivery-bookkeeping update. These are not audited:
+// they record what happened to a message, not a change anyone made.
+func (db *DB) markMessage(ctx context.Context, id int64, query string, args ...any) error {
+	res, err := db.db.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return upgradebot.Errorf(upgradebot.ENOTFOUND, "No message #%d.", id)
+	}
+	return nil
+}
+
+func findMessages(ctx context.Context, q queryer, query string, args ...any) ([]*upgradebot.Message, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var msgs []*upgradebot.Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs, rows.Err()
+}
+
+func scanMessage(s scanner) (*upgradebot.Message, error) {
+	var m upgradebot.Message
+	var kind, status, nextTry, createdAt string
+	var sentAt sql.NullString
+	if err := s.Scan(&m.ID, &kind, &m.To, &m.Text, &m.DecisionID, &m.UpdateOf, &status, &m.Attempts,
+		&nextTry, &m.LastError, &createdAt, &sentAt, &m.SlackChannel, &m.SlackTS); err != nil {
+		return nil, err
+	}
+	m.Kind, m.Status = upgradebot.MessageKind(kind), upgradebot.MessageStatus(status)
+	var err error
+	if m.NextTry, err = parseTime(nextTry); err != nil {
+		return nil, err
+	}
+	if m.CreatedAt, err = parseTime(createdAt); err != nil {
+		return nil, err
+	}
+	if m.SentAt, err = parseNullTime(sentAt); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}

@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+// CreateRelease validates and stores r. ECONFLICT if its key is taken.
+func (db *DB) CreateRelease(ctx context.Context, actor string, r *upgradebot.Release) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return wrap("create release", err)
+	}
+	defer tx.Rollback()
+
+	if err := createRelease(ctx, tx, actor, r); err != nil {
+		return wrap("create release", err)
+	}
+	return wrap("create release", tx.Commit())
+}
+
+// FindReleases returns the matching releases, earliest GA first.
+func (db *DB) FindReleases(ctx context.Context, f upgradebot.ReleaseFilter) ([]*upgradebot.Release, error) {
+	var where []string
+	var args []any
+	if f.Key != "" {
+		where, args = append(where, `key = ?`), append(args, f.Key)
+	}
+	if !f.GAFrom.IsZero() {
+		where, args = append(where, `ga >= ?`), append(args, f.GAFrom.String())
+	}
+	query := `SELECT id, key, vendor, name, ga, support, created_by, created_at FROM releases`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	query += ` ORDER BY ga, id`
+
+	rows, err := db.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, wrap("find releases", err)
+	}
+	defer rows.Close()
+	var releases []*upgradebot.Release
+	for rows.Next() {
+		r, err := scanRelease(rows)
+		if err != nil {
+			return nil, wrap("find releases", err)
+		}
+		releases = append(releases, r)
+	}
+	return releases, wrap("find releases", rows.Err())
+}
+
+func createRelease(ctx context.Context, tx *Tx, actor string, r *upgradebot.Release) error {
+	if err := requireActor(actor); err != nil {
+		return err
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM releases WHERE key = ?`, r.Key).Scan(&n); err != nil {
+		return fmt.Errorf("find release %s: %w", r.Key, err)
+	} else if n > 0 {
+		return upgradebot.Errorf(upgradebot.ECONFLICT, "Release key %s already exists.", r.Key)
+	}
+	r.CreatedBy, r.CreatedAt = actor, tx.now
+	if err := tx.QueryRowContext(ctx, `
+		INSERT INTO releases (key, vendor, name, ga, support, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+		r.Key, r.Vendor, r.Name, r.GA.String(), dateArg(r.Support), r.CreatedBy, formatTime(r.CreatedAt),
+	).Scan(&r.ID); err != nil {
+		return fmt.Errorf("insert release: %w", err)
+	}
+	return tx.audit(ctx, actor, "release.add", "release", r.ID, nil, r)
+}
+
+func scanRelease(s scanner) (*upgradebot.Release, error) {
+	var r upgradebot.Release
+	var ga, support sql.NullString
+	var createdAt string
+	if err := s.Scan(&r.ID, &r.Key, &r.Vendor, &r.Name, &ga, &support, &r.CreatedBy, &createdAt); err != nil {
+		return nil, err
+	}
+	var err error
+	if r.GA, err = parseDate(ga); err != nil {
+		return nil, err
+	}
+	if r.Support, err = parseDate(support); err != nil {
+		return nil, err
+	}
+	if r.CreatedAt, err = parseTime(createdAt); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}

@@ -1,0 +1,456 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+// Keys of the settings table.
+const (
+	settingOwner    = "owner"
+	settingChannel  = "channel"
+	settingTimeZone = "tz"
+)
+
+// settingAudit is how the audit trail records one setting.
+type settingAudit struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// adminAudit is how the audit trail records one admin.
+type adminAudit struct {
+	User string `json:"user"`
+}
+
+// Settings returns the team settings with the admins sorted.
+func (db *DB) Settings(ctx context.Context) (upgradebot.Settings, error) {
+	tx, err := db.read(ctx)
+	if err != nil {
+		return upgradebot.Settings{}, wrap("settings", err)
+	}
+	defer tx.Rollback()
+
+	s, err := readSettings(ctx, tx)
+	return s, wrap("settings", err)
+}
+
+// Bootstrap applies configuration from the environment: the channel and time
+// zone when given and different, and any admins not yet present. It is
+// audited as upgradebot.SystemActor and writes nothing when nothing changes.
+func (db *DB) Bootstrap(ctx context.Context, channel, timeZone string, admins []string) error {
+	if channel != "" && !upgradebot.ValidChannelID(channel) {
+		return upgradebot.Errorf(upgradebot.EINVALID, "The channel %q is not a Slack channel id like C0123ABCD.", channel)
+	}
+	if timeZone != "" {
+		if _, err := time.LoadLocation(timeZone); err != nil {
+			return upgradebot.Errorf(upgradebot.EINVALID, "The time zone %q is unknown; use an IANA name like America/Chicago.", timeZone)
+		}
+	}
+	for _, a := range admins {
+		if !upgradebot.ValidUserID(a) {
+			return upgradebot.Errorf(upgradebot.EINVALID, "The admin %q is not a Slack user id like U0123ABCD.", a)
+		}
+	}
+
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return wrap("bootstrap", err)
+	}
+	defer tx.Rollback()
+
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return wrap("bootstrap", err)
+	}
+	changed := false
+	if channel != "" && channel != s.Channel {
+		if err := setSetting(ctx, tx, upgradebot.SystemActor, "setting.set", settingChannel, s.Channel, channel); err != nil {
+			return wrap("bootstrap", err)
+		}
+		changed = true
+	}
+	if timeZone != "" && timeZone != s.TimeZone {
+		if err := setSetting(ctx, tx, upgradebot.SystemActor, "setting.set", settingTimeZone, s.TimeZone, timeZone); err != nil {
+			return wrap("bootstrap", err)
+		}
+		changed = true
+	}
+	for _, a := range admins {
+		if s.IsAdmin(a) {
+			continue
+		}
+		if err := addAdmin(ctx, tx, upgradebot.SystemActor, a); err != nil {
+			return wrap("bootstrap", err)
+		}
+		s.Admins = append(s.Admins, a)
+		changed = true
+	}
+	if !changed {
+		return nil
+	}
+	return wrap("bootstrap", tx.Commit())
+}
+
+// SetOwner makes user the decision owner. Admins only.
+func (db *DB) SetOwner(ctx context.Context, actor, user string) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return wrap("set owner", err)
+	}
+	defer tx.Rollback()
+
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return wrap("set owner", err)
+	}
+	if err := requireAdmin(s, actor, "set the decision owner"); err != nil {
+		return err
+	}
+	if !upgradebot.ValidUserID(user) {
+		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", user)
+	}
+	if user == s.Owner {
+		return nil
+	}
+	if err := setSetting(ctx, tx, actor, "owner.set", settingOwner, s.Owner, user); err != nil {
+		return wrap("set owner", err)
+	}
+	return wrap("set owner", tx.Commit())
+}
+
+// AddAdmin makes user an admin. Admins only; adding an admin again changes
+// nothing.
+func (db *DB) AddAdmin(ctx context.Context, actor, user string) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return wrap("add admin", err)
+	}
+	defer tx.Rollback()
+
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return wrap("add admin", err)
+	}
+	if err := requireAdmin(s, actor, "add admins"); err != nil {
+		return err
+	}
+	if !upgradebot.ValidUserID(user) {
+		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", user)
+	}
+	if s.IsAdmin(user) {
+		return nil
+	}
+	if err := addAdmin(ctx, tx, actor, user); err != nil {
+		return wrap("add admin", err)
+	}
+	return wrap("add admin", tx.Commit())
+}
+
+// RemoveAdmin takes admin rights from user. Admins only; ENOTFOUND if user
+// is not an admin, ECONFLICT if they are the last one.
+func (db *DB) RemoveAdmin(ctx context.Context, actor, user string) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return wrap("remove admin", err)
+	}
+	defer tx.Rollback()
+
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return wrap("remove admin", err)
+	}
+	if err := requireAdmin(s, actor, "remove admins"); err != nil {
+		return err
+	}
+	if !s.IsAdmin(user) {
+		return upgradebot.Errorf(upgradebot.ENOTFOUND, "%s is not an admin.", upgradebot.Mention(user))
+	}
+	if len(s.Admins) == 1 {
+		return upgradebot.Errorf(upgradebot.ECONFLICT, "%s is the last admin; add another admin first.", upgradebot.Mention(user))
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM admins WHERE user_id = ?`, user); err != nil {
+		return wrap("remove admin", err)
+	}
+	if err := tx.audit(ctx, actor, "admin.remove", "admin", 0, adminAudit{user}, nil); err != nil {
+		return wrap("remove admin", err)
+	}
+	return wrap("remove admin", tx.Commit())
+}
+
+// SetAway records an away window: anyone may set their own, admins anyone's.
+// It sets a's ID, CreatedBy and CreatedAt.
+func (db *DB) SetAway(ctx context.Context, actor string, a *upgradebot.Away) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return wrap("set away", err)
+	}
+	defer tx.Rollback()
+
+	if err := setAway(ctx, tx, actor, a); err != nil {
+		return wrap("set away", err)
+	}
+	return wrap("set away", tx.Commit())
+}
+
+// ClearAway removes user's current and future away windows and says how
+// many it removed: anyone may clear their own, admins anyone's.
+func (db *DB) ClearAway(ctx context.Context, actor, user string) (int, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return 0, wrap("clear away", err)
+	}
+	defer tx.Rollback()
+
+	if err := requireActor(actor); err != nil {
+		return 0, err
+	}
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return 0, wrap("clear away", err)
+	}
+	if user != actor {
+		if err := requireAdmin(s, actor, "clear someone else's away window"); err != nil {
+			return 0, err
+		}
+	}
+	windows, err := findAway(ctx, tx, tx.today(s))
+	if err != nil {
+		return 0, wrap("clear away", err)
+	}
+	n := 0
+	for _, a := range windows {
+		if a.User != user {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM away WHERE id = ?`, a.ID); err != nil {
+			return 0, wrap("clear away", err)
+		}
+		if err := tx.audit(ctx, actor, "away.clear", "away", a.ID, a, nil); err != nil {
+			return 0, wrap("clear away", err)
+		}
+		n++
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, wrap("clear away", err)
+	}
+	return n, nil
+}
+
+// FindAway returns the away windows that end on or after from (all of them
+// for the zero Date), by start day.
+func (db *DB) FindAway(ctx context.Context, from upgradebot.Date) ([]upgradebot.Away, error) {
+	a, err := findAway(ctx, db.db, from)
+	return a, wrap("find away", err)
+}
+
+// RememberPeople records the display names seen in Slack. Names are not
+// changes anyone made, so they are not audited; an unchanged name is not
+// written at all. People without a name are skipped.
+func (db *DB) RememberPeople(ctx context.Context, people []upgradebot.Person) error {
+	for _, p := range people {
+		if !upgradebot.ValidUserID(p.ID) {
+			return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user id.", p.ID)
+		}
+		if strings.TrimSpace(p.Name) != "" {
+			if err := upgradebot.ValidateTitle("name", p.Name); err != nil {
+				return err
+			}
+		}
+	}
+	if len(people) == 0 {
+		return nil
+	}
+
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return wrap("remember people", err)
+	}
+	defer tx.Rollback()
+
+	for _, p := range people {
+		if strings.TrimSpace(p.Name) == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO people (user_id, name, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
+			WHERE people.name <> excluded.name`,
+			p.ID, p.Name, formatTime(tx.now)); err != nil {
+			return wrap("remember people", err)
+		}
+	}
+	return wrap("remember people", tx.Commit())
+}
+
+// People returns display names by user id.
+func (db *DB) People(ctx context.Context) (map[string]string, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT user_id, name FROM people`)
+	if err != nil {
+		return nil, wrap("people", err)
+	}
+	defer rows.Close()
+	people := map[string]string{}
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, wrap("people", err)
+		}
+		people[id] = name
+	}
+	return people, wrap("people", rows.Err())
+}
+
+func readSettings(ctx context.Context, q queryer) (upgradebot.Settings, error) {
+	var s upgradebot.Settings
+	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings`)
+	if err != nil {
+		return s, fmt.Errorf("read settings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return s, fmt.Errorf("read settings: %w", err)
+		}
+		switch k {
+		case settingOwner:
+			s.Owner = v
+		case settingChannel:
+			s.Channel = v
+		case settingTimeZone:
+			s.TimeZone = v
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return s, fmt.Errorf("read settings: %w", err)
+	}
+
+	admins, err := q.QueryContext(ctx, `SELECT user_id FROM admins ORDER BY user_id`)
+	if err != nil {
+		return s, fmt.Errorf("read admins: %w", err)
+	}
+	defer admins.Close()
+	for admins.Next() {
+		var a string
+		if err := admins.Scan(&a); err != nil {
+			return s, fmt.Errorf("read admins: %w", err)
+		}
+		s.Admins = append(s.Admins, a)
+	}
+	sort.Strings(s.Admins)
+	return s, admins.Err()
+}
+
+// setSetting writes one setting and audits the change.
+func setSetting(ctx context.Context, tx *Tx, actor, action, key, old, value string) error {
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return fmt.Errorf("set %s: %w", key, err)
+	}
+	var before any
+	if old != "" {
+		before = settingAudit{key, old}
+	}
+	return tx.audit(ctx, actor, action, "setting", 0, before, settingAudit{key, value})
+}
+
+func addAdmin(ctx context.Context, tx *Tx, actor, user string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO admins (user_id, added_by, added_at) VALUES (?, ?, ?)`,
+		user, actor, formatTime(tx.now)); err != nil {
+		return fmt.Errorf("add admin %s: %w", user, err)
+	}
+	return tx.audit(ctx, actor, "admin.add", "admin", 0, nil, adminAudit{user})
+}
+
+// requireAdmin refuses actor unless they are an admin; what says what they
+// tried, as in "Only admins can <what>."
+func requireAdmin(s upgradebot.Settings, actor, what string) error {
+	if actor != "" && s.IsAdmin(actor) {
+		return nil
+	}
+	if len(s.Admins) == 0 {
+		return upgradebot.Errorf(upgradebot.EFORBIDDEN, "Only admins can %s, and none is set yet; whoever runs the bot names the first.", what)
+	}
+	return upgradebot.Errorf(upgradebot.EFORBIDDEN, "Only admins can %s. Admins: %s.", what, mentions(s.Admins))
+}
+
+func setAway(ctx context.Context, tx *Tx, actor string, a *upgradebot.Away) error {
+	if err := requireActor(actor); err != nil {
+		return err
+	}
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return err
+	}
+	if a.User != actor {
+		if err := requireAdmin(s, actor, "set someone else's away window"); err != nil {
+			return err
+		}
+	}
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if !upgradebot.ValidUserID(a.User) {
+		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", a.User)
+	}
+	if a.Delegate != "" && !upgradebot.ValidUserID(a.Delegate) {
+		return upgradebot.Errorf(upgradebot.EINVALID, "The delegate %q is not a Slack user; mention them as @name.", a.Delegate)
+	}
+	if today := tx.today(s); a.To.Before(today) {
+		return upgradebot.Errorf(upgradebot.EINVALID, "That away window ended on %s, before today (%s).", a.To.Human(), today.Human())
+	}
+	a.CreatedBy, a.CreatedAt = actor, tx.now
+	if err := tx.QueryRowContext(ctx, `
+		INSERT INTO away (user_id, from_day, to_day, delegate, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+		a.User, a.From.String(), a.To.String(), a.Delegate, a.CreatedBy, formatTime(a.CreatedAt),
+	).Scan(&a.ID); err != nil {
+		return fmt.Errorf("insert away window: %w", err)
+	}
+	return tx.audit(ctx, actor, "away.set", "away", a.ID, nil, a)
+}
+
+func findAway(ctx context.Context, q queryer, from upgradebot.Date) ([]upgradebot.Away, error) {
+	query := `SELECT id, user_id, from_day, to_day, delegate, created_by, created_at FROM away`
+	var args []any
+	if !from.IsZero() {
+		query += ` WHERE to_day >= ?`
+		args = append(args, from.String())
+	}
+	query += ` ORDER BY from_day, id`
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find away: %w", err)
+	}
+	defer rows.Close()
+	var list []upgradebot.Away
+	for rows.Next() {
+		var a upgradebot.Away
+		var fromDay, toDay, createdAt string
+		if err := rows.Scan(&a.ID, &a.User, &fromDay, &toDay, &a.Delegate, &a.CreatedBy, &createdAt); err != nil {
+			return nil, fmt.Errorf("find away: %w", err)
+		}
+		if a.From, err = upgradebot.ParseDate(fromDay); err != nil {
+			return nil, fmt.Errorf("bad date %q in database", fromDay)
+		}
+		if a.To, err = upgradebot.ParseDate(toDay); err != nil {
+			return nil, fmt.Errorf("bad date %q in database", toDay)
+		}
+		if a.CreatedAt, err = parseTime(createdAt); err != nil {
+			return nil, err
+		}
+		list = append(list, a)
+	}
+	return list, rows.Err()
+}

@@ -1,0 +1,395 @@
+// Package store implements upgradebot.Desk on SQLite, using the pure-Go
+// modernc.org/sqlite driver.
+//
+// Every method that changes data runs in one write transaction that reads the
+// clock once, writes an append-only audit row and queues the outbox messages
+// the change causes, so a change, its audit trail and its notices are
+// committed together or not at all.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/upgradebot/upgradebot"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+var _ upgradebot.Desk = (*DB)(nil)
+
+// DB is the SQLite-backed desk. It is safe for concurrent use.
+type DB struct {
+	db    *sql.DB
+	path  string
+	clock upgradebot.Clock
+}
+
+// Open opens (creating if needed) the database file at path and brings its
+// schema up to date. clock is read once per write transaction.
+func Open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error) {
+	db, err := open(ctx, path, clock)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// open opens the file without touching the schema.
+func open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("store: open: database path required")
+	} else if path == ":memory:" || strings.HasPrefix(path, "file:") {
+		// A pool of :memory: connections is a pool of unrelated databases.
+		return nil, fmt.Errorf("store: open: %q: give a file path", path)
+	}
+	if clock == nil {
+		clock = upgradebot.SystemClock{}
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(wal)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(FULL)")
+	// Write transactions take the write lock at BEGIN, so they queue on
+	// busy_timeout instead of failing with SQLITE_BUSY when they upgrade.
+	// Read-only transactions still begin deferred.
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+
+	sqldb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return &DB{db: sqldb, path: path, clock: clock}, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	if err := db.db.Close(); err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	var n int
+	if err := db.db.QueryRowContext(ctx, `SELECT 1`).Scan(&n); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of the database to dest while the
+// database stays in use. It refuses to overwrite an existing file.
+func (db *DB) Backup(ctx context.Context, dest string) error {
+	if dest == "" {
+		return upgradebot.Errorf(upgradebot.EINVALID, "A backup needs a file name.")
+	}
+	if _, err := os.Stat(dest); err == nil {
+		return upgradebot.Errorf(upgradebot.ECONFLICT, "Backup file %s already exists; choose a new name.", dest)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	// VACUUM INTO reads one snapshot, so writers carry on meanwhile, and it
+	// itself refuses to write over a file that appeared since the check.
+	if _, err := db.db.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
+		return fmt.Errorf("store: backup to %s: %w", dest, err)
+	}
+	return nil
+}
+
+// Migrate applies every migration not yet recorded in the migrations table,
+// each in its own transaction.
+func (db *DB) Migrate(ctx context.Context) error {
+	names, err := migrationNames()
+	if err != nil {
+		return err
+	}
+	return db.migrateTo(ctx, len(names))
+}
+
+// migrationNames lists the embedded migrations in order.
+func migrationNames() ([]string, error) {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	sort.Strings(names)
+	for i := range names {
+		names[i] = strings.TrimPrefix(names[i], "migrations/")
+	}
+	return names, nil
+}
+
+// migrateTo applies the first n migrations (schema version n). Tests use it
+// to build databases at older versions.
+func (db *DB) migrateTo(ctx context.Context, n int) error {
+	names, err := migrationNames()
+	if err != nil {
+		return err
+	}
+	if n < 0 || n > len(names) {
+		return fmt.Errorf("store: migrate: no schema version %d", n)
+	}
+	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+
+	// A database touched by a newer program has migrations this one does not
+	// know; running against it could corrupt it.
+	known := make(map[string]bool, len(names))
+	for _, name := range names {
+		known[name] = true
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT name FROM migrations`)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	var unknown []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		if !known[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	if len(unknown) > 0 {
+		return fmt.Errorf("store: migrate: the database has migrations this program does not know (%s); use a newer upgradebot", strings.Join(unknown, ", "))
+	}
+
+	for _, name := range names[:n] {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrateFile applies one migration unless it is already recorded. The check
+// is inside the write transaction, so two processes opening the same new
+// file do not both apply it.
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: migrate %s: %w", name, err)
+	}
+	defer tx.Rollback()
+
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return fmt.Errorf("store: migrate %s: %w", name, err)
+	} else if n > 0 {
+		return nil
+	}
+	src, err := fs.ReadFile(migrationFS, "migrations/"+name)
+	if err != nil {
+		return fmt.Errorf("store: migrate %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, string(src)); err != nil {
+		return fmt.Errorf("store: migrate %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`,
+		name, formatTime(db.clock.Now())); err != nil {
+		return fmt.Errorf("store: migrate %s: %w", name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: migrate %s: %w", name, err)
+	}
+	return nil
+}
+
+// Tx is a write transaction with the one moment it happens at.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	now time.Time // UTC
+}
+
+// begin starts a write transaction. The clock is read after BEGIN IMMEDIATE
+// has the write lock, so timestamps follow commit order.
+func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Tx{Tx: tx, db: db, now: db.clock.Now().UTC()}, nil
+}
+
+// read starts a read-only transaction, so several queries see one snapshot.
+func (db *DB) read(ctx context.Context) (*sql.Tx, error) {
+	return db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+}
+
+// queryer is what *sql.DB, *sql.Tx and *Tx have in common.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// scanner is what *sql.Row and *sql.Rows have in common.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// audit appends a row to the audit trail. before and after are marshalled
+// to JSON; nil is stored as "".
+func (tx *Tx) audit(ctx context.Context, actor, action, entity string, id int64, before, after any) error {
+	b, err := auditJSON(before)
+	if err != nil {
+		return err
+	}
+	a, err := auditJSON(after)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO audit (at, actor, action, entity, entity_id, before_json, after_json)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		formatTime(tx.now), actor, action, entity, id, b, a); err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+func auditJSON(v any) (string, error) {
+	if v == nil {
+		return "", nil
+	}
+	buf, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("audit: %w", err)
+	}
+	return string(buf), nil
+}
+
+// settings reads the team settings inside the transaction.
+func (tx *Tx) settings(ctx context.Context) (upgradebot.Settings, error) {
+	return readSettings(ctx, tx)
+}
+
+// today is the calendar day of tx.now in the team's time zone.
+func (tx *Tx) today(s upgradebot.Settings) upgradebot.Date {
+	return upgradebot.Today(tx.now, s.Location())
+}
+
+// wrap names the operation in unexpected errors and passes the domain's
+// *upgradebot.Error through untouched.
+func wrap(op string, err error) error {
+	var e *upgradebot.Error
+	if err == nil || errors.As(err, &e) {
+		return err
+	}
+	return fmt.Errorf("store: %s: %w", op, err)
+}
+
+// requireActor refuses changes nobody is accountable for.
+func requireActor(actor string) error {
+	if strings.TrimSpace(actor) == "" {
+		return upgradebot.Errorf(upgradebot.EINVALID, "Every change needs an actor.")
+	}
+	return nil
+}
+
+// timeLayout is RFC 3339 with a fixed nine-digit fraction: unlike
+// time.RFC3339Nano it does not trim zeros, so text order is time order and
+// comparisons such as next_try <= ? work on the text.
+const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// timeArg is t as stored, or NULL for the zero time.
+func timeArg(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return formatTime(t)
+}
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("bad time %q in database: %w", s, err)
+	}
+	return t.UTC(), nil
+}
+
+func parseNullTime(s sql.NullString) (time.Time, error) {
+	if !s.Valid || s.String == "" {
+		return time.Time{}, nil
+	}
+	return parseTime(s.String)
+}
+
+// dateArg is d as stored, or NULL for the zero Date.
+func dateArg(d upgradebot.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
+}
+
+func parseDate(s sql.NullString) (upgradebot.Date, error) {
+	if !s.Valid {
+		return upgradebot.Date{}, nil
+	}
+	d, err := upgradebot.ParseDate(s.String)
+	if err != nil {
+		return upgradebot.Date{}, fmt.Errorf("bad date %q in database", s.String)
+	}
+	return d, nil
+}
+
+// nullID is id, or NULL for 0 (foreign keys).
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// placeholders returns "?, ?, ?" for n arguments.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// mentions formats user ids for messages: "<@U1>, <@U2>".
+func mentions(users []string) string {
+	m := make([]string, len(users))
+	for i, u := range users {
+		m[i] = upgradebot.Mention(u)
+	}
+	return strings.Join(m, ", ")
+}
+
+// humanTime is how refusals name a moment: "2026-11-26 14:05 UTC".
+func humanTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
