@@ -28,8 +28,8 @@ func changes(before, after string) string {
 		return ""
 	}
 	if b == nil {
-		if k, ok := a["key"]; ok {
-			return fmt.Sprintf("%s = %s", render(k), render(a["value"]))
+		if k, v, ok := keyValue(a); ok {
+			return fmt.Sprintf("%s = %s", render(k), render(v))
 		}
 		for _, k := range []string{"title", "question", "name", "user"} {
 			if v, ok := a[k]; ok {
@@ -65,6 +65,13 @@ func changes(before, after string) string {
 		out = append(out[:5], "…")
 	}
 	return strings.Join(out, ", ")
+}
+
+// keyValue reads a setting row: exactly {"key": …, "value": …}.
+func keyValue(m map[string]any) (k, v any, ok bool) {
+	k, hasK := m["key"]
+	v, hasV := m["value"]
+	return k, v, hasK && hasV && len(m) == 2
 }
 
 func render(v any) string {

@@ -21,8 +21,12 @@ var weekdays = map[string]time.Weekday{
 	"sat": time.Saturday, "saturday": time.Saturday,
 }
 
-// maxRelativeDays bounds relative dates (+3650d is ten years out).
-const maxRelativeDays = 3650
+// maxRelativeDays and maxRelativeMonths bound relative dates (+3650d and
+// +120m are ten years out).
+const (
+	maxRelativeDays   = 3650
+	maxRelativeMonths = 120
+)
 
 // ParseDateWord reads one date word as people type it in chat, relative to
 // today (a day in the team's time zone):
@@ -71,7 +75,7 @@ func ParseDateWord(word string, today upgradebot.Date) (upgradebot.Date, error) 
 			if days == 0 {
 				return upgradebot.Date{}, bad
 			}
-			if n*days > maxRelativeDays || n > maxRelativeDays {
+			if n > maxRelativeDays || (unit == 'm' && n > maxRelativeMonths) || (unit != 'm' && n*days > maxRelativeDays) {
 				return upgradebot.Date{}, upgradebot.Errorf(upgradebot.EINVALID, "%q is more than ten years away.", clip(word, 40))
 			}
 			switch unit {
@@ -96,7 +100,11 @@ func ParseDateRange(word string, today upgradebot.Date) (from, to upgradebot.Dat
 	if from, err = ParseDateWord(a, today); err != nil {
 		return from, to, err
 	}
-	if to, err = ParseDateWord(b, today); err != nil {
+	if wd, ok := weekdays[strings.ToLower(strings.TrimSpace(b))]; ok {
+		// A weekday ends the range on the first such day on or after its
+		// start, so mon..fri typed on a Thursday is next week, not an error.
+		to = from.AddDays((int(wd) - int(from.Weekday()) + 7) % 7)
+	} else if to, err = ParseDateWord(b, today); err != nil {
 		return from, to, err
 	}
 	if to.Before(from) {

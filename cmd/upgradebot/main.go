@@ -11,6 +11,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -213,16 +214,11 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
 
+	// A pinned clock is read in the team's zone, known once the store is open.
+	var pinned *upgradebot.FakeClock
 	if m.Config.Clock != "" {
-		loc := time.UTC
-		if m.Config.TZ != "" {
-			loc, _ = time.LoadLocation(m.Config.TZ)
-		}
-		t, err := parseClock(m.Config.Clock, loc)
-		if err != nil {
-			return err
-		}
-		m.Clock = upgradebot.NewFakeClock(t)
+		pinned = upgradebot.NewFakeClock(time.Now())
+		m.Clock = pinned
 	}
 	db, err := store.Open(ctx, m.Config.DB, m.Clock)
 	if err != nil {
@@ -232,6 +228,22 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 	if cmd == "migrate" || cmd == "backup" {
 		return nil
 	}
+	s, err := db.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	zone := cmp.Or(m.Config.TZ, s.TimeZone)
+	if m.Config.Demo {
+		zone = cmp.Or(zone, demoZone)
+	}
+	if pinned != nil {
+		loc, _ := time.LoadLocation(zone) // checked by parseFlags or when it was stored
+		t, err := parseClock(m.Config.Clock, loc)
+		if err != nil {
+			return err
+		}
+		pinned.Set(t)
+	}
 	admins := m.Config.Admins
 	if cmd == "console" || cmd == "exec" {
 		// The person at the console runs it: they are an admin.
@@ -240,22 +252,13 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 			return err
 		}
 	}
-	if err := db.Bootstrap(ctx, m.Config.Channel, m.Config.TZ, admins); err != nil {
+	if err := db.Bootstrap(ctx, m.Config.Channel, zone, admins); err != nil {
 		return fmt.Errorf("apply settings: %w", err)
 	}
 	m.Bot = &bot.Bot{Desk: db, Clock: m.Clock, Logger: logger}
 	if m.Config.Demo {
-		s, err := db.Settings(ctx)
-		if err != nil {
-			return err
-		}
-		if s.TimeZone == "" {
-			if err := db.Bootstrap(ctx, "", "America/Chicago", nil); err != nil {
-				return err
-			}
-			s.TimeZone = "America/Chicago"
-		}
-		seeded, err := bot.SeedDemo(ctx, db, upgradebot.Today(m.Clock.Now(), s.Location()))
+		loc, _ := time.LoadLocation(zone)
+		seeded, err := bot.SeedDemo(ctx, db, upgradebot.Today(m.Clock.Now(), loc))
 		if err != nil {
 			return err
 		}
@@ -265,6 +268,9 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 	}
 	return nil
 }
+
+// demoZone is the demo's time zone when none is configured.
+const demoZone = "America/Chicago"
 
 // parseClock reads -clock: a local time in the team's zone, or RFC 3339.
 func parseClock(s string, loc *time.Location) (time.Time, error) {

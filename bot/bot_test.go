@@ -1,0 +1,335 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/upgradebot/upgradebot"
+	"github.com/upgradebot/upgradebot/bot"
+	"github.com/upgradebot/upgradebot/store"
+)
+
+// The people in these tests. The ids look like Slack's; nobody is real.
+const (
+	admin  = "U0ADMIN"
+	owner  = "U0OWNER"
+	deleg  = "U0DELEG"
+	alice  = "U0ALICE"
+	bob    = "U0BOB"
+	teamCh = "C0TEAM"
+)
+
+// start is Thursday 26 November 2026, 09:00 in Chicago.
+var start = time.Date(2026, 11, 26, 9, 0, 0, 0, mustZone("America/Chicago"))
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// newBot opens a real SQLite database in a temp dir with an admin and the
+// team channel configured, on a fake clock.
+func newBot(tb testing.TB) (*bot.Bot, *store.DB, *upgradebot.FakeClock) {
+	tb.Helper()
+	ctx := context.Background()
+	clock := upgradebot.NewFakeClock(start)
+	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), "upgradebot.db"), clock)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if err := db.Bootstrap(ctx, teamCh, "America/Chicago", []string{admin}); err != nil {
+		tb.Fatal(err)
+	}
+	people := []upgradebot.Person{{ID: admin, Name: "ann"}, {ID: owner, Name: "olga"}, {ID: deleg, Name: "dev"}, {ID: alice, Name: "alice"}, {ID: bob, Name: "bob"}}
+	if err := db.RememberPeople(ctx, people); err != nil {
+		tb.Fatal(err)
+	}
+	return &bot.Bot{Desk: db, Clock: clock}, db, clock
+}
+
+// outbox drains the pending messages as "kind to: text" lines.
+func outbox(tb testing.TB, db *store.DB, clock upgradebot.Clock) []string {
+	tb.Helper()
+	ctx := context.Background()
+	msgs, err := db.PendingMessages(ctx, clock.Now(), 100)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []string
+	for _, m := range msgs {
+		out = append(out, fmt.Sprintf("%s %s: %s", m.Kind, m.To, m.Text))
+		if err := db.MarkSent(ctx, m.ID, "D1", "1.0"); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return out
+}
+
+// step is one command in a scenario and what must come of it.
+type step struct {
+	desc string
+	as   string
+	text string
+	fail bool     // refused or malformed
+	want []string // substrings of the reply
+	not  []string // substrings the reply must not have
+	sent []string // substrings, one per message queued, in order; nil: don't check; {} none
+}
+
+func run(t *testing.T, steps []step) {
+	t.Helper()
+	b, db, clock := newBot(t)
+	for _, s := range steps {
+		r := b.Handle(context.Background(), bot.Request{User: s.as, Text: s.text})
+		if r.Failed != s.fail {
+			t.Errorf("%s: %q as %s: failed=%v, want %v; reply:\n%s", s.desc, s.text, s.as, r.Failed, s.fail, r.Text)
+		}
+		if strings.TrimSpace(r.Text) == "" {
+			t.Errorf("%s: empty reply", s.desc)
+		}
+		for _, w := range s.want {
+			if !strings.Contains(r.Text, w) {
+				t.Errorf("%s: %q: reply lacks %q:\n%s", s.desc, s.text, w, r.Text)
+			}
+		}
+		for _, w := range s.not {
+			if strings.Contains(r.Text, w) {
+				t.Errorf("%s: %q: reply has %q:\n%s", s.desc, s.text, w, r.Text)
+			}
+		}
+		got := outbox(t, db, clock)
+		if s.sent == nil {
+			continue
+		}
+		if len(got) != len(s.sent) {
+			t.Errorf("%s: %q queued %d messages, want %d:\n%s", s.desc, s.text, len(got), len(s.sent), strings.Join(got, "\n"))
+			continue
+		}
+		for i, w := range s.sent {
+			if !strings.Contains(got[i], w) {
+				t.Errorf("%s: message %d lacks %q:\n%s", s.desc, i, w, got[i])
+			}
+		}
+	}
+}
+
+var none = []string{}
+
+func TestTasks(t *testing.T) {
+	run(t, []step{
+		{desc: "help lists commands", as: alice, text: "", want: []string{"add <title>", "approve <id>", "Dates:"}},
+		{desc: "help for one command", as: alice, text: "help add", want: []string{"/upgrade add <title>", "Dates:"}},
+		{desc: "add bare title", as: alice, text: "add Review release notes", want: []string{"Added #1 Review release notes", "unassigned"}, sent: none},
+		{desc: "add with everything, options anywhere", as: alice, text: "add due:2026-12-04 “Build order sets” <@U0BOB|bob> kind:upgrade prio:high ref:CHG001",
+			want: []string{"Added #2 Build order sets", "<@U0BOB>", "due Fri 4 Dec 2026", "high"}, sent: []string{"dm U0BOB: <@U0ALICE> assigned you #2 Build order sets"}},
+		{desc: "add assigned to self sends nothing", as: bob, text: `add "Test interfaces" <@U0BOB> due:fri`, want: []string{"#3 Test interfaces", "Fri 27 Nov 2026"}, sent: none},
+		{desc: "add with relative date", as: bob, text: "add Train super users due:+2w kind:maintenance prio:low", want: []string{"#4", "Thu 10 Dec 2026"}},
+		{desc: "add overdue warns", as: bob, text: "add Late thing due:2026-11-01", want: []string{"already past"}},
+		{desc: "entities decoded and escaped back", as: alice, text: "add Labs &amp; rads &lt;check&gt;", want: []string{"Labs &amp; rads &lt;check&gt;"}},
+		{desc: "@channel in a title is defused", as: alice, text: "add Tell <!channel> about downtime", want: []string{"Tell @channel about downtime"}, not: []string{"<!channel>"}},
+		{desc: "empty title", as: alice, text: "add due:fri", fail: true, want: []string{"title is empty", "Usage: `/upgrade add"}},
+		{desc: "bad date", as: alice, text: "add Thing due:someday", fail: true, want: []string{`"someday" is not a date`, "2026-12-05", "+3d"}},
+		{desc: "unknown user escape", as: alice, text: "add Thing <@nobody>", fail: true, want: []string{"not a Slack user", "Mention"}},
+		{desc: "bare @name", as: alice, text: "add Thing @bob", fail: true, want: []string{`"@bob"`, "Mention them"}},
+		{desc: "unknown release", as: alice, text: "add Thing release:nope", fail: true, want: []string{"nope", "/upgrade releases"}},
+		{desc: "misspelt option", as: alice, text: "add Thing dua:fri", fail: true, want: []string{"Did you mean `due:`"}},
+		{desc: "bad priority", as: alice, text: "add Thing prio:urgent", fail: true, want: []string{"urgent", "high, normal, low"}},
+		{desc: "bad kind", as: alice, text: "add Thing kind:party", fail: true, want: []string{"party", "upgrade, maintenance, cleanup"}},
+		{desc: "nothing half-applied", as: alice, text: "list all", want: []string{"(7)"}},
+
+		{desc: "list open, soonest first", as: alice, text: "list", want: []string{"*Open tasks* (7)", "#5 Late thing"}},
+		{desc: "list overdue", as: alice, text: "list overdue", want: []string{"*Overdue tasks* (1)", "#5 Late thing", "25 days overdue"}},
+		{desc: "list mine", as: bob, text: "list mine", want: []string{"Your open tasks", "#2", "#3"}, not: []string{"#1 "}},
+		{desc: "list for someone", as: alice, text: "list <@U0BOB>", want: []string{"for <@U0BOB>", "#2"}, not: []string{"#1 "}},
+		{desc: "list by kind", as: alice, text: "list kind:maintenance", want: []string{"#4"}, not: []string{"#1 "}},
+		{desc: "list shared", as: alice, text: "list overdue share", want: []string{"Overdue"}},
+		{desc: "list bad scope", as: alice, text: "list everything", fail: true, want: []string{"everything", "mine, open, overdue, done or all"}},
+		{desc: "find", as: alice, text: "find order SETS", want: []string{"#2 Build order sets"}, not: []string{"#1 "}},
+		{desc: "find nothing", as: alice, text: "find zebra", want: []string{"none"}},
+
+		{desc: "assign", as: alice, text: "assign #1 <@U0BOB>", want: []string{"Assigned #1", "<@U0BOB>", "told"}, sent: []string{"dm U0BOB: <@U0ALICE> assigned you #1"}},
+		{desc: "assign without user", as: alice, text: "assign 1", fail: true, want: []string{"to whom"}},
+		{desc: "assign unknown task", as: alice, text: "assign 99 <@U0BOB>", fail: true, want: []string{"No task #99"}},
+		{desc: "due", as: alice, text: "due 1 tomorrow", want: []string{"#1 Review release notes is now due Fri 27 Nov 2026"}},
+		{desc: "due bad date", as: alice, text: "due 1 2026-02-30", fail: true, want: []string{"2026-02-30", "not a date"}},
+		{desc: "note", as: alice, text: "note 1 vendor call moved to Tuesday", want: []string{"Noted on #1"}},
+		{desc: "note needs text", as: alice, text: "note 1", fail: true, want: []string{"text is missing"}},
+		{desc: "show", as: alice, text: "show #1", want: []string{"*#1 Review release notes*", "Assignee: <@U0BOB>", "vendor call moved to Tuesday"}},
+		{desc: "show bad id", as: alice, text: "show one", fail: true, want: []string{`"one" is not a number`}},
+		{desc: "done with note", as: bob, text: "done 1 read and summarised", want: []string{"Done: #1"}},
+		{desc: "done twice names who", as: alice, text: "done 1", fail: true, want: []string{"#1", "already done", "<@U0BOB>"}},
+		{desc: "cancel", as: alice, text: "cancel 4 not needed this cycle", want: []string{"Cancelled #4"}},
+		{desc: "cancel twice", as: alice, text: "cancel 4", fail: true, want: []string{"already cancelled"}},
+		{desc: "list done", as: alice, text: "list done", want: []string{"Closed tasks", "#1", "#4"}},
+		{desc: "unknown command suggests", as: alice, text: "lsit", fail: true, want: []string{"`lsit`", "Did you mean `list`?"}},
+	})
+}
+
+func TestReleasesAndCleanups(t *testing.T) {
+	run(t, []step{
+		{desc: "release add", as: alice, text: `release add MedCore "2027 Q1" ga:2027-01-20 support:2028-07-20`, want: []string{"Recorded `medcore-2027-q1`", "GA Wed 20 Jan 2027", "release:medcore-2027-q1"}},
+		{desc: "release add with key", as: alice, text: "release add MedCore 2026.4 ga:2026-10-21 key:mc-26.4", want: []string{"`mc-26.4`", "days ago"}},
+		{desc: "duplicate key", as: alice, text: "release add Other thing ga:2027-01-01 key:mc-26.4", fail: true, want: []string{"mc-26.4", "already exists"}},
+		{desc: "release without ga", as: alice, text: "release add MedCore 2027.2", fail: true, want: []string{"GA date is missing"}},
+		{desc: "release with spaces unquoted", as: alice, text: "release add Med Core 2027 ga:2027-01-01", fail: true, want: []string{"quote"}},
+		{desc: "support before ga", as: alice, text: "release add MedCore x ga:2027-01-01 support:2026-01-01", fail: true, want: []string{"before GA"}},
+		{desc: "releases", as: alice, text: "releases", want: []string{"(2)", "mc-26.4", "medcore-2027-q1"}},
+		{desc: "task in release", as: alice, text: "add Read notes release:MC-26.4", want: []string{"#1 Read notes", "mc-26.4"}},
+		{desc: "list by release", as: alice, text: "list release:mc-26.4", want: []string{"in mc-26.4", "#1"}},
+
+		{desc: "maint add", as: alice, text: "maint add “Duplicate record clean-up” every:2w <@U0BOB> first:2026-11-30",
+			want: []string{"every 2 weeks", "#2 Duplicate record clean-up", "Mon 30 Nov 2026"}, sent: []string{"dm U0BOB"}},
+		{desc: "maint add monthly from today", as: alice, text: "maint add Master file clean-up every:1m", want: []string{"every month", "Thu 26 Nov 2026"}},
+		{desc: "maint without every", as: alice, text: "maint add Thing", fail: true, want: []string{"every:2w"}},
+		{desc: "maint bad interval", as: alice, text: "maint add Thing every:fortnight", fail: true, want: []string{"fortnight", "every:2w"}},
+		{desc: "maint list", as: alice, text: "maint list", want: []string{"Duplicate record clean-up", "#2 next due Mon 30 Nov 2026", "Master file clean-up"}},
+		{desc: "done creates the next occurrence", as: bob, text: "done 2", want: []string{"Next occurrence: #4, due Mon 14 Dec 2026"}},
+		{desc: "done again is refused, no third occurrence", as: bob, text: "done 2", fail: true, want: []string{"already done"}},
+		{desc: "one open occurrence", as: alice, text: "list <@U0BOB>", want: []string{"(1)", "#4"}},
+	})
+}
+
+func TestDecisions(t *testing.T) {
+	run(t, []step{
+		{desc: "decide with no owner says how to set one", as: alice, text: "decide Go live on the 5th?", fail: true, want: []string{"No decision owner", "/upgrade owner @name"}},
+		{desc: "owner shows none", as: alice, text: "owner", want: []string{"No decision owner"}},
+		{desc: "non-admin cannot set owner", as: alice, text: "owner <@U0ALICE>", fail: true, want: []string{"Only admins", "<@U0ADMIN>"}},
+		{desc: "admin sets owner", as: admin, text: "owner <@U0OWNER|olga>", want: []string{"<@U0OWNER> is now the decision owner"}},
+		{desc: "decide routes to owner", as: alice, text: "decide Skip 2026.3 and consolidate into 2026.4? due:mon", want: []string{"Decision #1 sent to <@U0OWNER>"},
+			sent: []string{"dm U0OWNER: *Decision #1* requested by <@U0ALICE>"}},
+		{desc: "mentions stay in the question", as: alice, text: "decide Can <@U0BOB|bob> cover go-live?", want: []string{"#2"}},
+		{desc: "decisions pending", as: alice, text: "decisions", want: []string{"Decisions waiting* (2)", "#1 Skip", "waiting on <@U0OWNER>", "Can @bob cover"}},
+		{desc: "non-owner approves", as: alice, text: "approve 1", fail: true, want: []string{"Only the decision owner <@U0OWNER>"}, sent: none},
+		{desc: "admin is not the owner either", as: admin, text: "reject 1 no", fail: true, want: []string{"Only the decision owner"}},
+		{desc: "reject needs a reason", as: owner, text: "reject 1", fail: true, want: []string{"text is missing"}},
+		{desc: "owner approves", as: owner, text: "approve 1 yes, one go-live", want: []string{"Approved decision #1", "<@U0ALICE> has been told"},
+			sent: []string{"update U0OWNER: *Decision #1*", "dm U0ALICE: Decision #1 approved by <@U0OWNER>: yes, one go-live", "post C0TEAM: Decision #1 approved"}},
+		{desc: "second answer names who and when", as: owner, text: "reject 1 changed my mind", fail: true, want: []string{"already approved by <@U0OWNER>", "2026-11-26"}, sent: none},
+		{desc: "unknown decision", as: owner, text: "approve 42", fail: true, want: []string{"42"}},
+		{desc: "all decisions", as: alice, text: "decisions all", want: []string{"approved by <@U0OWNER>", "#2"}},
+
+		{desc: "away for someone else needs admin", as: alice, text: "away 2026-11-27..2026-12-04 <@U0OWNER>", fail: true, want: []string{"Only admins"}},
+		{desc: "owner goes away with a delegate", as: owner, text: "away today..2026-12-04 delegate:<@U0DELEG|dev>", want: []string{"away Thu 26 Nov 2026 to Fri 4 Dec 2026", "<@U0DELEG> covers and decides meanwhile"}},
+		{desc: "away list", as: alice, text: "away", want: []string{"<@U0OWNER>", "delegate <@U0DELEG>"}},
+		{desc: "owner shows delegate", as: alice, text: "owner", want: []string{"away until Fri 4 Dec 2026", "<@U0DELEG> decides meanwhile"}},
+		{desc: "decide routes to delegate", as: alice, text: "decide Extend the freeze by a week?", want: []string{"sent to <@U0DELEG>", "delegate while <@U0OWNER> is away"},
+			sent: []string{"dm U0DELEG: *Decision #3*"}},
+		{desc: "delegate decides", as: deleg, text: "reject 3 clinics need the time back", want: []string{"Rejected decision #3"}},
+		{desc: "bad away range", as: owner, text: "away fri..mon2", fail: true, want: []string{"mon2"}},
+		{desc: "away range backwards", as: owner, text: "away 2026-12-10..2026-12-01", fail: true, want: []string{"ends before it starts"}},
+		{desc: "away clear", as: owner, text: "away clear", want: []string{"Cleared 1"}},
+		{desc: "delegate can no longer decide", as: deleg, text: "approve 2", fail: true, want: []string{"Only the decision owner"}},
+		{desc: "owner away without delegate", as: admin, text: "away today..fri <@U0OWNER>", want: []string{"No delegate"}},
+		{desc: "decide warns nobody covers", as: alice, text: "decide New printer queue?", want: []string{"away until Fri 27 Nov 2026 and have no delegate"}},
+		{desc: "audit shows who decided", as: alice, text: "audit 1", want: []string{"decision.approve", "<@U0OWNER>", "status: pending → approved"}},
+		{desc: "audit latest", as: alice, text: "audit", want: []string{"decision.request", "away.set"}},
+	})
+}
+
+func TestAdmins(t *testing.T) {
+	run(t, []step{
+		{desc: "list admins", as: alice, text: "admin", want: []string{"Admins: <@U0ADMIN>"}},
+		{desc: "non-admin cannot add", as: alice, text: "admin add <@U0ALICE>", fail: true, want: []string{"Only admins"}},
+		{desc: "admin adds", as: admin, text: "admin add <@U0BOB>", want: []string{"<@U0BOB> is now an admin"}},
+		{desc: "new admin sets owner", as: bob, text: "owner <@U0OWNER>", want: []string{"now the decision owner"}},
+		{desc: "admin removes self", as: admin, text: "admin remove <@U0ADMIN>", want: []string{"no longer an admin"}},
+		{desc: "last admin stays", as: bob, text: "admin remove <@U0BOB>", fail: true, want: []string{"last admin"}},
+		{desc: "admin needs a person", as: bob, text: "admin add", fail: true, want: []string{"who?"}},
+		{desc: "audit records it", as: alice, text: "audit", want: []string{"admin.remove", "admin.add", "owner.set"}},
+	})
+}
+
+// TestConcurrentAdds sends 100 adds at once through the command layer.
+func TestConcurrentAdds(t *testing.T) {
+	b, db, _ := newBot(t)
+	ctx := context.Background()
+	const n = 100
+	var wg sync.WaitGroup
+	replies := make([]bot.Reply, n)
+	for i := range n {
+		wg.Go(func() {
+			replies[i] = b.Handle(ctx, bot.Request{User: alice, Text: fmt.Sprintf("add Concurrent task %d due:+%dd", i, i%30)})
+		})
+	}
+	wg.Wait()
+	for i, r := range replies {
+		if r.Failed {
+			t.Fatalf("add %d failed: %s", i, r.Text)
+		}
+	}
+	tasks, total, err := db.FindTasks(ctx, upgradebot.TaskFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != n || len(tasks) != n {
+		t.Fatalf("got %d tasks (%d listed), want %d", total, len(tasks), n)
+	}
+	ids, titles := map[int64]bool{}, map[string]bool{}
+	for _, tk := range tasks {
+		ids[tk.ID], titles[tk.Title] = true, true
+	}
+	if len(ids) != n || len(titles) != n {
+		t.Fatalf("%d unique ids and %d unique titles, want %d each", len(ids), len(titles), n)
+	}
+}
+
+// TestRacingApprovals has the owner and the delegate answer one decision at
+// the same moment, many times over: exactly one answer wins each time and
+// the other is told who decided.
+func TestRacingApprovals(t *testing.T) {
+	b, db, clock := newBot(t)
+	ctx := context.Background()
+	for _, c := range []struct{ as, text string }{
+		{admin, "owner <@U0OWNER>"},
+		{owner, "away today..fri delegate:<@U0DELEG>"},
+	} {
+		if r := b.Handle(ctx, bot.Request{User: c.as, Text: c.text}); r.Failed {
+			t.Fatal(r.Text)
+		}
+	}
+	for i := range 20 {
+		if r := b.Handle(ctx, bot.Request{User: alice, Text: fmt.Sprintf("decide Question %d?", i)}); r.Failed {
+			t.Fatal(r.Text)
+		}
+		id := i + 1
+		var wg sync.WaitGroup
+		replies := make([]bot.Reply, 2)
+		for j, c := range []struct{ as, text string }{
+			{owner, fmt.Sprintf("approve %d", id)},
+			{deleg, fmt.Sprintf("reject %d not now", id)},
+		} {
+			wg.Go(func() { replies[j] = b.Handle(ctx, bot.Request{User: c.as, Text: c.text}) })
+		}
+		wg.Wait()
+		if replies[0].Failed == replies[1].Failed {
+			t.Fatalf("decision %d: want exactly one success, got %+v", id, replies)
+		}
+		loser := replies[0]
+		if !loser.Failed {
+			loser = replies[1]
+		}
+		if !strings.Contains(loser.Text, "already") || !strings.Contains(loser.Text, "by <@U0") {
+			t.Errorf("decision %d: the loser was told %q", id, loser.Text)
+		}
+	}
+	// One outcome each: an update, a DM to the requester and a channel line.
+	msgs := outbox(t, db, clock)
+	var updates int
+	for _, m := range msgs {
+		if strings.HasPrefix(m, "update ") {
+			updates++
+		}
+	}
+	if updates != 20 {
+		t.Errorf("%d decision updates queued, want 20", updates)
+	}
+}
