@@ -31,7 +31,7 @@ func changes(before, after string) string {
 		if k, v, ok := keyValue(a); ok {
 			return fmt.Sprintf("%s = %s", render(k), render(v))
 		}
-		for _, k := range []string{"title", "question", "name", "user"} {
+		for _, k := range []string{"title", "question", "key", "name", "user"} {
 			if v, ok := a[k]; ok {
 				return "created " + render(v)
 			}

@@ -578,6 +578,11 @@ func parseMaintAdd(p *parser, c *Command) error {
 	if c.Every, err = upgradebot.ParseInterval(strings.ToLower(v)); err != nil {
 		return err
 	}
+	if c.Every.N > 366 {
+		// ParseInterval's year check multiplies N by 7 or 30 and can
+		// overflow; no valid interval has more than 366 of any unit.
+		return upgradebot.Errorf(upgradebot.EINVALID, "%q is more than a year; the longest interval is 12m", clip(v, 30))
+	}
 	if c.First, err = p.date("first"); err != nil {
 		return err
 	}

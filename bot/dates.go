@@ -91,7 +91,9 @@ func ParseDateWord(word string, today upgradebot.Date) (upgradebot.Date, error) 
 	return upgradebot.Date{}, bad
 }
 
-// ParseDateRange reads "<date>..<date>", both ends inclusive.
+// ParseDateRange reads "<date>..<date>", both ends inclusive. A weekday at
+// the end counts from the start: mon..fri is the next Monday to the Friday
+// after it.
 func ParseDateRange(word string, today upgradebot.Date) (from, to upgradebot.Date, err error) {
 	a, b, ok := strings.Cut(word, "..")
 	if !ok {

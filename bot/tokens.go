@@ -90,7 +90,7 @@ func (t token) userRef() (p upgradebot.Person, ok bool, err error) {
 	if !upgradebot.ValidUserID(id) {
 		return p, true, upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user I can read. Mention the person with @ and pick them from the list, so Slack sends <@U…>.", "<"+clip(t.text, 40)+">")
 	}
-	return upgradebot.Person{ID: id, Name: name}, true, nil
+	return upgradebot.Person{ID: id, Name: entities.Replace(name)}, true, nil
 }
 
 // plain turns an escape that is not a user into readable text: links become
@@ -100,6 +100,7 @@ func (t token) plain() string {
 		return t.text
 	}
 	body, label, _ := strings.Cut(t.text, "|")
+	label = entities.Replace(label)
 	switch {
 	case strings.HasPrefix(body, "#"):
 		if label != "" {

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// newTestMain returns a Main with the given environment and stdin, writing
+// to buffers.
+func newTestMain(env map[string]string, stdin string) (*Main, *bytes.Buffer, *bytes.Buffer) {
+	var out, errOut bytes.Buffer
+	m := NewMain()
+	m.Getenv = func(k string) string { return env[k] }
+	m.Stdin, m.Stdout, m.Stderr = strings.NewReader(stdin), &out, &errOut
+	return m, &out, &errOut
+}
+
+// runMain runs args and returns the exit code the binary would return.
+func runMain(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	m, out, errOut := newTestMain(env, stdin)
+	err := m.Run(context.Background(), args)
+	if cerr := m.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	return exitCode(errOut, err), out.String(), errOut.String()
+}
+
+// TestREADMEDemo replays the demo session in the README and checks that the
+// console prints exactly what the README shows.
+func TestREADMEDemo(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile("(?s)<!-- demo:start -->\n```text\n(.*?)```\n<!-- demo:end -->").FindSubmatch(readme)
+	if block == nil {
+		t.Fatal("README has no demo block")
+	}
+	lines := strings.Split(string(block[1]), "\n")
+	cmdLine, ok := strings.CutPrefix(lines[0], "$ go run ./cmd/upgradebot ")
+	if !ok {
+		t.Fatalf("demo block starts with %q, want the command", lines[0])
+	}
+	want := strings.Join(lines[1:], "\n")
+	var input []string
+	prompt := regexp.MustCompile(`^@[a-z]+> (.*)$`)
+	for _, l := range lines[1:] {
+		if m := prompt.FindStringSubmatch(l); m != nil {
+			input = append(input, m[1])
+		}
+	}
+	t.Chdir(t.TempDir())
+	code, got, stderr := runMain(t, nil, strings.Join(input, "\n")+"\n", strings.Fields(cmdLine)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if got != want {
+		g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+		for i := range max(len(g), len(w)) {
+			var gl, wl string
+			if i < len(g) {
+				gl = g[i]
+			}
+			if i < len(w) {
+				wl = w[i]
+			}
+			if gl != wl {
+				t.Fatalf("README demo differs at line %d:\n got: %q\nwant: %q\n\nfull output:\n%s", i+2, gl, wl, got)
+			}
+		}
+	}
+}
+
+func TestExecExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"UPGRADEBOT_DB": filepath.Join(dir, "x.db"), "UPGRADEBOT_TZ": "Europe/London", "UPGRADEBOT_ADMINS": "U0ADMIN"}
+	for _, c := range []struct {
+		desc string
+		args []string
+		env  map[string]string
+		code int
+		out  string // substring of stdout
+		err  string // substring of stderr
+	}{
+		{desc: "add", args: []string{"exec", "-as", "U0ALICE", "/upgrade add Review notes due:tomorrow"}, code: 0, out: "Added #1 Review notes"},
+		{desc: "list", args: []string{"exec", "/upgrade", "list"}, code: 0, out: "#1 Review notes"},
+		{desc: "refused", args: []string{"exec", "-as", "U0ALICE", "/upgrade owner <@U0ALICE>"}, code: 1, out: "Only admins"},
+		{desc: "malformed", args: []string{"exec", "/upgrade add"}, code: 1, out: "title is empty"},
+		{desc: "admin from env", args: []string{"exec", "-as", "U0ADMIN", "/upgrade owner <@U0ALICE>"}, code: 0, out: "now the decision owner"},
+		{desc: "no text", args: []string{"exec"}, code: 2, err: "exec needs the command text"},
+		{desc: "bad zone", args: []string{"exec", "list"}, env: map[string]string{"UPGRADEBOT_TZ": "Mars/Base"}, code: 2, err: "UPGRADEBOT_TZ"},
+		{desc: "bad admin", args: []string{"exec", "list"}, env: map[string]string{"UPGRADEBOT_ADMINS": "alice"}, code: 2, err: "UPGRADEBOT_ADMINS"},
+		{desc: "bad channel", args: []string{"exec", "list"}, env: map[string]string{"UPGRADEBOT_CHANNEL": "#general"}, code: 2, err: "UPGRADEBOT_CHANNEL"},
+		{desc: "bad flag", args: []string{"exec", "-nope", "list"}, code: 2, err: "-nope"},
+		{desc: "unknown subcommand", args: []string{"serve-me"}, code: 2, err: "unknown command"},
+		{desc: "unknown -as name", args: []string{"exec", "-as", "@nobody", "list"}, code: 2, err: "-as"},
+	} {
+		e := map[string]string{}
+		for k, v := range env {
+			e[k] = v
+		}
+		for k, v := range c.env {
+			e[k] = v
+		}
+		code, out, stderr := runMain(t, e, "", c.args...)
+		if code != c.code || !strings.Contains(out, c.out) || !strings.Contains(stderr, c.err) {
+			t.Errorf("%s: exit %d, want %d\nstdout: %s\nstderr: %s", c.desc, code, c.code, out, stderr)
+		}
+		if c.code == 2 && strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+			t.Errorf("%s: a bad setting should be one line, got:\n%s", c.desc, stderr)
+		}
+	}
+}
+
+func TestMigrateAndBackup(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"UPGRADEBOT_DB": filepath.Join(dir, "live.db")}
+	if code, _, stderr := runMain(t, env, "", "migrate"); code != 0 {
+		t.Fatalf("migrate: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runMain(t, env, "", "exec", "add Keep me"); code != 0 {
+		t.Fatalf("add: exit %d: %s", code, stderr)
+	}
+	copyPath := filepath.Join(dir, "copy.db")
+	if code, _, stderr := runMain(t, env, "", "backup", copyPath); code != 0 {
+		t.Fatalf("backup: exit %d: %s", code, stderr)
+	}
+	if code, _, _ := runMain(t, env, "", "backup", copyPath); code == 0 {
+		t.Fatal("backup over an existing file succeeded")
+	}
+	code, out, stderr := runMain(t, map[string]string{"UPGRADEBOT_DB": copyPath}, "", "exec", "list")
+	if code != 0 || !strings.Contains(out, "Keep me") {
+		t.Fatalf("the backup lacks the task: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
+func TestConsoleCommands(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, out, stderr := runMain(t, nil, ":who\n:as @priya\n--as @sam list mine\n:as @nobody\nlist mine\n:quit\nlist\n", "console", "-clock", "2026-11-30T09:00")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"You are @you.", "You are now @priya.", "@priya> --as @sam list mine", "Regression-test the lab result interfaces", `who is "nobody"`, "#9 Duplicate medical record clean-up"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "@priya> list\n") {
+		t.Error("console read past :quit")
+	}
+	// A second start does not seed again.
+	_, out, _ = runMain(t, nil, "", "console")
+	if strings.Contains(out, "Seeded") {
+		t.Errorf("seeded twice:\n%s", out)
+	}
+}

@@ -1,0 +1,1370 @@
+// Package storetest is the contract every upgradebot.Desk backend meets. A
+// backend's tests call Run with a function that opens a fresh, empty desk;
+// the suite then drives it through the interface only, so the SQLite store
+// and a later PostgreSQL one are held to the same behaviour.
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	_ "time/tzdata" // the suite runs in America/New_York wherever it runs
+
+	"github.com/upgradebot/upgradebot"
+)
+
+// The people and places the suite uses.
+const (
+	Admin    = "UADMIN"
+	Admin2   = "UADMIN2"
+	Owner    = "UOWNER"
+	Delegate = "UDELEGATE"
+	Alice    = "UALICE"
+	Bob      = "UBOB"
+	Channel  = "CTEAM"
+	TimeZone = "America/New_York"
+)
+
+// NewYork is the team's time zone in the suite.
+var NewYork = mustLoad(TimeZone)
+
+// Start is when every subtest begins: 09:00 on Thursday 26 November 2026 in
+// New York, 14:00 UTC.
+var Start = time.Date(2026, 11, 26, 9, 0, 0, 0, NewYork)
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// Opener opens a new, empty desk reading time from clock. It should close
+// the desk with t.Cleanup.
+type Opener func(t *testing.T, clock *upgradebot.FakeClock) upgradebot.Desk
+
+// Run runs the contract suite against desks made by open.
+func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgradebot.Desk) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, e *env)
+	}{
+		{"Ping", testPing},
+		{"Bootstrap", testBootstrap},
+		{"CreateTask", testCreateTask},
+		{"FindTasks", testFindTasks},
+		{"TaskLifecycle", testTaskLifecycle},
+		{"Releases", testReleases},
+		{"RecurringCleanup", testRecurringCleanup},
+		{"CleanupRace", testCleanupRace},
+		{"Decisions", testDecisions},
+		{"Decide", testDecide},
+		{"DecideRace", testDecideRace},
+		{"Delegation", testDelegation},
+		{"TimeZone", testTimeZone},
+		{"Admins", testAdmins},
+		{"Away", testAway},
+		{"People", testPeople},
+		{"Audit", testAudit},
+		{"Outbox", testOutbox},
+		{"ConcurrentCreate", testConcurrentCreate},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.fn(t, newEnv(t, open))
+		})
+	}
+}
+
+// env is one subtest's desk, bootstrapped with Channel, TimeZone and Admin.
+type env struct {
+	t     *testing.T
+	ctx   context.Context
+	desk  upgradebot.Desk
+	clock *upgradebot.FakeClock
+}
+
+func newEnv(t *testing.T, open Opener) *env {
+	t.Helper()
+	clock := upgradebot.NewFakeClock(Start)
+	e := &env{t: t, ctx: t.Context(), desk: open(t, clock), clock: clock}
+	if err := e.desk.Bootstrap(e.ctx, Channel, TimeZone, []string{Admin}); err != nil {
+		t.Fatalf("Bootstrap: %v", err)
+	}
+	return e
+}
+
+// today is the team's calendar day at the clock's time.
+func (e *env) today() upgradebot.Date { return upgradebot.Today(e.clock.Now(), NewYork) }
+
+// day parses an ISO date.
+func day(s string) upgradebot.Date {
+	d, err := upgradebot.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func (e *env) createTask(actor string, t *upgradebot.Task) *upgradebot.Task {
+	e.t.Helper()
+	if err := e.desk.CreateTask(e.ctx, actor, t); err != nil {
+		e.t.Fatalf("CreateTask(%q): %v", t.Title, err)
+	}
+	return t
+}
+
+func (e *env) setOwner(user string) {
+	e.t.Helper()
+	if err := e.desk.SetOwner(e.ctx, Admin, user); err != nil {
+		e.t.Fatalf("SetOwner: %v", err)
+	}
+}
+
+// lastMessage is the newest pending message's id, a mark for newMessages.
+func (e *env) lastMessage() int64 {
+	e.t.Helper()
+	msgs := e.newMessages(0)
+	if len(msgs) == 0 {
+		return 0
+	}
+	return msgs[len(msgs)-1].ID
+}
+
+// newMessages returns the pending messages after mark, oldest first.
+func (e *env) newMessages(mark int64) []*upgradebot.Message {
+	e.t.Helper()
+	msgs, err := e.desk.PendingMessages(e.ctx, e.clock.Now().AddDate(10, 0, 0), 0)
+	if err != nil {
+		e.t.Fatalf("PendingMessages: %v", err)
+	}
+	var out []*upgradebot.Message
+	for _, m := range msgs {
+		if m.ID > mark {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// lastAudit is the newest audit row's id, a mark for newAudit.
+func (e *env) lastAudit() int64 {
+	e.t.Helper()
+	rows, err := e.desk.FindAudit(e.ctx, upgradebot.AuditFilter{Limit: 1})
+	if err != nil {
+		e.t.Fatalf("FindAudit: %v", err)
+	}
+	if len(rows) == 0 {
+		return 0
+	}
+	return rows[0].ID
+}
+
+// newAudit returns the audit rows after mark, oldest first.
+func (e *env) newAudit(mark int64) []*upgradebot.AuditEntry {
+	e.t.Helper()
+	rows, err := e.desk.FindAudit(e.ctx, upgradebot.AuditFilter{Limit: 100000})
+	if err != nil {
+		e.t.Fatalf("FindAudit: %v", err)
+	}
+	var out []*upgradebot.AuditEntry
+	for _, r := range rows {
+		if r.ID > mark {
+			out = append(out, r)
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// wantActions checks the actions of the audit rows after mark, in order.
+func (e *env) wantActions(mark int64, want ...string) []*upgradebot.AuditEntry {
+	e.t.Helper()
+	rows := e.newAudit(mark)
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Action)
+	}
+	if !slices.Equal(got, want) {
+		e.t.Errorf("audit actions = %q, want %q", got, want)
+	}
+	return rows
+}
+
+func (e *env) settings() upgradebot.Settings {
+	e.t.Helper()
+	s, err := e.desk.Settings(e.ctx)
+	if err != nil {
+		e.t.Fatalf("Settings: %v", err)
+	}
+	return s
+}
+
+func (e *env) findTasks(f upgradebot.TaskFilter) ([]*upgradebot.Task, int) {
+	e.t.Helper()
+	tasks, n, err := e.desk.FindTasks(e.ctx, f)
+	if err != nil {
+		e.t.Fatalf("FindTasks(%+v): %v", f, err)
+	}
+	return tasks, n
+}
+
+func (e *env) decision(id int64) *upgradebot.Decision {
+	e.t.Helper()
+	list, err := e.desk.FindDecisions(e.ctx, upgradebot.DecisionFilter{ID: id})
+	if err != nil {
+		e.t.Fatalf("FindDecisions: %v", err)
+	}
+	if len(list) != 1 {
+		e.t.Fatalf("FindDecisions(ID %d) returned %d decisions", id, len(list))
+	}
+	return list[0]
+}
+
+// wantErr checks err's code and that its message contains each part.
+func wantErr(t *testing.T, err error, code string, parts ...string) {
+	t.Helper()
+	if got := upgradebot.ErrorCode(err); got != code {
+		t.Fatalf("error = %v (code %q), want code %q", err, got, code)
+	}
+	msg := upgradebot.ErrorMessage(err)
+	for _, p := range parts {
+		if !strings.Contains(msg, p) {
+			t.Errorf("error message %q does not contain %q", msg, p)
+		}
+	}
+}
+
+func ok(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ids lists the tasks' ids.
+func ids(tasks []*upgradebot.Task) []int64 {
+	out := make([]int64, len(tasks))
+	for i, t := range tasks {
+		out[i] = t.ID
+	}
+	return out
+}
+
+// taskString shows every field of t with times in UTC, for comparisons.
+func taskString(t *upgradebot.Task) string {
+	c := *t
+	c.CreatedAt, c.UpdatedAt, c.ClosedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC(), c.ClosedAt.UTC()
+	return fmt.Sprintf("%+v", c)
+}
+
+func decisionString(d *upgradebot.Decision) string {
+	c := *d
+	c.CreatedAt, c.DecidedAt = c.CreatedAt.UTC(), c.DecidedAt.UTC()
+	return fmt.Sprintf("%+v", c)
+}
+
+func sameTime(t *testing.T, what string, got, want time.Time) {
+	t.Helper()
+	if !got.Equal(want) {
+		t.Errorf("%s = %v, want %v", what, got, want)
+	}
+}
+
+func testPing(t *testing.T, e *env) {
+	ok(t, e.desk.Ping(e.ctx))
+}
+
+func testBootstrap(t *testing.T, e *env) {
+	s := e.settings()
+	if s.Channel != Channel || s.TimeZone != TimeZone || s.Owner != "" || !slices.Equal(s.Admins, []string{Admin}) {
+		t.Fatalf("Settings = %+v after Bootstrap", s)
+	}
+	if s.Location().String() != TimeZone {
+		t.Errorf("Location = %v", s.Location())
+	}
+	rows := e.wantActions(0, "setting.set", "setting.set", "admin.add")
+	for _, r := range rows {
+		if r.Actor != upgradebot.SystemActor {
+			t.Errorf("%s by %q, want %q", r.Action, r.Actor, upgradebot.SystemActor)
+		}
+		sameTime(t, r.Action+" at", r.At, Start)
+	}
+
+	// Nothing changes: nothing is written.
+	mark := e.lastAudit()
+	ok(t, e.desk.Bootstrap(e.ctx, Channel, TimeZone, []string{Admin}))
+	ok(t, e.desk.Bootstrap(e.ctx, "", "", nil))
+	e.wantActions(mark)
+	if s2 := e.settings(); fmt.Sprint(s2) != fmt.Sprint(s) {
+		t.Errorf("Settings = %+v, want %+v", s2, s)
+	}
+
+	// Only what differs is written.
+	ok(t, e.desk.Bootstrap(e.ctx, "", "America/Chicago", []string{Admin2, Admin}))
+	e.wantActions(mark, "setting.set", "admin.add")
+	s = e.settings()
+	if s.Channel != Channel || s.TimeZone != "America/Chicago" || !slices.Equal(s.Admins, []string{Admin, Admin2}) {
+		t.Errorf("Settings = %+v", s)
+	}
+
+	mark = e.lastAudit()
+	wantErr(t, e.desk.Bootstrap(e.ctx, "general", "", nil), upgradebot.EINVALID, "general")
+	wantErr(t, e.desk.Bootstrap(e.ctx, "", "Mars/Olympus_Mons", nil), upgradebot.EINVALID, "Mars/Olympus_Mons")
+	wantErr(t, e.desk.Bootstrap(e.ctx, Channel, TimeZone, []string{"bob"}), upgradebot.EINVALID, "bob")
+	e.wantActions(mark)
+}
+
+func testCreateTask(t *testing.T, e *env) {
+	mark, amark := e.lastMessage(), e.lastAudit()
+	task := &upgradebot.Task{Title: "Upgrade lab interface", Assignee: Alice, Due: day("2026-12-05"), Ref: "CHG-100"}
+	e.createTask(Bob, task)
+	if task.ID == 0 || task.Kind != upgradebot.KindUpgrade || task.Priority != upgradebot.PriorityNormal ||
+		task.Status != upgradebot.StatusOpen || task.CreatedBy != Bob {
+		t.Fatalf("created task = %+v", task)
+	}
+	sameTime(t, "CreatedAt", task.CreatedAt, Start)
+	sameTime(t, "UpdatedAt", task.UpdatedAt, Start)
+	if !task.ClosedAt.IsZero() || task.ClosedBy != "" {
+		t.Errorf("new task is closed: %+v", task)
+	}
+	got, err := e.desk.FindTaskByID(e.ctx, task.ID)
+	ok(t, err)
+	if taskString(got) != taskString(task) {
+		t.Errorf("FindTaskByID =\n%s\nwant\n%s", taskString(got), taskString(task))
+	}
+
+	// The assignee is told, by a DM saying who assigned it.
+	msgs := e.newMessages(mark)
+	if len(msgs) != 1 {
+		t.Fatalf("queued %d messages, want 1", len(msgs))
+	}
+	m := msgs[0]
+	if m.Kind != upgradebot.MessageDM || m.To != Alice || m.Status != upgradebot.MessagePending || m.DecisionID != 0 ||
+		!strings.Contains(m.Text, fmt.Sprintf("<@%s> assigned you #%d Upgrade lab interface", Bob, task.ID)) {
+		t.Errorf("message = %+v", m)
+	}
+	sameTime(t, "message NextTry", m.NextTry, Start)
+
+	// Audited with the task as it was created.
+	rows := e.wantActions(amark, "task.add")
+	if r := rows[0]; r.Actor != Bob || r.Entity != "task" || r.EntityID != task.ID || r.Before != "" {
+		t.Errorf("audit row = %+v", r)
+	} else {
+		var after upgradebot.Task
+		if err := json.Unmarshal([]byte(r.After), &after); err != nil || after.Title != task.Title || after.Assignee != Alice {
+			t.Errorf("audit after = %s (%v)", r.After, err)
+		}
+	}
+
+	// Assigning to oneself, or to nobody, tells nobody.
+	mark = e.lastMessage()
+	e.createTask(Alice, &upgradebot.Task{Title: "Read release notes", Assignee: Alice})
+	e.createTask(Alice, &upgradebot.Task{Title: "Unowned", Kind: upgradebot.KindMaintenance, Priority: upgradebot.PriorityHigh})
+	if msgs := e.newMessages(mark); len(msgs) != 0 {
+		t.Errorf("queued %d messages, want none", len(msgs))
+	}
+
+	// A task can belong to a release, by key.
+	ok(t, e.desk.CreateRelease(e.ctx, Admin, &upgradebot.Release{Vendor: "MedCore", Name: "2027.1", GA: day("2027-03-01")}))
+	withRelease := e.createTask(Bob, &upgradebot.Task{Title: "Regression test order entry", Release: "medcore-2027.1"})
+	if got, err := e.desk.FindTaskByID(e.ctx, withRelease.ID); err != nil || got.Release != "medcore-2027.1" {
+		t.Errorf("FindTaskByID = %+v, %v; want release medcore-2027.1", got, err)
+	}
+
+	// Refusals leave nothing behind.
+	_, before := e.findTasks(upgradebot.TaskFilter{})
+	mark, amark = e.lastMessage(), e.lastAudit()
+	wantErr(t, e.desk.CreateTask(e.ctx, Bob, &upgradebot.Task{Title: "  "}), upgradebot.EINVALID, "title")
+	wantErr(t, e.desk.CreateTask(e.ctx, Bob, &upgradebot.Task{Title: "x", Kind: "bogus"}), upgradebot.EINVALID, "bogus")
+	wantErr(t, e.desk.CreateTask(e.ctx, Bob, &upgradebot.Task{Title: "x", Priority: "urgent"}), upgradebot.EINVALID, "urgent")
+	wantErr(t, e.desk.CreateTask(e.ctx, Bob, &upgradebot.Task{Title: strings.Repeat("x", upgradebot.MaxTitleLen+1)}), upgradebot.EINVALID)
+	wantErr(t, e.desk.CreateTask(e.ctx, Bob, &upgradebot.Task{Title: "x", Release: "nope"}), upgradebot.ENOTFOUND,
+		"No release with key nope. `/upgrade releases` lists them.")
+	wantErr(t, e.desk.CreateTask(e.ctx, Bob, &upgradebot.Task{Title: "x", Assignee: "alice"}), upgradebot.EINVALID, "alice")
+	wantErr(t, e.desk.CreateTask(e.ctx, Bob, &upgradebot.Task{Title: "x", Status: upgradebot.StatusDone}), upgradebot.EINVALID)
+	if _, n := e.findTasks(upgradebot.TaskFilter{}); n != before {
+		t.Errorf("%d tasks after refusals, want %d", n, before)
+	}
+	e.wantActions(amark)
+	if msgs := e.newMessages(mark); len(msgs) != 0 {
+		t.Errorf("refusals queued %d messages", len(msgs))
+	}
+
+	_, err = e.desk.FindTaskByID(e.ctx, 999999)
+	wantErr(t, err, upgradebot.ENOTFOUND, "No task #999999.")
+}
+
+func testFindTasks(t *testing.T, e *env) {
+	ok(t, e.desk.CreateRelease(e.ctx, Admin, &upgradebot.Release{Vendor: "MedCore", Name: "2027.1", GA: day("2027-03-01")}))
+	t1 := e.createTask(Bob, &upgradebot.Task{Title: "Upgrade LAB interface", Due: day("2026-11-20"), Assignee: Alice,
+		Release: "medcore-2027.1", Ref: "CHG-100"})
+	t2 := e.createTask(Bob, &upgradebot.Task{Title: "Rebuild order sets", Due: day("2026-12-01"), Assignee: Bob,
+		Kind: upgradebot.KindMaintenance})
+	t3 := e.createTask(Bob, &upgradebot.Task{Title: "Retire 100% of legacy_fax", Assignee: Alice, Priority: upgradebot.PriorityHigh})
+	t4 := e.createTask(Bob, &upgradebot.Task{Title: "Patch pharmacy feed", Due: day("2026-11-25"), Assignee: Bob,
+		Release: "medcore-2027.1"})
+	t5 := e.createTask(Bob, &upgradebot.Task{Title: "Clean up printers", Due: day("2026-11-10"), Assignee: Alice})
+	t6 := e.createTask(Bob, &upgradebot.Task{Title: "Test downtime procedure", Due: day("2026-12-10")})
+	e.clock.Advance(time.Hour)
+	if _, _, err := e.desk.CompleteTask(e.ctx, Alice, t5.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Hour)
+	if _, err := e.desk.CancelTask(e.ctx, Bob, t6.ID, "Not needed this year"); err != nil {
+		t.Fatal(err)
+	}
+
+	open := []upgradebot.TaskStatus{upgradebot.StatusOpen}
+	closed := []upgradebot.TaskStatus{upgradebot.StatusDone, upgradebot.StatusCancelled}
+	for _, tt := range []struct {
+		desc  string
+		f     upgradebot.TaskFilter
+		want  []*upgradebot.Task
+		total int
+	}{
+		{"everything, soonest due first, undated last", upgradebot.TaskFilter{}, []*upgradebot.Task{t5, t1, t4, t2, t6, t3}, 6},
+		{"open", upgradebot.TaskFilter{Statuses: open}, []*upgradebot.Task{t1, t4, t2, t3}, 4},
+		{"overdue", upgradebot.TaskFilter{Statuses: open, DueBefore: e.today()}, []*upgradebot.Task{t1, t4}, 2},
+		{"due before, any status", upgradebot.TaskFilter{DueBefore: day("2026-11-21")}, []*upgradebot.Task{t5, t1}, 2},
+		{"closed, latest closed first", upgradebot.TaskFilter{Statuses: closed}, []*upgradebot.Task{t6, t5}, 2},
+		{"done", upgradebot.TaskFilter{Statuses: closed[:1]}, []*upgradebot.Task{t5}, 1},
+		{"assignee", upgradebot.TaskFilter{Statuses: open, Assignee: Alice}, []*upgradebot.Task{t1, t3}, 2},
+		{"release", upgradebot.TaskFilter{Release: "medcore-2027.1"}, []*upgradebot.Task{t1, t4}, 2},
+		{"unknown release", upgradebot.TaskFilter{Release: "nope"}, nil, 0},
+		{"kind", upgradebot.TaskFilter{Kind: upgradebot.KindMaintenance}, []*upgradebot.Task{t2}, 1},
+		{"id", upgradebot.TaskFilter{ID: t4.ID}, []*upgradebot.Task{t4}, 1},
+		{"word, any case", upgradebot.TaskFilter{Words: []string{"lab"}}, []*upgradebot.Task{t1}, 1},
+		{"word in ref", upgradebot.TaskFilter{Words: []string{"chg-100"}}, []*upgradebot.Task{t1}, 1},
+		{"every word", upgradebot.TaskFilter{Words: []string{"upgrade", "INTERFACE"}}, []*upgradebot.Task{t1}, 1},
+		{"every word, none has both", upgradebot.TaskFilter{Words: []string{"lab", "pharmacy"}}, nil, 0},
+		{"percent is literal", upgradebot.TaskFilter{Words: []string{"%"}}, []*upgradebot.Task{t3}, 1},
+		{"underscore is literal", upgradebot.TaskFilter{Words: []string{"_"}}, []*upgradebot.Task{t3}, 1},
+		{"word with percent", upgradebot.TaskFilter{Words: []string{"100%"}}, []*upgradebot.Task{t3}, 1},
+		{"combined", upgradebot.TaskFilter{Statuses: open, Assignee: Bob, Words: []string{"feed"}}, []*upgradebot.Task{t4}, 1},
+		{"limit and offset", upgradebot.TaskFilter{Statuses: open, Offset: 1, Limit: 2}, []*upgradebot.Task{t4, t2}, 4},
+		{"offset only", upgradebot.TaskFilter{Statuses: open, Offset: 3}, []*upgradebot.Task{t3}, 4},
+	} {
+		got, n := e.findTasks(tt.f)
+		if !slices.Equal(ids(got), ids(tt.want)) || n != tt.total {
+			t.Errorf("%s: got %v (total %d), want %v (total %d)", tt.desc, ids(got), n, ids(tt.want), tt.total)
+		}
+	}
+
+	// Found tasks are whole.
+	got, _ := e.findTasks(upgradebot.TaskFilter{ID: t1.ID})
+	if len(got) == 1 && taskString(got[0]) != taskString(t1) {
+		t.Errorf("found\n%s\nwant\n%s", taskString(got[0]), taskString(t1))
+	}
+}
+
+func testTaskLifecycle(t *testing.T, e *env) {
+	task := e.createTask(Bob, &upgradebot.Task{Title: "Upgrade lab interface", Due: day("2026-12-05")})
+	amark := e.lastAudit()
+
+	mark := e.lastMessage()
+	got, err := e.desk.AssignTask(e.ctx, Bob, task.ID, Alice)
+	ok(t, err)
+	if got.Assignee != Alice {
+		t.Errorf("assignee = %q", got.Assignee)
+	}
+	if msgs := e.newMessages(mark); len(msgs) != 1 || msgs[0].To != Alice || msgs[0].Kind != upgradebot.MessageDM {
+		t.Errorf("assigning queued %+v, want one DM to Alice", msgs)
+	}
+	mark = e.lastMessage()
+	if _, err := e.desk.AssignTask(e.ctx, Alice, task.ID, Alice); err != nil {
+		t.Fatal(err)
+	}
+	if msgs := e.newMessages(mark); len(msgs) != 0 {
+		t.Errorf("self-assigning queued %d messages", len(msgs))
+	}
+	_, err = e.desk.AssignTask(e.ctx, Bob, task.ID, "alice")
+	wantErr(t, err, upgradebot.EINVALID)
+
+	e.clock.Advance(10 * time.Minute)
+	got, err = e.desk.SetTaskDue(e.ctx, Alice, task.ID, day("2026-12-10"))
+	ok(t, err)
+	if got.Due != day("2026-12-10") {
+		t.Errorf("due = %v", got.Due)
+	}
+	sameTime(t, "UpdatedAt", got.UpdatedAt, Start.Add(10*time.Minute))
+
+	note, err := e.desk.AddTaskNote(e.ctx, Alice, task.ID, "Vendor call booked")
+	ok(t, err)
+	if note.ID == 0 || note.TaskID != task.ID || note.Author != Alice || note.Text != "Vendor call booked" {
+		t.Errorf("note = %+v", note)
+	}
+	_, err = e.desk.AddTaskNote(e.ctx, Alice, task.ID, " ")
+	wantErr(t, err, upgradebot.EINVALID)
+
+	e.clock.Advance(50 * time.Minute) // 15:00 UTC
+	mark = e.lastMessage()
+	done, next, err := e.desk.CompleteTask(e.ctx, Alice, task.ID, "Went live")
+	ok(t, err)
+	if done.Status != upgradebot.StatusDone || done.ClosedBy != Alice || next != nil {
+		t.Errorf("CompleteTask = %+v, %+v", done, next)
+	}
+	sameTime(t, "ClosedAt", done.ClosedAt, Start.Add(time.Hour))
+	if msgs := e.newMessages(mark); len(msgs) != 0 {
+		t.Errorf("completing queued %d messages", len(msgs))
+	}
+	if got, err := e.desk.FindTaskByID(e.ctx, task.ID); err != nil || taskString(got) != taskString(done) {
+		t.Errorf("FindTaskByID =\n%v\nwant\n%v (%v)", got, done, err)
+	}
+
+	notes, err := e.desk.TaskNotes(e.ctx, task.ID)
+	ok(t, err)
+	if len(notes) != 2 || notes[0].Text != "Vendor call booked" || notes[1].Text != "Went live" {
+		t.Errorf("notes = %+v", notes)
+	} else {
+		sameTime(t, "note At", notes[1].At, Start.Add(time.Hour))
+	}
+
+	rows := e.wantActions(amark, "task.assign", "task.assign", "task.due", "task.note", "task.note", "task.done")
+	if len(rows) == 6 {
+		var before, after upgradebot.Task
+		if json.Unmarshal([]byte(rows[0].Before), &before) != nil || json.Unmarshal([]byte(rows[0].After), &after) != nil ||
+			before.Assignee != "" || after.Assignee != Alice {
+			t.Errorf("task.assign before %s after %s", rows[0].Before, rows[0].After)
+		}
+		if json.Unmarshal([]byte(rows[5].After), &after) != nil || after.Status != upgradebot.StatusDone {
+			t.Errorf("task.done after %s", rows[5].After)
+		}
+		for _, r := range rows {
+			if r.EntityID != task.ID || r.Entity != "task" {
+				t.Errorf("audit row about %s %d", r.Entity, r.EntityID)
+			}
+		}
+	}
+
+	// A closed task stays closed, and says who closed it and when.
+	conflict := fmt.Sprintf("Task #%d was already done by <@%s> at 2026-11-26 15:00 UTC.", task.ID, Alice)
+	_, _, err = e.desk.CompleteTask(e.ctx, Bob, task.ID, "")
+	wantErr(t, err, upgradebot.ECONFLICT, conflict)
+	_, err = e.desk.CancelTask(e.ctx, Bob, task.ID, "")
+	wantErr(t, err, upgradebot.ECONFLICT, conflict)
+	_, err = e.desk.AssignTask(e.ctx, Bob, task.ID, Bob)
+	wantErr(t, err, upgradebot.ECONFLICT, conflict)
+	_, err = e.desk.SetTaskDue(e.ctx, Bob, task.ID, day("2027-01-01"))
+	wantErr(t, err, upgradebot.ECONFLICT, conflict)
+	// Notes are history and may still be added.
+	_, err = e.desk.AddTaskNote(e.ctx, Bob, task.ID, "Post-go-live review done")
+	ok(t, err)
+
+	other := e.createTask(Bob, &upgradebot.Task{Title: "Old fax cut-over"})
+	cancelled, err := e.desk.CancelTask(e.ctx, Bob, other.ID, "")
+	ok(t, err)
+	if cancelled.Status != upgradebot.StatusCancelled || cancelled.ClosedBy != Bob {
+		t.Errorf("cancelled = %+v", cancelled)
+	}
+	_, _, err = e.desk.CompleteTask(e.ctx, Alice, other.ID, "")
+	wantErr(t, err, upgradebot.ECONFLICT, "already cancelled by <@"+Bob+">")
+	if notes, err := e.desk.TaskNotes(e.ctx, other.ID); err != nil || len(notes) != 0 {
+		t.Errorf("cancelling without a reason wrote notes %v (%v)", notes, err)
+	}
+
+	// Clearing the due date.
+	third := e.createTask(Bob, &upgradebot.Task{Title: "Someday", Due: day("2027-01-01")})
+	if got, err := e.desk.SetTaskDue(e.ctx, Bob, third.ID, upgradebot.Date{}); err != nil || !got.Due.IsZero() {
+		t.Errorf("clearing due: %+v, %v", got, err)
+	}
+
+	const missing = 999999
+	want := "No task #999999."
+	_, err = e.desk.AssignTask(e.ctx, Bob, missing, Alice)
+	wantErr(t, err, upgradebot.ENOTFOUND, want)
+	_, err = e.desk.SetTaskDue(e.ctx, Bob, missing, day("2027-01-01"))
+	wantErr(t, err, upgradebot.ENOTFOUND, want)
+	_, err = e.desk.AddTaskNote(e.ctx, Bob, missing, "x")
+	wantErr(t, err, upgradebot.ENOTFOUND, want)
+	_, err = e.desk.TaskNotes(e.ctx, missing)
+	wantErr(t, err, upgradebot.ENOTFOUND, want)
+	_, _, err = e.desk.CompleteTask(e.ctx, Bob, missing, "")
+	wantErr(t, err, upgradebot.ENOTFOUND, want)
+	_, err = e.desk.CancelTask(e.ctx, Bob, missing, "")
+	wantErr(t, err, upgradebot.ENOTFOUND, want)
+}
+
+func testReleases(t *testing.T, e *env) {
+	amark := e.lastAudit()
+	r1 := &upgradebot.Release{Vendor: "MedCore", Name: "2027.1", GA: day("2027-03-01")}
+	ok(t, e.desk.CreateRelease(e.ctx, Admin, r1))
+	if r1.ID == 0 || r1.Key != "medcore-2027.1" || r1.CreatedBy != Admin {
+		t.Errorf("release = %+v", r1)
+	}
+	sameTime(t, "CreatedAt", r1.CreatedAt, Start)
+	r2 := &upgradebot.Release{Key: "labsys-9", Vendor: "LabSys", Name: "9", GA: day("2026-12-15"), Support: day("2028-12-31")}
+	ok(t, e.desk.CreateRelease(e.ctx, Bob, r2))
+	rows := e.wantActions(amark, "release.add", "release.add")
+	if len(rows) == 2 && (rows[0].EntityID != r1.ID || rows[0].Entity != "release" || !strings.Contains(rows[0].After, "medcore-2027.1")) {
+		t.Errorf("audit row = %+v", rows[0])
+	}
+
+	wantErr(t, e.desk.CreateRelease(e.ctx, Admin, &upgradebot.Release{Vendor: "MedCore", Name: "2027.1", GA: day("2027-04-01")}),
+		upgradebot.ECONFLICT, "Release key medcore-2027.1 already exists.")
+	wantErr(t, e.desk.CreateRelease(e.ctx, Admin, &upgradebot.Release{Vendor: "MedCore", Name: "2028.1"}), upgradebot.EINVALID, "GA")
+	wantErr(t, e.desk.CreateRelease(e.ctx, Admin, &upgradebot.Release{Vendor: "MedCore", Name: "2028.1",
+		GA: day("2028-03-01"), Support: day("2028-01-01")}), upgradebot.EINVALID)
+	wantErr(t, e.desk.CreateRelease(e.ctx, Admin, &upgradebot.Release{Key: "Bad Key", Vendor: "X", Name: "Y",
+		GA: day("2028-03-01")}), upgradebot.EINVALID)
+
+	for _, tt := range []struct {
+		desc string
+		f    upgradebot.ReleaseFilter
+		want []string
+	}{
+		{"all, by GA", upgradebot.ReleaseFilter{}, []string{"labsys-9", "medcore-2027.1"}},
+		{"key", upgradebot.ReleaseFilter{Key: "medcore-2027.1"}, []string{"medcore-2027.1"}},
+		{"GA from", upgradebot.ReleaseFilter{GAFrom: day("2027-01-01")}, []string{"medcore-2027.1"}},
+		{"GA from, inclusive", upgradebot.ReleaseFilter{GAFrom: day("2026-12-15")}, []string{"labsys-9", "medcore-2027.1"}},
+		{"unknown key", upgradebot.ReleaseFilter{Key: "nope"}, nil},
+	} {
+		list, err := e.desk.FindReleases(e.ctx, tt.f)
+		ok(t, err)
+		var keys []string
+		for _, r := range list {
+			keys = append(keys, r.Key)
+		}
+		if !slices.Equal(keys, tt.want) {
+			t.Errorf("%s: %q, want %q", tt.desc, keys, tt.want)
+		}
+	}
+	list, err := e.desk.FindReleases(e.ctx, upgradebot.ReleaseFilter{Key: "labsys-9"})
+	ok(t, err)
+	if len(list) != 1 || list[0].Support != r2.Support || list[0].GA != r2.GA || list[0].Vendor != "LabSys" ||
+		list[0].Name != "9" || list[0].CreatedBy != Bob || list[0].ID != r2.ID || !list[0].CreatedAt.Equal(Start) {
+		t.Errorf("found %+v, want %+v", list, r2)
+	}
+}
+
+func testRecurringCleanup(t *testing.T, e *env) {
+	every, err := upgradebot.ParseInterval("2w")
+	ok(t, err)
+	mark, amark := e.lastMessage(), e.lastAudit()
+	m := &upgradebot.Maintenance{Title: "Duplicate MRN clean-up", Every: every, Assignee: Alice, Anchor: day("2026-11-19")}
+	first, err := e.desk.CreateMaintenance(e.ctx, Admin, m)
+	ok(t, err)
+	if m.ID == 0 || !m.Active || m.CreatedBy != Admin {
+		t.Errorf("clean-up = %+v", m)
+	}
+	if first.ID == 0 || first.Kind != upgradebot.KindCleanup || first.Due != day("2026-11-19") || first.MaintenanceID != m.ID ||
+		first.Assignee != Alice || first.Status != upgradebot.StatusOpen || first.Title != m.Title ||
+		first.Priority != upgradebot.PriorityNormal {
+		t.Errorf("first occurrence = %+v", first)
+	}
+	if got, err := e.desk.FindTaskByID(e.ctx, first.ID); err != nil || taskString(got) != taskString(first) {
+		t.Errorf("FindTaskByID =\n%v\nwant\n%v (%v)", got, first, err)
+	}
+	rows := e.wantActions(amark, "maintenance.add", "task.add")
+	if len(rows) == 2 && (rows[0].EntityID != m.ID || rows[0].Entity != "maintenance" || !strings.Contains(rows[0].After, `"2w"`)) {
+		t.Errorf("maintenance.add row = %+v", rows[0])
+	}
+	if msgs := e.newMessages(mark); len(msgs) != 1 || msgs[0].To != Alice {
+		t.Errorf("creating a clean-up for Alice queued %+v, want one DM to Alice", msgs)
+	}
+
+	wantNext := func(due upgradebot.Date, openID int64) {
+		t.Helper()
+		list, err := e.desk.FindMaintenance(e.ctx)
+		ok(t, err)
+		if len(list) != 1 || list[0].ID != m.ID || list[0].NextDue != due || list[0].OpenTaskID != openID ||
+			list[0].Every != every || list[0].Anchor != m.Anchor || list[0].Title != m.Title || list[0].Assignee != Alice {
+			t.Errorf("FindMaintenance = %+v, want next due %v (task #%d)", list, due, openID)
+		}
+	}
+	wantNext(day("2026-11-19"), first.ID)
+
+	// Done a week late, on the 26th: the next one is the next on the
+	// schedule after today, not one that is already overdue.
+	mark, amark = e.lastMessage(), e.lastAudit()
+	done, next, err := e.desk.CompleteTask(e.ctx, Alice, first.ID, "")
+	ok(t, err)
+	if done.Status != upgradebot.StatusDone || next == nil {
+		t.Fatalf("CompleteTask = %+v, %+v", done, next)
+	}
+	if next.ID == 0 || next.Due != day("2026-12-03") || next.Kind != upgradebot.KindCleanup || next.MaintenanceID != m.ID ||
+		next.Assignee != Alice || next.Title != m.Title || next.Priority != upgradebot.PriorityNormal ||
+		next.Status != upgradebot.StatusOpen {
+		t.Errorf("next occurrence = %+v", next)
+	}
+	e.wantActions(amark, "task.done", "task.add")
+	if msgs := e.newMessages(mark); len(msgs) != 0 {
+		t.Errorf("completing queued %d messages", len(msgs))
+	}
+	wantNext(day("2026-12-03"), next.ID)
+
+	_, _, err = e.desk.CompleteTask(e.ctx, Alice, first.ID, "")
+	wantErr(t, err, upgradebot.ECONFLICT, "already done")
+	if _, n := e.findTasks(upgradebot.TaskFilter{Kind: upgradebot.KindCleanup}); n != 2 {
+		t.Errorf("%d occurrences, want 2", n)
+	}
+
+	// The rota follows the last occurrence: reassign it, and the next one
+	// goes to the new person.
+	_, err = e.desk.AssignTask(e.ctx, Admin, next.ID, Bob)
+	ok(t, err)
+	e.clock.Set(time.Date(2027, 1, 10, 9, 0, 0, 0, NewYork))
+	_, third, err := e.desk.CompleteTask(e.ctx, Bob, next.ID, "Merged 14 duplicates")
+	ok(t, err)
+	// 2026-11-19 + 2w steps: 12-03, 12-17, 12-31, 2027-01-14.
+	if third == nil || third.Due != day("2027-01-14") || third.Assignee != Bob {
+		t.Errorf("third occurrence = %+v", third)
+	}
+
+	// Moving an occurrence onto a day the clean-up already has is refused.
+	_, err = e.desk.SetTaskDue(e.ctx, Admin, third.ID, day("2026-12-03"))
+	wantErr(t, err, upgradebot.ECONFLICT)
+
+	open, n := e.findTasks(upgradebot.TaskFilter{Kind: upgradebot.KindCleanup, Statuses: []upgradebot.TaskStatus{upgradebot.StatusOpen}})
+	if n != 1 || open[0].ID != third.ID {
+		t.Errorf("open occurrences %v, want just #%d", ids(open), third.ID)
+	}
+
+	for _, bad := range []*upgradebot.Maintenance{
+		{Title: "", Every: every, Anchor: day("2026-12-01")},
+		{Title: "No interval", Anchor: day("2026-12-01")},
+		{Title: "No anchor", Every: every},
+		{Title: "Bad unit", Every: upgradebot.Interval{N: 2, Unit: 'y'}, Anchor: day("2026-12-01")},
+		{Title: "Bad assignee", Every: every, Anchor: day("2026-12-01"), Assignee: "alice"},
+	} {
+		_, err := e.desk.CreateMaintenance(e.ctx, Admin, bad)
+		wantErr(t, err, upgradebot.EINVALID)
+	}
+}
+
+func testCleanupRace(t *testing.T, e *env) {
+	every, _ := upgradebot.ParseInterval("1w")
+	first, err := e.desk.CreateMaintenance(e.ctx, Admin, &upgradebot.Maintenance{
+		Title: "Purge test patients", Every: every, Anchor: day("2026-11-26")})
+	ok(t, err)
+
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	nexts := make([]*upgradebot.Task, n)
+	for i := range n {
+		wg.Go(func() {
+			_, nexts[i], errs[i] = e.desk.CompleteTask(e.ctx, Alice, first.ID, "")
+		})
+	}
+	wg.Wait()
+	wins := 0
+	for i, err := range errs {
+		switch upgradebot.ErrorCode(err) {
+		case "":
+			wins++
+			if nexts[i] == nil || nexts[i].Due != day("2026-12-03") {
+				t.Errorf("next = %+v", nexts[i])
+			}
+		case upgradebot.ECONFLICT:
+		default:
+			t.Errorf("CompleteTask: %v", err)
+		}
+	}
+	if wins != 1 {
+		t.Errorf("%d of %d racing completions succeeded, want 1", wins, n)
+	}
+	if tasks, total := e.findTasks(upgradebot.TaskFilter{Kind: upgradebot.KindCleanup}); total != 2 {
+		t.Errorf("%d occurrences %v, want 2", total, ids(tasks))
+	}
+}
+
+func testDecisions(t *testing.T, e *env) {
+	mark, amark := e.lastMessage(), e.lastAudit()
+	_, err := e.desk.CreateDecision(e.ctx, Bob, &upgradebot.Decision{Question: "Take 2027.1 in March?"})
+	wantErr(t, err, upgradebot.ECONFLICT, "No decision owner is set")
+	if list, err := e.desk.FindDecisions(e.ctx, upgradebot.DecisionFilter{}); err != nil || len(list) != 0 {
+		t.Errorf("FindDecisions = %v, %v after a refusal", list, err)
+	}
+
+	wantErr(t, e.desk.SetOwner(e.ctx, Bob, Owner), upgradebot.EFORBIDDEN,
+		"Only admins can set the decision owner. Admins: <@"+Admin+">.")
+	wantErr(t, e.desk.SetOwner(e.ctx, Admin, "dana"), upgradebot.EINVALID)
+	e.wantActions(amark)
+	if msgs := e.newMessages(mark); len(msgs) != 0 {
+		t.Errorf("refusals queued %d messages", len(msgs))
+	}
+
+	e.setOwner(Owner)
+	if s := e.settings(); s.Owner != Owner {
+		t.Errorf("owner = %q", s.Owner)
+	}
+	rows := e.wantActions(amark, "owner.set")
+	if len(rows) == 1 && (rows[0].Actor != Admin || rows[0].Entity != "setting" || !strings.Contains(rows[0].After, Owner)) {
+		t.Errorf("owner.set row = %+v", rows[0])
+	}
+	ok(t, e.desk.SetOwner(e.ctx, Admin, Owner)) // no change, nothing written
+	e.wantActions(amark, "owner.set")
+
+	amark = e.lastAudit()
+	d := &upgradebot.Decision{Question: "Take MedCore 2027.1 in March?", Due: day("2026-12-10")}
+	r, err := e.desk.CreateDecision(e.ctx, Bob, d)
+	ok(t, err)
+	if r.Owner != Owner || r.To != Owner || r.Delegated || !r.AwayUntil.IsZero() {
+		t.Errorf("routing = %+v", r)
+	}
+	if d.ID == 0 || d.RequestedBy != Bob || d.RoutedTo != Owner || d.OnBehalfOf != "" || d.Status != upgradebot.DecisionPending {
+		t.Errorf("decision = %+v", d)
+	}
+	sameTime(t, "CreatedAt", d.CreatedAt, Start)
+	if got := e.decision(d.ID); decisionString(got) != decisionString(d) {
+		t.Errorf("found\n%s\nwant\n%s", decisionString(got), decisionString(d))
+	}
+	msgs := e.newMessages(mark)
+	if len(msgs) != 1 || msgs[0].Kind != upgradebot.MessageDM || msgs[0].To != Owner || msgs[0].DecisionID != d.ID ||
+		!strings.Contains(msgs[0].Text, fmt.Sprintf("*Decision #%d* requested by <@%s>", d.ID, Bob)) {
+		t.Errorf("queued %+v, want the request DM to the owner", msgs)
+	}
+	rows = e.wantActions(amark, "decision.request")
+	if len(rows) == 1 && (rows[0].EntityID != d.ID || rows[0].Entity != "decision" || rows[0].Actor != Bob) {
+		t.Errorf("decision.request row = %+v", rows[0])
+	}
+
+	_, err = e.desk.CreateDecision(e.ctx, Bob, &upgradebot.Decision{Question: " "})
+	wantErr(t, err, upgradebot.EINVALID)
+
+	d2 := &upgradebot.Decision{Question: "Freeze changes over Christmas?"}
+	_, err = e.desk.CreateDecision(e.ctx, Alice, d2)
+	ok(t, err)
+	_, err = e.desk.Decide(e.ctx, Owner, d2.ID, upgradebot.DecisionApproved, "")
+	ok(t, err)
+	for _, tt := range []struct {
+		desc string
+		f    upgradebot.DecisionFilter
+		want []int64
+	}{
+		{"all, newest first", upgradebot.DecisionFilter{}, []int64{d2.ID, d.ID}},
+		{"pending", upgradebot.DecisionFilter{Status: upgradebot.DecisionPending}, []int64{d.ID}},
+		{"approved", upgradebot.DecisionFilter{Status: upgradebot.DecisionApproved}, []int64{d2.ID}},
+		{"rejected", upgradebot.DecisionFilter{Status: upgradebot.DecisionRejected}, nil},
+		{"id", upgradebot.DecisionFilter{ID: d.ID}, []int64{d.ID}},
+		{"limit", upgradebot.DecisionFilter{Limit: 1}, []int64{d2.ID}},
+	} {
+		list, err := e.desk.FindDecisions(e.ctx, tt.f)
+		ok(t, err)
+		var got []int64
+		for _, x := range list {
+			got = append(got, x.ID)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.desc, got, tt.want)
+		}
+	}
+}
+
+func testDecide(t *testing.T, e *env) {
+	e.setOwner(Owner)
+	mark := e.lastMessage()
+	d := &upgradebot.Decision{Question: "Take MedCore 2027.1 in March?"}
+	_, err := e.desk.CreateDecision(e.ctx, Bob, d)
+	ok(t, err)
+	msgs := e.newMessages(mark)
+	if len(msgs) != 1 {
+		t.Fatalf("queued %d messages, want 1", len(msgs))
+	}
+	request := msgs[0]
+
+	mark, amark := e.lastMessage(), e.lastAudit()
+	_, err = e.desk.Decide(e.ctx, Alice, d.ID, upgradebot.DecisionApproved, "")
+	wantErr(t, err, upgradebot.EFORBIDDEN,
+		fmt.Sprintf("Only the decision owner <@%s> (or their delegate while they are away) can decide #%d.", Owner, d.ID))
+	_, err = e.desk.Decide(e.ctx, Admin, d.ID, upgradebot.DecisionApproved, "")
+	wantErr(t, err, upgradebot.EFORBIDDEN) // admins are not owners
+	_, err = e.desk.Decide(e.ctx, Owner, d.ID, "maybe", "")
+	wantErr(t, err, upgradebot.EINVALID)
+	_, err = e.desk.Decide(e.ctx, Owner, d.ID, upgradebot.DecisionPending, "")
+	wantErr(t, err, upgradebot.EINVALID)
+	_, err = e.desk.Decide(e.ctx, Owner, d.ID, upgradebot.DecisionRejected, "  ")
+	wantErr(t, err, upgradebot.EINVALID, "reason")
+	_, err = e.desk.Decide(e.ctx, Owner, 999999, upgradebot.DecisionApproved, "")
+	wantErr(t, err, upgradebot.ENOTFOUND, "#999999")
+	e.wantActions(amark)
+	if msgs := e.newMessages(mark); len(msgs) != 0 {
+		t.Errorf("refusals queued %d messages", len(msgs))
+	}
+
+	e.clock.Advance(5 * time.Minute)
+	got, err := e.desk.Decide(e.ctx, Owner, d.ID, upgradebot.DecisionApproved, "Go ahead")
+	ok(t, err)
+	if got.Status != upgradebot.DecisionApproved || got.DecidedBy != Owner || got.Comment != "Go ahead" || got.ID != d.ID {
+		t.Errorf("decided = %+v", got)
+	}
+	sameTime(t, "DecidedAt", got.DecidedAt, Start.Add(5*time.Minute))
+	if found := e.decision(d.ID); decisionString(found) != decisionString(got) {
+		t.Errorf("found\n%s\nwant\n%s", decisionString(found), decisionString(got))
+	}
+	rows := e.wantActions(amark, "decision.approve")
+	if len(rows) == 1 && (!strings.Contains(rows[0].Before, `"pending"`) || !strings.Contains(rows[0].After, `"approved"`) ||
+		rows[0].Actor != Owner || rows[0].EntityID != d.ID) {
+		t.Errorf("decision.approve row = %+v", rows[0])
+	}
+
+	// The request is edited in place, the requester told, the channel told.
+	msgs = e.newMessages(mark)
+	if len(msgs) != 3 {
+		t.Fatalf("queued %d messages, want 3: %+v", len(msgs), msgs)
+	}
+	if m := msgs[0]; m.Kind != upgradebot.MessageUpdate || m.UpdateOf != request.ID || m.To != Owner || m.DecisionID != d.ID {
+		t.Errorf("update = %+v, want an update of #%d", m, request.ID)
+	}
+	if m := msgs[1]; m.Kind != upgradebot.MessageDM || m.To != Bob || !strings.Contains(m.Text, "approved by <@"+Owner+">: Go ahead") {
+		t.Errorf("requester DM = %+v", m)
+	}
+	if m := msgs[2]; m.Kind != upgradebot.MessagePost || m.To != Channel {
+		t.Errorf("channel post = %+v", m)
+	}
+
+	// A second answer names the first.
+	e.clock.Advance(time.Hour)
+	_, err = e.desk.Decide(e.ctx, Owner, d.ID, upgradebot.DecisionRejected, "Changed my mind")
+	wantErr(t, err, upgradebot.ECONFLICT,
+		fmt.Sprintf("Decision #%d was already approved by <@%s> at 2026-11-26 14:05 UTC.", d.ID, Owner))
+
+	// Rejecting one's own question: no DM to oneself.
+	d2 := &upgradebot.Decision{Question: "Skip the January patch?"}
+	_, err = e.desk.CreateDecision(e.ctx, Owner, d2)
+	ok(t, err)
+	mark = e.lastMessage()
+	got, err = e.desk.Decide(e.ctx, Owner, d2.ID, upgradebot.DecisionRejected, "Too risky")
+	ok(t, err)
+	if got.Status != upgradebot.DecisionRejected || got.Comment != "Too risky" {
+		t.Errorf("rejected = %+v", got)
+	}
+	msgs = e.newMessages(mark)
+	if len(msgs) != 2 || msgs[0].Kind != upgradebot.MessageUpdate || msgs[1].Kind != upgradebot.MessagePost {
+		t.Errorf("queued %+v, want an update and a post", msgs)
+	}
+	_, err = e.desk.Decide(e.ctx, Owner, d2.ID, upgradebot.DecisionApproved, "")
+	wantErr(t, err, upgradebot.ECONFLICT, "already rejected by <@"+Owner+">")
+}
+
+func testDecideRace(t *testing.T, e *env) {
+	e.setOwner(Owner)
+	ok(t, e.desk.SetAway(e.ctx, Owner, &upgradebot.Away{User: Owner, From: day("2026-11-26"), To: day("2026-11-30"), Delegate: Delegate}))
+	d := &upgradebot.Decision{Question: "Go live on Saturday?"}
+	_, err := e.desk.CreateDecision(e.ctx, Bob, d)
+	ok(t, err)
+	mark, amark := e.lastMessage(), e.lastAudit()
+
+	// The owner and the delegate, several times over, answer at once.
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		actor, outcome := Owner, upgradebot.DecisionApproved
+		if i%2 == 1 {
+			actor, outcome = Delegate, upgradebot.DecisionRejected
+		}
+		wg.Go(func() {
+			_, errs[i] = e.desk.Decide(e.ctx, actor, d.ID, outcome, "answer")
+		})
+	}
+	wg.Wait()
+	wins := 0
+	for _, err := range errs {
+		switch upgradebot.ErrorCode(err) {
+		case "":
+			wins++
+		case upgradebot.ECONFLICT:
+			if !strings.Contains(upgradebot.ErrorMessage(err), "was already") {
+				t.Errorf("conflict message %q", upgradebot.ErrorMessage(err))
+			}
+		default:
+			t.Errorf("Decide: %v", err)
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("%d of %d racing answers succeeded, want exactly 1", wins, n)
+	}
+	rows := e.newAudit(amark)
+	if len(rows) != 1 || !strings.HasPrefix(rows[0].Action, "decision.") {
+		t.Errorf("audit rows %+v, want one decision", rows)
+	}
+	if msgs := e.newMessages(mark); len(msgs) != 3 {
+		t.Errorf("queued %d outcome messages, want 3", len(msgs))
+	}
+}
+
+func testDelegation(t *testing.T, e *env) {
+	e.setOwner(Owner)
+	// The owner sets their own window; no admin needed.
+	away := &upgradebot.Away{User: Owner, From: day("2026-11-27"), To: day("2026-11-30"), Delegate: Delegate}
+	ok(t, e.desk.SetAway(e.ctx, Owner, away))
+
+	// Before the window: the owner is asked and only the owner may answer.
+	d1 := &upgradebot.Decision{Question: "Extend the freeze?"}
+	r, err := e.desk.CreateDecision(e.ctx, Bob, d1)
+	ok(t, err)
+	if r.To != Owner || r.Delegated || d1.RoutedTo != Owner {
+		t.Errorf("routing before the window = %+v", r)
+	}
+	_, err = e.desk.Decide(e.ctx, Delegate, d1.ID, upgradebot.DecisionApproved, "")
+	wantErr(t, err, upgradebot.EFORBIDDEN)
+
+	// Inside the window: the delegate is asked and may answer.
+	e.clock.Set(time.Date(2026, 11, 27, 9, 0, 0, 0, NewYork))
+	mark := e.lastMessage()
+	d2 := &upgradebot.Decision{Question: "Approve the weekend downtime?"}
+	r, err = e.desk.CreateDecision(e.ctx, Bob, d2)
+	ok(t, err)
+	if r.Owner != Owner || r.To != Delegate || !r.Delegated || r.AwayUntil != day("2026-11-30") {
+		t.Errorf("routing in the window = %+v", r)
+	}
+	if d2.RoutedTo != Delegate || d2.OnBehalfOf != Owner {
+		t.Errorf("decision = %+v", d2)
+	}
+	msgs := e.newMessages(mark)
+	if len(msgs) != 1 || msgs[0].To != Delegate || msgs[0].DecisionID != d2.ID || !strings.Contains(msgs[0].Text, "delegate") {
+		t.Errorf("queued %+v, want the request DM to the delegate", msgs)
+	}
+	got, err := e.desk.Decide(e.ctx, Delegate, d2.ID, upgradebot.DecisionApproved, "")
+	ok(t, err)
+	if got.DecidedBy != Delegate {
+		t.Errorf("decided by %q", got.DecidedBy)
+	}
+	_, err = e.desk.Decide(e.ctx, Alice, d1.ID, upgradebot.DecisionApproved, "")
+	wantErr(t, err, upgradebot.EFORBIDDEN)
+
+	// After the window: the delegate may no longer answer; the owner always may.
+	e.clock.Set(time.Date(2026, 12, 1, 9, 0, 0, 0, NewYork))
+	_, err = e.desk.Decide(e.ctx, Delegate, d1.ID, upgradebot.DecisionApproved, "")
+	wantErr(t, err, upgradebot.EFORBIDDEN, "<@"+Owner+">")
+	_, err = e.desk.Decide(e.ctx, Owner, d1.ID, upgradebot.DecisionRejected, "Not this year")
+	ok(t, err)
+}
+
+func testTimeZone(t *testing.T, e *env) {
+	// 23:30 on the 26th in New York is already the 27th in UTC; the team's
+	// day is still the 26th.
+	e.clock.Set(time.Date(2026, 11, 26, 23, 30, 0, 0, NewYork))
+	e.setOwner(Owner)
+	ok(t, e.desk.SetAway(e.ctx, Owner, &upgradebot.Away{User: Owner, From: day("2026-11-27"), To: day("2026-11-30"), Delegate: Delegate}))
+	r, err := e.desk.CreateDecision(e.ctx, Bob, &upgradebot.Decision{Question: "Late night question?"})
+	ok(t, err)
+	if r.To != Owner || r.Delegated {
+		t.Errorf("routing at 23:30 on the 26th = %+v, want the owner", r)
+	}
+	// A window ending on the team's today has not ended.
+	ok(t, e.desk.SetAway(e.ctx, Alice, &upgradebot.Away{User: Alice, From: day("2026-11-20"), To: day("2026-11-26")}))
+	if n, err := e.desk.ClearAway(e.ctx, Alice, Alice); err != nil || n != 1 {
+		t.Errorf("ClearAway = %d, %v; want 1 (the window ending today is current)", n, err)
+	}
+
+	// A daily clean-up done late on the 26th comes back on the 27th.
+	every, _ := upgradebot.ParseInterval("1d")
+	first, err := e.desk.CreateMaintenance(e.ctx, Admin, &upgradebot.Maintenance{Title: "Check interface queues",
+		Every: every, Anchor: day("2026-11-26")})
+	ok(t, err)
+	_, next, err := e.desk.CompleteTask(e.ctx, Admin, first.ID, "")
+	ok(t, err)
+	if next == nil || next.Due != day("2026-11-27") {
+		t.Errorf("next occurrence %+v, want due 2026-11-27", next)
+	}
+
+	// An hour later it is the 27th in New York too.
+	e.clock.Advance(time.Hour)
+	r, err = e.desk.CreateDecision(e.ctx, Bob, &upgradebot.Decision{Question: "Early morning question?"})
+	ok(t, err)
+	if r.To != Delegate {
+		t.Errorf("routing at 00:30 on the 27th = %+v, want the delegate", r)
+	}
+}
+
+func testAdmins(t *testing.T, e *env) {
+	amark := e.lastAudit()
+	wantErr(t, e.desk.AddAdmin(e.ctx, Bob, Bob), upgradebot.EFORBIDDEN, "Only admins can add admins. Admins: <@"+Admin+">.")
+	wantErr(t, e.desk.RemoveAdmin(e.ctx, Bob, Admin), upgradebot.EFORBIDDEN, "Only admins")
+	wantErr(t, e.desk.RemoveAdmin(e.ctx, Admin, Admin), upgradebot.ECONFLICT, "last admin")
+	wantErr(t, e.desk.RemoveAdmin(e.ctx, Admin, Bob), upgradebot.ENOTFOUND, "<@"+Bob+"> is not an admin")
+	wantErr(t, e.desk.AddAdmin(e.ctx, Admin, "bob"), upgradebot.EINVALID)
+	e.wantActions(amark)
+
+	ok(t, e.desk.AddAdmin(e.ctx, Admin, Admin2))
+	ok(t, e.desk.AddAdmin(e.ctx, Admin, Admin2)) // already one: nothing written
+	if s := e.settings(); !slices.Equal(s.Admins, []string{Admin, Admin2}) {
+		t.Errorf("admins = %q", s.Admins)
+	}
+	wantErr(t, e.desk.SetOwner(e.ctx, Bob, Owner), upgradebot.EFORBIDDEN, "Admins: <@"+Admin+">, <@"+Admin2+">.")
+
+	ok(t, e.desk.RemoveAdmin(e.ctx, Admin2, Admin))
+	if s := e.settings(); !slices.Equal(s.Admins, []string{Admin2}) {
+		t.Errorf("admins = %q", s.Admins)
+	}
+	wantErr(t, e.desk.RemoveAdmin(e.ctx, Admin2, Admin2), upgradebot.ECONFLICT, "last admin")
+	wantErr(t, e.desk.SetOwner(e.ctx, Admin, Owner), upgradebot.EFORBIDDEN)
+	ok(t, e.desk.SetOwner(e.ctx, Admin2, Owner))
+
+	rows := e.wantActions(amark, "admin.add", "admin.remove", "owner.set")
+	if len(rows) == 3 {
+		if r := rows[0]; r.Actor != Admin || r.Entity != "admin" || !strings.Contains(r.After, Admin2) || r.Before != "" {
+			t.Errorf("admin.add row = %+v", r)
+		}
+		if r := rows[1]; r.Actor != Admin2 || !strings.Contains(r.Before, Admin) || r.After != "" {
+			t.Errorf("admin.remove row = %+v", r)
+		}
+	}
+}
+
+func testAway(t *testing.T, e *env) {
+	amark := e.lastAudit()
+	alice := &upgradebot.Away{User: Alice, From: day("2026-12-01"), To: day("2026-12-05")}
+	ok(t, e.desk.SetAway(e.ctx, Alice, alice))
+	if alice.ID == 0 || alice.CreatedBy != Alice || !alice.CreatedAt.Equal(Start) {
+		t.Errorf("away = %+v", alice)
+	}
+	wantErr(t, e.desk.SetAway(e.ctx, Alice, &upgradebot.Away{User: Bob, From: day("2026-12-01"), To: day("2026-12-05")}),
+		upgradebot.EFORBIDDEN, "Only admins", "<@"+Admin+">")
+	bob := &upgradebot.Away{User: Bob, From: day("2026-11-20"), To: day("2026-11-28"), Delegate: Alice}
+	ok(t, e.desk.SetAway(e.ctx, Admin, bob))
+
+	for _, bad := range []*upgradebot.Away{
+		{User: Alice, From: day("2026-12-05"), To: day("2026-12-01")},
+		{User: Alice, From: day("2026-12-05")},
+		{User: Alice, From: day("2026-12-01"), To: day("2026-12-05"), Delegate: Alice},
+		{User: Alice, From: day("2026-12-01"), To: day("2026-12-05"), Delegate: "bob"},
+		{User: Alice, From: day("2026-11-01"), To: day("2026-11-05")}, // already over
+	} {
+		wantErr(t, e.desk.SetAway(e.ctx, Alice, bad), upgradebot.EINVALID)
+	}
+	wantErr(t, e.desk.SetAway(e.ctx, Admin, &upgradebot.Away{User: "alice", From: day("2026-12-01"), To: day("2026-12-05")}),
+		upgradebot.EINVALID)
+
+	users := func(from upgradebot.Date) []string {
+		t.Helper()
+		list, err := e.desk.FindAway(e.ctx, from)
+		ok(t, err)
+		var out []string
+		for _, a := range list {
+			out = append(out, a.User)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		from string
+		want []string
+	}{
+		{"2026-11-26", []string{Bob, Alice}},
+		{"2026-11-28", []string{Bob, Alice}},
+		{"2026-11-29", []string{Alice}},
+		{"2026-12-06", nil},
+	} {
+		if got := users(day(tt.from)); !slices.Equal(got, tt.want) {
+			t.Errorf("FindAway(%s) = %q, want %q", tt.from, got, tt.want)
+		}
+	}
+	list, err := e.desk.FindAway(e.ctx, day("2026-11-26"))
+	ok(t, err)
+	if len(list) == 2 && (list[0].ID != bob.ID || list[0].Delegate != Alice || list[0].From != bob.From || list[0].To != bob.To ||
+		list[0].CreatedBy != Admin) {
+		t.Errorf("found %+v, want %+v", list[0], bob)
+	}
+
+	_, err = e.desk.ClearAway(e.ctx, Alice, Bob)
+	wantErr(t, err, upgradebot.EFORBIDDEN)
+	n, err := e.desk.ClearAway(e.ctx, Alice, Alice)
+	if err != nil || n != 1 {
+		t.Errorf("ClearAway = %d, %v; want 1", n, err)
+	}
+	if n, err := e.desk.ClearAway(e.ctx, Alice, Alice); err != nil || n != 0 {
+		t.Errorf("ClearAway again = %d, %v; want 0", n, err)
+	}
+	if got := users(day("2026-11-26")); !slices.Equal(got, []string{Bob}) {
+		t.Errorf("after clearing Alice: %q", got)
+	}
+	if n, err := e.desk.ClearAway(e.ctx, Admin, Bob); err != nil || n != 1 {
+		t.Errorf("admin ClearAway = %d, %v; want 1", n, err)
+	}
+	rows := e.wantActions(amark, "away.set", "away.set", "away.clear", "away.clear")
+	if len(rows) == 4 && (rows[2].EntityID != alice.ID || rows[2].Entity != "away" || rows[2].After != "" || rows[2].Before == "") {
+		t.Errorf("away.clear row = %+v", rows[2])
+	}
+}
+
+func testPeople(t *testing.T, e *env) {
+	ok(t, e.desk.RememberPeople(e.ctx, nil))
+	ok(t, e.desk.RememberPeople(e.ctx, []upgradebot.Person{{ID: Alice, Name: "alice"}, {ID: Bob, Name: "bob"}}))
+	ok(t, e.desk.RememberPeople(e.ctx, []upgradebot.Person{{ID: Alice, Name: "Alice W."}, {ID: Owner, Name: ""}}))
+	people, err := e.desk.People(e.ctx)
+	ok(t, err)
+	if len(people) != 2 || people[Alice] != "Alice W." || people[Bob] != "bob" {
+		t.Errorf("People = %v", people)
+	}
+	wantErr(t, e.desk.RememberPeople(e.ctx, []upgradebot.Person{{ID: "<script>", Name: "x"}}), upgradebot.EINVALID)
+}
+
+func testAudit(t *testing.T, e *env) {
+	var tasks []*upgradebot.Task
+	for i := range 25 {
+		e.clock.Advance(time.Minute)
+		tasks = append(tasks, e.createTask(Bob, &upgradebot.Task{Title: fmt.Sprintf("Task %d", i)}))
+	}
+	ok(t, e.desk.CreateRelease(e.ctx, Admin, &upgradebot.Release{Vendor: "MedCore", Name: "2027.1", GA: day("2027-03-01")}))
+	_, err := e.desk.AssignTask(e.ctx, Alice, tasks[3].ID, Alice)
+	ok(t, err)
+
+	rows, err := e.desk.FindAudit(e.ctx, upgradebot.AuditFilter{})
+	ok(t, err)
+	if len(rows) != 20 {
+		t.Errorf("FindAudit returned %d rows by default, want 20", len(rows))
+	}
+	for i := 1; i < len(rows); i++ {
+		if rows[i].ID >= rows[i-1].ID {
+			t.Errorf("rows not newest first: %d after %d", rows[i].ID, rows[i-1].ID)
+		}
+	}
+	if len(rows) > 0 && (rows[0].Action != "task.assign" || rows[0].Actor != Alice || !rows[0].At.Equal(e.clock.Now())) {
+		t.Errorf("newest row = %+v", rows[0])
+	}
+
+	rows, err = e.desk.FindAudit(e.ctx, upgradebot.AuditFilter{Limit: 5})
+	ok(t, err)
+	if len(rows) != 5 {
+		t.Errorf("Limit 5 returned %d", len(rows))
+	}
+
+	rows, err = e.desk.FindAudit(e.ctx, upgradebot.AuditFilter{Entity: "task", EntityID: tasks[3].ID})
+	ok(t, err)
+	if len(rows) != 2 || rows[0].Action != "task.assign" || rows[1].Action != "task.add" {
+		t.Errorf("rows about task #%d: %+v", tasks[3].ID, rows)
+	}
+	rows, err = e.desk.FindAudit(e.ctx, upgradebot.AuditFilter{Entity: "release"})
+	ok(t, err)
+	if len(rows) != 1 || rows[0].Action != "release.add" {
+		t.Errorf("release rows: %+v", rows)
+	}
+	rows, err = e.desk.FindAudit(e.ctx, upgradebot.AuditFilter{Entity: "task", Limit: 1000})
+	ok(t, err)
+	if len(rows) != 26 {
+		t.Errorf("%d task rows, want 26", len(rows))
+	}
+	rows, err = e.desk.FindAudit(e.ctx, upgradebot.AuditFilter{EntityID: tasks[3].ID, Limit: 1000})
+	ok(t, err)
+	for _, r := range rows {
+		if r.EntityID != tasks[3].ID {
+			t.Errorf("EntityID filter returned %+v", r)
+		}
+	}
+}
+
+func testOutbox(t *testing.T, e *env) {
+	now := e.clock.Now()
+	var msgs []*upgradebot.Message
+	for _, who := range []string{Alice, Owner, Delegate, Admin2} {
+		mark := e.lastMessage()
+		e.createTask(Bob, &upgradebot.Task{Title: "For " + who, Assignee: who})
+		m := e.newMessages(mark)
+		if len(m) != 1 {
+			t.Fatalf("queued %d messages", len(m))
+		}
+		msgs = append(msgs, m[0])
+	}
+	m1, m2, m3, m4 := msgs[0], msgs[1], msgs[2], msgs[3]
+
+	pending, err := e.desk.PendingMessages(e.ctx, now, 10)
+	ok(t, err)
+	var got []int64
+	for _, m := range pending {
+		got = append(got, m.ID)
+	}
+	if !slices.Equal(got, []int64{m1.ID, m2.ID, m3.ID, m4.ID}) {
+		t.Errorf("pending = %v", got)
+	}
+	if pending, err := e.desk.PendingMessages(e.ctx, now, 2); err != nil || len(pending) != 2 || pending[0].ID != m1.ID {
+		t.Errorf("PendingMessages(limit 2) = %v, %v", pending, err)
+	}
+	if pending, err := e.desk.PendingMessages(e.ctx, now.Add(-time.Second), 10); err != nil || len(pending) != 0 {
+		t.Errorf("PendingMessages(before they were queued) = %v, %v", pending, err)
+	}
+
+	// A retry waits for its time.
+	later := now.Add(time.Minute)
+	ok(t, e.desk.MarkRetry(e.ctx, m1.ID, "ratelimited", later))
+	if pending, _ := e.desk.PendingMessages(e.ctx, now, 10); len(pending) != 3 || pending[0].ID != m2.ID {
+		t.Errorf("pending right after a retry = %v", pending)
+	}
+	if pending, _ := e.desk.PendingMessages(e.ctx, later, 10); len(pending) != 4 || pending[0].ID != m1.ID {
+		t.Errorf("pending at the retry time = %v", pending)
+	}
+	got1, err := e.desk.FindMessage(e.ctx, m1.ID)
+	ok(t, err)
+	if got1.Attempts != 1 || got1.LastError != "ratelimited" || !got1.NextTry.Equal(later) || got1.Status != upgradebot.MessagePending ||
+		got1.To != Alice || got1.Text != m1.Text || got1.Kind != upgradebot.MessageDM || !got1.CreatedAt.Equal(now) {
+		t.Errorf("after MarkRetry: %+v", got1)
+	}
+
+	e.clock.Advance(2 * time.Minute)
+	ok(t, e.desk.MarkSent(e.ctx, m1.ID, "D0ALICE", "1764165600.000100"))
+	got1, err = e.desk.FindMessage(e.ctx, m1.ID)
+	ok(t, err)
+	if got1.Status != upgradebot.MessageSent || got1.SlackChannel != "D0ALICE" || got1.SlackTS != "1764165600.000100" ||
+		!got1.SentAt.Equal(e.clock.Now()) {
+		t.Errorf("after MarkSent: %+v", got1)
+	}
+
+	ok(t, e.desk.MarkFailed(e.ctx, m2.ID, "user_not_found"))
+	ok(t, e.desk.MarkFailed(e.ctx, m3.ID, "channel_not_found"))
+	failed, err := e.desk.FailedMessages(e.ctx, 10)
+	ok(t, err)
+	if len(failed) != 2 || failed[0].ID != m3.ID || failed[1].ID != m2.ID || failed[0].LastError != "channel_not_found" ||
+		failed[0].Status != upgradebot.MessageFailed {
+		t.Errorf("failed = %+v", failed)
+	}
+	if failed, _ := e.desk.FailedMessages(e.ctx, 1); len(failed) != 1 {
+		t.Errorf("FailedMessages(limit 1) returned %d", len(failed))
+	}
+	if pending, _ := e.desk.PendingMessages(e.ctx, e.clock.Now(), 10); len(pending) != 1 || pending[0].ID != m4.ID {
+		t.Errorf("pending at the end = %+v", pending)
+	}
+
+	_, err = e.desk.FindMessage(e.ctx, 999999)
+	wantErr(t, err, upgradebot.ENOTFOUND)
+	wantErr(t, e.desk.MarkSent(e.ctx, 999999, "C1", "1"), upgradebot.ENOTFOUND)
+	wantErr(t, e.desk.MarkRetry(e.ctx, 999999, "x", later), upgradebot.ENOTFOUND)
+	wantErr(t, e.desk.MarkFailed(e.ctx, 999999, "x"), upgradebot.ENOTFOUND)
+}
+
+func testConcurrentCreate(t *testing.T, e *env) {
+	const n = 100
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	tasks := make([]*upgradebot.Task, n)
+	for i := range n {
+		wg.Go(func() {
+			tasks[i] = &upgradebot.Task{Title: fmt.Sprintf("Parallel task %d", i), Assignee: Alice}
+			errs[i] = e.desk.CreateTask(e.ctx, Bob, tasks[i])
+		})
+	}
+	wg.Wait()
+	seen := map[int64]bool{}
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("CreateTask %d: %v", i, err)
+			continue
+		}
+		if seen[tasks[i].ID] {
+			t.Errorf("id %d given twice", tasks[i].ID)
+		}
+		seen[tasks[i].ID] = true
+	}
+	if len(seen) != n {
+		t.Errorf("%d distinct ids, want %d", len(seen), n)
+	}
+	if _, total := e.findTasks(upgradebot.TaskFilter{}); total != n {
+		t.Errorf("%d tasks stored, want %d", total, n)
+	}
+	rows, err := e.desk.FindAudit(e.ctx, upgradebot.AuditFilter{Entity: "task", Limit: 1000})
+	ok(t, err)
+	if len(rows) != n {
+		t.Errorf("%d task.add rows, want %d", len(rows), n)
+	}
+	if msgs := e.newMessages(0); len(msgs) != n {
+		t.Errorf("%d messages queued, want %d", len(msgs), n)
+	}
+}
