@@ -92,8 +92,8 @@ func ParseDateWord(word string, today upgradebot.Date) (upgradebot.Date, error) 
 }
 
 // ParseDateRange reads "<date>..<date>", both ends inclusive. A weekday at
-// the end counts from the start: mon..fri is the next Monday to the Friday
-// after it.
+// the end that would come before the start is the first such day on or after
+// the start: mon..fri is the next Monday to the Friday after it.
 func ParseDateRange(word string, today upgradebot.Date) (from, to upgradebot.Date, err error) {
 	a, b, ok := strings.Cut(word, "..")
 	if !ok {
@@ -102,12 +102,14 @@ func ParseDateRange(word string, today upgradebot.Date) (from, to upgradebot.Dat
 	if from, err = ParseDateWord(a, today); err != nil {
 		return from, to, err
 	}
-	if wd, ok := weekdays[strings.ToLower(strings.TrimSpace(b))]; ok {
-		// A weekday ends the range on the first such day on or after its
-		// start, so mon..fri typed on a Thursday is next week, not an error.
-		to = from.AddDays((int(wd) - int(from.Weekday()) + 7) % 7)
-	} else if to, err = ParseDateWord(b, today); err != nil {
+	if to, err = ParseDateWord(b, today); err != nil {
 		return from, to, err
+	}
+	if wd, ok := weekdays[strings.ToLower(strings.TrimSpace(b))]; ok && to.Before(from) {
+		// A weekday that would end the range before it starts means the
+		// first such day on or after the start: mon..fri typed on a
+		// Thursday is next week, not an error.
+		to = from.AddDays((int(wd) - int(from.Weekday()) + 7) % 7)
 	}
 	if to.Before(from) {
 		return from, to, upgradebot.Errorf(upgradebot.EINVALID, "the range %s ends before it starts.", clip(word, 40))

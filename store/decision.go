@@ -90,7 +90,7 @@ func (db *DB) Decide(ctx context.Context, actor string, id int64, outcome upgrad
 }
 
 // routing works out who answers decisions today, inside tx.
-func routing(ctx context.Context, tx *Tx) (upgradebot.Settings, upgradebot.Routing, error) {
+func routing(ctx context.Context, tx *writeTx) (upgradebot.Settings, upgradebot.Routing, error) {
 	s, err := tx.settings(ctx)
 	if err != nil {
 		return s, upgradebot.Routing{}, err
@@ -104,7 +104,7 @@ func routing(ctx context.Context, tx *Tx) (upgradebot.Settings, upgradebot.Routi
 	return s, r, err
 }
 
-func createDecision(ctx context.Context, tx *Tx, actor string, d *upgradebot.Decision) (upgradebot.Routing, error) {
+func createDecision(ctx context.Context, tx *writeTx, actor string, d *upgradebot.Decision) (upgradebot.Routing, error) {
 	if err := requireActor(actor); err != nil {
 		return upgradebot.Routing{}, err
 	}
@@ -143,7 +143,7 @@ func createDecision(ctx context.Context, tx *Tx, actor string, d *upgradebot.Dec
 	return r, nil
 }
 
-func decide(ctx context.Context, tx *Tx, actor string, id int64, outcome upgradebot.DecisionStatus, comment string) (*upgradebot.Decision, error) {
+func decide(ctx context.Context, tx *writeTx, actor string, id int64, outcome upgradebot.DecisionStatus, comment string) (*upgradebot.Decision, error) {
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}

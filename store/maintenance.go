@@ -86,14 +86,7 @@ func (db *DB) FindMaintenance(ctx context.Context) ([]*upgradebot.Maintenance, e
 	return list, wrap("find clean-ups", occ.Err())
 }
 
-// maintenanceAudit is what the audit trail records of a clean-up: the domain
-// struct leaves the interval out of its JSON.
-type maintenanceAudit struct {
-	*upgradebot.Maintenance
-	Every string `json:"every"`
-}
-
-func createMaintenance(ctx context.Context, tx *Tx, actor string, m *upgradebot.Maintenance) (*upgradebot.Task, error) {
+func createMaintenance(ctx context.Context, tx *writeTx, actor string, m *upgradebot.Maintenance) (*upgradebot.Task, error) {
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
@@ -115,7 +108,7 @@ func createMaintenance(ctx context.Context, tx *Tx, actor string, m *upgradebot.
 	).Scan(&m.ID); err != nil {
 		return nil, fmt.Errorf("insert clean-up: %w", err)
 	}
-	if err := tx.audit(ctx, actor, "maintenance.add", "maintenance", m.ID, nil, maintenanceAudit{m, m.Every.String()}); err != nil {
+	if err := tx.audit(ctx, actor, "maintenance.add", "maintenance", m.ID, nil, m); err != nil {
 		return nil, err
 	}
 
@@ -139,7 +132,7 @@ func createMaintenance(ctx context.Context, tx *Tx, actor string, m *upgradebot.
 }
 
 // addOccurrence inserts an occurrence of a clean-up and audits it.
-func addOccurrence(ctx context.Context, tx *Tx, actor string, t *upgradebot.Task) error {
+func addOccurrence(ctx context.Context, tx *writeTx, actor string, t *upgradebot.Task) error {
 	t.CreatedBy, t.CreatedAt, t.UpdatedAt = actor, tx.now, tx.now
 	if err := insertTask(ctx, tx, t, nil); err != nil {
 		return err
@@ -151,7 +144,7 @@ func addOccurrence(ctx context.Context, tx *Tx, actor string, t *upgradebot.Task
 // clean-up just completed: the existing one for that day if there is one
 // (so completing never doubles), else a new one. Nil if the clean-up is no
 // longer active.
-func nextOccurrence(ctx context.Context, tx *Tx, actor string, done *upgradebot.Task) (*upgradebot.Task, error) {
+func nextOccurrence(ctx context.Context, tx *writeTx, actor string, done *upgradebot.Task) (*upgradebot.Task, error) {
 	m, err := scanMaintenance(tx.QueryRowContext(ctx, `
 		SELECT id, title, every, assignee, anchor, active, created_by, created_at
 		FROM maintenance WHERE id = ?`, done.MaintenanceID))

@@ -14,7 +14,7 @@ const messageColumns = `id, kind, to_id, text, COALESCE(decision_id, 0), COALESC
 	next_try, last_error, created_at, sent_at, slack_channel, slack_ts`
 
 // queueMessage writes m to the outbox as pending, due now, and sets its ID.
-func queueMessage(ctx context.Context, tx *Tx, m *upgradebot.Message) error {
+func queueMessage(ctx context.Context, tx *writeTx, m *upgradebot.Message) error {
 	m.Status, m.Attempts, m.LastError = upgradebot.MessagePending, 0, ""
 	m.NextTry, m.CreatedAt, m.SentAt = tx.now, tx.now, time.Time{}
 	m.SlackChannel, m.SlackTS = "", ""
@@ -92,6 +92,10 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, reason string) error {
 // markMessage runs one delivery-bookkeeping update. These are not audited:
 // they record what happened to a message, not a change anyone made.
 func (db *DB) markMessage(ctx context.Context, id int64, query string, args ...any) error {
+	if err := db.lockWriter(ctx); err != nil {
+		return err
+	}
+	defer db.unlockWriter()
 	res, err := db.db.ExecContext(ctx, query, args...)
 	if err != nil {
 		return err

@@ -55,7 +55,7 @@ func (db *DB) FindReleases(ctx context.Context, f upgradebot.ReleaseFilter) ([]*
 	return releases, wrap("find releases", rows.Err())
 }
 
-func createRelease(ctx context.Context, tx *Tx, actor string, r *upgradebot.Release) error {
+func createRelease(ctx context.Context, tx *writeTx, actor string, r *upgradebot.Release) error {
 	if err := requireActor(actor); err != nil {
 		return err
 	}

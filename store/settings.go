@@ -351,7 +351,7 @@ func readSettings(ctx context.Context, q queryer) (upgradebot.Settings, error) {
 }
 
 // setSetting writes one setting and audits the change.
-func setSetting(ctx context.Context, tx *Tx, actor, action, key, old, value string) error {
+func setSetting(ctx context.Context, tx *writeTx, actor, action, key, old, value string) error {
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO settings (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
@@ -364,7 +364,7 @@ func setSetting(ctx context.Context, tx *Tx, actor, action, key, old, value stri
 	return tx.audit(ctx, actor, action, "setting", 0, before, settingAudit{key, value})
 }
 
-func addAdmin(ctx context.Context, tx *Tx, actor, user string) error {
+func addAdmin(ctx context.Context, tx *writeTx, actor, user string) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO admins (user_id, added_by, added_at) VALUES (?, ?, ?)`,
 		user, actor, formatTime(tx.now)); err != nil {
 		return fmt.Errorf("add admin %s: %w", user, err)
@@ -384,7 +384,7 @@ func requireAdmin(s upgradebot.Settings, actor, what string) error {
 	return upgradebot.Errorf(upgradebot.EFORBIDDEN, "Only admins can %s. Admins: %s.", what, mentions(s.Admins))
 }
 
-func setAway(ctx context.Context, tx *Tx, actor string, a *upgradebot.Away) error {
+func setAway(ctx context.Context, tx *writeTx, actor string, a *upgradebot.Away) error {
 	if err := requireActor(actor); err != nil {
 		return err
 	}

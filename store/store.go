@@ -19,12 +19,17 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/upgradebot/upgradebot"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // also registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
+
+// busyTimeout is how long a statement waits for another process's lock.
+const busyTimeout = 10 * time.Second
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
@@ -34,12 +39,18 @@ var _ upgradebot.Desk = (*DB)(nil)
 // DB is the SQLite-backed desk. It is safe for concurrent use.
 type DB struct {
 	db    *sql.DB
-	path  string
 	clock upgradebot.Clock
+
+	// writer admits one write transaction of this process at a time. Waiting
+	// goroutines queue on it in order instead of polling SQLite's write lock
+	// with busy_timeout's back-off, which is slow and unfair under load;
+	// busy_timeout still arbitrates between processes.
+	writer chan struct{}
 }
 
 // Open opens (creating if needed) the database file at path and brings its
-// schema up to date. clock is read once per write transaction.
+// schema up to date. clock is read once per write transaction; nil means
+// the wall clock.
 func Open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error) {
 	db, err := open(ctx, path, clock)
 	if err != nil {
@@ -64,7 +75,7 @@ func open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error)
 		clock = upgradebot.SystemClock{}
 	}
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "journal_mode(wal)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
@@ -78,11 +89,31 @@ func open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	if err := sqldb.PingContext(ctx); err != nil {
+	if err := ping(ctx, sqldb); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	return &DB{db: sqldb, path: path, clock: clock}, nil
+	return &DB{db: sqldb, clock: clock, writer: make(chan struct{}, 1)}, nil
+}
+
+// ping opens the first connection, which applies the DSN's pragmas. Turning
+// a new file to WAL needs an exclusive lock that SQLite takes without
+// waiting on busy_timeout, so when another process is creating the same
+// file at the same moment, try again for as long as busy_timeout would wait.
+func ping(ctx context.Context, sqldb *sql.DB) error {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		err := sqldb.PingContext(ctx)
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-time.After(10 * time.Millisecond):
+		case <-ctx.Done():
+			return err
+		}
+	}
 }
 
 // Close closes the database.
@@ -227,29 +258,58 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	return nil
 }
 
-// Tx is a write transaction with the one moment it happens at.
-type Tx struct {
+// writeTx is a write transaction with the one moment it happens at.
+type writeTx struct {
 	*sql.Tx
-	db  *DB
-	now time.Time // UTC
+	db   *DB
+	now  time.Time // UTC
+	done sync.Once
 }
 
 // begin starts a write transaction. The clock is read after BEGIN IMMEDIATE
 // has the write lock, so timestamps follow commit order.
-func (db *DB) begin(ctx context.Context) (*Tx, error) {
-	tx, err := db.db.BeginTx(ctx, nil)
-	if err != nil {
+func (db *DB) begin(ctx context.Context) (*writeTx, error) {
+	if err := db.lockWriter(ctx); err != nil {
 		return nil, err
 	}
-	return &Tx{Tx: tx, db: db, now: db.clock.Now().UTC()}, nil
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		db.unlockWriter()
+		return nil, err
+	}
+	return &writeTx{Tx: tx, db: db, now: db.clock.Now().UTC()}, nil
 }
+
+// Commit commits the transaction and lets the next writer in.
+func (tx *writeTx) Commit() error {
+	defer tx.done.Do(tx.db.unlockWriter)
+	return tx.Tx.Commit()
+}
+
+// Rollback abandons the transaction, if it is still open, and lets the next
+// writer in. It is safe to call after Commit.
+func (tx *writeTx) Rollback() error {
+	defer tx.done.Do(tx.db.unlockWriter)
+	return tx.Tx.Rollback()
+}
+
+func (db *DB) lockWriter(ctx context.Context) error {
+	select {
+	case db.writer <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (db *DB) unlockWriter() { <-db.writer }
 
 // read starts a read-only transaction, so several queries see one snapshot.
 func (db *DB) read(ctx context.Context) (*sql.Tx, error) {
 	return db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 }
 
-// queryer is what *sql.DB, *sql.Tx and *Tx have in common.
+// queryer is what *sql.DB, *sql.Tx and *writeTx have in common.
 type queryer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -263,7 +323,7 @@ type scanner interface {
 
 // audit appends a row to the audit trail. before and after are marshalled
 // to JSON; nil is stored as "".
-func (tx *Tx) audit(ctx context.Context, actor, action, entity string, id int64, before, after any) error {
+func (tx *writeTx) audit(ctx context.Context, actor, action, entity string, id int64, before, after any) error {
 	b, err := auditJSON(before)
 	if err != nil {
 		return err
@@ -293,12 +353,12 @@ func auditJSON(v any) (string, error) {
 }
 
 // settings reads the team settings inside the transaction.
-func (tx *Tx) settings(ctx context.Context) (upgradebot.Settings, error) {
+func (tx *writeTx) settings(ctx context.Context) (upgradebot.Settings, error) {
 	return readSettings(ctx, tx)
 }
 
 // today is the calendar day of tx.now in the team's time zone.
-func (tx *Tx) today(s upgradebot.Settings) upgradebot.Date {
+func (tx *writeTx) today(s upgradebot.Settings) upgradebot.Date {
 	return upgradebot.Today(tx.now, s.Location())
 }
 

@@ -193,7 +193,7 @@ func (db *DB) CancelTask(ctx context.Context, actor string, id int64, reason str
 }
 
 // createTask inserts a new open task, audits it and tells the assignee.
-func createTask(ctx context.Context, tx *Tx, actor string, t *upgradebot.Task) error {
+func createTask(ctx context.Context, tx *writeTx, actor string, t *upgradebot.Task) error {
 	if err := requireActor(actor); err != nil {
 		return err
 	}
@@ -231,7 +231,7 @@ func createTask(ctx context.Context, tx *Tx, actor string, t *upgradebot.Task) e
 }
 
 // insertTask writes t as it is and sets its ID.
-func insertTask(ctx context.Context, tx *Tx, t *upgradebot.Task, releaseID any) error {
+func insertTask(ctx context.Context, tx *writeTx, t *upgradebot.Task, releaseID any) error {
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO tasks (title, kind, status, assignee, due, priority, release_id, ref, maintenance_id,
 			created_by, created_at, updated_at, closed_by, closed_at)
@@ -248,7 +248,7 @@ func insertTask(ctx context.Context, tx *Tx, t *upgradebot.Task, releaseID any) 
 
 // tellAssignee queues the "assigned you" DM unless the task is unassigned
 // or the actor assigned it to themselves.
-func tellAssignee(ctx context.Context, tx *Tx, actor string, t *upgradebot.Task) error {
+func tellAssignee(ctx context.Context, tx *writeTx, actor string, t *upgradebot.Task) error {
 	if t.Assignee == "" || t.Assignee == actor {
 		return nil
 	}
@@ -415,7 +415,7 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-func assignTask(ctx context.Context, tx *Tx, actor string, id int64, user string) (*upgradebot.Task, error) {
+func assignTask(ctx context.Context, tx *writeTx, actor string, id int64, user string) (*upgradebot.Task, error) {
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
@@ -441,7 +441,7 @@ func assignTask(ctx context.Context, tx *Tx, actor string, id int64, user string
 	return t, nil
 }
 
-func setTaskDue(ctx context.Context, tx *Tx, actor string, id int64, due upgradebot.Date) (*upgradebot.Task, error) {
+func setTaskDue(ctx context.Context, tx *writeTx, actor string, id int64, due upgradebot.Date) (*upgradebot.Task, error) {
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
@@ -471,7 +471,7 @@ func setTaskDue(ctx context.Context, tx *Tx, actor string, id int64, due upgrade
 	return t, nil
 }
 
-func addTaskNote(ctx context.Context, tx *Tx, actor string, taskID int64, text string) (*upgradebot.TaskNote, error) {
+func addTaskNote(ctx context.Context, tx *writeTx, actor string, taskID int64, text string) (*upgradebot.TaskNote, error) {
 	if err := upgradebot.ValidateText("note", text); err != nil {
 		return nil, err
 	}
@@ -489,7 +489,7 @@ func addTaskNote(ctx context.Context, tx *Tx, actor string, taskID int64, text s
 
 // closeTask marks an open task done or cancelled, keeping note (if any) as a
 // task note.
-func closeTask(ctx context.Context, tx *Tx, actor string, id int64, status upgradebot.TaskStatus, note string) (*upgradebot.Task, error) {
+func closeTask(ctx context.Context, tx *writeTx, actor string, id int64, status upgradebot.TaskStatus, note string) (*upgradebot.Task, error) {
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}

@@ -45,11 +45,10 @@ func mustLoad(name string) *time.Location {
 	return loc
 }
 
-// Opener opens a new, empty desk reading time from clock. It should close
-// the desk with t.Cleanup.
-type Opener func(t *testing.T, clock *upgradebot.FakeClock) upgradebot.Desk
-
-// Run runs the contract suite against desks made by open.
+// Run runs the contract suite, each part in a parallel subtest with a desk
+// of its own. open must return a new, empty desk that reads the time from
+// clock, and close it with t.Cleanup. The suite bootstraps it with Channel,
+// TimeZone and Admin, and starts the clock at Start.
 func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgradebot.Desk) {
 	tests := []struct {
 		name string
@@ -91,7 +90,7 @@ type env struct {
 	clock *upgradebot.FakeClock
 }
 
-func newEnv(t *testing.T, open Opener) *env {
+func newEnv(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgradebot.Desk) *env {
 	t.Helper()
 	clock := upgradebot.NewFakeClock(Start)
 	e := &env{t: t, ctx: t.Context(), desk: open(t, clock), clock: clock}
