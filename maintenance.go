@@ -15,6 +15,9 @@ type Interval struct {
 
 // ParseInterval parses "14d", "2w" or "1m".
 func ParseInterval(s string) (Interval, error) {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
 	bad := Errorf(EINVALID, "%q is not an interval; write every:14d, every:2w or every:1m", s)
 	if len(s) < 2 {
 		return Interval{}, bad
@@ -25,7 +28,7 @@ func ParseInterval(s string) (Interval, error) {
 		return Interval{}, bad
 	}
 	iv := Interval{N: n, Unit: unit}
-	if iv.approxDays() > 366 {
+	if n > 366 || iv.approxDays() > 366 {
 		return Interval{}, Errorf(EINVALID, "%q is more than a year; the longest interval is 12m", s)
 	}
 	return iv, nil

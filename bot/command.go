@@ -269,7 +269,7 @@ func (p *parser) collect(c *Command) error {
 		if t.word() && strings.HasPrefix(t.text, "@") && len(t.text) > 1 {
 			return upgradebot.Errorf(upgradebot.EINVALID, "I can't tell who %q is. Mention them with @ and pick them from Slack's list, so the mention becomes a link.", clip(t.text, 40))
 		}
-		if key, val, ok := strings.Cut(t.text, ":"); ok && t.word() && key != "" && !strings.Contains(key, "/") {
+		if key, val, ok := strings.Cut(t.text, ":"); ok && (t.word() || t.keyed) && key != "" && !strings.Contains(key, "/") {
 			k := strings.ToLower(key)
 			if k == "priority" {
 				k = "prio"
@@ -295,13 +295,12 @@ func (p *parser) collect(c *Command) error {
 				p.opts[k] = val
 				continue
 			}
-			if near := nearest(k, allOptions()); near != "" && isOptionLike(k) {
-				if slices.Contains(p.spec.options, near) {
-					return p.usageErr(fmt.Sprintf("I don't know the option `%s:`. Did you mean `%s:`?", clip(key, 20), near))
-				}
-				if slices.Contains(allOptions(), k) {
-					return p.usageErr(fmt.Sprintf("`%s` does not take `%s:`.", p.spec.name, k))
-				}
+			if slices.Contains(allOptions(), k) {
+				return p.usageErr(fmt.Sprintf("`%s` does not take `%s:`.", p.spec.name, k))
+			}
+			// A near miss of an option is a typo, not prose ("Re:" in a title is prose).
+			if near := nearest(k, p.spec.options); near != "" && isOptionLike(k) && len(k) >= 3 {
+				return p.usageErr(fmt.Sprintf("I don't know the option `%s:`. Did you mean `%s:`?", clip(key, 20), near))
 			}
 		}
 		rest = append(rest, t)
@@ -496,11 +495,11 @@ func parseKind(v string) (upgradebot.TaskKind, error) {
 
 func parseList(p *parser, c *Command) error {
 	c.Scope = "open"
-	if len(p.toks) > 0 && p.toks[0].word() {
-		switch w := p.toks[0].lower(); w {
-		case "mine", "open", "overdue", "done", "all":
+	for i, t := range p.toks {
+		if w := t.lower(); t.word() && slices.Contains([]string{"mine", "open", "overdue", "done", "all"}, w) {
 			c.Scope = w
-			p.toks = p.toks[1:]
+			p.toks = slices.Delete(slices.Clone(p.toks), i, i+1)
+			break
 		}
 	}
 	var err error

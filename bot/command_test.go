@@ -146,6 +146,11 @@ var parseTests = []struct {
 	// list
 	{desc: "list", in: "list", want: Command{Name: "list", Scope: "open"}},
 	{desc: "list mine", in: "list mine", want: Command{Name: "list", Scope: "mine"}},
+	{desc: "list scope after the person", in: "list <@U012AB3CD|alice> overdue", want: Command{Name: "list", Scope: "overdue", User: alice.ID, People: people(alice)}},
+	{desc: "add nested curly quotes", in: `add "Check the “interface” engine" due:fri`, want: Command{Name: "add", Title: "Check the “interface” engine", Due: nextFri}},
+	{desc: "add quoted option value", in: `add Review change ref:"CHG 0012"`, want: Command{Name: "add", Title: "Review change", Ref: "CHG 0012"}},
+	{desc: "add title with Re: is prose", in: "add Re: vendor call follow-up", want: Command{Name: "add", Title: "Re: vendor call follow-up"}},
+	{desc: "add empty escape ignored", in: "add Thing <> here", want: Command{Name: "add", Title: "Thing here"}},
 	{desc: "list open", in: "list open", want: Command{Name: "list", Scope: "open"}},
 	{desc: "list overdue", in: "list overdue", want: Command{Name: "list", Scope: "overdue"}},
 	{desc: "list done", in: "list done", want: Command{Name: "list", Scope: "done"}},

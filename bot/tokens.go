@@ -10,13 +10,38 @@ import (
 // token is one word of a command line.
 type token struct {
 	text   string // with quotes removed and HTML entities decoded
-	quoted bool   // some part was inside quotes: never an option or keyword
+	quoted bool   // some part was inside quotes: never a keyword
+	keyed  bool   // an unquoted "key:" comes before the first quote: ref:"CHG 1"
 	escape bool   // a Slack escape <...>, text holds what is inside the brackets
 }
 
-// Opening and closing quotes. Slack turns "..." into “...” on many clients.
-func isOpenQuote(r rune) bool  { return r == '"' || r == '“' || r == '”' || r == '„' || r == '«' }
-func isCloseQuote(r rune) bool { return r == '"' || r == '”' || r == '“' || r == '»' }
+// Opening and closing quotes. Slack turns "..." into “...” on many clients,
+// and some send ”...” or „...“.
+func isOpenQuote(r rune) bool { return r == '"' || r == '“' || r == '”' || r == '„' || r == '«' }
+
+// closingQuote returns the index of the quote that closes the one at rs[i],
+// or len(rs). A straight quote is closed by the next straight quote if there
+// is one, so "Check the “interface” engine" keeps its inner quotes; otherwise
+// (and for curly quotes) by any closing double quote.
+func closingQuote(rs []rune, i int) int {
+	find := func(match func(rune) bool) int {
+		for j := i + 1; j < len(rs); j++ {
+			if match(rs[j]) {
+				return j
+			}
+		}
+		return len(rs)
+	}
+	switch rs[i] {
+	case '"':
+		if j := find(func(r rune) bool { return r == '"' }); j < len(rs) {
+			return j
+		}
+	case '«':
+		return find(func(r rune) bool { return r == '»' })
+	}
+	return find(func(r rune) bool { return r == '”' || r == '“' || r == '"' })
+}
 
 // entities are the three escapes Slack applies to slash command text.
 var entities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
@@ -41,7 +66,9 @@ func tokenize(s string) ([]token, error) {
 			if j == len(rs) {
 				return nil, upgradebot.Errorf(upgradebot.EINVALID, "a `<` is not closed with `>`. Mention people with @ so Slack writes them as <@U…>.")
 			}
-			toks = append(toks, token{text: string(rs[i+1 : j]), escape: true})
+			if j > i+1 {
+				toks = append(toks, token{text: string(rs[i+1 : j]), escape: true})
+			}
 			i = j + 1
 			continue
 		}
@@ -49,12 +76,12 @@ func tokenize(s string) ([]token, error) {
 		tok := token{}
 		for i < len(rs) && !unicode.IsSpace(rs[i]) {
 			if isOpenQuote(rs[i]) {
-				j := i + 1
-				for j < len(rs) && !isCloseQuote(rs[j]) {
-					j++
-				}
+				j := closingQuote(rs, i)
 				if j == len(rs) {
 					return nil, upgradebot.Errorf(upgradebot.EINVALID, "a quote is not closed. Put titles with spaces in quotes: \"Review release notes\".")
+				}
+				if !tok.quoted && strings.HasSuffix(b.String(), ":") {
+					tok.keyed = true
 				}
 				b.WriteString(string(rs[i+1 : j]))
 				tok.quoted = true
