@@ -15,6 +15,10 @@ type TaskService interface {
 	// CreateTask validates t, stores it and sets its ID and timestamps.
 	// Returns EINVALID for a bad task, ENOTFOUND for an unknown release.
 	CreateTask(ctx context.Context, actor string, t *Task) error
+	// CreateTasks stores many new tasks in one transaction, all or nothing,
+	// without messages (bulk loads do not notify). Errors name the position
+	// of the bad task.
+	CreateTasks(ctx context.Context, actor string, tasks []*Task) error
 	// FindTaskByID returns ENOTFOUND if there is no such task.
 	FindTaskByID(ctx context.Context, id int64) (*Task, error)
 	// FindTasks returns the matching tasks (up to the filter's limit) and how

@@ -192,8 +192,40 @@ func (db *DB) CancelTask(ctx context.Context, actor string, id int64, reason str
 	return t, nil
 }
 
+// CreateTasks stores many new tasks in one transaction: all of them, or
+// none and the error for the first bad one (its position in the error).
+// Each is audited; nobody is sent a message.
+func (db *DB) CreateTasks(ctx context.Context, actor string, tasks []*upgradebot.Task) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return wrap("create tasks", err)
+	}
+	defer tx.Rollback()
+
+	for i, t := range tasks {
+		if err := insertNewTask(ctx, tx, actor, t); err != nil {
+			if upgradebot.ErrorCode(err) != upgradebot.EINTERNAL {
+				return upgradebot.Errorf(upgradebot.ErrorCode(err), "task %d of %d: %s", i+1, len(tasks), upgradebot.ErrorMessage(err))
+			}
+			return wrap("create tasks", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return wrap("create tasks", err)
+	}
+	return nil
+}
+
 // createTask inserts a new open task, audits it and tells the assignee.
 func createTask(ctx context.Context, tx *writeTx, actor string, t *upgradebot.Task) error {
+	if err := insertNewTask(ctx, tx, actor, t); err != nil {
+		return err
+	}
+	return tellAssignee(ctx, tx, actor, t)
+}
+
+// insertNewTask validates, inserts and audits a new open task.
+func insertNewTask(ctx context.Context, tx *writeTx, actor string, t *upgradebot.Task) error {
 	if err := requireActor(actor); err != nil {
 		return err
 	}
@@ -224,10 +256,7 @@ func createTask(ctx context.Context, tx *writeTx, actor string, t *upgradebot.Ta
 	if err := insertTask(ctx, tx, t, releaseID); err != nil {
 		return err
 	}
-	if err := tx.audit(ctx, actor, "task.add", "task", t.ID, nil, t); err != nil {
-		return err
-	}
-	return tellAssignee(ctx, tx, actor, t)
+	return tx.audit(ctx, actor, "task.add", "task", t.ID, nil, t)
 }
 
 // insertTask writes t as it is and sets its ID.

@@ -73,6 +73,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"Audit", testAudit},
 		{"Outbox", testOutbox},
 		{"ConcurrentCreate", testConcurrentCreate},
+		{"CreateTasks", testCreateTasks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1365,5 +1366,29 @@ func testConcurrentCreate(t *testing.T, e *env) {
 	}
 	if msgs := e.newMessages(0); len(msgs) != n {
 		t.Errorf("%d messages queued, want %d", len(msgs), n)
+	}
+}
+
+func testCreateTasks(t *testing.T, e *env) {
+	mark := e.lastMessage()
+	good := []*upgradebot.Task{
+		{Title: "Bulk one", Assignee: Alice, Due: day("2026-12-01")},
+		{Title: "Bulk two", Kind: upgradebot.KindCleanup},
+	}
+	ok(t, e.desk.CreateTasks(e.ctx, Bob, good))
+	if good[0].ID == 0 || good[1].ID != good[0].ID+1 {
+		t.Errorf("ids %d, %d: want consecutive non-zero ids", good[0].ID, good[1].ID)
+	}
+	if msgs := e.newMessages(mark); len(msgs) != 0 {
+		t.Errorf("bulk create queued %d messages, want none", len(msgs))
+	}
+	auditMark := e.lastAudit()
+	bad := []*upgradebot.Task{{Title: "Fine"}, {Title: "Also fine"}, {Title: " "}}
+	wantErr(t, e.desk.CreateTasks(e.ctx, Bob, bad), upgradebot.EINVALID, "task 3 of 3", "title is empty")
+	if _, total := e.findTasks(upgradebot.TaskFilter{}); total != 2 {
+		t.Errorf("%d tasks after a failed bulk create, want 2: nothing of it may stay", total)
+	}
+	if rows := e.newAudit(auditMark); len(rows) != 0 {
+		t.Errorf("%d audit rows from a failed bulk create", len(rows))
 	}
 }
