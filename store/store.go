@@ -101,16 +101,17 @@ func open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error)
 // waiting on busy_timeout, so when another process is creating the same
 // file at the same moment, try again for as long as busy_timeout would wait.
 func ping(ctx context.Context, sqldb *sql.DB) error {
-	deadline := time.Now().Add(busyTimeout)
+	retry, cancel := context.WithTimeout(ctx, busyTimeout)
+	defer cancel()
 	for {
 		err := sqldb.PingContext(ctx)
 		var se *sqlite.Error
-		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY {
 			return err
 		}
 		select {
 		case <-time.After(10 * time.Millisecond):
-		case <-ctx.Done():
+		case <-retry.Done():
 			return err
 		}
 	}
