@@ -117,6 +117,20 @@ type AuditService interface {
 
 // Outbox holds messages waiting for delivery.
 type Outbox interface {
+	// QueueMessages adds messages to the outbox in one transaction. A home
+	// refresh for a user who already has one pending is dropped.
+	QueueMessages(ctx context.Context, msgs []Message) error
+	// RecordEvent records a Slack event id and queues msgs, in one
+	// transaction. If the id was recorded before it does nothing and
+	// returns false: the event is a retry or a duplicate.
+	RecordEvent(ctx context.Context, eventID string, msgs []Message) (bool, error)
+	// ClaimMessage takes a pending message due at now for delivery by
+	// pushing its next try to until (a lease): it returns false if another
+	// worker claimed it first or it is no longer pending. A worker that dies
+	// mid-delivery loses the lease and the message is tried again.
+	ClaimMessage(ctx context.Context, id int64, now, until time.Time) (bool, error)
+	// CountMessages returns how many messages are in each status.
+	CountMessages(ctx context.Context) (map[MessageStatus]int, error)
 	// PendingMessages returns up to limit pending messages due at now, oldest first.
 	PendingMessages(ctx context.Context, now time.Time, limit int) ([]*Message, error)
 	// FindMessage returns ENOTFOUND if there is no such message.

@@ -14,6 +14,7 @@ const (
 	MessageDM     MessageKind = "dm"     // a direct message to a user
 	MessagePost   MessageKind = "post"   // a post in a channel
 	MessageUpdate MessageKind = "update" // an edit of an earlier message in place
+	MessageHome   MessageKind = "home"   // a refresh of user To's App Home, built at delivery
 )
 
 // MessageStatus is where a message is in the outbox.
@@ -62,6 +63,12 @@ func Escape(s string) string {
 }
 
 var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// HomeMessage asks for user's App Home to be rebuilt and published. Pending
+// refreshes for one user are folded into one.
+func HomeMessage(user string) Message {
+	return Message{Kind: MessageHome, To: user}
+}
 
 // Mention formats a user id as a Slack mention.
 func Mention(user string) string {

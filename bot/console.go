@@ -140,6 +140,12 @@ func (c *Console) Deliver(ctx context.Context) (int, error) {
 		for _, m := range msgs {
 			var where string
 			switch m.Kind {
+			case upgradebot.MessageHome:
+				// The console has no App Home; there is nothing to show.
+				if err := c.Bot.Desk.MarkSent(ctx, m.ID, "console", ""); err != nil {
+					return n, fmt.Errorf("console: mark message %d sent: %w", m.ID, err)
+				}
+				continue
 			case upgradebot.MessageDM:
 				where = "DM " + c.render(ctx, upgradebot.Mention(m.To))
 			case upgradebot.MessagePost:

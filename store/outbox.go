@@ -30,6 +30,107 @@ func queueMessage(ctx context.Context, tx *writeTx, m *upgradebot.Message) error
 	return nil
 }
 
+// QueueMessages adds messages to the outbox in one transaction. A home
+// refresh for a user who already has one pending is dropped.
+func (db *DB) QueueMessages(ctx context.Context, msgs []upgradebot.Message) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return wrap("queue messages", err)
+	}
+	defer tx.Rollback()
+	if err := queueAll(ctx, tx, msgs); err != nil {
+		return wrap("queue messages", err)
+	}
+	return wrap("queue messages", tx.Commit())
+}
+
+// RecordEvent records a Slack event id and queues msgs in one transaction;
+// false means the id was seen before and nothing was done.
+func (db *DB) RecordEvent(ctx context.Context, eventID string, msgs []upgradebot.Message) (bool, error) {
+	if eventID == "" || len(eventID) > 100 {
+		return false, upgradebot.Errorf(upgradebot.EINVALID, "A Slack event needs an event id.")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return false, wrap("record event", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO slack_events (event_id, received_at) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING`,
+		eventID, formatTime(tx.now))
+	if err != nil {
+		return false, wrap("record event", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return false, wrap("record event", err)
+	} else if n == 0 {
+		return false, nil
+	}
+	if err := queueAll(ctx, tx, msgs); err != nil {
+		return false, wrap("record event", err)
+	}
+	return true, wrap("record event", tx.Commit())
+}
+
+// queueAll queues msgs, folding home refreshes into a pending one.
+func queueAll(ctx context.Context, tx *writeTx, msgs []upgradebot.Message) error {
+	for i := range msgs {
+		m := &msgs[i]
+		switch {
+		case m.Kind == upgradebot.MessageHome:
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE kind = 'home' AND to_id = ? AND status = 'pending'`, m.To).Scan(&n); err != nil {
+				return fmt.Errorf("look for a pending home refresh: %w", err)
+			}
+			if n > 0 {
+				continue
+			}
+		case m.Kind != upgradebot.MessageDM && m.Kind != upgradebot.MessagePost && m.Kind != upgradebot.MessageUpdate:
+			return upgradebot.Errorf(upgradebot.EINVALID, "Unknown message kind %q.", m.Kind)
+		}
+		if m.To == "" {
+			return upgradebot.Errorf(upgradebot.EINVALID, "A %s message needs a recipient.", m.Kind)
+		}
+		if err := queueMessage(ctx, tx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ClaimMessage leases a pending message due at now until until.
+func (db *DB) ClaimMessage(ctx context.Context, id int64, now, until time.Time) (bool, error) {
+	if err := db.lockWriter(ctx); err != nil {
+		return false, wrap("claim message", err)
+	}
+	defer db.unlockWriter()
+	res, err := db.db.ExecContext(ctx, `UPDATE outbox SET next_try = ? WHERE id = ? AND status = 'pending' AND next_try <= ?`,
+		formatTime(until), id, formatTime(now))
+	if err != nil {
+		return false, wrap("claim message", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, wrap("claim message", err)
+}
+
+// CountMessages returns how many messages are in each status.
+func (db *DB) CountMessages(ctx context.Context) (map[upgradebot.MessageStatus]int, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
+	if err != nil {
+		return nil, wrap("count messages", err)
+	}
+	defer rows.Close()
+	counts := map[upgradebot.MessageStatus]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, wrap("count messages", err)
+		}
+		counts[upgradebot.MessageStatus(s)] = n
+	}
+	return counts, wrap("count messages", rows.Err())
+}
+
 // PendingMessages returns up to limit pending messages due at now, oldest
 // first. A limit of 0 or less means no limit.
 func (db *DB) PendingMessages(ctx context.Context, now time.Time, limit int) ([]*upgradebot.Message, error) {

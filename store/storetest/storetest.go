@@ -74,6 +74,8 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"Outbox", testOutbox},
 		{"ConcurrentCreate", testConcurrentCreate},
 		{"CreateTasks", testCreateTasks},
+		{"QueueAndClaim", testQueueAndClaim},
+		{"RecordEvent", testRecordEvent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1391,4 +1393,74 @@ func testCreateTasks(t *testing.T, e *env) {
 	if rows := e.newAudit(auditMark); len(rows) != 0 {
 		t.Errorf("%d audit rows from a failed bulk create", len(rows))
 	}
+}
+
+func testQueueAndClaim(t *testing.T, e *env) {
+	mark := e.lastMessage()
+	ok(t, e.desk.QueueMessages(e.ctx, []upgradebot.Message{
+		upgradebot.HomeMessage(Alice),
+		{Kind: upgradebot.MessagePost, To: Channel, Text: "hello"},
+		upgradebot.HomeMessage(Alice), // folded into the first
+		upgradebot.HomeMessage(Bob),
+	}))
+	msgs := e.newMessages(mark)
+	if len(msgs) != 3 {
+		t.Fatalf("%d messages queued, want 3 (two home refreshes folded)", len(msgs))
+	}
+	wantErr(t, e.desk.QueueMessages(e.ctx, []upgradebot.Message{{Kind: "smoke", To: Alice}}), upgradebot.EINVALID, "smoke")
+	wantErr(t, e.desk.QueueMessages(e.ctx, []upgradebot.Message{{Kind: upgradebot.MessageDM}}), upgradebot.EINVALID, "recipient")
+
+	now := e.clock.Now()
+	id := msgs[0].ID
+	got, err := e.desk.ClaimMessage(e.ctx, id, now, now.Add(30*time.Second))
+	ok(t, err)
+	if !got {
+		t.Fatal("the first claim failed")
+	}
+	if again, err := e.desk.ClaimMessage(e.ctx, id, now, now.Add(30*time.Second)); err != nil || again {
+		t.Fatalf("a second claim within the lease: %v, %v; want false", again, err)
+	}
+	due, err := e.desk.PendingMessages(e.ctx, now, 0)
+	ok(t, err)
+	for _, m := range due {
+		if m.ID == id {
+			t.Error("a claimed message is still listed as due during its lease")
+		}
+	}
+	// The lease runs out: another worker may take it.
+	later := now.Add(31 * time.Second)
+	if got, err := e.desk.ClaimMessage(e.ctx, id, later, later.Add(30*time.Second)); err != nil || !got {
+		t.Fatalf("claim after the lease: %v, %v; want true", got, err)
+	}
+	ok(t, e.desk.MarkSent(e.ctx, id, "D1", "1.1"))
+	if got, _ := e.desk.ClaimMessage(e.ctx, id, later.Add(time.Hour), later.Add(2*time.Hour)); got {
+		t.Error("a sent message was claimed")
+	}
+	counts, err := e.desk.CountMessages(e.ctx)
+	ok(t, err)
+	if counts[upgradebot.MessageSent] < 1 || counts[upgradebot.MessagePending] < 2 {
+		t.Errorf("counts %v: want at least 1 sent and 2 pending", counts)
+	}
+}
+
+func testRecordEvent(t *testing.T, e *env) {
+	mark := e.lastMessage()
+	first, err := e.desk.RecordEvent(e.ctx, "Ev0123", []upgradebot.Message{upgradebot.HomeMessage(Alice)})
+	ok(t, err)
+	again, err := e.desk.RecordEvent(e.ctx, "Ev0123", []upgradebot.Message{upgradebot.HomeMessage(Bob)})
+	ok(t, err)
+	if !first || again {
+		t.Fatalf("RecordEvent: first %v, again %v; want true, false", first, again)
+	}
+	if msgs := e.newMessages(mark); len(msgs) != 1 || msgs[0].To != Alice {
+		t.Fatalf("messages after a duplicate event: %d, want only the first event's", len(msgs))
+	}
+	// A bad message rolls the event back, so Slack's retry is processed.
+	if _, err := e.desk.RecordEvent(e.ctx, "Ev0456", []upgradebot.Message{{Kind: "smoke", To: Alice}}); err == nil {
+		t.Fatal("RecordEvent with a bad message succeeded")
+	}
+	if first, err := e.desk.RecordEvent(e.ctx, "Ev0456", nil); err != nil || !first {
+		t.Fatalf("retry after a failed event: %v, %v; want first", first, err)
+	}
+	wantErr(t, func() error { _, err := e.desk.RecordEvent(e.ctx, "", nil); return err }(), upgradebot.EINVALID, "event id")
 }
