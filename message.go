@@ -15,6 +15,9 @@ const (
 	MessagePost   MessageKind = "post"   // a post in a channel
 	MessageUpdate MessageKind = "update" // an edit of an earlier message in place
 	MessageHome   MessageKind = "home"   // a refresh of user To's App Home, built at delivery
+	// MessageResponse is a late, ephemeral reply to a slash command or a
+	// button click, posted to Slack's response_url (To).
+	MessageResponse MessageKind = "response"
 )
 
 // MessageStatus is where a message is in the outbox.

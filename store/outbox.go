@@ -84,7 +84,7 @@ func queueAll(ctx context.Context, tx *writeTx, msgs []upgradebot.Message) error
 			if n > 0 {
 				continue
 			}
-		case m.Kind != upgradebot.MessageDM && m.Kind != upgradebot.MessagePost && m.Kind != upgradebot.MessageUpdate:
+		case m.Kind != upgradebot.MessageDM && m.Kind != upgradebot.MessagePost && m.Kind != upgradebot.MessageUpdate && m.Kind != upgradebot.MessageResponse:
 			return upgradebot.Errorf(upgradebot.EINVALID, "Unknown message kind %q.", m.Kind)
 		}
 		if m.To == "" {

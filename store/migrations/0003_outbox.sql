@@ -5,7 +5,7 @@
 
 CREATE TABLE outbox (
 	id            INTEGER PRIMARY KEY,
-	kind          TEXT NOT NULL CHECK (kind IN ('dm', 'post', 'update', 'home')),
+	kind          TEXT NOT NULL CHECK (kind IN ('dm', 'post', 'update', 'home', 'response')),
 	to_id         TEXT NOT NULL,
 	text          TEXT NOT NULL,
 	decision_id   INTEGER REFERENCES decisions (id),
