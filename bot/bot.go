@@ -32,6 +32,9 @@ type Reply struct {
 	Text   string
 	Public bool // post in the channel (the user added "share"); otherwise only the user sees it
 	Failed bool // the command was refused or malformed: nothing changed
+	// Changed is set when the command succeeded and was not read-only, so
+	// views of the desk (the App Home) may need refreshing.
+	Changed bool
 }
 
 // listLimit is how many lines a list shows before "and N more".
@@ -101,7 +104,26 @@ func (b *Bot) handle(ctx context.Context, req Request) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: out, Public: cmd.Share}, nil
+	return Reply{Text: out, Public: cmd.Share, Changed: !readOnly(&cmd)}, nil
+}
+
+// readOnly reports whether cmd only reads the desk: the commands that take
+// share, help, and the listing forms of owner, away and admin.
+func readOnly(cmd *Command) bool {
+	switch cmd.Name {
+	case "help":
+		return true
+	case "owner":
+		return cmd.User == ""
+	case "away", "admin":
+		return cmd.Scope == "list"
+	}
+	for _, s := range specs {
+		if s.name == cmd.Name {
+			return s.share
+		}
+	}
+	return false
 }
 
 var handlers map[string]func(*call, *Command) (string, error)

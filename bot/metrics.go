@@ -63,21 +63,29 @@ func (m *Metrics) Request(route string, status int, d time.Duration) {
 }
 
 // Delivered counts a message delivered to Slack.
-func (m *Metrics) Delivered(kind upgradebot.MessageKind) { m.count(m.deliveries, kind) }
+func (m *Metrics) Delivered(kind upgradebot.MessageKind) {
+	m.count(func(m *Metrics) map[string]int { return m.deliveries }, kind)
+}
 
 // Retried counts a failed attempt that will be tried again.
-func (m *Metrics) Retried(kind upgradebot.MessageKind) { m.count(m.retries, kind) }
+func (m *Metrics) Retried(kind upgradebot.MessageKind) {
+	m.count(func(m *Metrics) map[string]int { return m.retries }, kind)
+}
 
 // Failed counts a message given up on.
-func (m *Metrics) Failed(kind upgradebot.MessageKind) { m.count(m.failures, kind) }
+func (m *Metrics) Failed(kind upgradebot.MessageKind) {
+	m.count(func(m *Metrics) map[string]int { return m.failures }, kind)
+}
 
-func (m *Metrics) count(c map[string]int, kind upgradebot.MessageKind) {
+// count adds one to kind in the counter c picks; the map is chosen only
+// once m is known not to be nil.
+func (m *Metrics) count(c func(*Metrics) map[string]int, kind upgradebot.MessageKind) {
 	if m == nil {
 		return
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	c[string(kind)]++
+	c(m)[string(kind)]++
 }
 
 // Write writes every metric, with the outbox's current counts by status.

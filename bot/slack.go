@@ -3,15 +3,24 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+	"github.com/upgradebot/upgradebot"
 )
 
 // Slack puts the bot on Slack. The HTTP server and the Socket Mode client
 // both hand what Slack sent to Command, Interaction and Event, so each
 // feature has one code path whatever the transport.
+//
+// Errors these methods return are failures worth a retry (the database is
+// down); anything a person did wrong is answered, not returned.
 type Slack struct {
 	Bot *Bot
 	// API is the Web API client for the few calls that must happen inside a
@@ -22,7 +31,17 @@ type Slack struct {
 	Metrics *Metrics
 	// Wake, if set, tells the outbox worker that messages were queued.
 	Wake func()
+	// ReplyWithin is how long Command waits for a command's reply before it
+	// acknowledges with "Working on it…" and sends the reply later through
+	// response_url. Slack gives up after 3 seconds; 0 means DefaultReplyWithin.
+	ReplyWithin time.Duration
+
+	late sync.WaitGroup // commands still running after their acknowledgement
+	seen sync.Map       // user id -> name already remembered by this process
 }
+
+// DefaultReplyWithin leaves a second of Slack's 3 for the network.
+const DefaultReplyWithin = 2 * time.Second
 
 // Ids in the Block Kit the bot sends and reads back.
 const (
@@ -33,23 +52,398 @@ const (
 	CallbackReject  = "reject_decision"  // the reason modal; private_metadata: decision id
 )
 
-var errUnimplemented = errors.New("bot: not implemented yet")
+// WorkingText is the acknowledgement of a command that is taking longer
+// than ReplyWithin; its reply follows through response_url.
+const WorkingText = "Working on it…"
+
+// viewsOpenTimeout bounds views.open: a trigger_id is worthless after 3 s.
+const viewsOpenTimeout = 2500 * time.Millisecond
+
+// releaseMenuTimeout bounds reading the releases for the add-task modal; if
+// the read is slower, the modal asks for a release key as text instead.
+const releaseMenuTimeout = 300 * time.Millisecond
+
+// Wait blocks until every command that outlived its acknowledgement has
+// finished and queued its reply. Call it when shutting down, after the
+// transports have stopped taking requests.
+func (s *Slack) Wait() { s.late.Wait() }
+
+func (s *Slack) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return s.Bot.logger()
+}
+
+func (s *Slack) wake() {
+	if s.Wake != nil {
+		s.Wake()
+	}
+}
 
 // Command handles a slash command and returns the immediate reply (nil for
-// an empty 200, e.g. when a modal was opened).
+// an empty 200, e.g. when a modal was opened). `/upgrade` alone or
+// `/upgrade add` opens the add-task modal; anything else runs as a command.
+// A command that takes longer than ReplyWithin is acknowledged with
+// WorkingText and its reply queued for response_url when it is done.
 func (s *Slack) Command(ctx context.Context, cmd slack.SlashCommand) (*slack.Msg, error) {
-	return nil, errUnimplemented
+	text := strings.TrimSpace(cmd.Text)
+	if text == "" || strings.EqualFold(text, "add") {
+		// views.open first: the trigger_id expires in 3 seconds.
+		msg := s.openAddTask(ctx, cmd)
+		s.remember(ctx, cmd.UserID, cmd.UserName)
+		return msg, nil
+	}
+
+	req := Request{User: cmd.UserID, Text: cmd.Text, Channel: cmd.ChannelID}
+	done := make(chan Reply)    // the reply, while the request still waits for it
+	gone := make(chan struct{}) // closed when the request has been acknowledged
+	s.late.Add(1)
+	go func() {
+		defer s.late.Done()
+		// The work outlives the request if it has to: a command that was
+		// acknowledged still finishes and its reply is sent later.
+		ctx := context.WithoutCancel(ctx)
+		r := s.run(ctx, cmd, req)
+		select {
+		case done <- r:
+		case <-gone:
+			s.lateReply(ctx, cmd, r)
+		}
+	}()
+
+	wait := s.ReplyWithin
+	if wait <= 0 {
+		wait = DefaultReplyWithin
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return ReplyMessage(r), nil
+	case <-timer.C:
+		close(gone)
+		s.logger().Info("slow command acknowledged; the reply follows by response_url",
+			"user", cmd.UserID, "command", loggedCommand(cmd.Text), "waited", wait)
+		return ReplyMessage(Reply{Text: WorkingText}), nil
+	}
+}
+
+// run remembers who typed the command and runs it. It runs on its own
+// goroutine, so it recovers a panic itself, turning it into a failed reply.
+func (s *Slack) run(ctx context.Context, cmd slack.SlashCommand, req Request) (r Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.logger().Error("command panicked", "user", req.User, "command", loggedCommand(req.Text), "panic", fmt.Sprint(p))
+			r = Reply{Text: upgradebot.ErrorMessage(errors.New("panic")), Failed: true}
+		}
+	}()
+	s.remember(ctx, cmd.UserID, cmd.UserName)
+	r = s.Bot.Handle(ctx, req)
+	s.refreshHomes(ctx, cmd.UserID, cmd.Text, r)
+	return r
+}
+
+// lateReply queues the reply of an acknowledged command for response_url.
+func (s *Slack) lateReply(ctx context.Context, cmd slack.SlashCommand, r Reply) {
+	if cmd.ResponseURL == "" {
+		s.logger().Warn("slow command has no response_url; its reply is lost", "user", cmd.UserID, "command", loggedCommand(cmd.Text))
+		return
+	}
+	s.queue(ctx, "late reply", upgradebot.Message{Kind: upgradebot.MessageResponse, To: cmd.ResponseURL, Text: r.Text})
+}
+
+// queue adds msgs to the outbox and wakes the worker; a failure is logged,
+// as there is nobody left to tell.
+func (s *Slack) queue(ctx context.Context, what string, msgs ...upgradebot.Message) {
+	if len(msgs) == 0 {
+		return
+	}
+	if err := s.Bot.Desk.QueueMessages(ctx, msgs); err != nil {
+		s.logger().Error("queue messages", "what", what, "err", err)
+		return
+	}
+	s.wake()
+}
+
+// refreshHomes queues an App Home refresh for user after a command that
+// changed something, and for the person it assigned work to.
+func (s *Slack) refreshHomes(ctx context.Context, user, text string, r Reply) {
+	if !r.Changed || r.Failed {
+		return
+	}
+	msgs := []upgradebot.Message{upgradebot.HomeMessage(user)}
+	// The command parsed once already, so it parses again; the day only
+	// matters to dates, not to whom the command names.
+	if c, err := Parse(text, upgradebot.DateOf(s.Bot.Clock.Now())); err == nil && c.User != "" && c.User != user {
+		switch c.Name {
+		case "add", "assign", "maint add":
+			msgs = append(msgs, upgradebot.HomeMessage(c.User))
+		}
+	}
+	s.queue(ctx, "home refresh", msgs...)
+}
+
+// remember records the name Slack showed for user, once per process and
+// name, so replies can show names; failures are only logged.
+func (s *Slack) remember(ctx context.Context, user, name string) {
+	if name == "" || !upgradebot.ValidUserID(user) {
+		return
+	}
+	if old, ok := s.seen.Load(user); ok && old == name {
+		return
+	}
+	if err := s.Bot.Desk.RememberPeople(ctx, []upgradebot.Person{{ID: user, Name: name}}); err != nil {
+		s.logger().Warn("remember people", "user", user, "err", err)
+		return
+	}
+	s.seen.Store(user, name)
+}
+
+// openAddTask opens the add-task modal, or says why it could not.
+func (s *Slack) openAddTask(ctx context.Context, cmd slack.SlashCommand) *slack.Msg {
+	rctx, cancel := context.WithTimeout(ctx, releaseMenuTimeout)
+	releases, err := s.upcomingReleases(rctx)
+	cancel()
+	if err != nil {
+		s.logger().Warn("add-task modal: releases not read; asking for a key instead", "err", err)
+		releases = nil
+	}
+	if err := s.openView(ctx, cmd.TriggerID, AddTaskModal(releases)); err != nil {
+		s.logger().Error("open add-task modal", "user", cmd.UserID, "err", err)
+		return ReplyMessage(Reply{Failed: true,
+			Text: "I couldn't open the form. Add the task with `/upgrade add <title> [due:<date>] [@user]` instead."})
+	}
+	return nil
+}
+
+// upcomingReleases are the releases worth offering for new work: those
+// that went GA in the last six months or are still to come.
+func (s *Slack) upcomingReleases(ctx context.Context) ([]*upgradebot.Release, error) {
+	settings, err := s.Bot.Desk.Settings(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("bot: upcoming releases: %w", err)
+	}
+	today := upgradebot.Today(s.Bot.Clock.Now(), settings.Location())
+	rs, err := s.Bot.Desk.FindReleases(ctx, upgradebot.ReleaseFilter{GAFrom: today.AddMonths(-6)})
+	if err != nil {
+		return nil, fmt.Errorf("bot: upcoming releases: %w", err)
+	}
+	return rs, nil
+}
+
+func (s *Slack) openView(ctx context.Context, triggerID string, view slack.ModalViewRequest) error {
+	if s.API == nil {
+		return fmt.Errorf("bot: views.open: no Web API client")
+	}
+	ctx, cancel := context.WithTimeout(ctx, viewsOpenTimeout)
+	defer cancel()
+	if _, err := s.API.OpenViewContext(ctx, triggerID, view); err != nil {
+		return fmt.Errorf("bot: views.open %s: %w", view.CallbackID, err)
+	}
+	return nil
 }
 
 // Interaction handles block_actions and view_submission payloads. For a
 // view submission it returns the body to answer with (a response_action,
 // or nil to close the modal); otherwise nil.
 func (s *Slack) Interaction(ctx context.Context, ic slack.InteractionCallback) (any, error) {
-	return nil, errUnimplemented
+	user := ic.User.ID
+	if !upgradebot.ValidUserID(user) {
+		s.logger().Warn("interaction without a user; ignored", "type", ic.Type)
+		return nil, nil
+	}
+	switch ic.Type {
+	case slack.InteractionTypeBlockActions:
+		for _, a := range ic.ActionCallback.BlockActions {
+			if err := s.blockAction(ctx, ic, a); err != nil {
+				return nil, err
+			}
+		}
+		s.remember(ctx, user, ic.User.Name)
+		return nil, nil
+	case slack.InteractionTypeViewSubmission:
+		s.remember(ctx, user, ic.User.Name)
+		switch ic.View.CallbackID {
+		case CallbackAddTask:
+			return s.submitAddTask(ctx, user, ic.View)
+		case CallbackReject:
+			return s.submitReject(ctx, user, ic.View)
+		}
+	}
+	return nil, nil
+}
+
+// blockAction handles one button click.
+func (s *Slack) blockAction(ctx context.Context, ic slack.InteractionCallback, a *slack.BlockAction) error {
+	user := ic.User.ID
+	var id int64
+	switch a.ActionID {
+	case ActionApprove, ActionReject, ActionDone:
+		var err error
+		if id, err = strconv.ParseInt(a.Value, 10, 64); err != nil || id <= 0 {
+			s.logger().Warn("button without an id; ignored", "action", a.ActionID, "user", user)
+			return nil
+		}
+	default:
+		return nil
+	}
+	switch a.ActionID {
+	case ActionApprove:
+		d, err := s.Bot.Desk.Decide(ctx, user, id, upgradebot.DecisionApproved, "")
+		if err != nil {
+			return s.refuse(ctx, ic, "approve", err)
+		}
+		s.logger().Info("decision approved by button", "user", user, "decision", id)
+		s.queue(ctx, "home refresh", decidedHomes(user, d)...)
+	case ActionReject:
+		if err := s.openView(ctx, ic.TriggerID, RejectModal(id)); err != nil {
+			s.logger().Error("open reject modal", "user", user, "decision", id, "err", err)
+			return s.refuse(ctx, ic, "reject", upgradebot.Errorf(upgradebot.EINTERNAL,
+				"I couldn't open the form. Reject with `/upgrade reject %d <reason>` instead.", id))
+		}
+	case ActionDone:
+		done, _, err := s.Bot.Desk.CompleteTask(ctx, user, id, "")
+		msgs := []upgradebot.Message{upgradebot.HomeMessage(user)}
+		if err == nil && done.Assignee != "" && done.Assignee != user {
+			msgs = append(msgs, upgradebot.HomeMessage(done.Assignee))
+		}
+		if err != nil && upgradebot.ErrorCode(err) == upgradebot.EINTERNAL {
+			return fmt.Errorf("bot: done button: %w", err)
+		}
+		// Refresh the clicker's home even when refused: the task was
+		// probably closed by someone else, and the home still shows it.
+		s.queue(ctx, "home refresh", msgs...)
+		if err != nil {
+			return s.refuse(ctx, ic, "done", err)
+		}
+	}
+	return nil
+}
+
+// decidedHomes are the App Home refreshes after user decided d: theirs,
+// and that of the person it was routed to when someone else answered (the
+// owner answering a decision routed to their delegate).
+func decidedHomes(user string, d *upgradebot.Decision) []upgradebot.Message {
+	msgs := []upgradebot.Message{upgradebot.HomeMessage(user)}
+	if d.RoutedTo != "" && d.RoutedTo != user {
+		msgs = append(msgs, upgradebot.HomeMessage(d.RoutedTo))
+	}
+	return msgs
+}
+
+// refuse tells the clicker why a click changed nothing, ephemerally through
+// the response_url when Slack gave one (buttons in messages have one, the
+// App Home's do not). A failure that is not an *upgradebot.Error is
+// returned instead, so the transport logs it and reports a failure.
+func (s *Slack) refuse(ctx context.Context, ic slack.InteractionCallback, what string, err error) error {
+	var uerr *upgradebot.Error
+	if !errors.As(err, &uerr) {
+		return fmt.Errorf("bot: %s button: %w", what, err)
+	}
+	s.logger().Info("button refused", "action", what, "user", ic.User.ID, "code", uerr.Code)
+	if ic.ResponseURL != "" {
+		s.queue(ctx, "refusal", upgradebot.Message{Kind: upgradebot.MessageResponse, To: ic.ResponseURL, Text: uerr.Message})
+	}
+	return nil
+}
+
+// submitAddTask creates the task from the add-task modal, or shows what is
+// wrong on the fields.
+func (s *Slack) submitAddTask(ctx context.Context, user string, v slack.View) (any, error) {
+	settings, err := s.Bot.Desk.Settings(ctx)
+	if err != nil {
+		return s.submitFailed(BlockTitle, fmt.Errorf("bot: add-task modal: %w", err)), nil
+	}
+	t, problems := ParseAddTask(v, upgradebot.Today(s.Bot.Clock.Now(), settings.Location()))
+	if problems != nil {
+		return slack.NewErrorsViewSubmissionResponse(problems), nil
+	}
+	if err := s.Bot.Desk.CreateTask(ctx, user, t); err != nil {
+		if upgradebot.ErrorCode(err) == upgradebot.EINTERNAL {
+			return s.submitFailed(BlockTitle, fmt.Errorf("bot: add-task modal: %w", err)), nil
+		}
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{blockForTaskError(err): fieldMessage(err)}), nil
+	}
+	s.logger().Info("task added from the modal", "user", user, "task", t.ID)
+	msgs := []upgradebot.Message{upgradebot.HomeMessage(user)}
+	if t.Assignee != "" && t.Assignee != user {
+		msgs = append(msgs, upgradebot.HomeMessage(t.Assignee))
+	}
+	s.queue(ctx, "home refresh", msgs...)
+	return nil, nil
+}
+
+// submitReject rejects the decision with the reason from the modal; a
+// refusal (not the decider, already decided) is shown on the reason field.
+func (s *Slack) submitReject(ctx context.Context, user string, v slack.View) (any, error) {
+	id, reason, ok := ParseReason(v)
+	if !ok {
+		s.logger().Warn("reject modal without a decision id; ignored", "user", user)
+		return nil, nil
+	}
+	if strings.TrimSpace(reason) == "" {
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{BlockReason: "Say why: the requester sees the reason."}), nil
+	}
+	d, err := s.Bot.Desk.Decide(ctx, user, id, upgradebot.DecisionRejected, reason)
+	if err != nil {
+		if upgradebot.ErrorCode(err) == upgradebot.EINTERNAL {
+			return s.submitFailed(BlockReason, fmt.Errorf("bot: reject modal: %w", err)), nil
+		}
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{BlockReason: upgradebot.ErrorMessage(err)}), nil
+	}
+	s.logger().Info("decision rejected from the modal", "user", user, "decision", id)
+	s.queue(ctx, "home refresh", decidedHomes(user, d)...)
+	return nil, nil
+}
+
+// submitFailed logs an internal failure and keeps the modal open with a
+// generic message on block, so what the user typed is not lost.
+func (s *Slack) submitFailed(block string, err error) *slack.ViewSubmissionResponse {
+	s.logger().Error("modal submission failed", "err", err)
+	return slack.NewErrorsViewSubmissionResponse(map[string]string{block: upgradebot.ErrorMessage(err)})
 }
 
 // Event handles one Events API event_callback. eventID de-duplicates
-// Slack's retries and duplicate deliveries.
+// Slack's retries and duplicate deliveries: every id is recorded, and an id
+// seen before does nothing. app_home_opened on the Home tab queues a
+// refresh of the viewer's home; other events are recorded and ignored.
 func (s *Slack) Event(ctx context.Context, eventID string, ev slackevents.EventsAPIEvent) error {
-	return errUnimplemented
+	if eventID == "" {
+		s.logger().Warn("event without an event_id; ignored", "type", ev.InnerEvent.Type)
+		return nil
+	}
+	var msgs []upgradebot.Message
+	if e, ok := ev.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent); ok && e.Tab == "home" && upgradebot.ValidUserID(e.User) {
+		msgs = append(msgs, upgradebot.HomeMessage(e.User))
+	}
+	fresh, err := s.Bot.Desk.RecordEvent(ctx, eventID, msgs)
+	if err != nil {
+		return fmt.Errorf("bot: event %s: %w", ev.InnerEvent.Type, err)
+	}
+	if !fresh {
+		s.logger().Info("duplicate event ignored", "event_id", eventID, "type", ev.InnerEvent.Type)
+		return nil
+	}
+	if len(msgs) > 0 {
+		s.wake()
+	}
+	return nil
+}
+
+// loggedCommand names a command for the logs: its words ("add", "maint
+// list") if the bot knows it, else "unknown". Nothing else a person typed
+// is logged, not even a mistyped first word.
+func loggedCommand(text string) string {
+	toks, err := tokenize(text)
+	switch {
+	case err != nil:
+		return "unparsed"
+	case len(toks) == 0:
+		return "help"
+	}
+	if s, _ := lookupSpec(toks); s != nil {
+		return s.name
+	}
+	return "unknown"
 }

@@ -120,7 +120,7 @@ func (a *slackAPI) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	call := apiCall{Token: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")}
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") && len(body) > 0 {
 		if err := json.Unmarshal(body, &call.JSON); err != nil {
 			http.Error(w, "bad json: "+err.Error(), http.StatusBadRequest)
 			return

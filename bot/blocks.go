@@ -1,0 +1,201 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+	"github.com/upgradebot/upgradebot"
+)
+
+// Slack's Block Kit limits that the renderers keep to.
+const (
+	maxSectionText = 3000 // characters in one section's text
+	maxMsgBlocks   = 50   // blocks in one message
+	maxHomeBlocks  = 100  // blocks in a Home tab view
+	// maxFallbackText bounds the top-level text sent with blocks. Slack
+	// shows it only in notifications and where blocks cannot be shown, and
+	// refuses more than 40,000 characters (msg_too_long).
+	maxFallbackText = 3000
+)
+
+// MessageBlocks renders an outgoing message as Block Kit: its text as
+// mrkdwn sections (split on line boundaries into sections of at most 3,000
+// characters, at most 50 blocks), and, for a decision request DM, an actions
+// block with Approve and Reject buttons whose value is the decision id. An
+// update (the outcome of a decision) has no buttons, so sending it with
+// chat.update removes them from the original. Send FallbackText(m.Text) as
+// the message's text alongside.
+func MessageBlocks(m *upgradebot.Message) []slack.Block {
+	buttons := m.Kind == upgradebot.MessageDM && m.DecisionID != 0
+	room := maxMsgBlocks
+	if buttons {
+		room--
+	}
+	blocks := TextBlocks(m.Text, room)
+	if buttons {
+		blocks = append(blocks, decisionButtons(m.DecisionID))
+	}
+	return blocks
+}
+
+// ReplyMessage renders the reply to a command as the body of a slash
+// command response (or a response_url post): ephemeral unless the user
+// asked to share it, with the text as mrkdwn sections and as the fallback.
+func ReplyMessage(r Reply) *slack.Msg {
+	msg := &slack.Msg{ResponseType: slack.ResponseTypeEphemeral, Text: FallbackText(r.Text)}
+	if r.Public {
+		msg.ResponseType = slack.ResponseTypeInChannel
+	}
+	msg.Blocks = slack.Blocks{BlockSet: TextBlocks(r.Text, maxMsgBlocks)}
+	return msg
+}
+
+// FallbackText is the top-level text sent along with blocks: Slack uses it
+// for notifications and screen readers that cannot show blocks. It is the
+// message's text, clipped if very long.
+func FallbackText(s string) string {
+	if textLen(s) <= maxFallbackText {
+		return s
+	}
+	head, _ := cutText(s, maxFallbackText-1)
+	return head + "…"
+}
+
+// TextBlocks renders mrkdwn text as at most maxBlocks section blocks of at
+// most 3,000 characters each, split on line boundaries where it can be (a
+// longer line is split at a space). Text that needs more blocks is cut,
+// ending with "…". The sections are verbatim: Slack does not turn words like
+// @channel or bare URLs in user-typed text into mentions or links; the
+// <@U…> mentions the bot writes still work.
+func TextBlocks(text string, maxBlocks int) []slack.Block {
+	parts := splitText(text, maxSectionText)
+	if len(parts) > maxBlocks {
+		parts = parts[:maxBlocks]
+		last := parts[maxBlocks-1]
+		if textLen(last) >= maxSectionText {
+			last, _ = cutText(last, maxSectionText-1)
+		}
+		parts[maxBlocks-1] = last + "…"
+	}
+	blocks := make([]slack.Block, 0, len(parts))
+	for _, p := range parts {
+		blocks = append(blocks, mrkdwnSection(p))
+	}
+	return blocks
+}
+
+// mrkdwnSection is a section of mrkdwn text, verbatim (see TextBlocks).
+func mrkdwnSection(text string) *slack.SectionBlock {
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, true), nil, nil)
+}
+
+// plainText is a plain_text object, as buttons and headers need.
+func plainText(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+}
+
+// decisionButtons is the actions block of a decision request: Approve
+// (primary, with a confirmation) and Reject (danger; the click opens the
+// reason modal). Both carry the decision id as their value.
+func decisionButtons(id int64) *slack.ActionBlock {
+	v := strconv.FormatInt(id, 10)
+	confirm := slack.NewConfirmationBlockObject(plainText("Approve decision #"+v+"?"),
+		slack.NewTextBlockObject(slack.MarkdownType, "Your approval is recorded in the audit trail and the requester is told.", false, true),
+		plainText("Approve"), plainText("Cancel"))
+	approve := slack.NewButtonBlockElement(ActionApprove, v, plainText("Approve")).
+		WithStyle(slack.StylePrimary).WithConfirm(confirm)
+	reject := slack.NewButtonBlockElement(ActionReject, v, plainText("Reject")).WithStyle(slack.StyleDanger)
+	return slack.NewActionBlock("decision_"+v, approve, reject)
+}
+
+// textLen is the length of s as Slack counts it (UTF-16 code units), so a
+// limit of 3,000 characters holds for emoji and other astral characters.
+func textLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	return n
+}
+
+// cutText splits s after at most max characters (by textLen), on a rune
+// boundary: head is the longest such prefix, tail the rest.
+func cutText(s string, max int) (head, tail string) {
+	n := 0
+	for i, r := range s {
+		w := 1
+		if r >= 0x10000 {
+			w = 2
+		}
+		if n+w > max {
+			return s[:i], s[i:]
+		}
+		n += w
+	}
+	return s, ""
+}
+
+// splitText splits mrkdwn text into parts of at most max characters,
+// joining whole lines while they fit. A line longer than max is split at
+// its last space that fits, or else at a character, never inside an
+// escape like &amp; or <@U123>. Blank lines at the edge of a part are
+// dropped; empty text gives no parts.
+func splitText(text string, max int) []string {
+	var parts []string
+	var cur strings.Builder
+	curLen := 0
+	flush := func() {
+		if s := strings.Trim(cur.String(), "\n"); strings.TrimSpace(s) != "" {
+			parts = append(parts, s)
+		}
+		cur.Reset()
+		curLen = 0
+	}
+	add := func(line string) {
+		n := textLen(line)
+		if cur.Len() > 0 && curLen+1+n > max {
+			flush()
+		}
+		if cur.Len() > 0 {
+			cur.WriteByte('\n')
+			curLen++
+		}
+		cur.WriteString(line)
+		curLen += n
+	}
+	for line := range strings.SplitSeq(text, "\n") {
+		for textLen(line) > max {
+			head, tail := splitLine(line, max)
+			add(head)
+			flush()
+			line = tail
+		}
+		add(line)
+	}
+	flush()
+	return parts
+}
+
+// splitLine cuts a line longer than max into a head of at most max
+// characters and the rest, preferring the last space in the second half of
+// the head and never cutting inside an &…; or <…> escape.
+func splitLine(line string, max int) (head, tail string) {
+	head, _ = cutText(line, max)
+	cut := len(head)
+	if i := strings.LastIndexByte(head, ' '); i > len(head)/2 {
+		return line[:i], line[i+1:]
+	}
+	if i := strings.LastIndexAny(head, "&<"); i > 0 && !strings.ContainsAny(head[i:], ";>") {
+		cut = i
+	}
+	if cut == 0 { // cannot happen for max ≥ 1, but never loop forever
+		_, w := utf8.DecodeRuneInString(line)
+		cut = w
+	}
+	return line[:cut], line[cut:]
+}

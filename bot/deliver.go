@@ -1,0 +1,594 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/upgradebot/upgradebot"
+)
+
+// ErrTokenRevoked is returned (wrapped) by Deliverer.Run and DeliverOnce
+// when Slack refuses the bot token: revoked, expired, the app uninstalled or
+// the account deactivated. Nothing can be delivered until an admin installs
+// the app again, so the process should stop and say so.
+var ErrTokenRevoked = errors.New("bot: Slack refused the bot token (revoked, expired or invalid); reinstall the app and set SLACK_BOT_TOKEN")
+
+// Deliverer defaults.
+const (
+	DefaultChannelInterval = time.Second            // Slack: about one message per second per channel
+	DefaultInterval        = 250 * time.Millisecond // between any two Web API calls, across the team
+	DefaultPoll            = time.Second
+	DefaultLease           = 30 * time.Second
+	DefaultMaxAttempts     = 12
+)
+
+const (
+	deliverBatch = 100              // messages read per pass
+	maxBackoff   = 10 * time.Minute // between retries of one message
+	waitOriginal = 5 * time.Second  // an update waits this long for its original
+)
+
+// Deliverer is the outbox worker: it delivers pending messages through
+// Slack's Web API (conversations.open, chat.postMessage, chat.update,
+// views.publish) and response_url, keeping Slack's rate limits, and records
+// the outcome of each one at once.
+//
+// Each message is claimed (leased) in the database before it is sent, so two
+// processes on one database never send the same message; a process that
+// dies mid-delivery leaves the lease to expire and the message is sent
+// again. The only window in which a message can be sent twice is between
+// Slack accepting it and the outcome being written (one SQLite write), or a
+// request that timed out after Slack had in fact accepted it.
+//
+// Run and DeliverOnce must not be called at the same time on one Deliverer;
+// any number of Deliverers may share a database.
+type Deliverer struct {
+	Desk upgradebot.Desk
+	// API is the Web API client. slack-go's default HTTP client has no
+	// timeout, so build it with one, and without slack.OptionRetry (retries
+	// belong to this worker, never inside one call):
+	//
+	//	slack.New(token,
+	//		slack.OptionHTTPClient(&http.Client{Timeout: 10 * time.Second}),
+	//		slack.OptionAPIURL(apiURL)) // SLACK_API_URL, if set
+	API *slack.Client
+	// Bot builds App Home views for home refreshes.
+	Bot     *Bot
+	Clock   upgradebot.Clock
+	Logger  *slog.Logger // nil: slog.Default()
+	Metrics *Metrics     // nil: count nothing
+	// HTTPClient posts to response_url; nil means a client with a 10 s
+	// timeout.
+	HTTPClient *http.Client
+	// ChannelInterval is the least time between two messages to one
+	// channel (or one person's DM): DefaultChannelInterval if zero, none if
+	// negative. A message inside it waits for a later pass while messages to
+	// other channels go ahead.
+	ChannelInterval time.Duration
+	// Interval is the least time between two Web API calls: DefaultInterval
+	// if zero, none if negative.
+	Interval time.Duration
+	// Poll is how often the outbox is read when nothing wakes the worker:
+	// DefaultPoll if zero.
+	Poll time.Duration
+	// Lease is how long a claimed message is held before another worker may
+	// take it: DefaultLease if zero. One delivery is cut off at half of it,
+	// so it must be well over the API client's timeout times two (a DM is
+	// two calls).
+	Lease time.Duration
+	// MaxAttempts is how many failed attempts (network errors, 5xx) a
+	// message gets before it is failed for good: DefaultMaxAttempts if zero.
+	// With backoff doubling from 2 s to 10 min, 12 attempts span about 40 min.
+	MaxAttempts int
+
+	once sync.Once
+	wake chan struct{}
+
+	mu          sync.Mutex           // held for a whole pass
+	lastSent    map[string]time.Time // per channel key: when a message last went out
+	nextCall    time.Time            // no Web API call before this
+	pausedUntil time.Time            // after a 429, no deliveries before this
+	dmChannels  map[string]string    // user id → D… channel, from conversations.open
+}
+
+func (d *Deliverer) init() {
+	d.once.Do(func() {
+		d.wake = make(chan struct{}, 1)
+		d.lastSent = map[string]time.Time{}
+		d.dmChannels = map[string]string{}
+	})
+}
+
+func orDefault[T int | time.Duration](v, def T) T {
+	switch {
+	case v == 0:
+		return def
+	case v < 0:
+		return 0
+	}
+	return v
+}
+
+func (d *Deliverer) logger() *slog.Logger {
+	if d.Logger == nil {
+		return slog.Default()
+	}
+	return d.Logger
+}
+
+func (d *Deliverer) lease() time.Duration {
+	if d.Lease <= 0 {
+		return DefaultLease
+	}
+	return d.Lease
+}
+
+func (d *Deliverer) poll() time.Duration {
+	if d.Poll <= 0 {
+		return DefaultPoll
+	}
+	return d.Poll
+}
+
+// Wake tells the worker that messages were queued, so they go out now
+// rather than at the next poll. It never blocks.
+func (d *Deliverer) Wake() {
+	d.init()
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers the outbox until ctx is done, then returns nil once the
+// message in flight (if any) is recorded. It returns an error wrapping
+// ErrTokenRevoked when Slack refuses the token. Trouble reading or writing
+// the outbox is logged and retried at the next poll.
+func (d *Deliverer) Run(ctx context.Context) error {
+	d.init()
+	for {
+		_, wait, err := d.pass(ctx)
+		if errors.Is(err, ErrTokenRevoked) {
+			return err
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			d.logger().Error("outbox delivery", "err", err)
+			wait = d.poll()
+		}
+		if wait <= 0 {
+			continue
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-d.wake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// DeliverOnce makes one pass over the outbox and returns how many messages
+// it delivered. Messages that failed or must wait are left for a later pass.
+func (d *Deliverer) DeliverOnce(ctx context.Context) (int, error) {
+	n, _, err := d.pass(ctx)
+	return n, err
+}
+
+// pass delivers what is due and says how long to wait before the next pass.
+func (d *Deliverer) pass(ctx context.Context) (sent int, wait time.Duration, err error) {
+	d.init()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.Clock.Now()
+	if now.Before(d.pausedUntil) {
+		return 0, d.pausedUntil.Sub(now), nil
+	}
+	msgs, err := d.Desk.PendingMessages(ctx, now, deliverBatch)
+	if err != nil {
+		return 0, d.poll(), fmt.Errorf("bot: deliver: read outbox: %w", err)
+	}
+	wait = d.poll()
+	skipped := false
+	for _, m := range msgs {
+		if ctx.Err() != nil {
+			return sent, 0, nil
+		}
+		now = d.Clock.Now()
+		key := channelKey(m)
+		if key != "" {
+			if free := d.lastSent[key].Add(orDefault(d.ChannelInterval, DefaultChannelInterval)); now.Before(free) {
+				wait, skipped = min(wait, free.Sub(now)), true
+				continue
+			}
+		}
+		ok, err := d.Desk.ClaimMessage(ctx, m.ID, now, now.Add(d.lease()))
+		if err != nil {
+			return sent, d.poll(), fmt.Errorf("bot: deliver: claim message %d: %w", m.ID, err)
+		}
+		if !ok {
+			continue // another worker has it, or it is no longer pending
+		}
+		// A claimed message is delivered and recorded even if ctx ends
+		// meanwhile: abandoning it could send it twice.
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.lease()/2)
+		channel, ts, derr := d.deliver(dctx, m)
+		cancel()
+		if w := (*waitError)(nil); key != "" && !errors.As(derr, &w) {
+			d.lastSent[key] = now // an update that waits sent nothing
+		}
+		ok, err = d.record(context.WithoutCancel(ctx), m, channel, ts, derr)
+		if ok {
+			sent++
+		}
+		if err != nil {
+			return sent, d.poll(), err
+		}
+		if now := d.Clock.Now(); now.Before(d.pausedUntil) {
+			return sent, d.pausedUntil.Sub(now), nil
+		}
+	}
+	if len(msgs) == deliverBatch && sent > 0 && !skipped {
+		wait = 0 // more may be waiting
+	}
+	return sent, wait, nil
+}
+
+// channelKey says which per-channel limit a message counts against: the
+// channel of a post, the person of a DM (and of an update, whose To is the
+// original's), none for home views and response_url posts.
+func channelKey(m *upgradebot.Message) string {
+	switch m.Kind {
+	case upgradebot.MessageDM, upgradebot.MessagePost, upgradebot.MessageUpdate:
+		return m.To
+	}
+	return ""
+}
+
+// deliver sends one message and returns where Slack put it.
+func (d *Deliverer) deliver(ctx context.Context, m *upgradebot.Message) (channel, ts string, err error) {
+	if d.API == nil && m.Kind != upgradebot.MessageResponse {
+		return "", "", permanent("no Slack Web API client")
+	}
+	switch m.Kind {
+	case upgradebot.MessageDM:
+		ch, err := d.openDM(ctx, m.To)
+		if err != nil {
+			return "", "", err
+		}
+		channel, ts, err = d.post(ctx, ch, m)
+		if err != nil {
+			delete(d.dmChannels, m.To) // open it afresh next time
+		}
+		return channel, ts, err
+	case upgradebot.MessagePost:
+		return d.post(ctx, m.To, m)
+	case upgradebot.MessageUpdate:
+		return d.update(ctx, m)
+	case upgradebot.MessageHome:
+		return "", "", d.publishHome(ctx, m.To)
+	case upgradebot.MessageResponse:
+		return "", "", d.respond(ctx, m)
+	}
+	return "", "", permanent(fmt.Sprintf("unknown message kind %q", m.Kind))
+}
+
+// pace waits until the next Web API call is allowed and books the one after.
+func (d *Deliverer) pace(ctx context.Context) error {
+	if wait := d.nextCall.Sub(d.Clock.Now()); wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	d.nextCall = d.Clock.Now().Add(orDefault(d.Interval, DefaultInterval))
+	return nil
+}
+
+// openDM returns the D… channel of the bot's DM with user.
+func (d *Deliverer) openDM(ctx context.Context, user string) (string, error) {
+	if ch := d.dmChannels[user]; ch != "" {
+		return ch, nil
+	}
+	if err := d.pace(ctx); err != nil {
+		return "", err
+	}
+	c, _, _, err := d.API.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+	if err != nil {
+		return "", fmt.Errorf("conversations.open: %w", err)
+	}
+	if c == nil || c.ID == "" {
+		return "", errors.New("conversations.open: Slack returned no channel")
+	}
+	d.dmChannels[user] = c.ID
+	return c.ID, nil
+}
+
+// post sends m to a channel with chat.postMessage.
+func (d *Deliverer) post(ctx context.Context, channel string, m *upgradebot.Message) (string, string, error) {
+	if err := d.pace(ctx); err != nil {
+		return "", "", err
+	}
+	ch, ts, err := d.API.PostMessageContext(ctx, channel,
+		slack.MsgOptionText(FallbackText(m.Text), false), slack.MsgOptionBlocks(MessageBlocks(m)...))
+	if err != nil {
+		return "", "", fmt.Errorf("chat.postMessage: %w", err)
+	}
+	if ch == "" {
+		ch = channel
+	}
+	return ch, ts, nil
+}
+
+// update edits the message m.UpdateOf in place with chat.update, which
+// needs the channel and ts recorded when the original was sent.
+func (d *Deliverer) update(ctx context.Context, m *upgradebot.Message) (string, string, error) {
+	orig, err := d.Desk.FindMessage(ctx, m.UpdateOf)
+	switch {
+	case upgradebot.ErrorCode(err) == upgradebot.ENOTFOUND:
+		return "", "", permanent(fmt.Sprintf("the message to update (#%d) does not exist", m.UpdateOf))
+	case err != nil:
+		return "", "", fmt.Errorf("read message %d to update: %w", m.UpdateOf, err)
+	}
+	switch orig.Status {
+	case upgradebot.MessagePending:
+		next := d.Clock.Now().Add(waitOriginal)
+		if orig.NextTry.After(next) {
+			next = orig.NextTry
+		}
+		return "", "", &waitError{orig: orig.ID, until: next}
+	case upgradebot.MessageFailed:
+		return "", "", permanent(fmt.Sprintf("the message to update (#%d) failed: %s", orig.ID, orig.LastError))
+	}
+	if orig.SlackChannel == "" || orig.SlackTS == "" {
+		return "", "", permanent(fmt.Sprintf("the message to update (#%d) has no Slack channel and ts", orig.ID))
+	}
+	if err := d.pace(ctx); err != nil {
+		return "", "", err
+	}
+	if _, _, _, err := d.API.UpdateMessageContext(ctx, orig.SlackChannel, orig.SlackTS,
+		slack.MsgOptionText(FallbackText(m.Text), false), slack.MsgOptionBlocks(MessageBlocks(m)...)); err != nil {
+		return "", "", fmt.Errorf("chat.update: %w", err)
+	}
+	// The message keeps its channel and ts when edited, so a later update
+	// of this one edits the same message.
+	return orig.SlackChannel, orig.SlackTS, nil
+}
+
+// publishHome builds user's App Home and publishes it with views.publish.
+func (d *Deliverer) publishHome(ctx context.Context, user string) error {
+	if d.Bot == nil {
+		return permanent("no bot to build the App Home")
+	}
+	view, err := d.Bot.HomeView(ctx, user)
+	if err != nil {
+		return fmt.Errorf("build home: %w", err)
+	}
+	if err := d.pace(ctx); err != nil {
+		return err
+	}
+	if _, err := d.API.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view}); err != nil {
+		return fmt.Errorf("views.publish: %w", err)
+	}
+	return nil
+}
+
+// respond posts m as an ephemeral message to the response_url in m.To.
+// A 404 or 410 means the URL expired or was used up: failed for good.
+func (d *Deliverer) respond(ctx context.Context, m *upgradebot.Message) error {
+	u, err := url.Parse(m.To)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return permanent("the response_url is not an http(s) URL")
+	}
+	body, err := json.Marshal(struct {
+		ResponseType    string        `json:"response_type"`
+		ReplaceOriginal bool          `json:"replace_original"`
+		Text            string        `json:"text"`
+		Blocks          []slack.Block `json:"blocks,omitempty"`
+	}{slack.ResponseTypeEphemeral, false, FallbackText(m.Text), MessageBlocks(m)})
+	if err != nil {
+		return permanent("encode the response: " + err.Error())
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.To, bytes.NewReader(body))
+	if err != nil {
+		return permanent("build the response_url request")
+	}
+	req.Header.Set("Content-Type", "application/json")
+	client := d.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("response_url: %w", redactURL(err))
+	}
+	defer resp.Body.Close()
+	text, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+	detail := strings.TrimSpace(string(text))
+	switch code := resp.StatusCode; {
+	case code >= 200 && code < 300:
+		return nil
+	case code == http.StatusTooManyRequests:
+		if after, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && after > 0 {
+			return &slack.RateLimitedError{RetryAfter: time.Duration(after) * time.Second}
+		}
+		return slack.StatusCodeError{Code: code, Status: resp.Status}
+	case code >= 500 || code == http.StatusRequestTimeout:
+		return slack.StatusCodeError{Code: code, Status: resp.Status}
+	default: // 404 or 410: expired or used up; other 4xx: Slack refused the body
+		return permanent(fmt.Sprintf("response_url answered %s %s", resp.Status, detail))
+	}
+}
+
+// redactURL drops the URL from a *url.Error: a response_url is a
+// credential for posting to the user, and must not reach logs.
+func redactURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
+}
+
+// permanentError is a delivery failure that retrying cannot fix.
+type permanentError struct{ reason string }
+
+func (e *permanentError) Error() string { return e.reason }
+
+func permanent(reason string) error { return &permanentError{reason} }
+
+// waitError says an update must wait for its original to be delivered.
+type waitError struct {
+	orig  int64
+	until time.Time
+}
+
+func (e *waitError) Error() string {
+	return fmt.Sprintf("waiting for message #%d to be delivered first", e.orig)
+}
+
+// Slack error codes worth retrying. Every other error code (channel_not_found,
+// not_in_channel, is_archived, user_not_found, cannot_dm_bot, msg_too_long,
+// invalid_blocks, no_text, restricted_action, missing_scope, …) will never
+// succeed, so the message is failed with it.
+var transientErrors = map[string]bool{
+	"internal_error": true, "fatal_error": true, "service_unavailable": true, "request_timeout": true,
+	"ratelimited": true, "rate_limited": true, "team_added_to_org": true,
+}
+
+// verdict is what to do with a message after an attempt.
+type verdict int
+
+const (
+	verdictRetry     verdict = iota // try again after a backoff
+	verdictFailed                   // give up: it will never succeed
+	verdictRevoked                  // give up, and stop: the token is no good
+	verdictRateLimit                // try again after Retry-After; pause all deliveries
+	verdictWait                     // an update waits for its original
+)
+
+// classify sorts a delivery error and gives the reason to record: Slack's
+// error code where there is one.
+func classify(err error) (verdict, string) {
+	var (
+		perm *permanentError
+		wait *waitError
+		rl   *slack.RateLimitedError
+		sce  slack.StatusCodeError
+		ser  slack.SlackErrorResponse
+	)
+	switch {
+	case errors.As(err, &perm):
+		return verdictFailed, perm.reason
+	case errors.As(err, &wait):
+		return verdictWait, wait.Error()
+	case errors.As(err, &rl):
+		return verdictRateLimit, err.Error()
+	case errors.As(err, &sce):
+		if sce.Code >= 500 || sce.Code == http.StatusTooManyRequests || sce.Code == http.StatusRequestTimeout {
+			return verdictRetry, err.Error()
+		}
+		return verdictFailed, err.Error()
+	case errors.As(err, &ser):
+		switch {
+		case authErrors[ser.Err]:
+			return verdictRevoked, ser.Err
+		case transientErrors[ser.Err]:
+			return verdictRetry, ser.Err
+		}
+		return verdictFailed, ser.Err
+	}
+	// Network errors, timeouts, a garbled answer: try again.
+	return verdictRetry, err.Error()
+}
+
+// record writes the outcome of an attempt and counts it. It reports whether
+// the message was delivered; its error is for trouble writing the outcome,
+// or wraps ErrTokenRevoked.
+func (d *Deliverer) record(ctx context.Context, m *upgradebot.Message, channel, ts string, derr error) (bool, error) {
+	log := d.logger().With("message", m.ID, "kind", string(m.Kind), "attempt", m.Attempts+1)
+	if derr == nil {
+		if err := d.Desk.MarkSent(ctx, m.ID, channel, ts); err != nil {
+			// Slack has it; the lease will expire and it may be sent again.
+			return true, fmt.Errorf("bot: deliver: mark message %d sent: %w", m.ID, err)
+		}
+		d.Metrics.Delivered(m.Kind)
+		log.Debug("message delivered", "channel", channel)
+		return true, nil
+	}
+	v, reason := classify(derr)
+	if len(reason) > 500 {
+		reason = clip(reason, 500)
+	}
+	now := d.Clock.Now()
+	var err error
+	switch v {
+	case verdictWait:
+		var w *waitError
+		errors.As(derr, &w)
+		log.Debug("update waits for its original", "original", w.orig)
+		err = d.Desk.MarkRetry(ctx, m.ID, reason, w.until)
+	case verdictRateLimit:
+		var rl *slack.RateLimitedError
+		errors.As(derr, &rl)
+		after := max(rl.RetryAfter, time.Second)
+		d.pausedUntil = now.Add(after)
+		d.Metrics.Retried(m.Kind)
+		log.Warn("Slack rate limit: pausing deliveries", "retry_after", after)
+		err = d.Desk.MarkRetry(ctx, m.ID, reason, d.pausedUntil)
+	case verdictRetry:
+		if m.Attempts+1 >= orDefault(d.MaxAttempts, DefaultMaxAttempts) {
+			d.Metrics.Failed(m.Kind)
+			log.Error("message failed for good", "err", reason)
+			err = d.Desk.MarkFailed(ctx, m.ID, fmt.Sprintf("gave up after %d attempts: %s", m.Attempts+1, reason))
+			break
+		}
+		next := now.Add(backoff(m.Attempts))
+		d.Metrics.Retried(m.Kind)
+		log.Warn("message delivery failed; will retry", "err", reason, "next_try", next)
+		err = d.Desk.MarkRetry(ctx, m.ID, reason, next)
+	case verdictFailed, verdictRevoked:
+		d.Metrics.Failed(m.Kind)
+		log.Error("message failed for good", "err", reason)
+		err = d.Desk.MarkFailed(ctx, m.ID, reason)
+	}
+	if err != nil {
+		return false, fmt.Errorf("bot: deliver: record outcome of message %d: %w", m.ID, err)
+	}
+	if v == verdictRevoked {
+		return false, fmt.Errorf("bot: deliver message %d: %w (Slack said %s)", m.ID, ErrTokenRevoked, reason)
+	}
+	return false, nil
+}
+
+// backoff is the wait before the next try of a message that failed
+// attempts times before: 2 s doubling, at most 10 min, with jitter so that
+// many messages failed by one outage do not come back at once.
+func backoff(attempts int) time.Duration {
+	d := maxBackoff
+	if attempts < 20 {
+		d = min(2*time.Second<<attempts, maxBackoff)
+	}
+	return d/2 + rand.N(d/2+1)
+}

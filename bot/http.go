@@ -1,0 +1,322 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/upgradebot/upgradebot"
+)
+
+// DefaultMaxBody caps the body of a request from Slack. Slash commands and
+// events are a few kilobytes; a modal submission with long text is the
+// largest thing Slack sends.
+const DefaultMaxBody = 1 << 20
+
+// healthTimeout bounds the database ping of /healthz and the count of
+// /metrics.
+const healthTimeout = 2 * time.Second
+
+// Server serves Slack's HTTP callbacks and the operational endpoints:
+//
+//	POST /slack/commands     slash commands
+//	POST /slack/interactive  button clicks and modal submissions
+//	POST /slack/events       the Events API
+//	GET  /healthz            200 "ok" if the database answers, else 503
+//	GET  /metrics            Prometheus text format
+//
+// Every /slack/ request is read (at most MaxBody bytes, else 413) and its
+// signature checked against SigningSecret before anything else: a missing,
+// wrong or stale signature is answered 401 and nothing is parsed or written.
+// Slack's requests are handed to the same Slack methods Socket Mode uses.
+type Server struct {
+	Slack         *Slack
+	SigningSecret string
+	Clock         upgradebot.Clock // the signature's freshness and request latency; nil: Slack.Bot.Clock
+	Desk          upgradebot.Desk  // pinged by /healthz, counted by /metrics; nil: Slack.Bot.Desk
+	Logger        *slog.Logger     // nil: Slack's
+	MaxBody       int64            // 0: DefaultMaxBody
+
+	once sync.Once
+	mux  *http.ServeMux
+}
+
+// ServeHTTP routes r, recording its status and latency in Slack.Metrics. A
+// panic in a handler is logged and answered 500 without details.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.once.Do(s.routes)
+	start := s.clock().Now()
+	rec := &statusWriter{ResponseWriter: w}
+	// The route is the pattern's path, so that metrics have one series per
+	// endpoint whatever the request's path (405s and 404s are "other").
+	route := "other"
+	if _, pattern := s.mux.Handler(r); pattern != "" {
+		_, route, _ = strings.Cut(pattern, " ")
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			s.logger().Error("http handler panicked", "route", route, "panic", fmt.Sprint(p))
+			if !rec.wrote {
+				http.Error(rec, "internal error", http.StatusInternalServerError)
+			}
+		}
+		s.Slack.Metrics.Request(route, rec.status(), s.clock().Now().Sub(start))
+	}()
+	s.mux.ServeHTTP(rec, r)
+}
+
+func (s *Server) routes() {
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("POST /slack/commands", s.slackHandler(s.command))
+	s.mux.HandleFunc("POST /slack/interactive", s.slackHandler(s.interactive))
+	s.mux.HandleFunc("POST /slack/events", s.slackHandler(s.events))
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /metrics", s.metrics)
+}
+
+func (s *Server) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return s.Slack.logger()
+}
+
+func (s *Server) clock() upgradebot.Clock {
+	if s.Clock != nil {
+		return s.Clock
+	}
+	return s.Slack.Bot.Clock
+}
+
+func (s *Server) desk() upgradebot.Desk {
+	if s.Desk != nil {
+		return s.Desk
+	}
+	return s.Slack.Bot.Desk
+}
+
+// slackHandler reads and verifies a request from Slack, then hands the raw
+// body to h. Nothing before the signature check looks at the body.
+func (s *Server) slackHandler(h func(http.ResponseWriter, *http.Request, []byte)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		limit := s.MaxBody
+		if limit <= 0 {
+			limit = DefaultMaxBody
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				s.logger().Warn("slack request refused: body too large", "path", r.URL.Path, "limit", limit)
+				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			s.logger().Warn("slack request: reading the body failed", "path", r.URL.Path, "err", err)
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		if err := VerifyRequest(s.SigningSecret, r.Header, body, s.clock().Now()); err != nil {
+			s.logger().Warn("slack request refused", "path", r.URL.Path, "err", err)
+			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
+		h(w, r, body)
+	}
+}
+
+// form parses a verified application/x-www-form-urlencoded body.
+func form(body []byte) (url.Values, error) {
+	v, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, fmt.Errorf("bot: parse form: %w", err)
+	}
+	return v, nil
+}
+
+func (s *Server) command(w http.ResponseWriter, r *http.Request, body []byte) {
+	if v, err := form(body); err == nil && v.Get("ssl_check") == "1" {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	// SlashCommandParse reads the form from the request; give it the body
+	// that was verified.
+	parse := r.Clone(r.Context())
+	parse.Body = io.NopCloser(bytes.NewReader(body))
+	parse.Form, parse.PostForm = nil, nil
+	cmd, err := slack.SlashCommandParse(parse)
+	if err != nil || cmd.UserID == "" {
+		s.logger().Warn("slash command: malformed request", "err", err)
+		http.Error(w, "malformed slash command", http.StatusBadRequest)
+		return
+	}
+	msg, err := s.Slack.Command(r.Context(), cmd)
+	if err != nil {
+		s.logger().Error("slash command failed", "user", cmd.UserID, "command", loggedCommand(cmd.Text), "err", err)
+		msg = ReplyMessage(Reply{Text: upgradebot.ErrorMessage(err), Failed: true})
+	}
+	if msg == nil {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	s.writeJSON(w, msg)
+}
+
+func (s *Server) interactive(w http.ResponseWriter, r *http.Request, body []byte) {
+	v, err := form(body)
+	if err != nil || v.Get("payload") == "" {
+		s.logger().Warn("interaction: no payload", "err", err)
+		http.Error(w, "missing payload", http.StatusBadRequest)
+		return
+	}
+	var ic slack.InteractionCallback
+	if err := json.Unmarshal([]byte(v.Get("payload")), &ic); err != nil {
+		s.logger().Warn("interaction: malformed payload", "err", err)
+		http.Error(w, "malformed payload", http.StatusBadRequest)
+		return
+	}
+	resp, err := s.Slack.Interaction(r.Context(), ic)
+	if err != nil {
+		s.logger().Error("interaction failed", "type", ic.Type, "user", ic.User.ID, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	if resp == nil {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	s.writeJSON(w, resp)
+}
+
+// envelope is the outer shape of everything the Events API posts.
+type envelope struct {
+	Type      string `json:"type"`
+	Challenge string `json:"challenge"`
+	EventID   string `json:"event_id"`
+	Event     struct {
+		Type string `json:"type"`
+	} `json:"event"`
+}
+
+func (s *Server) events(w http.ResponseWriter, r *http.Request, body []byte) {
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		s.logger().Warn("event: malformed body", "err", err)
+		http.Error(w, "malformed event", http.StatusBadRequest)
+		return
+	}
+	switch env.Type {
+	case slackevents.URLVerification:
+		s.writeJSON(w, map[string]string{"challenge": env.Challenge})
+		return
+	case slackevents.AppRateLimited:
+		s.logger().Warn("Slack is rate-limiting this app's events")
+		w.WriteHeader(http.StatusOK)
+		return
+	case slackevents.CallbackEvent:
+	default:
+		s.logger().Info("event: unknown type ignored", "type", env.Type)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		// An inner event slack-go does not know: still recorded by id.
+		ev = slackevents.EventsAPIEvent{Type: slackevents.CallbackEvent,
+			Data:       &slackevents.EventsAPICallbackEvent{Type: env.Type, EventID: env.EventID},
+			InnerEvent: slackevents.EventsAPIInnerEvent{Type: env.Event.Type}}
+	}
+	if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
+		s.logger().Info("event retried by Slack", "event_id", env.EventID, "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
+	}
+	// Recording the event is one short transaction, so it is done before
+	// answering: a failure answers 500 and Slack retries.
+	if err := s.Slack.Event(r.Context(), env.EventID, ev); err != nil {
+		s.logger().Error("event failed; Slack will retry", "event_id", env.EventID, "type", env.Event.Type, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	if err := s.desk().Ping(ctx); err != nil {
+		s.logger().Error("health check: database does not answer", "err", err)
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	io.WriteString(w, "ok\n")
+}
+
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	counts, err := s.desk().CountMessages(ctx)
+	if err != nil {
+		s.logger().Error("metrics: outbox not counted", "err", err)
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	var b bytes.Buffer
+	s.Slack.Metrics.Write(&b, counts)
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	w.Write(b.Bytes())
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		s.logger().Error("encode response", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(b)
+}
+
+// statusWriter remembers the status code written through it.
+type statusWriter struct {
+	http.ResponseWriter
+	code  int
+	wrote bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.code, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.code, w.wrote = http.StatusOK, true
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) status() int {
+	if !w.wrote {
+		return http.StatusOK
+	}
+	return w.code
+}
