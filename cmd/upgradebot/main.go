@@ -92,8 +92,9 @@ type Main struct {
 	// Clock is the wall clock unless -clock pins it.
 	Clock upgradebot.Clock
 
-	DB  *store.DB
-	Bot *bot.Bot
+	DB     *store.DB
+	Bot    *bot.Bot
+	Logger *slog.Logger
 }
 
 // NewMain returns a Main reading the real environment and terminal.
@@ -104,7 +105,9 @@ func NewMain() *Main {
 const usage = `upgradebot keeps the EHR upgrade desk: tasks, vendor releases, clean-ups and decisions.
 
 Usage:
-  upgradebot [console] [flags]            the local console (seeds demo data into a new database)
+  upgradebot [flags]                      serve if SLACK_BOT_TOKEN is set, else the console
+  upgradebot serve [flags]                run on Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP
+  upgradebot console [flags]              the local console (seeds demo data into a new database)
   upgradebot exec [flags] "/upgrade ..."  run one command and exit: 0 done, 1 refused or wrong
   upgradebot migrate [flags]              apply database migrations and exit
   upgradebot backup [flags] FILE          write a consistent copy of the live database to FILE
@@ -114,6 +117,13 @@ Settings (flag, or environment variable):
   -admins IDS     UPGRADEBOT_ADMINS    comma-separated Slack user ids made admins at start
   -tz ZONE        UPGRADEBOT_TZ        the team's IANA time zone, e.g. America/Chicago (default UTC)
   -channel ID     UPGRADEBOT_CHANNEL   the team channel id (C…) for notices and digests
+Slack (serve):
+  SLACK_BOT_TOKEN        the bot token (xoxb-...), required
+  SLACK_SIGNING_SECRET   the signing secret, required for HTTP
+  SLACK_APP_TOKEN        an app-level token (xapp-...) with connections:write: use Socket Mode
+  UPGRADEBOT_ADDR        HTTP listen address (default :3000): Slack endpoints, /healthz, /metrics
+  SLACK_API_URL          the Web API base (default https://slack.com/api/; GovSlack, tests)
+  UPGRADEBOT_SEND_INTERVAL  least time between two Web API calls of the outbox (default 250ms)
 Console and exec:
   -as USER        act as this Slack user id or known @name (default U0CONSOLE, an admin)
   -demo           seed demo data into a new, empty database (default true for console)
@@ -122,12 +132,16 @@ Console and exec:
 
 // Run runs the subcommand named by args[0].
 func (m *Main) Run(ctx context.Context, args []string) error {
+	// The main job: on Slack when there are credentials, else the console.
 	cmd := "console"
+	if m.Getenv("SLACK_BOT_TOKEN") != "" {
+		cmd = "serve"
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "console", "exec", "migrate", "backup":
+	case "console", "exec", "migrate", "backup", "serve":
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
@@ -137,6 +151,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	rest, err := m.parseFlags(cmd, args)
 	if err != nil {
 		return err
+	}
+	var sc slackConfig
+	if cmd == "serve" {
+		if sc, err = m.slackConfig(); err != nil {
+			return err
+		}
 	}
 	if err := m.open(ctx, cmd); err != nil {
 		return err
@@ -154,6 +174,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(m.Stdout, "backed up %s to %s\n", m.Config.DB, rest[0])
 		return nil
+	case "serve":
+		return m.serve(ctx, sc)
 	case "exec":
 		if len(rest) == 0 {
 			return usageError{`exec needs the command text, e.g. upgradebot exec --as U0123 "/upgrade list"`}
@@ -213,6 +235,7 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 		level = slog.LevelWarn
 	}
 	logger := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+	m.Logger = logger
 
 	// A pinned clock is read in the team's zone, known once the store is open.
 	var pinned *upgradebot.FakeClock
