@@ -1,0 +1,252 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/upgradebot/upgradebot"
+	"github.com/upgradebot/upgradebot/bot"
+	"github.com/upgradebot/upgradebot/store"
+)
+
+// TestMain lets the test binary run as the upgradebot program, so that tests
+// can start, kill and restart real processes without building anything.
+func TestMain(m *testing.M) {
+	if os.Getenv("UPGRADEBOT_TEST_RUN_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// killSlack is a fake Slack Web API for the kill test. While failing is set
+// it answers every delivery with a 503, so nothing is delivered before the
+// kill; afterwards it counts each chat.postMessage by the task it names.
+type killSlack struct {
+	*httptest.Server
+	failing atomic.Bool
+	mu      sync.Mutex
+	posts   map[string]int // task title → chat.postMessage calls
+	ts      int
+}
+
+var killTitleRE = regexp.MustCompile(`Kill task \d{3}`)
+
+func newKillSlack(t *testing.T) *killSlack {
+	k := &killSlack{posts: map[string]int{}}
+	k.failing.Store(true)
+	k.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		form, _ := url.ParseQuery(string(body))
+		method := strings.TrimPrefix(r.URL.Path, "/api/")
+		if method != "auth.test" && k.failing.Load() {
+			http.Error(w, "unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		k.mu.Lock()
+		k.ts++
+		ts := fmt.Sprintf("1764147600.%06d", k.ts)
+		if method == "chat.postMessage" {
+			k.posts[killTitleRE.FindString(form.Get("text"))]++
+		}
+		k.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		switch method {
+		case "auth.test":
+			fmt.Fprint(w, `{"ok":true,"user_id":"U0BOT","team_id":"T0TEAM"}`)
+		case "conversations.open":
+			fmt.Fprintf(w, `{"ok":true,"channel":{"id":"D%s"}}`, strings.TrimPrefix(form.Get("users"), "U"))
+		case "chat.postMessage":
+			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, form.Get("channel"), ts)
+		default:
+			fmt.Fprint(w, `{"ok":true}`)
+		}
+	}))
+	t.Cleanup(k.Close)
+	return k
+}
+
+// startServe starts `upgradebot serve` as a child process and returns it
+// with the address it listens on.
+func startServe(t *testing.T, env []string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "serve")
+	cmd.Env = append(os.Environ(), append(env, "UPGRADEBOT_TEST_RUN_MAIN=1")...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := regexp.MustCompile(`msg="upgradebot serving".* addr=(\S+)`).FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+	}()
+	select {
+	case a := <-addr:
+		return cmd, a
+	case <-time.After(30 * time.Second):
+		t.Fatal("upgradebot serve did not start")
+	}
+	return nil, ""
+}
+
+// signedCommand posts a signed /upgrade command and returns the status and body.
+func signedCommand(client *http.Client, addr, secret, user, text string) (int, string, error) {
+	form := url.Values{"command": {"/upgrade"}, "text": {text}, "user_id": {user}, "user_name": {"sender"},
+		"team_id": {"T0TEAM"}, "channel_id": {"C0TEAM"}, "response_url": {"http://127.0.0.1:9/response"}, "trigger_id": {"1.2.3"}}
+	body := form.Encode()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/commands", strings.NewReader(body))
+	if err != nil {
+		return 0, "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set(bot.HeaderTimestamp, ts)
+	req.Header.Set(bot.HeaderSignature, bot.SignatureFor(secret, ts, []byte(body)))
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
+}
+
+// TestKillDuringCommands kills the server with SIGKILL while 200 signed add
+// commands are arriving, then restarts it: every command that was answered
+// 200 is in the store, and every message waiting in the outbox is delivered
+// exactly once.
+func TestKillDuringCommands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	const secret = "kill-test-signing-secret"
+	slackAPI := newKillSlack(t)
+	dbPath := filepath.Join(t.TempDir(), "kill.db")
+	env := []string{
+		"SLACK_BOT_TOKEN=xoxb-kill-test", "SLACK_SIGNING_SECRET=" + secret, "SLACK_APP_TOKEN=",
+		"SLACK_API_URL=" + slackAPI.URL + "/api/", "UPGRADEBOT_DB=" + dbPath,
+		"UPGRADEBOT_ADDR=127.0.0.1:0", "UPGRADEBOT_SEND_INTERVAL=0", "UPGRADEBOT_TZ=America/Chicago",
+	}
+	child, addr := startServe(t, env)
+
+	const n = 200
+	client := &http.Client{Timeout: 10 * time.Second}
+	var answered atomic.Int32
+	ok := make([]bool, n)
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for i := range jobs {
+				code, body, err := signedCommand(client, addr, secret, "U0SENDER",
+					fmt.Sprintf("add Kill task %03d <@U0K%03d> due:+1w", i, i))
+				if err == nil && code == http.StatusOK && strings.Contains(body, "Added") {
+					ok[i] = true
+				}
+				if answered.Add(1) == n/2 {
+					child.Process.Signal(syscall.SIGKILL)
+				}
+			}
+		})
+	}
+	for i := range n {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	child.Wait()
+	var acked int
+	for _, o := range ok {
+		if o {
+			acked++
+		}
+	}
+	if acked == 0 || acked == n {
+		t.Fatalf("%d of %d commands answered 200: the kill did not land mid-run", acked, n)
+	}
+	t.Logf("%d of %d commands answered 200 before the kill", acked, n)
+
+	// Restart with Slack answering: the outbox drains.
+	slackAPI.failing.Store(false)
+	child, addr = startServe(t, env)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := client.Get("http://" + addr + "/metrics")
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if strings.Contains(string(b), `upgradebot_outbox_messages{status="pending"} 0`) {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the outbox did not drain after the restart")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	child.Process.Signal(syscall.SIGTERM)
+	if err := child.Wait(); err != nil {
+		t.Fatalf("serve after SIGTERM: %v", err)
+	}
+
+	db, err := store.Open(context.Background(), dbPath, upgradebot.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tasks, _, err := db.FindTasks(context.Background(), upgradebot.TaskFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]bool{}
+	for _, tk := range tasks {
+		if stored[tk.Title] {
+			t.Errorf("%s stored twice", tk.Title)
+		}
+		stored[tk.Title] = true
+	}
+	for i, o := range ok {
+		if title := fmt.Sprintf("Kill task %03d", i); o && !stored[title] {
+			t.Errorf("%s was answered 200 but is not in the store", title)
+		}
+	}
+	slackAPI.mu.Lock()
+	defer slackAPI.mu.Unlock()
+	for title := range stored {
+		if got := slackAPI.posts[title]; got != 1 {
+			t.Errorf("%s: its DM was posted %d times, want once", title, got)
+		}
+	}
+	counts, err := db.CountMessages(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[upgradebot.MessagePending] != 0 || counts[upgradebot.MessageFailed] != 0 {
+		t.Errorf("outbox after the drain: %v", counts)
+	}
+}
