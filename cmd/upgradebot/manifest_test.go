@@ -29,9 +29,9 @@ func TestManifests(t *testing.T) {
 				t.Errorf("%s lacks %q", path, want)
 			}
 		}
-		_, bot, _ := strings.Cut(m, "    bot:\n")
-		bot, _, _ = strings.Cut(bot, "settings:")
-		scopes := regexp.MustCompile(`(?m)^      - ([a-z:.]+)`).FindAllStringSubmatch(bot, -1)
+		_, botScopes, _ := strings.Cut(m, "    bot:\n")
+		botScopes, _, _ = strings.Cut(botScopes, "settings:")
+		scopes := regexp.MustCompile(`(?m)^      - ([a-z:.]+)`).FindAllStringSubmatch(botScopes, -1)
 		if len(scopes) != 3 {
 			t.Errorf("%s asks for %d bot scopes, want exactly commands, chat:write, im:write", path, len(scopes))
 		}
