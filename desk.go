@@ -155,6 +155,7 @@ type Desk interface {
 	SettingsService
 	AuditService
 	Outbox
+	JobService
 	// Ping checks that the backend answers.
 	Ping(ctx context.Context) error
 }

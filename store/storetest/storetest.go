@@ -76,6 +76,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"CreateTasks", testCreateTasks},
 		{"QueueAndClaim", testQueueAndClaim},
 		{"RecordEvent", testRecordEvent},
+		{"JobRuns", testJobRuns},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1463,4 +1464,61 @@ func testRecordEvent(t *testing.T, e *env) {
 		t.Fatalf("retry after a failed event: %v, %v; want first", first, err)
 	}
 	wantErr(t, func() error { _, err := e.desk.RecordEvent(e.ctx, "", nil); return err }(), upgradebot.EINVALID, "event id")
+}
+
+func testJobRuns(t *testing.T, e *env) {
+	_, err := e.desk.LastRun(e.ctx, "digest")
+	wantErr(t, err, upgradebot.ENOTFOUND, "digest")
+	at := time.Date(2026, 11, 27, 8, 0, 0, 0, NewYork)
+	mark := e.lastMessage()
+	post := upgradebot.Message{Kind: upgradebot.MessagePost, To: Channel, Text: "Digest"}
+	first, err := e.desk.RecordRun(e.ctx, upgradebot.JobRun{Job: "digest", At: at, Status: upgradebot.RunDone}, []upgradebot.Message{post})
+	ok(t, err)
+	// The same instant in another zone is the same run: it is not run twice.
+	again, err := e.desk.RecordRun(e.ctx, upgradebot.JobRun{Job: "digest", At: at.UTC(), Status: upgradebot.RunDone}, []upgradebot.Message{post})
+	ok(t, err)
+	if !first || again {
+		t.Fatalf("RecordRun: first %v, again %v; want true, false", first, again)
+	}
+	if msgs := e.newMessages(mark); len(msgs) != 1 {
+		t.Fatalf("%d messages queued by one run recorded twice, want 1", len(msgs))
+	}
+	skipped := upgradebot.JobRun{Job: "digest", At: at.Add(-24 * time.Hour), Status: upgradebot.RunSkipped, Note: "down"}
+	if ok2, err := e.desk.RecordRun(e.ctx, skipped, nil); err != nil || !ok2 {
+		t.Fatalf("record skipped: %v, %v", ok2, err)
+	}
+	last, err := e.desk.LastRun(e.ctx, "digest")
+	ok(t, err)
+	if !last.At.Equal(at) || last.Status != upgradebot.RunDone {
+		t.Errorf("LastRun = %+v, want the run at %v", last, at)
+	}
+	runs, err := e.desk.FindRuns(e.ctx, "digest", at.Add(-48*time.Hour), at.Add(time.Minute))
+	ok(t, err)
+	if len(runs) != 2 || runs[0].Status != upgradebot.RunSkipped || runs[0].Note != "down" || !runs[1].At.Equal(at) {
+		t.Errorf("FindRuns = %+v", runs)
+	}
+	// Two processes racing for one run: exactly one records it.
+	var wg sync.WaitGroup
+	wins := make([]bool, 8)
+	race := at.Add(24 * time.Hour)
+	for i := range wins {
+		wg.Go(func() {
+			wins[i], _ = e.desk.RecordRun(e.ctx, upgradebot.JobRun{Job: "digest", At: race, Status: upgradebot.RunDone}, []upgradebot.Message{post})
+		})
+	}
+	wg.Wait()
+	var n int
+	for _, w := range wins {
+		if w {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d of 8 racing RecordRun calls won, want 1", n)
+	}
+	for _, bad := range []upgradebot.JobRun{{At: at, Status: upgradebot.RunDone}, {Job: "x", Status: upgradebot.RunDone}, {Job: "x", At: at, Status: "maybe"}} {
+		if _, err := e.desk.RecordRun(e.ctx, bad, nil); upgradebot.ErrorCode(err) != upgradebot.EINVALID {
+			t.Errorf("RecordRun(%+v) = %v, want EINVALID", bad, err)
+		}
+	}
 }
