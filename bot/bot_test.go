@@ -39,9 +39,16 @@ func mustZone(name string) *time.Location {
 // team channel configured, on a fake clock.
 func newBot(tb testing.TB) (*bot.Bot, *store.DB, *upgradebot.FakeClock) {
 	tb.Helper()
-	ctx := context.Background()
 	clock := upgradebot.NewFakeClock(start)
-	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), "upgradebot.db"), clock)
+	db := openDesk(tb, filepath.Join(tb.TempDir(), "upgradebot.db"), clock)
+	return &bot.Bot{Desk: db, Clock: clock}, db, clock
+}
+
+// openDesk opens the SQLite file at path and configures it as newBot does.
+func openDesk(tb testing.TB, path string, clock upgradebot.Clock) *store.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, path, clock)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -53,7 +60,7 @@ func newBot(tb testing.TB) (*bot.Bot, *store.DB, *upgradebot.FakeClock) {
 	if err := db.RememberPeople(ctx, people); err != nil {
 		tb.Fatal(err)
 	}
-	return &bot.Bot{Desk: db, Clock: clock}, db, clock
+	return db
 }
 
 // outbox drains the pending messages as "kind to: text" lines.

@@ -96,45 +96,15 @@ type slackEnv struct {
 	slack *bot.Slack
 	srv   *bot.Server
 	wakes atomic.Int64
-	logs  *lockedBuffer
-}
-
-// lockedBuffer collects log output from concurrent handlers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	logs  *syncBuffer
 }
 
 func newSlackEnv(tb testing.TB, api *slackAPI) *slackEnv {
 	tb.Helper()
-	ctx := context.Background()
 	e := &slackEnv{clock: upgradebot.NewFakeClock(start), api: api, path: filepath.Join(tb.TempDir(), "upgradebot.db")}
-	db, err := store.Open(ctx, e.path, e.clock)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if err := db.Bootstrap(ctx, teamCh, "America/Chicago", []string{admin}); err != nil {
-		tb.Fatal(err)
-	}
-	people := []upgradebot.Person{{ID: admin, Name: "ann"}, {ID: owner, Name: "olga"}, {ID: deleg, Name: "dev"}, {ID: alice, Name: "alice"}, {ID: bob, Name: "bob"}}
-	if err := db.RememberPeople(ctx, people); err != nil {
-		tb.Fatal(err)
-	}
+	db := openDesk(tb, e.path, e.clock)
 	e.db = db
-	e.logs = &lockedBuffer{}
+	e.logs = &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.slack = &bot.Slack{Bot: &bot.Bot{Desk: db, Clock: e.clock, Logger: logger}, Logger: logger,
 		Metrics: bot.NewMetrics(), Wake: func() { e.wakes.Add(1) }}
