@@ -156,6 +156,7 @@ type Desk interface {
 	AuditService
 	Outbox
 	JobService
+	DigestService
 	// Ping checks that the backend answers.
 	Ping(ctx context.Context) error
 }

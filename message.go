@@ -46,6 +46,11 @@ type Message struct {
 	DecisionID int64 `json:"decision_id,omitempty"`
 	// UpdateOf is the outbox id of the message an update edits.
 	UpdateOf int64 `json:"update_of,omitempty"`
+	// Sections, when set, make the message structured (the channel
+	// digest): Text's first line is then its header, all of Text the short
+	// plain fallback Slack shows in notifications, and each section is
+	// rendered on its own (see FullText).
+	Sections []Section `json:"sections,omitempty"`
 
 	Status    MessageStatus `json:"status"`
 	Attempts  int           `json:"attempts"`
@@ -56,6 +61,60 @@ type Message struct {
 	// Where Slack put it, recorded on delivery so updates can find it.
 	SlackChannel string `json:"slack_channel,omitempty"`
 	SlackTS      string `json:"slack_ts,omitempty"`
+}
+
+// Section is one titled list of a structured message. Its lines are whole
+// mrkdwn lines that renderers never cut: one that runs out of room leaves
+// out whole lines from the end and counts them in More.
+type Section struct {
+	Title string   `json:"title,omitempty"` // a few plain words, shown bold; "" for an untitled section
+	Lines []string `json:"lines,omitempty"`
+	More  int      `json:"more,omitempty"` // items not listed: "…and N more"
+	Hint  string   `json:"hint,omitempty"` // mrkdwn after "…and N more", such as the command that lists them all
+}
+
+// MoreLine is the section's "…and N more" line (with its hint), or "" when
+// nothing was left out.
+func (s Section) MoreLine() string {
+	if s.More <= 0 {
+		return ""
+	}
+	line := fmt.Sprintf("…and %d more", s.More)
+	if s.Hint != "" {
+		line += ": " + s.Hint
+	}
+	return line
+}
+
+// Header is the first line of the message's text: the header of a
+// structured message.
+func (m *Message) Header() string {
+	h, _, _ := strings.Cut(m.Text, "\n")
+	return strings.TrimSpace(h)
+}
+
+// FullText is the whole message as mrkdwn text, for places that show text
+// rather than Block Kit (the console, a command's reply): Text for a plain
+// message; for a structured one its header in bold, then each section's
+// title in bold, its lines and its "…and N more" line.
+func (m *Message) FullText() string {
+	if len(m.Sections) == 0 {
+		return m.Text
+	}
+	var lines []string
+	if h := m.Header(); h != "" {
+		lines = append(lines, "*"+h+"*")
+	}
+	for _, s := range m.Sections {
+		if s.Title != "" {
+			lines = append(lines, "*"+s.Title+"*")
+		}
+		lines = append(lines, s.Lines...)
+		if more := s.MoreLine(); more != "" {
+			lines = append(lines, more)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Escape makes user-typed text safe to put in a Slack mrkdwn message: it

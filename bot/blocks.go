@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -12,6 +13,7 @@ import (
 // Slack's Block Kit limits that the renderers keep to.
 const (
 	maxSectionText = 3000 // characters in one section's text
+	maxHeaderText  = 150  // characters in a header block
 	maxMsgBlocks   = 50   // blocks in one message
 	maxHomeBlocks  = 100  // blocks in a Home tab view
 	// maxFallbackText bounds the top-level text sent with blocks. Slack
@@ -22,18 +24,24 @@ const (
 
 // MessageBlocks renders an outgoing message as Block Kit: its text as
 // mrkdwn sections (split on line boundaries into sections of at most 3,000
-// characters, at most 50 blocks), and, for a decision request DM, an actions
-// block with Approve and Reject buttons whose value is the decision id. An
-// update (the outcome of a decision) has no buttons, so sending it with
-// chat.update removes them from the original. Send FallbackText(m.Text) as
-// the message's text alongside.
+// characters, at most 50 blocks), or, for a structured message (one with
+// Sections, such as the digest), as SectionBlocks renders it; and, for a
+// decision request DM, an actions block with Approve and Reject buttons
+// whose value is the decision id. An update (the outcome of a decision) has
+// no buttons, so sending it with chat.update removes them from the
+// original. Send FallbackText(m.Text) as the message's text alongside.
 func MessageBlocks(m *upgradebot.Message) []slack.Block {
 	buttons := m.Kind == upgradebot.MessageDM && m.DecisionID != 0
 	room := maxMsgBlocks
 	if buttons {
 		room--
 	}
-	blocks := TextBlocks(m.Text, room)
+	var blocks []slack.Block
+	if len(m.Sections) > 0 {
+		blocks = SectionBlocks(m, room)
+	} else {
+		blocks = TextBlocks(m.Text, room)
+	}
 	if buttons {
 		blocks = append(blocks, decisionButtons(m.DecisionID))
 	}
@@ -84,6 +92,84 @@ func TextBlocks(text string, maxBlocks int) []slack.Block {
 		blocks = append(blocks, mrkdwnSection(p))
 	}
 	return blocks
+}
+
+// SectionBlocks renders a structured message in at most maxBlocks blocks: a
+// header block with the first line of its Text, then for each section a
+// section block with its title in bold and as many of its lines as fit in
+// 3,000 characters, and a context block with its "…and N more" line. Lines
+// are never cut: those that do not fit are left out whole and added to N.
+// If the sections need more blocks than there are, the last block says how
+// many sections were left out.
+func SectionBlocks(m *upgradebot.Message, maxBlocks int) []slack.Block {
+	var blocks []slack.Block
+	if h := strings.Trim(m.Header(), "* "); h != "" && maxBlocks > 1 {
+		if textLen(h) > maxHeaderText {
+			h, _ = cutText(h, maxHeaderText-1)
+			h += "…"
+		}
+		blocks = append(blocks, slack.NewHeaderBlock(plainText(h)))
+	}
+	for i, s := range m.Sections {
+		bs := sectionBlocks(s)
+		need := len(bs)
+		if i < len(m.Sections)-1 {
+			need++ // keep room to say what is left out
+		}
+		if len(blocks)+need > maxBlocks {
+			if len(blocks) < maxBlocks {
+				left := "…and 1 more section."
+				if n := len(m.Sections) - i; n > 1 {
+					left = fmt.Sprintf("…and %d more sections.", n)
+				}
+				blocks = append(blocks, contextBlock(left))
+			}
+			break
+		}
+		blocks = append(blocks, bs...)
+	}
+	return blocks
+}
+
+// sectionBlocks renders one section: its title and the lines that fit in
+// one section block, then its "…and N more" (counting the lines that did
+// not fit) as a context block.
+func sectionBlocks(s upgradebot.Section) []slack.Block {
+	var text strings.Builder
+	n := 0
+	if s.Title != "" {
+		title, _ := cutText("*"+s.Title, maxSectionText-1)
+		text.WriteString(title + "*")
+		n = textLen(title) + 1
+	}
+	for i, line := range s.Lines {
+		w := textLen(line)
+		if text.Len() > 0 {
+			w++ // the newline before it
+		}
+		if n+w > maxSectionText {
+			s.More += len(s.Lines) - i
+			break
+		}
+		if text.Len() > 0 {
+			text.WriteByte('\n')
+		}
+		text.WriteString(line)
+		n += w
+	}
+	var blocks []slack.Block
+	if strings.TrimSpace(text.String()) != "" {
+		blocks = append(blocks, mrkdwnSection(text.String()))
+	}
+	if more := s.MoreLine(); more != "" {
+		blocks = append(blocks, contextBlock(more))
+	}
+	return blocks
+}
+
+// contextBlock is a line of small mrkdwn text.
+func contextBlock(text string) *slack.ContextBlock {
+	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, true))
 }
 
 // mrkdwnSection is a section of mrkdwn text, verbatim (see TextBlocks).

@@ -108,10 +108,11 @@ func (b *Bot) handle(ctx context.Context, req Request) (Reply, error) {
 }
 
 // readOnly reports whether cmd only reads the desk: the commands that take
-// share, help, and the listing forms of owner, away and admin.
+// share, help, digest (posting it changes nothing on the desk), and the
+// listing forms of owner, away and admin.
 func readOnly(cmd *Command) bool {
 	switch cmd.Name {
-	case "help":
+	case "help", "digest":
 		return true
 	case "owner":
 		return cmd.User == ""
@@ -152,6 +153,7 @@ func init() {
 		"away":        (*call).away,
 		"admin":       (*call).admin,
 		"audit":       (*call).audit,
+		"digest":      (*call).digest,
 	}
 }
 
@@ -497,17 +499,9 @@ func (c *call) decisions(cmd *Command) (string, error) {
 	return b.String(), nil
 }
 
-// waited renders a waiting time coarsely: "3 days", "5 hours", "a few minutes".
-func waited(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d days", int(d.Hours()/24))
-	case d >= 2*time.Hour:
-		return fmt.Sprintf("%d hours", int(d.Hours()))
-	default:
-		return "under 2 hours"
-	}
-}
+// waited renders a waiting time coarsely, as the digest does: "3 days",
+// "5 hours", "under 2 hours".
+func waited(d time.Duration) string { return upgradebot.Waited(d) }
 
 func (c *call) approve(cmd *Command) (string, error) {
 	return c.decideOn(cmd, upgradebot.DecisionApproved)
@@ -658,4 +652,50 @@ func actorMention(a string) string {
 		return upgradebot.Mention(a)
 	}
 	return a
+}
+
+// noChannel says how to give the digest somewhere to go.
+const noChannel = "No team channel is set, so the digest has nowhere to go. Set UPGRADEBOT_CHANNEL (or `-channel`) " +
+	"to the channel's id (channel details, at the bottom: C…), invite the bot there with `/invite @upgradebot`, and restart the bot."
+
+// digest shows the team channel's digest as it would be posted now, or,
+// with now, posts it there (admins only): the message is queued in the
+// outbox and delivered like any other. An explicit request always posts
+// something: the all-clear line when there is nothing to report.
+func (c *call) digest(cmd *Command) (string, error) {
+	post := cmd.Scope == "now"
+	if post {
+		if !c.settings.IsAdmin(c.user) {
+			if len(c.settings.Admins) == 0 {
+				return "", upgradebot.Errorf(upgradebot.EFORBIDDEN,
+					"Only admins can post the digest, and none is set yet; whoever runs the bot names the first with UPGRADEBOT_ADMINS.")
+			}
+			var admins []string
+			for _, a := range c.settings.Admins {
+				admins = append(admins, upgradebot.Mention(a))
+			}
+			return "", upgradebot.Errorf(upgradebot.EFORBIDDEN, "Only admins can post the digest. Admins: %s. "+
+				"`/upgrade digest` shows you what it would say.", strings.Join(admins, ", "))
+		}
+		if c.settings.Channel == "" {
+			return "", upgradebot.Errorf(upgradebot.ECONFLICT, "%s", noChannel)
+		}
+	}
+	data, err := c.b.Desk.DigestData(c.ctx, c.b.Clock.Now(), c.today, upgradebot.DigestLimit)
+	if err != nil {
+		return "", err
+	}
+	msg, _ := upgradebot.BuildDigest(data, upgradebot.DigestOptions{Channel: c.settings.Channel, AllClear: true})
+	if !post {
+		note := "_" + noChannel + "_"
+		if c.settings.Channel != "" {
+			note = fmt.Sprintf("_The digest as it would be posted in <#%s> now. An admin posts it with `/upgrade digest now`._", c.settings.Channel)
+		}
+		return note + "\n" + msg.FullText(), nil
+	}
+	if err := c.b.Desk.QueueMessages(c.ctx, []upgradebot.Message{msg}); err != nil {
+		return "", err
+	}
+	c.b.logger().Info("digest posted on request", "user", c.user, "channel", c.settings.Channel)
+	return fmt.Sprintf("Posting the digest in <#%s> now.", c.settings.Channel), nil
 }

@@ -18,7 +18,7 @@ type Command struct {
 	Title    string // add, maint add; question for decide; vendor for release add
 	Text     string // note, comment, reason, find words, help topic
 	User     string // the <@user> argument: assignee, owner, admin, list filter, away for
-	Scope    string // list: mine|open|overdue|done|all; decisions: pending|all; admin/away: add|remove|list|clear
+	Scope    string // list: mine|open|overdue|done|all; decisions: pending|all; admin/away: add|remove|list|clear; digest: now or ""
 	Due      upgradebot.Date
 	Kind     upgradebot.TaskKind
 	Priority upgradebot.Priority
@@ -89,6 +89,8 @@ var specs = []*spec{
 		parse: func(p *parser, c *Command) error { return p.idAndText(c, false) }},
 	{name: "reject", usage: "reject <id> <reason>", summary: "reject a decision, with the reason (owner or delegate)",
 		parse: func(p *parser, c *Command) error { return p.idAndText(c, true) }},
+	{name: "digest", usage: "digest [now]", summary: "the team channel's digest as it would be posted now; `now` posts it (admin)",
+		parse: func(p *parser, c *Command) error { return p.scope(c, "", "now") }},
 	{name: "owner", usage: "owner [@user]", summary: "show the decision owner, or set it (admin)", parse: parseOwner},
 	{name: "away", usage: "away <date>..<date> [delegate:@user] [@user] | away | away clear [@user]",
 		summary: "record time away and who decides meanwhile; others' only by admins", options: []string{"delegate"}, parse: parseAway},

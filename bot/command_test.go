@@ -348,6 +348,16 @@ var parseTests = []struct {
 	{desc: "reject without reason", in: "reject 7", err: []string{"the text is missing", "Usage: `/upgrade reject <id> <reason>`"}},
 	{desc: "reject without id", in: "reject too risky", err: []string{`"too" is not a number`}},
 
+	// digest
+	{desc: "digest", in: "digest", want: Command{Name: "digest"}},
+	{desc: "digest now", in: "digest now", want: Command{Name: "digest", Scope: "now"}},
+	{desc: "digest now upper case", in: "Digest NOW", want: Command{Name: "digest", Scope: "now"}},
+	{desc: "digest is not shared", in: "digest share", err: []string{`I didn't expect "share"`, "Usage: `/upgrade digest [now]`"}},
+	{desc: "digest other word", in: "digest tomorrow", err: []string{`I didn't expect "tomorrow"`, "Usage: `/upgrade digest [now]`"}},
+	{desc: "digest now and more", in: "digest now please", err: []string{`I didn't expect "please"`}},
+	{desc: "digest for someone", in: "digest <@U012AB3CD|alice>", err: []string{"does not take a person"}},
+	{desc: "digest misspelt", in: "digets", err: []string{"Did you mean `digest`?"}},
+
 	// owner
 	{desc: "owner", in: "owner", want: Command{Name: "owner"}},
 	{desc: "owner set", in: "owner <@U012AB3CD|alice>", want: Command{Name: "owner", User: alice.ID, People: people(alice)}},

@@ -155,7 +155,7 @@ func (c *Console) Deliver(ctx context.Context) (int, error) {
 			default:
 				where = string(m.Kind) + " " + m.To
 			}
-			fmt.Fprintln(c.Out, indent(fmt.Sprintf("[%s] %s", where, c.render(ctx, m.Text))))
+			fmt.Fprintln(c.Out, indent(fmt.Sprintf("[%s] %s", where, c.render(ctx, m.FullText()))))
 			if err := c.Bot.Desk.MarkSent(ctx, m.ID, "console", strconv.FormatInt(m.ID, 10)); err != nil {
 				return n, fmt.Errorf("console: mark message %d sent: %w", m.ID, err)
 			}
@@ -169,11 +169,13 @@ func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n  ") }
 
 var (
 	mentionRE  = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
+	channelRE  = regexp.MustCompile(`<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>`)
 	atNameRE   = regexp.MustCompile(`(^|[\s:])@([A-Za-z0-9._-]+)`)
 	unescapeMD = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 )
 
-// render turns mrkdwn into console text: mentions become @name.
+// render turns mrkdwn into console text: mentions become @name, channel
+// links #name (or #id).
 func (c *Console) render(ctx context.Context, s string) string {
 	people, _ := c.Bot.Desk.People(ctx)
 	s = mentionRE.ReplaceAllStringFunc(s, func(m string) string {
@@ -182,6 +184,13 @@ func (c *Console) render(ctx context.Context, s string) string {
 			return "@" + name
 		}
 		return "@" + id
+	})
+	s = channelRE.ReplaceAllStringFunc(s, func(m string) string {
+		sub := channelRE.FindStringSubmatch(m)
+		if sub[2] != "" {
+			return "#" + sub[2]
+		}
+		return "#" + sub[1]
 	})
 	return unescapeMD.Replace(s)
 }

@@ -199,6 +199,24 @@ func checkUpgraded(t *testing.T, db *DB, names []string, v int) {
 	if _, err := db.Decide(ctx, "UOWNER", d.ID, upgradebot.DecisionRejected, "No"); err != nil {
 		t.Errorf("Decide: %v", err)
 	}
+	// Messages from before sections existed read as plain; new ones keep
+	// theirs; the digest reads the upgraded tables.
+	if v >= 3 {
+		if m, err := db.FindMessage(ctx, 1); err != nil || m.Text != "left over from before the upgrade" || m.Sections != nil {
+			t.Errorf("an old message: %+v, %v", m, err)
+		}
+	}
+	sections := []upgradebot.Section{{Title: "Overdue (1)", Lines: []string{"• #1 Upgrade lab interface"}, More: 2}}
+	if err := db.QueueMessages(ctx, []upgradebot.Message{{Kind: upgradebot.MessagePost, To: "CTEAM", Text: "Digest", Sections: sections}}); err != nil {
+		t.Errorf("QueueMessages with sections: %v", err)
+	}
+	if msgs, err := db.PendingMessages(ctx, storetest.Start.AddDate(1, 0, 0), 0); err != nil || len(msgs) == 0 ||
+		len(msgs[len(msgs)-1].Sections) != 1 || msgs[len(msgs)-1].Sections[0].More != 2 {
+		t.Errorf("a message with sections after the upgrade: %v", err)
+	}
+	if _, err := db.DigestData(ctx, storetest.Start, upgradebot.DateOf(storetest.Start), 10); err != nil {
+		t.Errorf("DigestData: %v", err)
+	}
 	if _, err := db.db.ExecContext(ctx, `DELETE FROM audit`); err == nil || !strings.Contains(err.Error(), "append-only") {
 		t.Errorf("audit is not append-only after the upgrade: %v", err)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -11,19 +12,23 @@ import (
 )
 
 const messageColumns = `id, kind, to_id, text, COALESCE(decision_id, 0), COALESCE(update_of, 0), status, attempts,
-	next_try, last_error, created_at, sent_at, slack_channel, slack_ts`
+	next_try, last_error, created_at, sent_at, slack_channel, slack_ts, sections`
 
 // queueMessage writes m to the outbox as pending, due now, and sets its ID.
 func queueMessage(ctx context.Context, tx *writeTx, m *upgradebot.Message) error {
 	m.Status, m.Attempts, m.LastError = upgradebot.MessagePending, 0, ""
 	m.NextTry, m.CreatedAt, m.SentAt = tx.now, tx.now, time.Time{}
 	m.SlackChannel, m.SlackTS = "", ""
+	sections, err := sectionsJSON(m.Sections)
+	if err != nil {
+		return fmt.Errorf("queue %s message to %s: %w", m.Kind, m.To, err)
+	}
 	if err := tx.QueryRowContext(ctx, `
-		INSERT INTO outbox (kind, to_id, text, decision_id, update_of, status, attempts, next_try, last_error, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO outbox (kind, to_id, text, decision_id, update_of, status, attempts, next_try, last_error, created_at, sections)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 		string(m.Kind), m.To, m.Text, nullID(m.DecisionID), nullID(m.UpdateOf), string(m.Status), m.Attempts,
-		formatTime(m.NextTry), m.LastError, formatTime(m.CreatedAt),
+		formatTime(m.NextTry), m.LastError, formatTime(m.CreatedAt), sections,
 	).Scan(&m.ID); err != nil {
 		return fmt.Errorf("queue %s message to %s: %w", m.Kind, m.To, err)
 	}
@@ -209,6 +214,19 @@ func (db *DB) markMessage(ctx context.Context, id int64, query string, args ...a
 	return nil
 }
 
+// sectionsJSON is how a message's sections are stored: JSON, or "" for a
+// plain message.
+func sectionsJSON(sections []upgradebot.Section) (string, error) {
+	if len(sections) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(sections)
+	if err != nil {
+		return "", fmt.Errorf("sections: %w", err)
+	}
+	return string(b), nil
+}
+
 func findMessages(ctx context.Context, q queryer, query string, args ...any) ([]*upgradebot.Message, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -228,13 +246,18 @@ func findMessages(ctx context.Context, q queryer, query string, args ...any) ([]
 
 func scanMessage(s scanner) (*upgradebot.Message, error) {
 	var m upgradebot.Message
-	var kind, status, nextTry, createdAt string
+	var kind, status, nextTry, createdAt, sections string
 	var sentAt sql.NullString
 	if err := s.Scan(&m.ID, &kind, &m.To, &m.Text, &m.DecisionID, &m.UpdateOf, &status, &m.Attempts,
-		&nextTry, &m.LastError, &createdAt, &sentAt, &m.SlackChannel, &m.SlackTS); err != nil {
+		&nextTry, &m.LastError, &createdAt, &sentAt, &m.SlackChannel, &m.SlackTS, &sections); err != nil {
 		return nil, err
 	}
 	m.Kind, m.Status = upgradebot.MessageKind(kind), upgradebot.MessageStatus(status)
+	if sections != "" {
+		if err := json.Unmarshal([]byte(sections), &m.Sections); err != nil {
+			return nil, fmt.Errorf("bad sections of message %d in database: %w", m.ID, err)
+		}
+	}
 	var err error
 	if m.NextTry, err = parseTime(nextTry); err != nil {
 		return nil, err

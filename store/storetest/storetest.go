@@ -77,6 +77,8 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"QueueAndClaim", testQueueAndClaim},
 		{"RecordEvent", testRecordEvent},
 		{"JobRuns", testJobRuns},
+		{"MessageSections", testMessageSections},
+		{"DigestData", testDigestData},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1519,6 +1521,217 @@ func testJobRuns(t *testing.T, e *env) {
 	for _, bad := range []upgradebot.JobRun{{At: at, Status: upgradebot.RunDone}, {Job: "x", Status: upgradebot.RunDone}, {Job: "x", At: at, Status: "maybe"}} {
 		if _, err := e.desk.RecordRun(e.ctx, bad, nil); upgradebot.ErrorCode(err) != upgradebot.EINVALID {
 			t.Errorf("RecordRun(%+v) = %v, want EINVALID", bad, err)
+		}
+	}
+}
+
+func testMessageSections(t *testing.T, e *env) {
+	mark := e.lastMessage()
+	sections := []upgradebot.Section{
+		{Title: "Overdue (3)", Lines: []string{"• #1 Upgrade lab interface · <@" + Alice + ">", "• #2 R&amp;D labels"}, More: 1, Hint: "`/upgrade list overdue`"},
+		{Lines: []string{"Open work: 3 tasks, the same as a week ago."}},
+	}
+	ok(t, e.desk.QueueMessages(e.ctx, []upgradebot.Message{
+		{Kind: upgradebot.MessagePost, To: Channel, Text: "Upgrade digest\n3 overdue.", Sections: sections},
+		{Kind: upgradebot.MessagePost, To: Channel, Text: "plain"},
+	}))
+	// A scheduled run queues them the same way.
+	run := upgradebot.JobRun{Job: "digest", At: Start, Status: upgradebot.RunDone}
+	first, err := e.desk.RecordRun(e.ctx, run, []upgradebot.Message{{Kind: upgradebot.MessagePost, To: Channel, Text: "Digest", Sections: sections[1:]}})
+	ok(t, err)
+	if !first {
+		t.Fatal("RecordRun did not record the run")
+	}
+	msgs := e.newMessages(mark)
+	if len(msgs) != 3 {
+		t.Fatalf("%d messages queued, want 3", len(msgs))
+	}
+	if !slices.EqualFunc(msgs[0].Sections, sections, sectionEqual) || msgs[0].Text != "Upgrade digest\n3 overdue." {
+		t.Errorf("sections read back as %+v, want %+v", msgs[0].Sections, sections)
+	}
+	if msgs[1].Sections != nil {
+		t.Errorf("a plain message has sections %+v", msgs[1].Sections)
+	}
+	if !slices.EqualFunc(msgs[2].Sections, sections[1:], sectionEqual) {
+		t.Errorf("the run's message has sections %+v", msgs[2].Sections)
+	}
+	got, err := e.desk.FindMessage(e.ctx, msgs[0].ID)
+	ok(t, err)
+	if !slices.EqualFunc(got.Sections, sections, sectionEqual) {
+		t.Errorf("FindMessage: sections %+v", got.Sections)
+	}
+}
+
+func sectionEqual(a, b upgradebot.Section) bool {
+	return a.Title == b.Title && slices.Equal(a.Lines, b.Lines) && a.More == b.More && a.Hint == b.Hint
+}
+
+func testDigestData(t *testing.T, e *env) {
+	_, err := e.desk.DigestData(e.ctx, Start, e.today(), 0)
+	wantErr(t, err, upgradebot.EINVALID, "limit")
+
+	// Nothing at all.
+	d, err := e.desk.DigestData(e.ctx, Start, e.today(), 3)
+	ok(t, err)
+	if d.OverdueTotal+d.DueSoonTotal+d.ReleasesTotal+d.DecisionsTotal+d.CleanupsTotal+d.OpenNow+d.OpenWeekAgo != 0 ||
+		len(d.Overdue)+len(d.DueSoon)+len(d.Releases)+len(d.Decisions)+len(d.Cleanups) != 0 {
+		t.Errorf("DigestData of an empty desk = %+v", d)
+	}
+
+	// The trend: open work a week before Start (then) is what was created
+	// by then and not closed by then.
+	then := Start.AddDate(0, 0, -7)
+	e.clock.Set(Start.AddDate(0, 0, -10))
+	openStill := e.createTask(Bob, &upgradebot.Task{Title: "Open since before then"})
+	closedBefore := e.createTask(Bob, &upgradebot.Task{Title: "Closed before then"})
+	closedSince := e.createTask(Bob, &upgradebot.Task{Title: "Closed since then"})
+	closedAtThen := e.createTask(Bob, &upgradebot.Task{Title: "Closed at the very moment"})
+	e.clock.Set(then.Add(-24 * time.Hour))
+	_, _, err = e.desk.CompleteTask(e.ctx, Bob, closedBefore.ID, "")
+	ok(t, err)
+	e.clock.Set(then)
+	e.createTask(Bob, &upgradebot.Task{Title: "Created at the very moment"})
+	_, err = e.desk.CancelTask(e.ctx, Bob, closedAtThen.ID, "")
+	ok(t, err)
+	e.clock.Set(Start.AddDate(0, 0, -3))
+	_, _, err = e.desk.CompleteTask(e.ctx, Bob, closedSince.ID, "")
+	ok(t, err)
+	e.createTask(Bob, &upgradebot.Task{Title: "Created since then"})
+	_ = openStill
+
+	// The lists, on Thursday 26 November.
+	e.clock.Set(Start)
+	o1 := e.createTask(Bob, &upgradebot.Task{Title: "Overdue a week", Due: day("2026-11-19"), Assignee: Alice})
+	o2 := e.createTask(Bob, &upgradebot.Task{Title: "Overdue longest", Due: day("2026-11-10"), Assignee: Bob, Priority: upgradebot.PriorityHigh})
+	o3 := e.createTask(Bob, &upgradebot.Task{Title: "Overdue a day", Due: day("2026-11-25")})
+	o4 := e.createTask(Bob, &upgradebot.Task{Title: "Also overdue a week", Due: day("2026-11-19")})
+	doneLate := e.createTask(Bob, &upgradebot.Task{Title: "Done, was overdue", Due: day("2026-11-01")})
+	_, _, err = e.desk.CompleteTask(e.ctx, Bob, doneLate.ID, "")
+	ok(t, err)
+	s1 := e.createTask(Bob, &upgradebot.Task{Title: "Due today", Due: day("2026-11-26"), Assignee: Alice})
+	s3 := e.createTask(Bob, &upgradebot.Task{Title: "Due in six days", Due: day("2026-12-02")})
+	s2 := e.createTask(Bob, &upgradebot.Task{Title: "Due Saturday", Due: day("2026-11-28")})
+	e.createTask(Bob, &upgradebot.Task{Title: "Due in a week", Due: day("2026-12-03")})
+
+	weekly, err := upgradebot.ParseInterval("1w")
+	ok(t, err)
+	m1 := &upgradebot.Maintenance{Title: "Duplicate MRN clean-up", Every: weekly, Assignee: Alice, Anchor: day("2026-11-19")}
+	occ1, err := e.desk.CreateMaintenance(e.ctx, Admin, m1)
+	ok(t, err)
+	m2 := &upgradebot.Maintenance{Title: "Master file clean-up", Every: weekly, Anchor: day("2026-11-12")}
+	occ2, err := e.desk.CreateMaintenance(e.ctx, Admin, m2)
+	ok(t, err)
+	m3 := &upgradebot.Maintenance{Title: "Printer queue clean-up", Every: weekly, Assignee: Bob, Anchor: day("2026-11-30")}
+	occ3, err := e.desk.CreateMaintenance(e.ctx, Admin, m3)
+	ok(t, err)
+
+	for _, r := range []*upgradebot.Release{
+		{Vendor: "MedCore", Name: "2026.4", GA: day("2026-11-25")},
+		{Vendor: "MedCore", Name: "2027.1", GA: day("2027-02-24")},
+		{Vendor: "MedCore", Name: "2027.2", GA: day("2027-02-25")},
+		{Vendor: "LabSys", Name: "9", GA: day("2026-12-15"), Support: day("2028-12-31")},
+		{Vendor: "LabSys", Name: "8.5", GA: day("2026-11-26")},
+	} {
+		ok(t, e.desk.CreateRelease(e.ctx, Admin, r))
+	}
+
+	e.setOwner(Owner)
+	e.clock.Set(Start.Add(-72 * time.Hour))
+	older := &upgradebot.Decision{Question: "Skip 2026.4?", Due: day("2026-11-25")}
+	_, err = e.desk.CreateDecision(e.ctx, Alice, older)
+	ok(t, err)
+	e.clock.Set(Start.Add(-time.Hour))
+	decided := &upgradebot.Decision{Question: "Decided already?"}
+	_, err = e.desk.CreateDecision(e.ctx, Bob, decided)
+	ok(t, err)
+	_, err = e.desk.Decide(e.ctx, Owner, decided.ID, upgradebot.DecisionApproved, "")
+	ok(t, err)
+	newer := &upgradebot.Decision{Question: "Freeze order sets during go-live?"}
+	_, err = e.desk.CreateDecision(e.ctx, Bob, newer)
+	ok(t, err)
+	e.clock.Set(Start)
+
+	d, err = e.desk.DigestData(e.ctx, Start, e.today(), 3)
+	ok(t, err)
+	sameTime(t, "Now", d.Now, Start)
+	if d.Today != day("2026-11-26") {
+		t.Errorf("Today = %v", d.Today)
+	}
+	// Overdue: oldest due first, clean-up occurrences apart.
+	if got, want := ids(d.Overdue), []int64{o2.ID, o1.ID, o4.ID}; !slices.Equal(got, want) || d.OverdueTotal != 4 {
+		t.Errorf("Overdue = %v of %d, want %v of 4 (#%d also)", got, d.OverdueTotal, want, o3.ID)
+	}
+	if len(d.Overdue) == 3 && (d.Overdue[0].Assignee != Bob || d.Overdue[0].Priority != upgradebot.PriorityHigh ||
+		d.Overdue[0].Title != o2.Title || d.Overdue[0].Due != o2.Due) {
+		t.Errorf("Overdue[0] = %+v, want %+v", d.Overdue[0], o2)
+	}
+	// Due soon: today to six days on, clean-up occurrences included.
+	if got, want := ids(d.DueSoon), []int64{s1.ID, s2.ID, occ3.ID}; !slices.Equal(got, want) || d.DueSoonTotal != 4 {
+		t.Errorf("DueSoon = %v of %d, want %v of 4 (#%d also)", got, d.DueSoonTotal, want, s3.ID)
+	}
+	// Releases: GA from today to 90 days on, earliest first.
+	var keys []string
+	for _, r := range d.Releases {
+		keys = append(keys, r.Key)
+	}
+	if want := []string{"labsys-8.5", "labsys-9", "medcore-2027.1"}; !slices.Equal(keys, want) || d.ReleasesTotal != 3 {
+		t.Errorf("Releases = %q of %d, want %q of 3", keys, d.ReleasesTotal, want)
+	}
+	if len(d.Releases) == 3 && (d.Releases[1].Support != day("2028-12-31") || d.Releases[1].GA != day("2026-12-15") || d.Releases[1].Vendor != "LabSys") {
+		t.Errorf("Releases[1] = %+v", d.Releases[1])
+	}
+	// Decisions: pending only, longest waiting first.
+	if len(d.Decisions) != 2 || d.DecisionsTotal != 2 || d.Decisions[0].ID != older.ID || d.Decisions[1].ID != newer.ID {
+		t.Fatalf("Decisions = %+v of %d, want #%d and #%d", d.Decisions, d.DecisionsTotal, older.ID, newer.ID)
+	}
+	if dd := d.Decisions[0]; dd.RequestedBy != Alice || dd.RoutedTo != Owner || dd.Due != older.Due ||
+		!dd.CreatedAt.Equal(Start.Add(-72*time.Hour)) || dd.Question != older.Question {
+		t.Errorf("Decisions[0] = %+v", dd)
+	}
+	// Clean-ups behind: longest overdue first, with the occurrence.
+	if len(d.Cleanups) != 2 || d.CleanupsTotal != 2 {
+		t.Fatalf("Cleanups = %+v of %d, want 2", d.Cleanups, d.CleanupsTotal)
+	}
+	for i, want := range []struct {
+		m   *upgradebot.Maintenance
+		occ *upgradebot.Task
+	}{{m2, occ2}, {m1, occ1}} {
+		c := d.Cleanups[i]
+		if c.Maintenance.ID != want.m.ID || c.Maintenance.Title != want.m.Title || c.Maintenance.Assignee != want.m.Assignee ||
+			c.Maintenance.Every != weekly || c.Maintenance.NextDue != want.occ.Due || c.Maintenance.OpenTaskID != want.occ.ID ||
+			c.Occurrences != 1 || !c.Maintenance.Active {
+			t.Errorf("Cleanups[%d] = %+v (%d behind), want %s with #%d", i, c.Maintenance, c.Occurrences, want.m.Title, want.occ.ID)
+		}
+	}
+	// Open work now matches the open tasks; a week ago, three were open.
+	if _, open := e.findTasks(upgradebot.TaskFilter{Statuses: []upgradebot.TaskStatus{upgradebot.StatusOpen}}); d.OpenNow != open {
+		t.Errorf("OpenNow = %d, want %d", d.OpenNow, open)
+	}
+	if d.OpenWeekAgo != 3 {
+		t.Errorf("OpenWeekAgo = %d, want 3 (open since before then, created at then, closed since then)", d.OpenWeekAgo)
+	}
+
+	// A larger limit shows everything; the totals do not change.
+	d2, err := e.desk.DigestData(e.ctx, Start, e.today(), 100)
+	ok(t, err)
+	if len(d2.Overdue) != 4 || len(d2.DueSoon) != 4 || d2.OverdueTotal != d.OverdueTotal || d2.OpenNow != d.OpenNow {
+		t.Errorf("limit 100: %d overdue of %d, %d due soon", len(d2.Overdue), d2.OverdueTotal, len(d2.DueSoon))
+	}
+	// A week on, the occurrences completed, the trend moves and the
+	// clean-ups are no longer behind.
+	for _, occ := range []*upgradebot.Task{occ1, occ2} {
+		_, _, err := e.desk.CompleteTask(e.ctx, Alice, occ.ID, "")
+		ok(t, err)
+	}
+	later := Start.AddDate(0, 0, 7)
+	d3, err := e.desk.DigestData(e.ctx, later, upgradebot.Today(later, NewYork), 3)
+	ok(t, err)
+	if d3.OpenWeekAgo != d.OpenNow {
+		t.Errorf("a week later, OpenWeekAgo = %d, want what was open then: %d", d3.OpenWeekAgo, d.OpenNow)
+	}
+	for _, c := range d3.Cleanups {
+		if c.Maintenance.ID == m2.ID && c.Maintenance.NextDue.Before(day("2026-12-03")) {
+			t.Errorf("a week later, %s is behind since %v", c.Maintenance.Title, c.Maintenance.NextDue)
 		}
 	}
 }

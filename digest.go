@@ -1,0 +1,289 @@
+package upgradebot
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DigestLimit is how many items each list of the channel digest shows
+// before "…and N more": enough to act on, short enough to read on a phone.
+const DigestLimit = 10
+
+// The digest's windows, in days.
+const (
+	DigestDueDays     = 7  // due soon: today and the 6 days after
+	DigestReleaseDays = 90 // vendor releases with GA from today to 90 days on
+)
+
+// digestTitleLen clips titles and questions in the digest, so that each
+// item stays a line or two on a phone.
+const digestTitleLen = 80
+
+// DigestData is what the channel digest reports, already limited: each
+// list holds at most the number of items asked for, in the order shown,
+// and its total says how many there are in all.
+type DigestData struct {
+	Now   time.Time // when it was read: decisions have waited until then
+	Today Date      // the team's calendar day at Now
+
+	// Overdue: open tasks due before Today, oldest due first. Occurrences
+	// of recurring clean-ups are not in it: they are in Cleanups.
+	Overdue      []*Task
+	OverdueTotal int
+	// DueSoon: open tasks due from Today to the DigestDueDays-1 days
+	// after, soonest first.
+	DueSoon      []*Task
+	DueSoonTotal int
+	// Releases: vendor releases with GA from Today to DigestReleaseDays
+	// days on, earliest first.
+	Releases      []*Release
+	ReleasesTotal int
+	// Decisions: pending decision requests, longest waiting first.
+	Decisions      []*Decision
+	DecisionsTotal int
+	// Cleanups: recurring clean-ups with an open occurrence due before
+	// Today, longest overdue first.
+	Cleanups      []OverdueCleanup
+	CleanupsTotal int
+
+	// Open work for the trend line: tasks open at Now, and tasks that were
+	// open 7 days before (created by then and not closed by then).
+	OpenNow, OpenWeekAgo int
+}
+
+// OverdueCleanup is a recurring clean-up that is behind.
+type OverdueCleanup struct {
+	// Maintenance's NextDue and OpenTaskID are its oldest overdue occurrence.
+	Maintenance *Maintenance
+	Occurrences int // how many of its occurrences are open and past due
+}
+
+// DigestService reads what the channel digest reports.
+type DigestService interface {
+	// DigestData returns the digest's lists as of now, today being the
+	// team's calendar day at now, each list holding at most limit items,
+	// with their totals. EINVALID if limit is not positive.
+	DigestData(ctx context.Context, now time.Time, today Date, limit int) (DigestData, error)
+}
+
+// DigestOptions say how to build the digest post.
+type DigestOptions struct {
+	Channel string // the team channel: where the post goes
+	// AllClear makes a digest with nothing to report a one-line all-clear
+	// post; without it, BuildDigest stays quiet.
+	AllClear bool
+}
+
+// BuildDigest builds the team-channel digest post from d: a header and one
+// section per list that has anything in it (overdue, due soon, vendor
+// releases, decisions waiting, clean-ups behind), each with "…and N more"
+// past the limit, then the trend of open work. Its Text is the short
+// plain fallback: the header and one line of counts.
+//
+// When no list has anything, it returns a one-line all-clear post if
+// opts.AllClear is set, and false (nothing to post) otherwise. BuildDigest
+// does not trust the order of d's lists: it sorts copies of them. The post
+// goes to opts.Channel; the caller makes sure one is set (the outbox refuses
+// a post to nobody).
+func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
+	msg := Message{Kind: MessagePost, To: opts.Channel}
+	overdue := sortedCopy(d.Overdue, func(a, b *Task) int { return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.ID, b.ID)) })
+	dueSoon := sortedCopy(d.DueSoon, func(a, b *Task) int { return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.ID, b.ID)) })
+	releases := sortedCopy(d.Releases, func(a, b *Release) int { return cmp.Or(a.GA.Compare(b.GA), cmp.Compare(a.ID, b.ID)) })
+	decisions := sortedCopy(d.Decisions, func(a, b *Decision) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	cleanups := sortedCopy(d.Cleanups, func(a, b OverdueCleanup) int {
+		return cmp.Or(a.Maintenance.NextDue.Compare(b.Maintenance.NextDue), cmp.Compare(a.Maintenance.ID, b.Maintenance.ID))
+	})
+
+	var sections []Section
+	var counts []string
+	add := func(title string, total int, lines []string, count func(n int) string, hint string) {
+		total = max(total, len(lines))
+		if total == 0 {
+			return
+		}
+		sections = append(sections, Section{Title: fmt.Sprintf("%s (%d)", title, total), Lines: lines,
+			More: total - len(lines), Hint: hint})
+		counts = append(counts, count(total))
+	}
+	add("Overdue", d.OverdueTotal, mapLines(overdue, func(t *Task) string { return digestTaskLine(t, d.Today) }),
+		func(n int) string { return fmt.Sprintf("%d overdue", n) }, "`/upgrade list overdue`")
+	add(fmt.Sprintf("Due in the next %d days", DigestDueDays), d.DueSoonTotal,
+		mapLines(dueSoon, func(t *Task) string { return digestTaskLine(t, d.Today) }),
+		func(n int) string { return fmt.Sprintf("%d due within %d days", n, DigestDueDays) }, "`/upgrade list open`")
+	add(fmt.Sprintf("Vendor releases, next %d days", DigestReleaseDays), d.ReleasesTotal,
+		mapLines(releases, func(r *Release) string { return digestReleaseLine(r, d.Today) }),
+		func(n int) string { return plural(n, "vendor release") + " coming" }, "`/upgrade releases`")
+	add("Decisions waiting", d.DecisionsTotal,
+		mapLines(decisions, func(x *Decision) string { return digestDecisionLine(x, d.Now, d.Today) }),
+		func(n int) string { return plural(n, "decision") + " waiting" }, "`/upgrade decisions`")
+	add("Clean-ups behind", d.CleanupsTotal,
+		mapLines(cleanups, func(c OverdueCleanup) string { return digestCleanupLine(c, d.Today) }),
+		func(n int) string { return plural(n, "clean-up") + " behind" }, "`/upgrade maint list`")
+
+	header := "Upgrade digest · " + d.Today.Human()
+	if len(sections) == 0 {
+		if !opts.AllClear {
+			return Message{}, false
+		}
+		msg.Text = fmt.Sprintf("*All clear* for %s: nothing overdue or due within %d days, no decisions waiting, "+
+			"no clean-ups behind, no vendor release within %d days. %s",
+			d.Today.Human(), DigestDueDays, DigestReleaseDays, TrendLine(d.OpenNow, d.OpenWeekAgo))
+		return msg, true
+	}
+	sections = append(sections, Section{Lines: []string{TrendLine(d.OpenNow, d.OpenWeekAgo)}})
+	msg.Text = header + "\n" + strings.Join(counts, " · ") + "."
+	msg.Sections = sections
+	return msg, true
+}
+
+// TrendLine compares open work now with open work a week before:
+// "Open work: 42 tasks, up 5 from 37 a week ago."
+func TrendLine(now, before int) string {
+	s := "Open work: " + plural(now, "task")
+	switch {
+	case now > before:
+		s += fmt.Sprintf(", up %d from %d a week ago", now-before, before)
+	case now < before:
+		s += fmt.Sprintf(", down %d from %d a week ago", before-now, before)
+	default:
+		s += ", the same as a week ago"
+	}
+	return s + "."
+}
+
+// Waited renders how long something has waited, coarsely: "3 days",
+// "5 hours", "under 2 hours".
+func Waited(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	default:
+		return "under 2 hours"
+	}
+}
+
+// digestTaskLine is a task in the digest: number, title, owner, and how
+// late it is or when it is due.
+func digestTaskLine(t *Task, today Date) string {
+	s := fmt.Sprintf("• #%d %s · %s", t.ID, Escape(clipRunes(t.Title, digestTitleLen)), owner(t.Assignee))
+	switch n := today.DaysUntil(t.Due); {
+	case t.Due.IsZero():
+	case n < 0:
+		s += " · " + plural(-n, "day") + " overdue"
+	default:
+		s += " · due " + relativeDay(t.Due, today)
+	}
+	if t.Priority == PriorityHigh {
+		s += " · high"
+	}
+	return s
+}
+
+// digestReleaseLine is a coming vendor release: its key, name, and how far
+// off GA and the end of support are.
+func digestReleaseLine(r *Release, today Date) string {
+	s := fmt.Sprintf("• `%s` %s %s · GA %s", r.Key, Escape(r.Vendor), Escape(r.Name), relativeDay(r.GA, today))
+	if n := today.DaysUntil(r.GA); n > 1 {
+		s += fmt.Sprintf(" (in %d days)", n)
+	}
+	if !r.Support.IsZero() {
+		s += " · support ends " + r.Support.Human()
+		if n := today.DaysUntil(r.Support); n > 0 {
+			s += fmt.Sprintf(" (in %s)", plural(n, "day"))
+		}
+	}
+	return s
+}
+
+// digestDecisionLine is a pending decision: the question, who asked, who it
+// waits on and for how long, and when it is needed.
+func digestDecisionLine(d *Decision, now time.Time, today Date) string {
+	s := fmt.Sprintf("• #%d %s · asked by %s · waiting on %s for %s", d.ID, Escape(clipRunes(d.Question, digestTitleLen)),
+		Mention(d.RequestedBy), Mention(d.RoutedTo), Waited(now.Sub(d.CreatedAt)))
+	if !d.Due.IsZero() {
+		s += " · needed by " + relativeDay(d.Due, today)
+		if d.Due.Before(today) {
+			s += " (*late*)"
+		}
+	}
+	return s
+}
+
+// digestCleanupLine is a recurring clean-up that is behind.
+func digestCleanupLine(c OverdueCleanup, today Date) string {
+	m := c.Maintenance
+	s := fmt.Sprintf("• %s · %s · #%d %s overdue", Escape(clipRunes(m.Title, digestTitleLen)), owner(m.Assignee),
+		m.OpenTaskID, plural(m.NextDue.DaysUntil(today), "day"))
+	if c.Occurrences > 1 {
+		s += fmt.Sprintf(" (%d occurrences behind)", c.Occurrences)
+	}
+	if m.Every.N > 0 {
+		s += " · " + m.Every.Human()
+	}
+	return s
+}
+
+// relativeDay names a day near today: "today", "tomorrow", "yesterday", or
+// "Fri 4 Dec" (with the year when it is not this year's or next year's
+// nearby date, that is, more than 300 days away).
+func relativeDay(d, today Date) string {
+	switch today.DaysUntil(d) {
+	case 0:
+		return "today"
+	case 1:
+		return "tomorrow"
+	case -1:
+		return "yesterday"
+	}
+	if n := today.DaysUntil(d); n > 300 || n < -300 {
+		return d.Human()
+	}
+	return d.utc().Format("Mon 2 Jan")
+}
+
+func owner(user string) string {
+	if user == "" {
+		return "unassigned"
+	}
+	return Mention(user)
+}
+
+// plural is "1 day", "3 days".
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// clipRunes shortens s to n characters, ending with "…" when it was cut.
+func clipRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimRight(string(r[:n-1]), " ") + "…"
+}
+
+func sortedCopy[T any](s []T, cmp func(a, b T) int) []T {
+	c := slices.Clone(s)
+	slices.SortStableFunc(c, cmp)
+	return c
+}
+
+func mapLines[T any](s []T, line func(T) string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[i] = line(v)
+	}
+	return out
+}

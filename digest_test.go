@@ -1,0 +1,257 @@
+package upgradebot_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+// digestNow is Monday 30 November 2026, 08:00 in Chicago.
+var digestNow = time.Date(2026, 11, 30, 8, 0, 0, 0, time.FixedZone("CST", -6*3600))
+
+func date(s string) upgradebot.Date {
+	d, err := upgradebot.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// sampleDigest has something in every list, in no particular order.
+func sampleDigest() upgradebot.DigestData {
+	every, _ := upgradebot.ParseInterval("2w")
+	return upgradebot.DigestData{
+		Now:   digestNow,
+		Today: date("2026-11-30"),
+		Overdue: []*upgradebot.Task{
+			{ID: 9, Title: "Update the downtime procedures", Assignee: "U0PRIYA", Due: date("2026-11-27"), Priority: upgradebot.PriorityHigh},
+			{ID: 3, Title: "Regression-test the lab result interfaces", Assignee: "U0SAM", Due: date("2026-11-13")},
+			{ID: 7, Title: "Tell <!channel> & the vendor", Due: date("2026-11-29")},
+		},
+		OverdueTotal: 40,
+		DueSoon: []*upgradebot.Task{
+			{ID: 12, Title: "Build the go-live checklist", Assignee: "U0DANA", Due: date("2026-12-04")},
+			{ID: 11, Title: "Call the vendor about the interface engine", Assignee: "U0ALEX", Due: date("2026-11-30")},
+			{ID: 14, Title: "Train the super users", Assignee: "U0SAM", Due: date("2026-12-01")},
+		},
+		DueSoonTotal: 3,
+		Releases: []*upgradebot.Release{
+			{ID: 2, Key: "medcore-2027q1", Vendor: "MedCore", Name: "2027 Q1", GA: date("2027-02-15"), Support: date("2028-02-15")},
+			{ID: 1, Key: "medcore-2026q4", Vendor: "MedCore", Name: "2026 Q4", GA: date("2026-12-14")},
+		},
+		ReleasesTotal: 2,
+		Decisions: []*upgradebot.Decision{
+			{ID: 4, Question: "Freeze order-set changes during go-live week?", RequestedBy: "U0SAM", RoutedTo: "U0DANA",
+				CreatedAt: digestNow.Add(-5 * time.Hour)},
+			{ID: 1, Question: "Skip medcore-2026q3 and go straight to medcore-2026q4?", RequestedBy: "U0ALEX", RoutedTo: "U0DANA",
+				Due: date("2026-11-27"), CreatedAt: digestNow.Add(-76 * time.Hour)},
+		},
+		DecisionsTotal: 2,
+		Cleanups: []upgradebot.OverdueCleanup{{Maintenance: &upgradebot.Maintenance{ID: 1, Title: "Duplicate medical record clean-up",
+			Every: every, Assignee: "U0PRIYA", NextDue: date("2026-11-27"), OpenTaskID: 10}, Occurrences: 1}},
+		CleanupsTotal: 1,
+		OpenNow:       52,
+		OpenWeekAgo:   47,
+	}
+}
+
+func TestBuildDigest(t *testing.T) {
+	d := sampleDigest()
+	before := fmt.Sprint(d.Overdue, d.DueSoon, d.Releases, d.Decisions)
+	m, ok := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: "C0TEAM"})
+	if !ok || m.Kind != upgradebot.MessagePost || m.To != "C0TEAM" {
+		t.Fatalf("BuildDigest = %+v, %v; want a post to C0TEAM", m, ok)
+	}
+	if after := fmt.Sprint(d.Overdue, d.DueSoon, d.Releases, d.Decisions); after != before {
+		t.Error("BuildDigest reordered its input")
+	}
+	want := strings.Join([]string{
+		"*Upgrade digest · Mon 30 Nov 2026*",
+		"*Overdue (40)*",
+		"• #3 Regression-test the lab result interfaces · <@U0SAM> · 17 days overdue",
+		"• #9 Update the downtime procedures · <@U0PRIYA> · 3 days overdue · high",
+		"• #7 Tell &lt;!channel&gt; &amp; the vendor · unassigned · 1 day overdue",
+		"…and 37 more: `/upgrade list overdue`",
+		"*Due in the next 7 days (3)*",
+		"• #11 Call the vendor about the interface engine · <@U0ALEX> · due today",
+		"• #14 Train the super users · <@U0SAM> · due tomorrow",
+		"• #12 Build the go-live checklist · <@U0DANA> · due Fri 4 Dec",
+		"*Vendor releases, next 90 days (2)*",
+		"• `medcore-2026q4` MedCore 2026 Q4 · GA Mon 14 Dec (in 14 days)",
+		"• `medcore-2027q1` MedCore 2027 Q1 · GA Mon 15 Feb (in 77 days) · support ends Tue 15 Feb 2028 (in 442 days)",
+		"*Decisions waiting (2)*",
+		"• #1 Skip medcore-2026q3 and go straight to medcore-2026q4? · asked by <@U0ALEX> · waiting on <@U0DANA> for 3 days · needed by Fri 27 Nov (*late*)",
+		"• #4 Freeze order-set changes during go-live week? · asked by <@U0SAM> · waiting on <@U0DANA> for 5 hours",
+		"*Clean-ups behind (1)*",
+		"• Duplicate medical record clean-up · <@U0PRIYA> · #10 3 days overdue · every 2 weeks",
+		"Open work: 52 tasks, up 5 from 47 a week ago.",
+	}, "\n")
+	if got := m.FullText(); got != want {
+		t.Errorf("digest:\n%s\n\nwant:\n%s", got, want)
+	}
+	// The plain fallback is the header and one line of counts: what a
+	// notification shows.
+	if want := "Upgrade digest · Mon 30 Nov 2026\n40 overdue · 3 due within 7 days · 2 vendor releases coming · " +
+		"2 decisions waiting · 1 clean-up behind."; m.Text != want {
+		t.Errorf("Text = %q, want %q", m.Text, want)
+	}
+	if m.Header() != "Upgrade digest · Mon 30 Nov 2026" {
+		t.Errorf("Header = %q", m.Header())
+	}
+	if s := m.Sections[0]; s.Title != "Overdue (40)" || len(s.Lines) != 3 || s.More != 37 || s.Hint != "`/upgrade list overdue`" {
+		t.Errorf("overdue section = %+v", s)
+	}
+	if last := m.Sections[len(m.Sections)-1]; last.Title != "" || len(last.Lines) != 1 || !strings.HasPrefix(last.Lines[0], "Open work:") {
+		t.Errorf("the last section is %+v, want the untitled trend line", last)
+	}
+}
+
+func TestBuildDigestQuietOrAllClear(t *testing.T) {
+	empty := upgradebot.DigestData{Now: digestNow, Today: date("2026-11-30"), OpenNow: 3, OpenWeekAgo: 5}
+	if m, ok := upgradebot.BuildDigest(empty, upgradebot.DigestOptions{Channel: "C0TEAM"}); ok {
+		t.Errorf("nothing to say, not all-clear: BuildDigest = %+v, true; want quiet", m)
+	}
+	m, ok := upgradebot.BuildDigest(empty, upgradebot.DigestOptions{Channel: "C0TEAM", AllClear: true})
+	if !ok || m.Kind != upgradebot.MessagePost || m.To != "C0TEAM" || m.Sections != nil {
+		t.Fatalf("all-clear = %+v, %v; want a plain post", m, ok)
+	}
+	want := "*All clear* for Mon 30 Nov 2026: nothing overdue or due within 7 days, no decisions waiting, no clean-ups behind, " +
+		"no vendor release within 90 days. Open work: 3 tasks, down 2 from 5 a week ago."
+	if m.Text != want || m.FullText() != want {
+		t.Errorf("all-clear text:\n%q\nwant\n%q", m.Text, want)
+	}
+	// Anything in any list is something to say; open work alone is not.
+	for _, tc := range []struct {
+		desc string
+		edit func(d *upgradebot.DigestData)
+	}{
+		{"a release coming", func(d *upgradebot.DigestData) {
+			d.Releases = []*upgradebot.Release{{ID: 1, Key: "x-1", Vendor: "X", Name: "1", GA: date("2027-01-01")}}
+		}},
+		{"only a total", func(d *upgradebot.DigestData) { d.DecisionsTotal = 2 }},
+	} {
+		d := empty
+		tc.edit(&d)
+		if m, ok := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: "C0TEAM"}); !ok || len(m.Sections) != 2 {
+			t.Errorf("%s: BuildDigest = %+v, %v; want a section and the trend", tc.desc, m.Sections, ok)
+		}
+	}
+}
+
+// TestBuildDigestOrder shows every list in its order whatever the order of
+// the data: the oldest overdue first (then by number), the soonest due,
+// the earliest GA, the longest waiting decision, the longest overdue
+// clean-up.
+func TestBuildDigestOrder(t *testing.T) {
+	d := upgradebot.DigestData{Now: digestNow, Today: date("2026-11-30")}
+	for i, due := range []string{"2026-11-20", "2026-10-01", "2026-11-29", "2026-10-01", "2026-11-02"} {
+		d.Overdue = append(d.Overdue, &upgradebot.Task{ID: int64(10 - i), Title: "Task", Due: date(due)})
+	}
+	for i, due := range []string{"2026-12-03", "2026-11-30", "2026-12-01"} {
+		d.DueSoon = append(d.DueSoon, &upgradebot.Task{ID: int64(20 + i), Title: "Task", Due: date(due)})
+	}
+	for i, ga := range []string{"2027-01-10", "2026-12-01"} {
+		d.Releases = append(d.Releases, &upgradebot.Release{ID: int64(i + 1), Key: fmt.Sprintf("r-%d", i+1), Vendor: "V", Name: "N", GA: date(ga)})
+	}
+	for i, h := range []int{3, 100, 50} {
+		d.Decisions = append(d.Decisions, &upgradebot.Decision{ID: int64(30 + i), Question: "Q?", CreatedAt: digestNow.Add(-time.Duration(h) * time.Hour)})
+	}
+	for i, due := range []string{"2026-11-27", "2026-11-13"} {
+		d.Cleanups = append(d.Cleanups, upgradebot.OverdueCleanup{Maintenance: &upgradebot.Maintenance{ID: int64(i + 1),
+			Title: fmt.Sprintf("Clean-up %d", i+1), NextDue: date(due), OpenTaskID: int64(40 + i)}, Occurrences: 1})
+	}
+	m, ok := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: "C0TEAM"})
+	if !ok || len(m.Sections) != 6 {
+		t.Fatalf("BuildDigest = %+v, %v", m.Sections, ok)
+	}
+	for i, want := range [][]string{
+		{"#7 ", "#9 ", "#6 ", "#10 ", "#8 "}, // 1 Oct (two, by number), 2 Nov, 20 Nov, 29 Nov
+		{"#21 ", "#22 ", "#20 "},
+		{"`r-2`", "`r-1`"},
+		{"#31 ", "#32 ", "#30 "},
+		{"Clean-up 2", "Clean-up 1"},
+	} {
+		lines := m.Sections[i].Lines
+		if len(lines) != len(want) {
+			t.Fatalf("section %q has %d lines, want %d", m.Sections[i].Title, len(lines), len(want))
+		}
+		for j, w := range want {
+			if !strings.HasPrefix(strings.TrimPrefix(lines[j], "• "), w) {
+				t.Errorf("section %q line %d = %q, want it to start %q", m.Sections[i].Title, j, lines[j], w)
+			}
+		}
+	}
+	if got := m.Sections[0].Lines[0]; !strings.HasSuffix(got, "60 days overdue") {
+		t.Errorf("oldest overdue line = %q", got)
+	}
+}
+
+func TestTrendLine(t *testing.T) {
+	for _, tc := range []struct {
+		now, before int
+		want        string
+	}{
+		{42, 37, "Open work: 42 tasks, up 5 from 37 a week ago."},
+		{40, 45, "Open work: 40 tasks, down 5 from 45 a week ago."},
+		{1, 1, "Open work: 1 task, the same as a week ago."},
+		{0, 0, "Open work: 0 tasks, the same as a week ago."},
+		{1, 0, "Open work: 1 task, up 1 from 0 a week ago."},
+	} {
+		if got := upgradebot.TrendLine(tc.now, tc.before); got != tc.want {
+			t.Errorf("TrendLine(%d, %d) = %q, want %q", tc.now, tc.before, got, tc.want)
+		}
+	}
+}
+
+func TestDigestLines(t *testing.T) {
+	today := date("2026-11-30")
+	long := strings.Repeat("Reconcile the charge master ", 10) // 280 characters
+	d := upgradebot.DigestData{Now: digestNow, Today: today,
+		Overdue: []*upgradebot.Task{{ID: 1, Title: long, Due: date("2026-11-29")}},
+		DueSoon: []*upgradebot.Task{{ID: 2, Title: "Undated but listed"}},
+		Releases: []*upgradebot.Release{
+			{ID: 1, Key: "a-1", Vendor: "A", Name: "1", GA: today, Support: today.AddDays(1)},
+			{ID: 2, Key: "b-1", Vendor: "B &", Name: "<1>", GA: today.AddDays(1)},
+		},
+		Decisions: []*upgradebot.Decision{{ID: 5, Question: long, RequestedBy: "U0A", RoutedTo: "U0B", CreatedAt: digestNow.Add(-time.Minute),
+			Due: date("2027-12-01")}},
+		Cleanups: []upgradebot.OverdueCleanup{{Maintenance: &upgradebot.Maintenance{ID: 1, Title: "Purge", NextDue: date("2026-11-02"),
+			OpenTaskID: 3}, Occurrences: 3}},
+	}
+	m, _ := upgradebot.BuildDigest(d, upgradebot.DigestOptions{})
+	text := m.FullText()
+	for _, want := range []string{
+		"• #1 " + strings.TrimSpace(long[:79]) + "… · unassigned · 1 day overdue",
+		"• #2 Undated but listed · unassigned\n",
+		"• `a-1` A 1 · GA today · support ends Tue 1 Dec 2026 (in 1 day)",
+		"• `b-1` B &amp; &lt;1&gt; · GA tomorrow\n",
+		"waiting on <@U0B> for under 2 hours · needed by Wed 1 Dec 2027\n",
+		"• Purge · unassigned · #3 28 days overdue (3 occurrences behind)\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("digest lacks %q:\n%s", want, text)
+		}
+	}
+	if m.To != "" || m.Kind != upgradebot.MessagePost {
+		t.Errorf("with no channel: %s to %q", m.Kind, m.To)
+	}
+}
+
+func TestMessageFullText(t *testing.T) {
+	plain := upgradebot.Message{Text: "Decision #1 approved\n>Skip it?"}
+	if plain.FullText() != plain.Text {
+		t.Errorf("a plain message's FullText = %q", plain.FullText())
+	}
+	m := upgradebot.Message{Text: "Header\nfallback", Sections: []upgradebot.Section{
+		{Title: "A", Lines: []string{"• one"}, More: 2},
+		{Lines: []string{"untitled"}},
+		{Title: "B", More: 1, Hint: "`/upgrade list`"},
+	}}
+	want := "*Header*\n*A*\n• one\n…and 2 more\nuntitled\n*B*\n…and 1 more: `/upgrade list`"
+	if got := m.FullText(); got != want {
+		t.Errorf("FullText = %q, want %q", got, want)
+	}
+}
