@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/upgradebot/upgradebot"
 )
@@ -29,6 +30,10 @@ type Console struct {
 	In     io.Reader
 	Out    io.Writer
 	Prompt bool // print a prompt before each line (interactive use)
+
+	// mu keeps a reply and the messages it caused together on Out when
+	// scheduled posts are delivered from another goroutine.
+	mu sync.Mutex
 }
 
 // Run reads lines until EOF or :quit.
@@ -102,6 +107,8 @@ func (c *Console) line(ctx context.Context, line string) bool {
 // Exec runs one command as user, prints the reply and then everything the
 // outbox holds. It returns the reply so callers can tell a refusal.
 func (c *Console) Exec(ctx context.Context, user, line string) (Reply, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	text, err := c.mentions(ctx, stripSlash(line))
 	if err != nil {
 		return Reply{}, err
@@ -112,7 +119,7 @@ func (c *Console) Exec(ctx context.Context, user, line string) (Reply, error) {
 		prefix = "[shared in channel] "
 	}
 	fmt.Fprintln(c.Out, indent(prefix+c.render(ctx, reply.Text)))
-	_, err = c.Deliver(ctx)
+	_, err = c.deliver(ctx)
 	return reply, err
 }
 
@@ -128,6 +135,20 @@ func stripSlash(line string) string {
 
 // Deliver prints every pending outbox message and marks it sent.
 func (c *Console) Deliver(ctx context.Context) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.deliver(ctx)
+}
+
+// Say prints a line of the console's own (a simulated day starting, say)
+// between replies.
+func (c *Console) Say(line string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintln(c.Out, line)
+}
+
+func (c *Console) deliver(ctx context.Context) (int, error) {
 	n := 0
 	for {
 		msgs, err := c.Bot.Desk.PendingMessages(ctx, c.Bot.Clock.Now(), 100)

@@ -21,11 +21,13 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/upgradebot/upgradebot"
 	"github.com/upgradebot/upgradebot/bot"
+	"github.com/upgradebot/upgradebot/scheduler"
 	"github.com/upgradebot/upgradebot/store"
 )
 
@@ -92,9 +94,10 @@ type Main struct {
 	// Clock is the wall clock unless -clock pins it.
 	Clock upgradebot.Clock
 
-	DB     *store.DB
-	Bot    *bot.Bot
-	Logger *slog.Logger
+	DB       *store.DB
+	Bot      *bot.Bot
+	Logger   *slog.Logger
+	Location *time.Location // the team's zone, once the store is open
 }
 
 // NewMain returns a Main reading the real environment and terminal.
@@ -109,6 +112,7 @@ Usage:
   upgradebot serve [flags]                run on Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP
   upgradebot console [flags]              the local console (seeds demo data into a new database)
   upgradebot exec [flags] "/upgrade ..."  run one command and exit: 0 done, 1 refused or wrong
+  upgradebot run-job [flags] NAME         run one scheduled job once, now (e.g. digest)
   upgradebot migrate [flags]              apply database migrations and exit
   upgradebot backup [flags] FILE          write a consistent copy of the live database to FILE
 
@@ -127,7 +131,9 @@ Slack (serve):
 Console and exec:
   -as USER        act as this Slack user id or known @name (default U0CONSOLE, an admin)
   -demo           seed demo data into a new, empty database (default true for console)
-  -clock TIME     pin the clock, e.g. 2026-11-30T09:00 in the team's zone (for demos and training)
+  -clock TIME     pin the clock, e.g. 2026-11-30T09:00 in the team's zone (for demos and training),
+                  or "fast": console time runs an hour every 100 ms, scheduled posts included
+  UPGRADEBOT_DIGEST_SCHEDULE  cron spec of the channel digest (default "0 8 * * 1-5": weekdays 08:00)
 `
 
 // Run runs the subcommand named by args[0].
@@ -141,7 +147,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "console", "exec", "migrate", "backup", "serve":
+	case "console", "exec", "migrate", "backup", "serve", "run-job":
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
@@ -176,6 +182,11 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return nil
 	case "serve":
 		return m.serve(ctx, sc)
+	case "run-job":
+		if len(rest) != 1 {
+			return usageError{"run-job needs the job's name, e.g. upgradebot run-job digest"}
+		}
+		return m.runJob(ctx, rest[0])
 	case "exec":
 		if len(rest) == 0 {
 			return usageError{`exec needs the command text, e.g. upgradebot exec --as U0123 "/upgrade list"`}
@@ -259,9 +270,9 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 	if m.Config.Demo {
 		zone = cmp.Or(zone, demoZone)
 	}
-	if pinned != nil {
-		loc, _ := time.LoadLocation(zone) // checked by parseFlags or when it was stored
-		t, err := parseClock(m.Config.Clock, loc)
+	m.Location, _ = time.LoadLocation(zone) // checked by parseFlags or when it was stored
+	if pinned != nil && m.Config.Clock != "fast" {
+		t, err := parseClock(m.Config.Clock, m.Location)
 		if err != nil {
 			return err
 		}
@@ -280,8 +291,7 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 	}
 	m.Bot = &bot.Bot{Desk: db, Clock: m.Clock, Logger: logger}
 	if m.Config.Demo {
-		loc, _ := time.LoadLocation(zone)
-		seeded, err := bot.SeedDemo(ctx, db, upgradebot.Today(m.Clock.Now(), loc))
+		seeded, err := bot.SeedDemo(ctx, db, upgradebot.Today(m.Clock.Now(), m.Location))
 		if err != nil {
 			return err
 		}
@@ -320,7 +330,103 @@ func (m *Main) console(ctx context.Context) error {
 	if c.Prompt {
 		fmt.Fprintln(m.Stdout, "upgradebot console. Type /upgrade help, :help for console commands, :quit to leave.")
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel() // stop the scheduled posts before waiting for them
+	switch {
+	case m.Config.Clock == "fast":
+		// Console time runs an hour every 100 ms: a week in about 17 s.
+		sched, err := m.scheduler()
+		if err != nil {
+			return err
+		}
+		clock := m.Clock.(*upgradebot.FakeClock)
+		wg.Go(func() { fastForward(ctx, c, sched, clock, m.Location) })
+	case m.Config.Clock == "":
+		// Scheduled posts as they happen, on the wall clock.
+		sched, err := m.scheduler()
+		if err != nil {
+			return err
+		}
+		wg.Go(func() { sched.Run(ctx) })
+		wg.Go(func() {
+			t := time.NewTicker(2 * time.Second)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					c.Deliver(ctx)
+				}
+			}
+		})
+	}
 	return c.Run(ctx)
+}
+
+// fastForward moves the console's clock an hour every 100 ms, runs what the
+// scheduler had due in that hour and prints what it posted.
+func fastForward(ctx context.Context, c *bot.Console, sched *scheduler.Scheduler, clock *upgradebot.FakeClock, loc *time.Location) {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		from := clock.Now()
+		clock.Advance(time.Hour)
+		to := clock.Now()
+		if upgradebot.DateOf(from.In(loc)) != upgradebot.DateOf(to.In(loc)) {
+			c.Say(fmt.Sprintf("--- %s (console clock) ---", to.In(loc).Format("Mon 2 Jan 2006 15:04 MST")))
+		}
+		if err := sched.RunDue(ctx, from, to); err != nil {
+			return
+		}
+		c.Deliver(ctx)
+	}
+}
+
+// scheduler returns the team's scheduled jobs on this process's store.
+func (m *Main) scheduler() (*scheduler.Scheduler, error) {
+	spec := m.Getenv("UPGRADEBOT_DIGEST_SCHEDULE")
+	if spec != "" {
+		if _, err := scheduler.ParseSchedule(spec, m.Location); err != nil {
+			return nil, usageError{"UPGRADEBOT_DIGEST_SCHEDULE: " + upgradebot.ErrorMessage(err)}
+		}
+	}
+	s := &scheduler.Scheduler{Desk: m.DB, Clock: m.Clock, Location: m.Location, Logger: m.Logger,
+		Jobs: scheduler.Jobs(m.DB, scheduler.Config{Location: m.Location, DigestSpec: spec})}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// runJob runs one job once, for now, and reports what it did. Its messages
+// go out through the outbox (the serving process delivers them).
+func (m *Main) runJob(ctx context.Context, name string) error {
+	sched, err := m.scheduler()
+	if err != nil {
+		return err
+	}
+	at := m.Clock.Now().Truncate(time.Second)
+	ran, err := sched.RunJob(ctx, name, at)
+	if upgradebot.ErrorCode(err) == upgradebot.ENOTFOUND {
+		return usageError{upgradebot.ErrorMessage(err)}
+	} else if err != nil {
+		return err
+	}
+	if !ran {
+		fmt.Fprintf(m.Stdout, "%s: already ran for %s\n", name, at.In(m.Location).Format(time.DateTime))
+		return nil
+	}
+	fmt.Fprintf(m.Stdout, "%s: ran for %s; its messages are in the outbox\n", name, at.In(m.Location).Format(time.DateTime))
+	return nil
 }
 
 func (m *Main) exec(ctx context.Context, text string) error {

@@ -160,3 +160,31 @@ func TestConsoleCommands(t *testing.T) {
 		t.Errorf("seeded twice:\n%s", out)
 	}
 }
+
+func TestRunJob(t *testing.T) {
+	env := map[string]string{"UPGRADEBOT_DB": filepath.Join(t.TempDir(), "jobs.db"), "UPGRADEBOT_CHANNEL": "C0TEAM"}
+	if code, _, stderr := runMain(t, env, "", "exec", "add Overdue thing due:2026-01-05"); code != 0 {
+		t.Fatalf("add: exit %d: %s", code, stderr)
+	}
+	code, out, stderr := runMain(t, env, "", "run-job", "-clock", "2026-11-30T08:00", "digest")
+	if code != 0 || !strings.Contains(out, "digest: ran for 2026-11-30 08:00:00") {
+		t.Fatalf("run-job digest: exit %d\n%s%s", code, out, stderr)
+	}
+	code, out, _ = runMain(t, env, "", "run-job", "-clock", "2026-11-30T08:00", "digest")
+	if code != 0 || !strings.Contains(out, "already ran") {
+		t.Fatalf("second run-job for the same instant: exit %d\n%s", code, out)
+	}
+	// The digest waits in the outbox; the console prints it.
+	_, out, _ = runMain(t, env, "", "console", "-demo=false", "-clock", "2026-11-30T09:00")
+	if !strings.Contains(out, "[#C0TEAM] *Upgrade digest · Mon 30 Nov 2026*") || !strings.Contains(out, "Overdue thing") {
+		t.Errorf("console did not show the digest:\n%s", out)
+	}
+	code, _, stderr = runMain(t, env, "", "run-job", "nonsense")
+	if code != 2 || !strings.Contains(stderr, `"nonsense"`) {
+		t.Errorf("unknown job: exit %d, stderr %s", code, stderr)
+	}
+	code, _, stderr = runMain(t, map[string]string{"UPGRADEBOT_DB": env["UPGRADEBOT_DB"], "UPGRADEBOT_DIGEST_SCHEDULE": "every day"}, "", "run-job", "digest")
+	if code != 2 || !strings.Contains(stderr, "UPGRADEBOT_DIGEST_SCHEDULE") {
+		t.Errorf("bad schedule: exit %d, stderr %s", code, stderr)
+	}
+}

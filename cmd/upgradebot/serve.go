@@ -110,6 +110,10 @@ func (m *Main) serve(ctx context.Context, c slackConfig) error {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 	}
+	sched, err := m.scheduler()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return usageError{fmt.Sprintf("UPGRADEBOT_ADDR: cannot listen on %s: %v", c.Addr, err)}
@@ -129,6 +133,11 @@ func (m *Main) serve(ctx context.Context, c slackConfig) error {
 	wg.Go(func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			cancel(fmt.Errorf("http: %w", err))
+		}
+	})
+	wg.Go(func() {
+		if err := sched.Run(ctx); err != nil {
+			cancel(fmt.Errorf("scheduler: %w", err))
 		}
 	})
 	mode := "http"
