@@ -157,6 +157,7 @@ type Desk interface {
 	Outbox
 	JobService
 	DigestService
+	FollowUpService
 	// Ping checks that the backend answers.
 	Ping(ctx context.Context) error
 }

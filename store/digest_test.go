@@ -12,7 +12,6 @@ import (
 // over only the rows it needs: no query reads the whole tasks table, and
 // the lists come out of their index in order, without sorting.
 func TestDigestUsesIndexes(t *testing.T) {
-	ctx := t.Context()
 	db, _ := bootstrapped(t)
 	fillTasks(t, db, 2000) // and ANALYZE, so the planner sees a realistic table
 	day, end, lastGA, then := "2026-11-26", "2026-12-03", "2027-02-24", "2026-11-19T14:00:00.000000000Z"
@@ -37,21 +36,7 @@ func TestDigestUsesIndexes(t *testing.T) {
 		{"created since", digestNotClosedAfter, []any{then}, "COVERING INDEX tasks_created_closed (created_at>?)", false},
 		{"closed since", digestClosedAfterOpen, []any{then}, "COVERING INDEX tasks_closed_created (closed_at>?)", false},
 	} {
-		rows, err := db.db.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q.query, q.args...)
-		if err != nil {
-			t.Fatalf("%s: %v", q.name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		all := strings.Join(plan, "\n")
+		all := queryPlan(t, db, q.query, q.args...)
 		if !strings.Contains(all, q.index) || strings.Contains(all, "SCAN t\n") || strings.HasSuffix(all, "SCAN t") ||
 			strings.Contains(all, "SCAN tasks") || (!q.sorted && strings.Contains(all, "TEMP B-TREE")) {
 			t.Errorf("%s: the plan does not search %s as it should:\n%s", q.name, q.index, all)

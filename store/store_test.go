@@ -213,7 +213,6 @@ func TestCompleteFindsExistingOccurrence(t *testing.T) {
 }
 
 func TestOverdueUsesIndex(t *testing.T) {
-	ctx := t.Context()
 	db, _ := bootstrapped(t)
 	fillTasks(t, db, 2000) // and ANALYZE, so the planner sees a realistic table
 	f := upgradebot.TaskFilter{
@@ -231,21 +230,7 @@ func TestOverdueUsesIndex(t *testing.T) {
 		{`SELECT ` + taskColumns + ` ` + taskFrom + where + ` ORDER BY ` + taskOrder(f) + ` LIMIT ? OFFSET ?`,
 			[]any{"open", "2026-11-26", 50, 0}},
 	} {
-		rows, err := db.db.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q.query, q.args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		all := strings.Join(plan, "\n")
+		all := queryPlan(t, db, q.query, q.args...)
 		if !strings.Contains(all, "tasks_status_due") || strings.Contains(all, "TEMP B-TREE") {
 			t.Errorf("overdue query does not walk tasks_status_due in order:\n%s\n%s", q.query, all)
 		}
@@ -397,4 +382,27 @@ func TestConcurrentWritersAcrossHandles(t *testing.T) {
 	if _, total, err := b.FindTasks(t.Context(), upgradebot.TaskFilter{}); err != nil || total != 2*n {
 		t.Errorf("%d tasks (%v), want %d", total, err, 2*n)
 	}
+}
+
+// queryPlan returns SQLite's plan for query, one step a line.
+func queryPlan(t *testing.T, db *DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.db.QueryContext(t.Context(), `EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		t.Fatalf("explain %s: %v", query, err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(plan, "\n")
 }

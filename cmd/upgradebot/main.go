@@ -351,18 +351,7 @@ func (m *Main) console(ctx context.Context) error {
 			return err
 		}
 		wg.Go(func() { sched.Run(ctx) })
-		wg.Go(func() {
-			t := time.NewTicker(2 * time.Second)
-			defer t.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-					c.Deliver(ctx)
-				}
-			}
-		})
+		wg.Go(func() { every(ctx, 2*time.Second, func() { c.Deliver(ctx) }) })
 	}
 	return c.Run(ctx)
 }
@@ -370,24 +359,30 @@ func (m *Main) console(ctx context.Context) error {
 // fastForward moves the console's clock an hour every 100 ms, runs what the
 // scheduler had due in that hour and prints what it posted.
 func fastForward(ctx context.Context, c *bot.Console, sched *scheduler.Scheduler, clock *upgradebot.FakeClock, loc *time.Location) {
-	t := time.NewTicker(100 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, 100*time.Millisecond, func() {
 		from := clock.Now()
 		clock.Advance(time.Hour)
 		to := clock.Now()
 		if upgradebot.DateOf(from.In(loc)) != upgradebot.DateOf(to.In(loc)) {
 			c.Say(fmt.Sprintf("--- %s (console clock) ---", to.In(loc).Format("Mon 2 Jan 2006 15:04 MST")))
 		}
-		if err := sched.RunDue(ctx, from, to); err != nil {
-			return
+		if err := sched.RunDue(ctx, from, to); err == nil {
+			c.Deliver(ctx)
 		}
-		c.Deliver(ctx)
+	})
+}
+
+// every calls f every d until ctx is done.
+func every(ctx context.Context, d time.Duration, f func()) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			f()
+		}
 	}
 }
 

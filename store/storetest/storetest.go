@@ -79,6 +79,12 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"JobRuns", testJobRuns},
 		{"MessageSections", testMessageSections},
 		{"DigestData", testDigestData},
+		{"Holidays", testHolidays},
+		{"Mutes", testMutes},
+		{"ReleaseReminders", testReleaseReminders},
+		{"Nudges", testNudges},
+		{"Escalation", testEscalation},
+		{"DueOccurrences", testDueOccurrences},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

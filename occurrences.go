@@ -1,0 +1,65 @@
+package upgradebot
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// MaxCatchUpOccurrences bounds the occurrences of one clean-up created in
+// one go after a long outage: the latest ones are created.
+const MaxCatchUpOccurrences = 60
+
+// DueOccurrences returns the days of m's occurrences that are due by today
+// and come after latest, its latest existing occurrence (from its anchor
+// when it has none), oldest first: at most MaxCatchUpOccurrences, the
+// latest ones. An occurrence is due on its own day, whether or not the ones
+// before it were done.
+func (m *Maintenance) DueOccurrences(latest, today Date) []Date {
+	if m.Every.N <= 0 || m.Anchor.IsZero() {
+		return nil
+	}
+	next := m.Anchor
+	if !latest.IsZero() && !latest.Before(m.Anchor) {
+		next = m.Every.NextAfter(m.Anchor, latest)
+	}
+	var out []Date
+	for ; !next.After(today); next = m.Every.NextAfter(m.Anchor, next) {
+		out = append(out, next)
+	}
+	if len(out) > MaxCatchUpOccurrences {
+		out = out[len(out)-MaxCatchUpOccurrences:]
+	}
+	return out
+}
+
+// OccurrenceMessages tell each assignee of new clean-up occurrences about
+// them, in one DM per person.
+func OccurrenceMessages(tasks []*Task, today Date) []Message {
+	byUser := map[string][]*Task{}
+	for _, t := range tasks {
+		if t.Assignee != "" {
+			byUser[t.Assignee] = append(byUser[t.Assignee], t)
+		}
+	}
+	users := slices.Sorted(func(yield func(string) bool) {
+		for u := range byUser {
+			if !yield(u) {
+				return
+			}
+		}
+	})
+	var out []Message
+	for _, u := range users {
+		ts := byUser[u]
+		slices.SortFunc(ts, func(a, b *Task) int { return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.ID, b.ID)) })
+		lines := []string{"*Recurring clean-up due:*"}
+		for _, t := range ts {
+			lines = append(lines, fmt.Sprintf("• #%d %s · due %s", t.ID, Escape(clipRunes(t.Title, digestTitleLen)), relativeDay(t.Due, today)))
+		}
+		lines = append(lines, "When it is done: `/upgrade done <id> [note]`.")
+		out = append(out, Message{Kind: MessageDM, To: u, Text: strings.Join(lines, "\n")})
+	}
+	return out
+}

@@ -1,0 +1,526 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+// settingHolidays is the settings key of the team's holidays: ISO dates,
+// comma-separated, sorted.
+const settingHolidays = "holidays"
+
+// Holidays returns the team's holidays, sorted.
+func (db *DB) Holidays(ctx context.Context) ([]upgradebot.Date, error) {
+	days, err := readHolidays(ctx, db.db)
+	return days, wrap("holidays", err)
+}
+
+// SetHolidays replaces the team's holidays. Admins only; audited as
+// holidays.set with the lists before and after.
+func (db *DB) SetHolidays(ctx context.Context, actor string, days []upgradebot.Date) error {
+	if err := requireActor(actor); err != nil {
+		return err
+	}
+	days = upgradebot.SortHolidays(days)
+	if len(days) > upgradebot.MaxHolidays {
+		return upgradebot.Errorf(upgradebot.EINVALID, "%d holidays is more than the %d the bot keeps; drop past ones first.",
+			len(days), upgradebot.MaxHolidays)
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return wrap("set holidays", err)
+	}
+	defer tx.Rollback()
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return wrap("set holidays", err)
+	}
+	if err := requireAdmin(s, actor, "set the team's holidays"); err != nil {
+		return err
+	}
+	old, err := readHolidays(ctx, tx)
+	if err != nil {
+		return wrap("set holidays", err)
+	}
+	before, after := upgradebot.FormatHolidays(old), upgradebot.FormatHolidays(days)
+	if before == after {
+		return nil
+	}
+	if err := setSetting(ctx, tx, actor, "holidays.set", settingHolidays, before, after); err != nil {
+		return wrap("set holidays", err)
+	}
+	return wrap("set holidays", tx.Commit())
+}
+
+func readHolidays(ctx context.Context, q queryer) ([]upgradebot.Date, error) {
+	var v string
+	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, settingHolidays).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("read holidays: %w", err)
+	}
+	days, err := upgradebot.ParseHolidays(v)
+	if err != nil {
+		return nil, fmt.Errorf("bad holidays %q in database", v)
+	}
+	return days, nil
+}
+
+// SetMute stops user's nudges until until (zero: until cleared), replacing
+// any earlier mute: anyone for themselves, admins for others.
+func (db *DB) SetMute(ctx context.Context, actor, user string, until upgradebot.Date) (*upgradebot.Mute, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	if !upgradebot.ValidUserID(user) {
+		return nil, upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", user)
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, wrap("mute", err)
+	}
+	defer tx.Rollback()
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return nil, wrap("mute", err)
+	}
+	if user != actor {
+		if err := requireAdmin(s, actor, "mute someone else's reminders"); err != nil {
+			return nil, err
+		}
+	}
+	if today := tx.today(s); !until.IsZero() && until.Before(today) {
+		return nil, upgradebot.Errorf(upgradebot.EINVALID, "%s is already past (today is %s).", until.Human(), today.Human())
+	}
+	before, err := findMute(ctx, tx, user)
+	if err != nil {
+		return nil, wrap("mute", err)
+	}
+	m := &upgradebot.Mute{User: user, Until: until, CreatedBy: actor, CreatedAt: tx.now}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO mutes (user_id, until_day, created_by, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET until_day = excluded.until_day, created_by = excluded.created_by,
+			created_at = excluded.created_at`,
+		user, dateArg(until), actor, formatTime(tx.now)); err != nil {
+		return nil, wrap("mute", err)
+	}
+	var b any
+	if before != nil {
+		b = before
+	}
+	if err := tx.audit(ctx, actor, "mute.set", "mute", 0, b, m); err != nil {
+		return nil, wrap("mute", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, wrap("mute", err)
+	}
+	return m, nil
+}
+
+// ClearMute ends user's mute; false if they had none.
+func (db *DB) ClearMute(ctx context.Context, actor, user string) (bool, error) {
+	if err := requireActor(actor); err != nil {
+		return false, err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return false, wrap("unmute", err)
+	}
+	defer tx.Rollback()
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return false, wrap("unmute", err)
+	}
+	if user != actor {
+		if err := requireAdmin(s, actor, "unmute someone else's reminders"); err != nil {
+			return false, err
+		}
+	}
+	m, err := findMute(ctx, tx, user)
+	if err != nil || m == nil {
+		return false, wrap("unmute", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM mutes WHERE user_id = ?`, user); err != nil {
+		return false, wrap("unmute", err)
+	}
+	if err := tx.audit(ctx, actor, "mute.clear", "mute", 0, m, nil); err != nil {
+		return false, wrap("unmute", err)
+	}
+	return true, wrap("unmute", tx.Commit())
+}
+
+// Muted returns the mutes in effect on day, by user.
+func (db *DB) Muted(ctx context.Context, day upgradebot.Date) ([]upgradebot.Mute, error) {
+	m, err := findMutes(ctx, db.db, `WHERE until_day IS NULL OR until_day >= ?`, day.String())
+	return m, wrap("muted", err)
+}
+
+func findMute(ctx context.Context, q queryer, user string) (*upgradebot.Mute, error) {
+	list, err := findMutes(ctx, q, `WHERE user_id = ?`, user)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	return &list[0], nil
+}
+
+func findMutes(ctx context.Context, q queryer, where string, args ...any) ([]upgradebot.Mute, error) {
+	rows, err := q.QueryContext(ctx, `SELECT user_id, until_day, created_by, created_at FROM mutes `+where+` ORDER BY user_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find mutes: %w", err)
+	}
+	defer rows.Close()
+	var list []upgradebot.Mute
+	for rows.Next() {
+		var m upgradebot.Mute
+		var until sql.NullString
+		var createdAt string
+		if err := rows.Scan(&m.User, &until, &m.CreatedBy, &createdAt); err != nil {
+			return nil, fmt.Errorf("find mutes: %w", err)
+		}
+		if m.Until, err = parseDate(until); err != nil {
+			return nil, err
+		}
+		if m.CreatedAt, err = parseTime(createdAt); err != nil {
+			return nil, err
+		}
+		list = append(list, m)
+	}
+	return list, rows.Err()
+}
+
+// SendReleaseReminders posts the release reminders due on today that were
+// never sent, in one message to channel, and records them as sent.
+func (db *DB) SendReleaseReminders(ctx context.Context, today upgradebot.Date, leads []int, channel string) ([]upgradebot.ReleaseReminder, error) {
+	if channel == "" {
+		return nil, upgradebot.Errorf(upgradebot.EINVALID, "Release reminders need a channel to go to.")
+	}
+	if err := upgradebot.ValidateLeads(leads); err != nil {
+		return nil, err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, wrap("release reminders", err)
+	}
+	defer tx.Rollback()
+
+	rows, err := tx.QueryContext(ctx, `SELECT id, key, vendor, name, ga, support, created_by, created_at FROM releases
+		WHERE ga >= ?1 OR support >= ?1 ORDER BY ga, id`, today.String())
+	if err != nil {
+		return nil, wrap("release reminders", err)
+	}
+	var releases []*upgradebot.Release
+	for rows.Next() {
+		r, err := scanRelease(rows)
+		if err != nil {
+			rows.Close()
+			return nil, wrap("release reminders", err)
+		}
+		releases = append(releases, r)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, wrap("release reminders", err)
+	}
+
+	var lookErr error
+	sent := func(key string) bool {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM reminders_sent WHERE key = ?`, key).Scan(&n); err != nil {
+			lookErr = err
+		}
+		return n > 0
+	}
+	rems := upgradebot.DueReleaseReminders(releases, leads, today, sent)
+	if lookErr != nil {
+		return nil, wrap("release reminders", lookErr)
+	}
+	if len(rems) == 0 {
+		return nil, nil
+	}
+	for _, r := range rems {
+		for _, k := range r.Keys {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO reminders_sent (key, sent_at) VALUES (?, ?)`, k, formatTime(tx.now)); err != nil {
+				return nil, wrap("release reminders", err)
+			}
+		}
+	}
+	m := upgradebot.ReleaseRemindersMessage(rems, channel, today)
+	if err := queueMessage(ctx, tx, &m); err != nil {
+		return nil, wrap("release reminders", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, wrap("release reminders", err)
+	}
+	return rems, nil
+}
+
+// SendNudges nudges the assignees of overdue work on today, a working day
+// of cal (on any other day it does nothing), and records each nudge.
+func (db *DB) SendNudges(ctx context.Context, today upgradebot.Date, cal upgradebot.WorkingTime, p upgradebot.NudgePolicy, channel string) ([]upgradebot.Nudge, error) {
+	if today.IsZero() {
+		return nil, upgradebot.Errorf(upgradebot.EINVALID, "Nudges need the day they are for.")
+	}
+	if !cal.IsWorkingDay(today) {
+		return nil, nil
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, wrap("nudges", err)
+	}
+	defer tx.Rollback()
+
+	tasks, _, err := findTasks(ctx, tx, upgradebot.TaskFilter{Statuses: []upgradebot.TaskStatus{upgradebot.StatusOpen}, DueBefore: today})
+	if err != nil {
+		return nil, wrap("nudges", err)
+	}
+	states, err := nudgeStates(ctx, tx)
+	if err != nil {
+		return nil, wrap("nudges", err)
+	}
+	mutes, err := findMutes(ctx, tx, `WHERE until_day IS NULL OR until_day >= ?`, today.String())
+	if err != nil {
+		return nil, wrap("nudges", err)
+	}
+	muted := map[string]bool{}
+	for _, m := range mutes {
+		muted[m.User] = true
+	}
+	nudges := upgradebot.PlanNudges(tasks, states, func(u string) bool { return muted[u] }, today, cal, p)
+	if len(nudges) == 0 {
+		return nil, nil
+	}
+	for _, n := range nudges {
+		st := n.State
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO nudges (task_id, due, count, last_day, posted) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (task_id) DO UPDATE SET due = excluded.due, count = excluded.count,
+				last_day = excluded.last_day, posted = excluded.posted`,
+			st.TaskID, st.Due.String(), st.Count, st.LastDay.String(), boolInt(st.Posted)); err != nil {
+			return nil, wrap("nudges", err)
+		}
+	}
+	if err := queueAll(ctx, tx, upgradebot.NudgeMessages(nudges, channel, today, p)); err != nil {
+		return nil, wrap("nudges", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, wrap("nudges", err)
+	}
+	return nudges, nil
+}
+
+// nudgeStates reads the nudge state of every open task.
+func nudgeStates(ctx context.Context, q queryer) (map[int64]upgradebot.NudgeState, error) {
+	rows, err := q.QueryContext(ctx, `SELECT n.task_id, n.due, n.count, n.last_day, n.posted
+		FROM nudges n JOIN tasks t ON t.id = n.task_id WHERE t.status = 'open'`)
+	if err != nil {
+		return nil, fmt.Errorf("read nudges: %w", err)
+	}
+	defer rows.Close()
+	states := map[int64]upgradebot.NudgeState{}
+	for rows.Next() {
+		var st upgradebot.NudgeState
+		var due, last string
+		var posted int
+		if err := rows.Scan(&st.TaskID, &due, &st.Count, &last, &posted); err != nil {
+			return nil, fmt.Errorf("read nudges: %w", err)
+		}
+		if st.Due, err = parseDate(sql.NullString{String: due, Valid: true}); err != nil {
+			return nil, err
+		}
+		if st.LastDay, err = parseDate(sql.NullString{String: last, Valid: true}); err != nil {
+			return nil, err
+		}
+		st.Posted = posted != 0
+		states[st.TaskID] = st
+	}
+	return states, rows.Err()
+}
+
+// escalationAudit is how the audit trail records an escalation step.
+type escalationAudit struct {
+	Escalation int `json:"escalation"`
+}
+
+// EscalateDecisions moves each pending decision one step up the ladder when
+// one is due at now, queuing the step's messages; each step happens once.
+// With no decision owner set there is nobody to remind, and it does
+// nothing.
+func (db *DB) EscalateDecisions(ctx context.Context, now time.Time, cal upgradebot.WorkingTime, p upgradebot.EscalationPolicy, channel string) ([]upgradebot.Escalation, error) {
+	if now.IsZero() {
+		return nil, upgradebot.Errorf(upgradebot.EINVALID, "Escalation needs the time it runs at.")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, wrap("escalate decisions", err)
+	}
+	defer tx.Rollback()
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return nil, wrap("escalate decisions", err)
+	}
+	today := cal.Today(now)
+	away, err := findAway(ctx, tx, today)
+	if err != nil {
+		return nil, wrap("escalate decisions", err)
+	}
+	r, err := upgradebot.Route(s.Owner, away, today)
+	if err != nil {
+		return nil, nil // no owner: nobody to remind or escalate past
+	}
+
+	type pending struct {
+		d  *upgradebot.Decision
+		st upgradebot.EscalationState
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+decisionColumns+`, escalation, escalated_at FROM decisions
+		WHERE status = 'pending' ORDER BY id`)
+	if err != nil {
+		return nil, wrap("escalate decisions", err)
+	}
+	var list []pending
+	for rows.Next() {
+		var p pending
+		var at sql.NullString
+		d, _, err := scanDecision(scanFunc(func(dest ...any) error {
+			return rows.Scan(append(dest, &p.st.Level, &at)...)
+		}))
+		if err == nil {
+			p.d = d
+			p.st.At, err = parseNullTime(at)
+		}
+		if err != nil {
+			rows.Close()
+			return nil, wrap("escalate decisions", err)
+		}
+		list = append(list, p)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, wrap("escalate decisions", err)
+	}
+
+	var steps []upgradebot.Escalation
+	for _, x := range list {
+		level := upgradebot.EscalationDue(x.d, x.st, today, cal, p)
+		if level == x.st.Level {
+			continue
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE decisions SET escalation = ?, escalated_at = ? WHERE id = ? AND escalation = ?`,
+			level, formatTime(now), x.d.ID, x.st.Level)
+		if err != nil {
+			return nil, wrap("escalate decisions", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, wrap("escalate decisions", err)
+		} else if n != 1 {
+			continue
+		}
+		if err := tx.audit(ctx, upgradebot.SystemActor, "decision.escalate", "decision", x.d.ID,
+			escalationAudit{x.st.Level}, escalationAudit{level}); err != nil {
+			return nil, wrap("escalate decisions", err)
+		}
+		if err := queueAll(ctx, tx, upgradebot.EscalationMessages(x.d, level, r, s.Admins, channel, now)); err != nil {
+			return nil, wrap("escalate decisions", err)
+		}
+		steps = append(steps, upgradebot.Escalation{Decision: x.d, Level: level})
+	}
+	if len(steps) == 0 {
+		return nil, nil
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, wrap("escalate decisions", err)
+	}
+	return steps, nil
+}
+
+// scanFunc adapts a function to scanner, to scan extra columns after a
+// shared column list.
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+
+// CreateDueOccurrences creates the clean-up occurrences due by today that
+// do not exist yet, each following its clean-up's latest occurrence (so a
+// reassigned rota sticks), audited as upgradebot.SystemActor; with notify,
+// the assignees are told.
+func (db *DB) CreateDueOccurrences(ctx context.Context, today upgradebot.Date, notify bool) ([]*upgradebot.Task, error) {
+	if today.IsZero() {
+		return nil, upgradebot.Errorf(upgradebot.EINVALID, "Clean-up occurrences need the day they are for.")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, wrap("create occurrences", err)
+	}
+	defer tx.Rollback()
+
+	rows, err := tx.QueryContext(ctx, `SELECT id, title, every, assignee, anchor, active, created_by, created_at
+		FROM maintenance WHERE active = 1 ORDER BY id`)
+	if err != nil {
+		return nil, wrap("create occurrences", err)
+	}
+	var list []*upgradebot.Maintenance
+	for rows.Next() {
+		m, err := scanMaintenance(rows)
+		if err != nil {
+			rows.Close()
+			return nil, wrap("create occurrences", err)
+		}
+		list = append(list, m)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, wrap("create occurrences", err)
+	}
+
+	var created []*upgradebot.Task
+	for _, m := range list {
+		var latest sql.NullString
+		assignee := m.Assignee
+		err := tx.QueryRowContext(ctx, `SELECT due, assignee FROM tasks WHERE maintenance_id = ? AND due IS NOT NULL
+			ORDER BY due DESC, id DESC LIMIT 1`, m.ID).Scan(&latest, &assignee)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, wrap("create occurrences", err)
+		}
+		last, err := parseDate(latest)
+		if err != nil {
+			return nil, wrap("create occurrences", err)
+		}
+		for _, due := range m.DueOccurrences(last, today) {
+			t := &upgradebot.Task{
+				Title:         m.Title,
+				Kind:          upgradebot.KindCleanup,
+				Status:        upgradebot.StatusOpen,
+				Assignee:      assignee,
+				Due:           due,
+				Priority:      upgradebot.PriorityNormal,
+				MaintenanceID: m.ID,
+			}
+			if err := addOccurrence(ctx, tx, upgradebot.SystemActor, t); err != nil {
+				return nil, wrap("create occurrences", err)
+			}
+			created = append(created, t)
+		}
+	}
+	if len(created) == 0 {
+		return nil, nil
+	}
+	if notify {
+		if err := queueAll(ctx, tx, upgradebot.OccurrenceMessages(created, today)); err != nil {
+			return nil, wrap("create occurrences", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, wrap("create occurrences", err)
+	}
+	return created, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
