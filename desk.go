@@ -94,6 +94,11 @@ type SettingsService interface {
 	// is not permission-checked and is audited as SystemActor.
 	Bootstrap(ctx context.Context, channel, timeZone string, admins []string) error
 	SetOwner(ctx context.Context, actor, user string) error
+	// SetSettings sets one or more settings (keys as in ValidateSetting,
+	// channel and time zone included) in one transaction, each audited as
+	// setting.set. Admins only (EFORBIDDEN, naming the admins); EINVALID
+	// with the reason for a bad key or value, and then nothing is set.
+	SetSettings(ctx context.Context, actor string, values map[string]string) error
 	// AddAdmin and RemoveAdmin refuse to remove the last admin (ECONFLICT).
 	AddAdmin(ctx context.Context, actor, user string) error
 	RemoveAdmin(ctx context.Context, actor, user string) error

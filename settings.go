@@ -11,6 +11,9 @@ type Settings struct {
 	Channel  string   // the team channel id for notices and digests; may be empty
 	TimeZone string   // IANA zone name, e.g. America/Chicago
 	Admins   []string // user ids, sorted
+	// Values are the other stored settings by key (see ValidateSetting);
+	// Config reads them typed. Nil when there are none.
+	Values map[string]string
 }
 
 // Location returns the team's time zone, UTC if unset or unknown.

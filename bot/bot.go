@@ -18,6 +18,9 @@ type Bot struct {
 	Desk   upgradebot.Desk
 	Clock  upgradebot.Clock
 	Logger *slog.Logger
+	// Fixed are the settings the environment sets at each start, by
+	// setting key, so that `config` can say so.
+	Fixed map[string]Fixed
 }
 
 // Request is one /upgrade command as a transport received it.
@@ -118,6 +121,8 @@ func readOnly(cmd *Command) bool {
 		return cmd.User == ""
 	case "away", "admin":
 		return cmd.Scope == "list"
+	case "config":
+		return cmd.Scope == "show" || cmd.Scope == "holidays"
 	}
 	for _, s := range specs {
 		if s.name == cmd.Name {
@@ -154,6 +159,9 @@ func init() {
 		"admin":       (*call).admin,
 		"audit":       (*call).audit,
 		"digest":      (*call).digest,
+		"mute":        (*call).mute,
+		"unmute":      (*call).unmute,
+		"config":      (*call).config,
 	}
 }
 
@@ -173,6 +181,12 @@ func (c *call) help(cmd *Command) (string, error) {
 			return "", unknownCommand(topic)
 		}
 		text := strings.Join(out, "\n")
+		if topic == "config" {
+			for _, f := range configOrder {
+				text += "\n• `/upgrade " + configForms[f] + "`"
+			}
+			text += "\nJobs: " + strings.Join(upgradebot.JobNames(), ", ") + "."
+		}
 		if strings.Contains(text, "<date>") {
 			text += "\nDates: " + DateForms + " (in the team's time zone)."
 		}

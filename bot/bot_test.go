@@ -340,3 +340,67 @@ func TestRacingApprovals(t *testing.T) {
 		t.Errorf("%d decision updates queued, want 20", updates)
 	}
 }
+
+func TestMute(t *testing.T) {
+	run(t, []step{
+		{desc: "mute until a day", as: alice, text: "mute until 2026-12-04", want: []string{"Muted your overdue reminders until Fri 4 Dec 2026", "`/upgrade unmute`"}, sent: none},
+		{desc: "mute with no day", as: bob, text: "mute", want: []string{"Muted your overdue reminders until unmuted", "`/upgrade unmute`"}},
+		{desc: "mute a past day", as: alice, text: "mute until 2026-11-01", fail: true, want: []string{"already past"}},
+		{desc: "non-admin cannot mute someone else", as: alice, text: "mute <@U0BOB|bob> until fri", fail: true, want: []string{"Only admins", "<@U0ADMIN>"}},
+		{desc: "non-admin cannot unmute someone else", as: alice, text: "unmute <@U0BOB>", fail: true, want: []string{"Only admins", "<@U0ADMIN>"}},
+		{desc: "admin mutes someone else", as: admin, text: "mute <@U0OWNER|olga> until 2026-12-24", want: []string{"Muted <@U0OWNER>'s overdue reminders until Thu 24 Dec 2026", "`/upgrade unmute @olga`"}},
+		{desc: "admin unmutes someone else", as: admin, text: "unmute <@U0BOB>", want: []string{"<@U0BOB>'s overdue reminders are back on"}},
+		{desc: "unmute", as: alice, text: "unmute", want: []string{"Your overdue reminders are back on"}},
+		{desc: "unmute again", as: alice, text: "unmute", want: []string{"were not muted"}},
+		{desc: "audited", as: alice, text: "audit", want: []string{"mute.clear", "mute.set"}},
+	})
+}
+
+func TestConfig(t *testing.T) {
+	run(t, []step{
+		{desc: "anyone sees the settings", as: alice, text: "config", want: []string{
+			"`channel` <#C0TEAM> · _stored_", "`tz` America/Chicago · _stored_", "`hours` 08:00-17:00", "`holidays` none coming",
+			"`allclear` off", "`leads` 30,14,7,1", "`nudges` every:2 after:3 · _default_", "`escalation` remind:2 escalate:2 · _default_",
+			"`schedule digest` `0 8 * * 1-5` · _default_", "`schedule cleanups` `0 6 * * *`"}},
+		{desc: "non-admin cannot set", as: alice, text: "config leads 10,5", fail: true, want: []string{"Only admins can change settings", "<@U0ADMIN>"}},
+		{desc: "non-admin cannot add holidays", as: alice, text: "config holidays add 2026-12-24", fail: true, want: []string{"Only admins", "<@U0ADMIN>"}},
+		{desc: "bad cron spec", as: admin, text: `config schedule digest "0 8 * *"`, fail: true, want: []string{"not a cron spec", "expected exactly 5 fields"}},
+		{desc: "bad zone", as: admin, text: "config tz Mars/Base", fail: true, want: []string{`"Mars/Base" is not an IANA time zone`}},
+		{desc: "bad hours", as: admin, text: "config hours 18:00-09:00", fail: true, want: []string{"end (09:00) before they start (18:00)"}},
+		{desc: "bad holiday date", as: admin, text: "config holidays add 2026-12-24 2026-13-01", fail: true, want: []string{`"2026-13-01"`}},
+		{desc: "nothing was written", as: alice, text: "config", want: []string{"`holidays` none coming", "`tz` America/Chicago"}, not: []string{"Mars"}},
+
+		{desc: "set leads", as: admin, text: "config leads 10,5", want: []string{"10,5 days", "from the next run"}},
+		{desc: "set hours", as: admin, text: "config hours 07:00-15:30", want: []string{"07:00-15:30", "from the next run"}},
+		{desc: "set nudges", as: admin, text: "config nudges every:1 after:4", want: []string{"every 1 working day", "after 4 nudges"}},
+		{desc: "set escalation", as: admin, text: "config escalation remind:3 escalate:1", want: []string{"reminded after 3 working days", "escalated 1 working day after"}},
+		{desc: "set allclear", as: admin, text: "config allclear on", want: []string{"all-clear is on"}},
+		{desc: "set schedule says next start", as: admin, text: `config schedule digest "0 7 * * 1-5"`, want: []string{"`0 7 * * 1-5`", "applies when the bot next starts"}},
+		{desc: "set channel from escape", as: admin, text: "config channel <#C0OTHER|ops>", want: []string{"Team channel set to <#C0OTHER>"}},
+		{desc: "set zone", as: admin, text: "config tz Europe/London", want: []string{"Europe/London", "next start"}},
+		{desc: "add holidays", as: admin, text: "config holidays add 2026-12-24 2026-12-25", want: []string{"Added Thu 24 Dec 2026, Fri 25 Dec 2026"}},
+		{desc: "remove a holiday, one not there", as: admin, text: "config holidays remove 2026-12-24 2026-12-31", want: []string{"Removed Thu 24 Dec 2026", "Not holidays: Thu 31 Dec 2026", "Team holidays: Fri 25 Dec 2026"}},
+		{desc: "list holidays", as: alice, text: "config holidays", want: []string{"Fri 25 Dec 2026"}, not: []string{"24 Dec"}},
+		{desc: "shows what is stored", as: alice, text: "config", want: []string{
+			"`channel` <#C0OTHER> · _stored_", "`tz` Europe/London", "`hours` 07:00-15:30, Mon-Fri · _stored_", "`holidays` Fri 25 Dec 2026 · _stored_",
+			"`allclear` on", "`leads` 10,5 days", "`nudges` every:1 after:4 · _stored_", "`escalation` remind:3 escalate:1 · _stored_",
+			"`schedule digest` `0 7 * * 1-5` · _stored_", "`schedule nudges` `0 9-16 * * 1-5` · _default_"}},
+		{desc: "every change audited", as: alice, text: "audit", want: []string{"setting.set", "holidays.set"}},
+	})
+}
+
+// TestConfigFixedByEnvironment: a setting the environment sets at start is
+// shown as coming from there, and changing it warns it will be undone.
+func TestConfigFixedByEnvironment(t *testing.T) {
+	b, _, _ := newBot(t)
+	b.Fixed = map[string]bot.Fixed{"schedule.digest": {Var: "UPGRADEBOT_DIGEST_SCHEDULE", Value: "0 6 * * 1-5"}}
+	ctx := context.Background()
+	r := b.Handle(ctx, bot.Request{User: alice, Text: "config"})
+	if !strings.Contains(r.Text, "`schedule digest` `0 6 * * 1-5` · _UPGRADEBOT_DIGEST_SCHEDULE, at each start_") {
+		t.Errorf("config does not show the environment's schedule:\n%s", r.Text)
+	}
+	r = b.Handle(ctx, bot.Request{User: admin, Text: `config schedule digest "0 7 * * *"`})
+	if r.Failed || !strings.Contains(r.Text, "UPGRADEBOT_DIGEST_SCHEDULE is set where the bot runs") {
+		t.Errorf("setting a schedule the environment fixes: %+v", r)
+	}
+}

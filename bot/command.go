@@ -32,6 +32,10 @@ type Command struct {
 	First    upgradebot.Date
 	From, To upgradebot.Date
 	Delegate string
+	Dates    []upgradebot.Date // config holidays add|remove
+	// Values are the settings config sets, by key, already checked and in
+	// canonical form (see upgradebot.ValidateSetting).
+	Values map[string]string
 
 	// People are the names seen in user escapes, so replies can show them.
 	People []upgradebot.Person
@@ -94,6 +98,11 @@ var specs = []*spec{
 	{name: "owner", usage: "owner [@user]", summary: "show the decision owner, or set it (admin)", parse: parseOwner},
 	{name: "away", usage: "away <date>..<date> [delegate:@user] [@user] | away | away clear [@user]",
 		summary: "record time away and who decides meanwhile; others' only by admins", options: []string{"delegate"}, parse: parseAway},
+	{name: "mute", usage: "mute [until <date>] [@user]",
+		summary: "stop your overdue reminders until a day, or until you unmute; someone else's (admin)", parse: parseMute},
+	{name: "unmute", usage: "unmute [@user]", summary: "turn overdue reminders back on; someone else's (admin)", parse: parseMute},
+	{name: "config", usage: "config [channel|tz|hours|holidays|leads|nudges|escalation|allclear|schedule <value>]",
+		summary: "every setting and where it comes from; change one (admin): `help config`", options: []string{"every"}, parse: parseConfig},
 	{name: "admin", usage: "admin add|remove @user | admin", summary: "list admins, or change them (admin)", parse: parseAdmin},
 	{name: "audit", usage: "audit [<id>]", summary: "the audit trail: latest changes, or those about one id", share: true,
 		parse: func(p *parser, c *Command) error {

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -24,7 +25,11 @@ func escalationJob(desk upgradebot.Desk, cfg Config) RunFunc {
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: escalation: %w", err)
 		}
-		p := upgradebot.EscalationPolicy{After: cfg.EscalateAfter, Then: cfg.EscalateThen}
+		sc, err := stored(ctx, desk)
+		if err != nil {
+			return nil, fmt.Errorf("scheduler: escalation: %w", err)
+		}
+		p := upgradebot.EscalationPolicy{After: cmp.Or(cfg.EscalateAfter, sc.EscalateRemind), Then: cmp.Or(cfg.EscalateThen, sc.EscalateThen)}
 		if _, err := desk.EscalateDecisions(ctx, at, cal, p, ch); err != nil {
 			return nil, fmt.Errorf("scheduler: escalation: %w", err)
 		}

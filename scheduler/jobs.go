@@ -8,8 +8,10 @@ import (
 	"github.com/upgradebot/upgradebot"
 )
 
-// Config is what the team's jobs need to know. Zero fields take the
-// defaults below.
+// Config is what the team's jobs need to know. Zero policy fields (hours,
+// lead times, nudge and escalation thresholds, all-clear, channel) take
+// the values admins store with `/upgrade config`, read at each run, then
+// the defaults below; the specs and the zone are fixed when Jobs is called.
 type Config struct {
 	Channel  string         // the team channel for digests and notices
 	Location *time.Location // the team's zone
@@ -100,7 +102,11 @@ func digestJob(desk upgradebot.Desk, cfg Config) func(context.Context, time.Time
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: digest: %w", err)
 		}
-		m, ok := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: ch, AllClear: cfg.DigestAllClear})
+		sc, err := stored(ctx, desk)
+		if err != nil {
+			return nil, fmt.Errorf("scheduler: digest: %w", err)
+		}
+		m, ok := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: ch, AllClear: cfg.DigestAllClear || sc.AllClear})
 		if !ok {
 			return nil, nil
 		}

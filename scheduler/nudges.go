@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -27,7 +28,11 @@ func nudgesJob(desk upgradebot.Desk, cfg Config) RunFunc {
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: nudges: %w", err)
 		}
-		p := upgradebot.NudgePolicy{Every: cfg.NudgeEvery, ChannelAfter: cfg.NudgeChannelAfter}
+		sc, err := stored(ctx, desk)
+		if err != nil {
+			return nil, fmt.Errorf("scheduler: nudges: %w", err)
+		}
+		p := upgradebot.NudgePolicy{Every: cmp.Or(cfg.NudgeEvery, sc.NudgeEvery), ChannelAfter: cmp.Or(cfg.NudgeChannelAfter, sc.NudgeAfter)}
 		if _, err := desk.SendNudges(ctx, cal.Today(at), cal, p, ch); err != nil {
 			return nil, fmt.Errorf("scheduler: nudges: %w", err)
 		}

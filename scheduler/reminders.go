@@ -18,6 +18,13 @@ func remindersJob(desk upgradebot.Desk, cfg Config) RunFunc {
 	return func(ctx context.Context, at time.Time) ([]upgradebot.Message, error) {
 		leads := cfg.ReminderLeads
 		if len(leads) == 0 {
+			sc, err := stored(ctx, desk)
+			if err != nil {
+				return nil, fmt.Errorf("scheduler: release reminders: %w", err)
+			}
+			leads = sc.Leads
+		}
+		if len(leads) == 0 {
 			leads = upgradebot.DefaultReminderLeads
 		}
 		cal, err := Calendar(ctx, desk, cfg)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/upgradebot/upgradebot"
 )
 
@@ -122,6 +124,85 @@ func (db *DB) SetOwner(ctx context.Context, actor, user string) error {
 		return wrap("set owner", err)
 	}
 	return wrap("set owner", tx.Commit())
+}
+
+// SetSettings sets the given settings in one transaction: admins only,
+// each value checked (schedules also parsed as cron specs) before anything
+// is written, each change audited as setting.set. Unchanged values write
+// nothing.
+func (db *DB) SetSettings(ctx context.Context, actor string, values map[string]string) error {
+	if err := requireActor(actor); err != nil {
+		return err
+	}
+	if len(values) == 0 {
+		return upgradebot.Errorf(upgradebot.EINVALID, "No setting to change.")
+	}
+	keys := make([]string, 0, len(values))
+	clean := map[string]string{}
+	for k, v := range values {
+		if k == settingOwner || k == settingHolidays {
+			return upgradebot.Errorf(upgradebot.EINVALID, "%q has a command of its own.", k)
+		}
+		c, err := upgradebot.ValidateSetting(k, v)
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(k, upgradebot.SettingSchedulePrefix) {
+			if err := checkCronSpec(c); err != nil {
+				return err
+			}
+		}
+		keys, clean[k] = append(keys, k), c
+	}
+	sort.Strings(keys)
+
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return wrap("set settings", err)
+	}
+	defer tx.Rollback()
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return wrap("set settings", err)
+	}
+	if err := requireAdmin(s, actor, "change settings"); err != nil {
+		return err
+	}
+	changed := false
+	for _, k := range keys {
+		old := s.Values[k]
+		switch k {
+		case settingChannel:
+			old = s.Channel
+		case settingTimeZone:
+			old = s.TimeZone
+		}
+		if old == clean[k] {
+			continue
+		}
+		if err := setSetting(ctx, tx, actor, "setting.set", k, old, clean[k]); err != nil {
+			return wrap("set settings", err)
+		}
+		changed = true
+	}
+	if !changed {
+		return nil
+	}
+	return wrap("set settings", tx.Commit())
+}
+
+// checkCronSpec parses a 5-field cron spec as the scheduler will.
+func checkCronSpec(spec string) (err error) {
+	defer func() {
+		// The parser is not ours; a spec must never crash the bot.
+		if r := recover(); r != nil {
+			err = upgradebot.Errorf(upgradebot.EINVALID, "%q is not a cron spec: %v", spec, r)
+		}
+	}()
+	if _, err := cron.ParseStandard(spec); err != nil {
+		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a cron spec like \"0 8 * * 1-5\": %v", spec, err)
+	}
+	return nil
 }
 
 // AddAdmin makes user an admin. Admins only; adding an admin again changes
@@ -328,6 +409,11 @@ func readSettings(ctx context.Context, q queryer) (upgradebot.Settings, error) {
 			s.Channel = v
 		case settingTimeZone:
 			s.TimeZone = v
+		default:
+			if s.Values == nil {
+				s.Values = map[string]string{}
+			}
+			s.Values[k] = v
 		}
 	}
 	if err := rows.Close(); err != nil {

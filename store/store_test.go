@@ -406,3 +406,54 @@ func queryPlan(t *testing.T, db *DB, query string, args ...any) string {
 	}
 	return strings.Join(plan, "\n")
 }
+
+// TestSetSettings: admins only, every value checked before anything is
+// written, each change audited, an unchanged value not written again.
+func TestSetSettings(t *testing.T) {
+	db, _ := bootstrapped(t)
+	ctx := t.Context()
+	err := db.SetSettings(ctx, storetest.Alice, map[string]string{upgradebot.SettingLeads: "10"})
+	if upgradebot.ErrorCode(err) != upgradebot.EFORBIDDEN || !strings.Contains(upgradebot.ErrorMessage(err), "<@"+storetest.Admin+">") {
+		t.Errorf("non-admin: %v", err)
+	}
+	for _, bad := range []map[string]string{
+		{upgradebot.SettingLeads: "10", upgradebot.SettingHours: "17:00-08:00"},
+		{upgradebot.SettingLeads: "10", upgradebot.SettingSchedulePrefix + "digest": "0 25 * * *"},
+		{upgradebot.SettingLeads: "10", "colour": "blue"},
+		{upgradebot.SettingLeads: "10", "owner": storetest.Alice},
+	} {
+		if err := db.SetSettings(ctx, storetest.Admin, bad); upgradebot.ErrorCode(err) != upgradebot.EINVALID {
+			t.Errorf("SetSettings(%v) = %v, want EINVALID", bad, err)
+		}
+	}
+	if s, _ := db.Settings(ctx); s.Values != nil {
+		t.Errorf("a refused change wrote %v", s.Values)
+	}
+	vals := map[string]string{upgradebot.SettingLeads: "7, 30", upgradebot.SettingTimeZone: "Europe/London", upgradebot.SettingNudgeEvery: "3"}
+	if err := db.SetSettings(ctx, storetest.Admin, vals); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetSettings(ctx, storetest.Admin, vals); err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s.Config(); s.TimeZone != "Europe/London" || fmt.Sprint(c.Leads) != "[30 7]" || c.NudgeEvery != 3 {
+		t.Errorf("settings %+v, config %+v", s, c)
+	}
+	rows, err := db.FindAudit(ctx, upgradebot.AuditFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range rows {
+		if r.Action == "setting.set" && r.Actor == storetest.Admin {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d setting.set rows by the admin, want 3 (one per change, none for the repeat)", n)
+	}
+}

@@ -289,7 +289,7 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 	if err := db.Bootstrap(ctx, m.Config.Channel, zone, admins); err != nil {
 		return fmt.Errorf("apply settings: %w", err)
 	}
-	m.Bot = &bot.Bot{Desk: db, Clock: m.Clock, Logger: logger}
+	m.Bot = &bot.Bot{Desk: db, Clock: m.Clock, Logger: logger, Fixed: m.fixedSettings()}
 	if m.Config.Demo {
 		seeded, err := bot.SeedDemo(ctx, db, upgradebot.Today(m.Clock.Now(), m.Location))
 		if err != nil {
@@ -300,6 +300,23 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 		}
 	}
 	return nil
+}
+
+// fixedSettings are the settings the environment or flags set at start,
+// for `/upgrade config` to say where a value comes from and that a change
+// to it is overridden at the next start.
+func (m *Main) fixedSettings() map[string]bot.Fixed {
+	f := map[string]bot.Fixed{}
+	if m.Config.Channel != "" {
+		f[upgradebot.SettingChannel] = bot.Fixed{Var: "UPGRADEBOT_CHANNEL", Value: m.Config.Channel}
+	}
+	if m.Config.TZ != "" {
+		f[upgradebot.SettingTimeZone] = bot.Fixed{Var: "UPGRADEBOT_TZ", Value: m.Config.TZ}
+	}
+	if v := m.Getenv(digestScheduleEnv); v != "" {
+		f[upgradebot.SettingSchedulePrefix+scheduler.JobDigest] = bot.Fixed{Var: digestScheduleEnv, Value: v}
+	}
+	return f
 }
 
 // demoZone is the demo's time zone when none is configured.
@@ -338,7 +355,7 @@ func (m *Main) console(ctx context.Context) error {
 	switch {
 	case m.Config.Clock == "fast":
 		// Console time runs an hour every 100 ms: a week in about 17 s.
-		sched, err := m.scheduler()
+		sched, err := m.scheduler(ctx)
 		if err != nil {
 			return err
 		}
@@ -346,7 +363,7 @@ func (m *Main) console(ctx context.Context) error {
 		wg.Go(func() { fastForward(ctx, c, sched, clock, m.Location) })
 	case m.Config.Clock == "":
 		// Scheduled posts as they happen, on the wall clock.
-		sched, err := m.scheduler()
+		sched, err := m.scheduler(ctx)
 		if err != nil {
 			return err
 		}
@@ -387,25 +404,59 @@ func every(ctx context.Context, d time.Duration, f func()) {
 }
 
 // scheduler returns the team's scheduled jobs on this process's store.
-func (m *Main) scheduler() (*scheduler.Scheduler, error) {
-	spec := m.Getenv("UPGRADEBOT_DIGEST_SCHEDULE")
+// Each job's schedule is, first, its environment variable when set (only
+// the digest has one: UPGRADEBOT_DIGEST_SCHEDULE), then the spec stored
+// with `/upgrade config schedule`, then the default; schedules are read
+// here, at start. A stored spec the scheduler cannot use is logged and the
+// default used, so a bad value never stops the bot. The jobs' policy
+// (hours, lead times, thresholds, all-clear, channel) is left to the jobs,
+// which read the stored values at each run.
+func (m *Main) scheduler(ctx context.Context) (*scheduler.Scheduler, error) {
+	spec := m.Getenv(digestScheduleEnv)
 	if spec != "" {
 		if _, err := scheduler.ParseSchedule(spec, m.Location); err != nil {
-			return nil, usageError{"UPGRADEBOT_DIGEST_SCHEDULE: " + upgradebot.ErrorMessage(err)}
+			return nil, usageError{digestScheduleEnv + ": " + upgradebot.ErrorMessage(err)}
 		}
 	}
-	s := &scheduler.Scheduler{Desk: m.DB, Clock: m.Clock, Location: m.Location, Logger: m.Logger,
-		Jobs: scheduler.Jobs(m.DB, scheduler.Config{Location: m.Location, DigestSpec: spec})}
-	if err := s.Validate(); err != nil {
+	s, err := m.DB.Settings(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return s, nil
+	specs := s.Config().Schedules
+	pick := func(job string) string {
+		v := specs[job]
+		if v == "" {
+			return ""
+		}
+		if _, err := scheduler.ParseSchedule(v, m.Location); err != nil {
+			m.Logger.Warn("stored schedule unusable; using the default", "job", job, "err", err)
+			return ""
+		}
+		return v
+	}
+	cfg := scheduler.Config{
+		Location:       m.Location,
+		DigestSpec:     cmp.Or(spec, pick(scheduler.JobDigest)),
+		ReminderSpec:   pick(scheduler.JobReminders),
+		NudgeSpec:      pick(scheduler.JobNudges),
+		EscalationSpec: pick(scheduler.JobEscalation),
+		CleanupSpec:    pick(scheduler.JobCleanups),
+	}
+	sched := &scheduler.Scheduler{Desk: m.DB, Clock: m.Clock, Location: m.Location, Logger: m.Logger,
+		Jobs: scheduler.Jobs(m.DB, cfg)}
+	if err := sched.Validate(); err != nil {
+		return nil, err
+	}
+	return sched, nil
 }
+
+// digestScheduleEnv sets the digest's schedule; it wins over a stored one.
+const digestScheduleEnv = "UPGRADEBOT_DIGEST_SCHEDULE"
 
 // runJob runs one job once, for now, and reports what it did. Its messages
 // go out through the outbox (the serving process delivers them).
 func (m *Main) runJob(ctx context.Context, name string) error {
-	sched, err := m.scheduler()
+	sched, err := m.scheduler(ctx)
 	if err != nil {
 		return err
 	}

@@ -188,3 +188,42 @@ func TestRunJob(t *testing.T) {
 		t.Errorf("bad schedule: exit %d, stderr %s", code, stderr)
 	}
 }
+
+// TestStoredSchedules: schedules stored with `/upgrade config schedule` are
+// used from the next start; UPGRADEBOT_DIGEST_SCHEDULE still wins.
+func TestStoredSchedules(t *testing.T) {
+	env := map[string]string{"UPGRADEBOT_DB": filepath.Join(t.TempDir(), "s.db")}
+	for _, c := range []string{`config schedule digest "0 7 * * 1-5"`, `config schedule nudges "0 10-15 * * 1-5"`} {
+		if code, out, stderr := runMain(t, env, "", "exec", c); code != 0 || !strings.Contains(out, "next starts") {
+			t.Fatalf("%s: exit %d\n%s%s", c, code, out, stderr)
+		}
+	}
+	specs := func(env map[string]string) map[string]string {
+		t.Helper()
+		m, _, _ := newTestMain(env, "")
+		defer m.Close()
+		if _, err := m.parseFlags("exec", nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.open(t.Context(), "exec"); err != nil {
+			t.Fatal(err)
+		}
+		s, err := m.scheduler(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, j := range s.Jobs {
+			got[j.Name] = j.Spec
+		}
+		return got
+	}
+	got := specs(env)
+	if got["digest"] != "0 7 * * 1-5" || got["nudges"] != "0 10-15 * * 1-5" || got["cleanups"] != "0 6 * * *" {
+		t.Errorf("stored schedules not used: %v", got)
+	}
+	env["UPGRADEBOT_DIGEST_SCHEDULE"] = "0 6 * * *"
+	if got := specs(env); got["digest"] != "0 6 * * *" || got["nudges"] != "0 10-15 * * 1-5" {
+		t.Errorf("the environment does not win: %v", got)
+	}
+}

@@ -110,7 +110,7 @@ func (m *Main) serve(ctx context.Context, c slackConfig) error {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 	}
-	sched, err := m.scheduler()
+	sched, err := m.scheduler(ctx)
 	if err != nil {
 		return err
 	}
