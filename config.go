@@ -21,6 +21,8 @@ const (
 	SettingEscalateRemind = "escalation.remind"   // working days before the owner is reminded
 	SettingEscalateThen   = "escalation.escalate" // working days from the reminder to escalation
 	SettingAllClear       = "digest.allclear"     // "on" or "off"
+	SettingWorkloadHours  = "workload.hours"      // estimated open hours above which a person is overloaded
+	SettingWorkloadTasks  = "workload.tasks"      // open tasks above which a person is overloaded
 	// SettingSchedulePrefix + a job name (see ScheduledJobs) is that
 	// job's cron spec.
 	SettingSchedulePrefix = "schedule."
@@ -59,6 +61,8 @@ const (
 	MaxNudgeAfter  = 20 // nudges
 	MaxEscalateDay = 30 // working days
 	MaxSpecLen     = 100
+	MaxWorkHours   = 1000 // workload threshold, hours
+	MaxWorkTasks   = 1000 // workload threshold, tasks
 )
 
 // ValidateSetting checks value for key and returns it in canonical form,
@@ -101,6 +105,10 @@ func ValidateSetting(key, value string) (string, error) {
 		return settingInt(value, "escalation remind", 1, MaxEscalateDay, "working days")
 	case SettingEscalateThen:
 		return settingInt(value, "escalation escalate", 1, MaxEscalateDay, "working days")
+	case SettingWorkloadHours:
+		return settingInt(strings.TrimSuffix(value, "h"), "workload hours", 1, MaxWorkHours, "hours")
+	case SettingWorkloadTasks:
+		return settingInt(value, "workload tasks", 1, MaxWorkTasks, "tasks")
 	case SettingAllClear:
 		switch strings.ToLower(value) {
 		case "on", "yes", "true":
@@ -218,6 +226,7 @@ type StoredConfig struct {
 	AllClear           bool
 	AllClearSet        bool
 	Schedules          map[string]string // cron spec by job name
+	Workload           WorkloadLimits    // zero fields: the defaults
 }
 
 // Config reads the stored configuration out of s.Values. Values that do
@@ -248,6 +257,7 @@ func (s Settings) Config() StoredConfig {
 	}
 	c.NudgeEvery, c.NudgeAfter = num(SettingNudgeEvery), num(SettingNudgeAfter)
 	c.EscalateRemind, c.EscalateThen = num(SettingEscalateRemind), num(SettingEscalateThen)
+	c.Workload = WorkloadLimits{Hours: num(SettingWorkloadHours), Tasks: num(SettingWorkloadTasks)}
 	if v, ok := get(SettingAllClear); ok {
 		c.AllClear, c.AllClearSet = v == "on", true
 	}

@@ -19,6 +19,13 @@ type TaskService interface {
 	// without messages (bulk loads do not notify). Errors name the position
 	// of the bad task.
 	CreateTasks(ctx context.Context, actor string, tasks []*Task) error
+	// ImportTasks stores tasks from another system, keyed by Ref, in one
+	// transaction, all or nothing and without messages: a task whose ref
+	// already belongs to a task (or appears earlier in tasks) is skipped and
+	// the existing task left as it is; each created task is audited as
+	// task.import. EINVALID naming the task's position for a bad task or one
+	// without a ref, ENOTFOUND for an unknown release.
+	ImportTasks(ctx context.Context, actor string, tasks []*Task, opts ImportOptions) (ImportResult, error)
 	// FindTaskByID returns ENOTFOUND if there is no such task.
 	FindTaskByID(ctx context.Context, id int64) (*Task, error)
 	// FindTasks returns the matching tasks (up to the filter's limit) and how
@@ -56,12 +63,32 @@ type ReleaseService interface {
 	FindReleases(ctx context.Context, f ReleaseFilter) ([]*Release, error)
 }
 
+// ForecastService keeps vendors' cadences and releases' phases, what the
+// catch-up forecast is made from.
+type ForecastService interface {
+	// SetVendor creates or updates the vendor named v.Name (ignoring case),
+	// audited as vendor.set. EINVALID.
+	SetVendor(ctx context.Context, actor string, v *Vendor) error
+	// FindVendors returns every vendor, by name.
+	FindVendors(ctx context.Context) ([]*Vendor, error)
+	// RecordPhase records that the release's phase started or was done on
+	// day, audited as release.phase. ENOTFOUND for an unknown release,
+	// EINVALID for an unknown phase, ECONFLICT when already recorded.
+	RecordPhase(ctx context.Context, actor, release string, phase Phase, ev PhaseEvent, day Date) (*ReleasePhase, error)
+	// FindPhases returns the phases of the release with that key, or of
+	// every release for "", by release GA and cycle order.
+	FindPhases(ctx context.Context, release string) ([]*ReleasePhase, error)
+}
+
 // MaintenanceService keeps recurring clean-ups.
 type MaintenanceService interface {
 	// CreateMaintenance stores m and its first occurrence, which it returns.
 	CreateMaintenance(ctx context.Context, actor string, m *Maintenance) (*Task, error)
 	// FindMaintenance returns every active clean-up with its open occurrence.
 	FindMaintenance(ctx context.Context) ([]*Maintenance, error)
+	// SetQueue records a clean-up's queue size and the measured rate
+	// (items per hour), audited as maintenance.queue. ENOTFOUND, EINVALID.
+	SetQueue(ctx context.Context, actor string, id int64, queue int, rate float64) (*Maintenance, error)
 }
 
 // DecisionFilter selects decisions, newest first.
@@ -155,6 +182,7 @@ type Outbox interface {
 type Desk interface {
 	TaskService
 	ReleaseService
+	ForecastService
 	MaintenanceService
 	DecisionService
 	SettingsService
@@ -163,6 +191,7 @@ type Desk interface {
 	JobService
 	DigestService
 	FollowUpService
+	WorkloadService
 	// Ping checks that the backend answers.
 	Ping(ctx context.Context) error
 }

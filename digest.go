@@ -76,6 +76,9 @@ type DigestOptions struct {
 	// AllClear makes a digest with nothing to report a one-line all-clear
 	// post; without it, BuildDigest stays quiet.
 	AllClear bool
+	// Calendar is the team's working time, for when clean-up queues
+	// clear; the zero value is the defaults.
+	Calendar WorkingTime
 }
 
 // BuildDigest builds the team-channel digest post from d: a header and one
@@ -124,7 +127,13 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 		mapLines(decisions, func(x *Decision) string { return digestDecisionLine(x, d.Now, d.Today) }),
 		func(n int) string { return plural(n, "decision") + " waiting" }, "`/upgrade decisions`")
 	add("Clean-ups behind", d.CleanupsTotal,
-		mapLines(cleanups, func(c OverdueCleanup) string { return digestCleanupLine(c, d.Today) }),
+		mapLines(cleanups, func(c OverdueCleanup) string {
+			s := digestCleanupLine(c, d.Today)
+			if q := c.Maintenance.QueueSummary(opts.Calendar, d.Now); q != "" {
+				s += " · " + q
+			}
+			return s
+		}),
 		func(n int) string { return plural(n, "clean-up") + " behind" }, "`/upgrade maint list`")
 
 	header := "Upgrade digest · " + d.Today.Human()

@@ -3,6 +3,7 @@ module github.com/upgradebot/upgradebot
 go 1.26.8
 
 require (
+	github.com/arran4/golang-ical v0.3.4
 	github.com/gorilla/websocket v1.5.3
 	github.com/robfig/cron/v3 v3.0.1
 	github.com/slack-go/slack v0.35.0

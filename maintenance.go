@@ -98,6 +98,12 @@ type Maintenance struct {
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
 
+	// The clean-up's queue, as last measured (see SetQueue): items left
+	// and how many one person clears per hour; zero if never recorded.
+	Queue   int       `json:"queue,omitempty"`
+	Rate    float64   `json:"rate,omitempty"`
+	QueueAt time.Time `json:"queue_at,omitzero"`
+
 	// Filled by reads: the open occurrence, if any.
 	NextDue    Date  `json:"next_due"`
 	OpenTaskID int64 `json:"open_task_id,omitempty"`

@@ -160,6 +160,9 @@ func TaskLine(t *Task, today Date) string {
 	if t.Release != "" {
 		s += " · " + Escape(t.Release)
 	}
+	if t.Estimate > 0 {
+		s += " · est " + FormatEffort(t.Estimate)
+	}
 	if t.Status != StatusOpen {
 		s += " · " + string(t.Status)
 	}

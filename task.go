@@ -63,6 +63,9 @@ type Task struct {
 	Ref      string     `json:"ref,omitempty"`     // ticket in another system
 	// MaintenanceID links an occurrence to its recurring clean-up.
 	MaintenanceID int64 `json:"maintenance_id,omitempty"`
+	// Estimate is the work planned, 0 if nobody estimated it (see
+	// ParseEstimate). Whole minutes.
+	Estimate time.Duration `json:"estimate,omitzero"`
 
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
@@ -93,6 +96,9 @@ func (t *Task) Validate() error {
 	}
 	if len(t.Ref) > 64 {
 		return Errorf(EINVALID, "ref is longer than 64 characters")
+	}
+	if t.Estimate < 0 || t.Estimate > MaxEstimate || t.Estimate%time.Minute != 0 {
+		return Errorf(EINVALID, "an estimate is whole minutes up to %s, not %s", FormatEffort(MaxEstimate), t.Estimate)
 	}
 	return nil
 }

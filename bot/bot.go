@@ -119,7 +119,7 @@ func readOnly(cmd *Command) bool {
 		return true
 	case "owner":
 		return cmd.User == ""
-	case "away", "admin":
+	case "away", "admin", "vendor":
 		return cmd.Scope == "list"
 	case "config":
 		return cmd.Scope == "show" || cmd.Scope == "holidays"
@@ -162,6 +162,13 @@ func init() {
 		"mute":        (*call).mute,
 		"unmute":      (*call).unmute,
 		"config":      (*call).config,
+		"maint queue": (*call).maintQueue,
+		"workload":    (*call).workload,
+
+		// The release cycle and the forecast.
+		"release phase": (*call).releasePhase,
+		"vendor":        (*call).vendor,
+		"forecast":      (*call).forecast,
 	}
 }
 
@@ -218,7 +225,7 @@ func upperFirst(s string) string {
 
 func (c *call) add(cmd *Command) (string, error) {
 	t := &upgradebot.Task{Title: cmd.Title, Assignee: cmd.User, Due: cmd.Due, Kind: cmd.Kind,
-		Priority: cmd.Priority, Release: cmd.Release, Ref: cmd.Ref}
+		Priority: cmd.Priority, Release: cmd.Release, Ref: cmd.Ref, Estimate: cmd.Estimate}
 	if err := c.b.Desk.CreateTask(c.ctx, c.user, t); err != nil {
 		return "", err
 	}
@@ -303,6 +310,9 @@ func (c *call) show(cmd *Command) (string, error) {
 	b.WriteString("\n")
 	if t.Release != "" || t.Ref != "" {
 		fmt.Fprintf(&b, "Release: %s · Ref: %s\n", orNone(t.Release), orNone(t.Ref))
+	}
+	if t.Estimate > 0 {
+		fmt.Fprintf(&b, "Estimate: %s\n", upgradebot.FormatEffort(t.Estimate))
 	}
 	fmt.Fprintf(&b, "Created by %s at %s", upgradebot.Mention(t.CreatedBy), c.stamp(t.CreatedAt))
 	if t.Status != upgradebot.StatusOpen {
@@ -447,10 +457,14 @@ func (c *call) maintList(cmd *Command) (string, error) {
 	if len(ms) == 0 {
 		return "*Recurring clean-ups*: none. Add one with `/upgrade maint add <title> every:2w`.", nil
 	}
+	cal, err := c.calendar()
+	if err != nil {
+		return "", err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "*Recurring clean-ups* (%d)", len(ms))
 	for _, m := range ms {
-		fmt.Fprintf(&b, "\n• %s · %s · %s", upgradebot.Escape(m.Title), m.Every.Human(), upgradebot.Mention(m.Assignee))
+		fmt.Fprintf(&b, "\n• %d. %s · %s · %s", m.ID, upgradebot.Escape(m.Title), m.Every.Human(), upgradebot.Mention(m.Assignee))
 		switch {
 		case m.OpenTaskID == 0:
 			b.WriteString(" · no open occurrence")
@@ -458,6 +472,9 @@ func (c *call) maintList(cmd *Command) (string, error) {
 			fmt.Fprintf(&b, " · #%d *overdue since %s*", m.OpenTaskID, m.NextDue.Human())
 		default:
 			fmt.Fprintf(&b, " · #%d next due %s", m.OpenTaskID, m.NextDue.Human())
+		}
+		if q := m.QueueSummary(cal, c.b.Clock.Now()); q != "" {
+			b.WriteString(" · " + q)
 		}
 	}
 	return b.String(), nil
@@ -699,7 +716,11 @@ func (c *call) digest(cmd *Command) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	msg, _ := upgradebot.BuildDigest(data, upgradebot.DigestOptions{Channel: c.settings.Channel, AllClear: true})
+	cal, err := c.calendar()
+	if err != nil {
+		return "", err
+	}
+	msg, _ := upgradebot.BuildDigest(data, upgradebot.DigestOptions{Channel: c.settings.Channel, AllClear: true, Calendar: cal})
 	if !post {
 		note := "_" + noChannel + "_"
 		if c.settings.Channel != "" {

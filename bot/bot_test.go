@@ -404,3 +404,33 @@ func TestConfigFixedByEnvironment(t *testing.T) {
 		t.Errorf("setting a schedule the environment fixes: %+v", r)
 	}
 }
+
+func TestWorkload(t *testing.T) {
+	run(t, []step{
+		{desc: "add with estimate", as: alice, text: "add Build the lab interface <@U0ALICE> est:30h due:2026-11-20", want: []string{"#1 Build the lab interface", "est 30h"}},
+		{desc: "days are 8h", as: alice, text: "add Test it <@U0ALICE> est:2d", want: []string{"est 16h"}},
+		{desc: "bad estimate", as: alice, text: "add Thing est:lots", fail: true, want: []string{"est:4h"}},
+		{desc: "show has the estimate", as: alice, text: "show 2", want: []string{"Estimate: 16h"}},
+		{desc: "list has it", as: alice, text: "list mine", want: []string{"est 30h", "est 16h"}},
+		{desc: "bob's task", as: alice, text: "add Train the ward <@U0BOB> est:4h"},
+		{desc: "workload", as: bob, text: "workload", want: []string{
+			"more than 40h planned or 15 open tasks",
+			"<@U0ALICE> · 2 open tasks, 1 overdue · 46h planned · *over*",
+			"<@U0BOB> · 1 open task · 4h planned",
+			"Suggestion: move 1 task (about 6h) from <@U0ALICE> to <@U0BOB>",
+		}},
+		{desc: "threshold from config", as: admin, text: "workload share", want: []string{"more than 40h"}},
+	})
+}
+
+func TestCleanupQueue(t *testing.T) {
+	run(t, []step{
+		{desc: "maint add", as: alice, text: "maint add Duplicate records every:2w <@U0BOB>"},
+		{desc: "queue", as: bob, text: "maint 1 queue 1,240 rate 22/h", want: []string{"Duplicate records", "1240 left at 22/h: 56.37h of work, clears"}},
+		{desc: "list shows it", as: bob, text: "maint list", want: []string{"1. Duplicate records", "56.37h of work"}},
+		{desc: "audited", as: bob, text: "audit 1", want: []string{"maintenance.queue"}},
+		{desc: "bad rate", as: bob, text: "maint 1 queue 10 rate fast", fail: true, want: []string{"22/h"}},
+		{desc: "missing rate", as: bob, text: "maint 1 queue 10", fail: true, want: []string{"Usage"}},
+		{desc: "unknown clean-up", as: bob, text: "maint 9 queue 10 rate 1/h", fail: true, want: []string{"No recurring clean-up 9"}},
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/upgradebot/upgradebot"
 )
@@ -33,6 +34,14 @@ type Command struct {
 	From, To upgradebot.Date
 	Delegate string
 	Dates    []upgradebot.Date // config holidays add|remove
+	// release phase: the phase (Scope is start or done, Due the day);
+	// vendor: the cadence and support window in days (Title is the name).
+	Phase       upgradebot.Phase
+	Cadence     int
+	SupportDays int
+	Estimate    time.Duration // add est:
+	Queue       int           // maint queue
+	Rate        float64       // maint queue: items per hour
 	// Values are the settings config sets, by key, already checked and in
 	// canonical form (see upgradebot.ValidateSetting).
 	Values map[string]string
@@ -55,8 +64,8 @@ type spec struct {
 var specs = []*spec{
 	{name: "help", usage: "help [command]", summary: "what the bot can do, or how to write one command",
 		parse: func(p *parser, c *Command) error { c.Text = strings.Join(p.rest(), " "); return nil }},
-	{name: "add", usage: "add <title> [due:<date>] [@user] [kind:upgrade|maintenance|cleanup] [release:<key>] [prio:high|normal|low] [ref:<ticket>]",
-		summary: "add a task", options: []string{"due", "kind", "release", "prio", "ref"}, parse: parseAdd},
+	{name: "add", usage: "add <title> [due:<date>] [@user] [kind:upgrade|maintenance|cleanup] [release:<key>] [prio:high|normal|low] [ref:<ticket>] [est:<N>h|<N>d]",
+		summary: "add a task", options: []string{"due", "kind", "release", "prio", "ref", "est"}, parse: parseAdd},
 	{name: "list", usage: "list [mine|open|overdue|done|all] [@user] [release:<key>] [kind:<kind>]",
 		summary: "list tasks (open by default)", options: []string{"release", "kind"}, share: true, parse: parseList},
 	{name: "find", usage: "find <words>", summary: "find tasks whose title or ref has every word", share: true,
@@ -81,9 +90,19 @@ var specs = []*spec{
 		summary: "record a vendor release", options: []string{"ga", "key", "support"}, parse: parseReleaseAdd},
 	{name: "releases", usage: "releases [all]", summary: "vendor releases (recent and coming; all with `all`)", share: true,
 		parse: func(p *parser, c *Command) error { return p.scope(c, "", "all") }},
+	{name: "release phase", usage: "release phase <key> review|build|test|train|go-live start|done [<date>]",
+		summary: "record that a release's phase started or was done (today, or that day); also `release <key> phase <phase> start|done`", parse: parseReleasePhase},
+	{name: "vendor", usage: "vendor [<name> cadence:<N>w [support:<N>w]]",
+		summary: "vendors and how often each ships a release; set one's cadence and support window", options: []string{"cadence", "support"}, parse: parseVendor},
+	{name: "forecast", usage: "forecast", summary: "per vendor: releases behind, coming go-lives, support, what it takes to catch up", share: true,
+		parse: func(p *parser, c *Command) error { return p.none() }},
 	{name: "maint add", usage: "maint add <title> every:<N>d|<N>w|<N>m [@user] [first:<date>]",
 		summary: "add a recurring clean-up", options: []string{"every", "first"}, parse: parseMaintAdd},
 	{name: "maint list", usage: "maint list", summary: "recurring clean-ups and when each is next due", share: true,
+		parse: func(p *parser, c *Command) error { return p.none() }},
+	{name: "maint queue", usage: "maint queue <id> <items> rate <N>/h",
+		summary: "record a clean-up's queue and how many items one person clears an hour (also `maint <id> queue <items> rate <N>/h`)", parse: parseMaintQueue},
+	{name: "workload", usage: "workload", summary: "open and overdue tasks and planned hours per person; who is over the threshold and who has room", share: true,
 		parse: func(p *parser, c *Command) error { return p.none() }},
 	{name: "decide", usage: "decide <question> [due:<date>]", summary: "ask the decision owner to approve or reject",
 		options: []string{"due"}, parse: parseDecide},
@@ -127,6 +146,22 @@ func lookupSpec(toks []token) (*spec, int) {
 		for _, s := range specs {
 			if s.name == two {
 				return s, 2
+			}
+		}
+	}
+	// maint <id> queue …: the id comes before the verb.
+	if first == "maint" && len(toks) > 2 && toks[2].word() && toks[2].lower() == "queue" {
+		for _, s := range specs {
+			if s.name == "maint queue" {
+				return s, 1
+			}
+		}
+	}
+	// release <key> phase <phase> start|done: the key comes before "phase".
+	if first == "release" && len(toks) > 2 && toks[2].word() && toks[2].lower() == "phase" {
+		for _, s := range specs {
+			if s.name == "release phase" {
+				return s, 1
 			}
 		}
 	}
@@ -490,6 +525,11 @@ func parseAdd(p *parser, c *Command) error {
 			return p.usageErr("ref: needs a ticket number of up to 64 characters, like ref:CHG0012345.")
 		}
 	}
+	if v, ok := p.opts["est"]; ok {
+		if c.Estimate, err = upgradebot.ParseEstimate(v); err != nil {
+			return err
+		}
+	}
 	return p.title(c, "title")
 }
 
@@ -674,4 +714,89 @@ func parseAway(p *parser, c *Command) error {
 	c.Scope = "set"
 	p.toks = p.toks[1:]
 	return p.none()
+}
+
+// parseMaintQueue reads "<id> queue <items> rate <N>/h" (after maint) or
+// "<id> <items> rate <N>/h" (after maint queue).
+func parseMaintQueue(p *parser, c *Command) error {
+	if err := p.id(c); err != nil {
+		return err
+	}
+	w := p.rest()
+	if len(w) == 3 {
+		w = append([]string{"queue"}, w...) // maint queue <id> <items> rate <N>/h
+	}
+	if len(w) != 4 || !strings.EqualFold(w[0], "queue") || !strings.EqualFold(w[2], "rate") {
+		return p.usageErr("give the items left and the rate, like `maint 2 queue 1240 rate 22/h`.")
+	}
+	var err error
+	if c.Queue, err = upgradebot.ParseQueue(w[1]); err != nil {
+		return err
+	}
+	if c.Rate, err = upgradebot.ParseRate(w[3]); err != nil {
+		return err
+	}
+	p.toks = nil
+	return nil
+}
+
+// parseReleasePhase reads "<key> <phase> start|done [<date>]", or with
+// "phase" after the key ("release <key> phase <phase> ...").
+func parseReleasePhase(p *parser, c *Command) error {
+	if len(p.toks) > 1 && p.toks[1].word() && p.toks[1].lower() == "phase" {
+		p.toks = slices.Delete(slices.Clone(p.toks), 1, 2)
+	}
+	if len(p.toks) < 3 || len(p.toks) > 4 {
+		return p.usageErr("give the release key, the phase (" + upgradebot.PhaseNames() + ") and start or done.")
+	}
+	c.Key = strings.ToLower(p.toks[0].plain())
+	ph, err := upgradebot.ParsePhase(p.toks[1].plain())
+	if err != nil {
+		return p.usageErr(upgradebot.ErrorMessage(err) + ".")
+	}
+	c.Phase = ph
+	switch w := p.toks[2].lower(); w {
+	case "start", "started", "begin":
+		c.Scope = string(upgradebot.PhaseStart)
+	case "done", "end", "finished", "complete":
+		c.Scope = string(upgradebot.PhaseDone)
+	default:
+		return p.usageErr(fmt.Sprintf("%q is neither start nor done.", clip(p.toks[2].plain(), 20)))
+	}
+	c.Due = p.today
+	if len(p.toks) == 4 {
+		if c.Due, err = ParseDateWord(p.toks[3].text, p.today); err != nil {
+			return err
+		}
+	}
+	p.toks = nil
+	return nil
+}
+
+// parseVendor reads "[<name> cadence:<N>w [support:<N>w]]": no name lists
+// the vendors.
+func parseVendor(p *parser, c *Command) error {
+	c.Scope = "list"
+	if len(p.toks) == 0 && len(p.opts) == 0 {
+		return nil
+	}
+	if len(p.toks) != 1 {
+		return p.usageErr("give one vendor name; quote it if it has spaces.")
+	}
+	c.Title, p.toks = p.toks[0].plain(), nil
+	v, ok := p.opts["cadence"]
+	if !ok {
+		return p.usageErr("how often does it ship? Add cadence:13w (quarterly) or cadence:26w.")
+	}
+	var err error
+	if c.Cadence, err = upgradebot.ParseSpan(v); err != nil {
+		return err
+	}
+	if v, ok := p.opts["support"]; ok {
+		if c.SupportDays, err = upgradebot.ParseSpan(v); err != nil {
+			return err
+		}
+	}
+	c.Scope = "set"
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/upgradebot/upgradebot"
 )
@@ -57,6 +58,21 @@ var parseTests = []struct {
 	{desc: "help two-word topic", in: "help release add", want: Command{Name: "help", Text: "release add"}},
 	{desc: "question mark", in: "?", want: Command{Name: "help"}},
 	{desc: "question mark topic", in: "? away", want: Command{Name: "help", Text: "away"}},
+	// release phase, vendor, forecast
+	{desc: "phase start today", in: "release medcore-2026q4 phase review start",
+		want: Command{Name: "release phase", Key: "medcore-2026q4", Phase: upgradebot.PhaseReview, Scope: "start", Due: testThursday}},
+	{desc: "phase done on a day, go live spelt golive", in: "release phase MedCore-2026q4 golive done 2026-11-20",
+		want: Command{Name: "release phase", Key: "medcore-2026q4", Phase: upgradebot.PhaseGoLive, Scope: "done", Due: iso("2026-11-20")}},
+	{desc: "phase unknown", in: "release medcore-2026q4 phase deploy start", err: []string{"not a phase", "review, build, test, train, go-live"}},
+	{desc: "phase neither start nor done", in: "release medcore-2026q4 phase test later", err: []string{"neither start nor done"}},
+	{desc: "phase bad date", in: "release medcore-2026q4 phase test done someday", err: []string{"someday"}},
+	{desc: "vendor list", in: "vendor", want: Command{Name: "vendor", Scope: "list"}},
+	{desc: "vendor cadence", in: "vendor MedCore cadence:13w support:52w",
+		want: Command{Name: "vendor", Scope: "set", Title: "MedCore", Cadence: 91, SupportDays: 364}},
+	{desc: "vendor without cadence", in: "vendor MedCore", err: []string{"cadence:13w"}},
+	{desc: "vendor cadence in months", in: "vendor MedCore cadence:3m", err: []string{"13w"}},
+	{desc: "forecast", in: "forecast share", want: Command{Name: "forecast", Share: true}},
+	{desc: "forecast takes nothing", in: "forecast medcore", err: []string{"didn't expect"}},
 
 	// add
 	{desc: "add bare title", in: "add Review release notes",
@@ -308,6 +324,14 @@ var parseTests = []struct {
 	{desc: "maint add due", in: "maint add X every:2w due:fri", err: []string{"`maint add` does not take `due:`"}},
 	{desc: "maint add misspelt every", in: "maint add X evry:2w", err: []string{"Did you mean `every:`?"}},
 
+	// maint queue, workload
+	{desc: "maint queue as the issue writes it", in: "maint 2 queue 1240 rate 22/h", want: Command{Name: "maint queue", ID: 2, Queue: 1240, Rate: 22}},
+	{desc: "maint queue verb first", in: "maint queue #2 1,240 rate 7.5", want: Command{Name: "maint queue", ID: 2, Queue: 1240, Rate: 7.5}},
+	{desc: "maint queue no rate", in: "maint 2 queue 1240", err: []string{"Usage: `/upgrade maint queue"}},
+	{desc: "maint queue bad rate", in: "maint 2 queue 10 rate 0/h", err: []string{"22/h"}},
+	{desc: "workload", in: "workload share", want: Command{Name: "workload", Share: true}},
+	{desc: "workload extra", in: "workload me", err: []string{`I didn't expect "me"`}},
+	{desc: "add with estimate", in: "add Build it est:2d", want: Command{Name: "add", Title: "Build it", Estimate: 16 * time.Hour}},
 	// maint list
 	{desc: "maint list", in: "maint list", want: Command{Name: "maint list"}},
 	{desc: "maint alone", in: "maint", want: Command{Name: "maint list"}},

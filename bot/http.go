@@ -3,6 +3,8 @@ package bot
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,6 +37,7 @@ const healthTimeout = 2 * time.Second
 //	POST /slack/events       the Events API
 //	GET  /healthz            200 "ok" if the database answers, else 503
 //	GET  /metrics            Prometheus text format
+//	GET  /calendar.ics       the iCalendar feed, with ?token=CalendarToken (else 404)
 //
 // Every /slack/ request is read (at most MaxBody bytes, else 413) and its
 // signature checked against SigningSecret before anything else: a missing,
@@ -47,6 +50,9 @@ type Server struct {
 	Desk          upgradebot.Desk  // pinged by /healthz, counted by /metrics; nil: Slack.Bot.Desk
 	Logger        *slog.Logger     // nil: Slack's
 	MaxBody       int64            // 0: DefaultMaxBody
+	// CalendarToken is the secret of the calendar feed's URL; empty turns
+	// the feed off (404).
+	CalendarToken string
 
 	once sync.Once
 	mux  *http.ServeMux
@@ -86,6 +92,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /slack/events", s.slackHandler(s.events))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /metrics", s.metrics)
+	s.mux.HandleFunc("GET /calendar.ics", s.calendar)
 }
 
 func (s *Server) logger() *slog.Logger {
@@ -278,6 +285,36 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Write(b.Bytes())
 }
+
+// calendar serves the iCalendar feed to a calendar app. A missing or wrong
+// token is answered like an unknown path, 404, so the feed's existence is
+// not given away; the comparison takes the same time whatever the token.
+func (s *Server) calendar(w http.ResponseWriter, r *http.Request) {
+	want := sha256.Sum256([]byte(s.CalendarToken))
+	got := sha256.Sum256([]byte(r.URL.Query().Get("token")))
+	if s.CalendarToken == "" || subtle.ConstantTimeCompare(want[:], got[:]) != 1 {
+		http.NotFound(w, r)
+		return
+	}
+	events, err := upgradebot.LoadCalendar(r.Context(), s.desk(), s.clock().Now())
+	if err != nil {
+		s.logger().Error("calendar feed failed", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var b bytes.Buffer
+	if err := upgradebot.WriteICS(&b, CalendarName, events); err != nil {
+		s.logger().Error("calendar feed failed", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	w.Write(b.Bytes())
+}
+
+// CalendarName is the calendar feed's name in calendar apps.
+const CalendarName = "EHR upgrade desk"
 
 func (s *Server) writeJSON(w http.ResponseWriter, v any) {
 	b, err := json.Marshal(v)

@@ -106,7 +106,11 @@ func digestJob(desk upgradebot.Desk, cfg Config) func(context.Context, time.Time
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: digest: %w", err)
 		}
-		m, ok := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: ch, AllClear: cfg.DigestAllClear || sc.AllClear})
+		cal, err := Calendar(ctx, desk, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("scheduler: digest: %w", err)
+		}
+		m, ok := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: ch, AllClear: cfg.DigestAllClear || sc.AllClear, Calendar: cal})
 		if !ok {
 			return nil, nil
 		}

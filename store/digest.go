@@ -223,7 +223,15 @@ func digestCleanups(ctx context.Context, q queryer, day string, limit int) ([]up
 		m.OpenTaskID = openID
 		list = append(list, upgradebot.OverdueCleanup{Maintenance: m, Occurrences: n})
 	}
-	return list, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	ms := make([]*upgradebot.Maintenance, len(list))
+	for i, c := range list {
+		ms[i] = c.Maintenance
+	}
+	return list, loadQueues(ctx, q, ms)
 }
 
 // scanWith scans a row whose leading columns another scan function reads,

@@ -83,7 +83,11 @@ func (db *DB) FindMaintenance(ctx context.Context) ([]*upgradebot.Maintenance, e
 		}
 		m.OpenTaskID = id
 	}
-	return list, wrap("find clean-ups", occ.Err())
+	if err := occ.Err(); err != nil {
+		return nil, wrap("find clean-ups", err)
+	}
+	occ.Close()
+	return list, wrap("find clean-ups", loadQueues(ctx, tx, list))
 }
 
 func createMaintenance(ctx context.Context, tx *writeTx, actor string, m *upgradebot.Maintenance) (*upgradebot.Task, error) {

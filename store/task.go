@@ -13,7 +13,7 @@ import (
 )
 
 const taskColumns = `t.id, t.title, t.kind, t.status, t.assignee, t.due, t.priority, COALESCE(r.key, ''), t.ref,
-	COALESCE(t.maintenance_id, 0), t.created_by, t.created_at, t.updated_at, t.closed_by, t.closed_at`
+	COALESCE(t.maintenance_id, 0), t.created_by, t.created_at, t.updated_at, t.closed_by, t.closed_at, t.estimate_min`
 
 const taskFrom = `FROM tasks t LEFT JOIN releases r ON r.id = t.release_id`
 
@@ -226,6 +226,11 @@ func createTask(ctx context.Context, tx *writeTx, actor string, t *upgradebot.Ta
 
 // insertNewTask validates, inserts and audits a new open task.
 func insertNewTask(ctx context.Context, tx *writeTx, actor string, t *upgradebot.Task) error {
+	return insertNewTaskAs(ctx, tx, actor, "task.add", t)
+}
+
+// insertNewTaskAs is insertNewTask audited as action.
+func insertNewTaskAs(ctx context.Context, tx *writeTx, actor, action string, t *upgradebot.Task) error {
 	if err := requireActor(actor); err != nil {
 		return err
 	}
@@ -256,18 +261,19 @@ func insertNewTask(ctx context.Context, tx *writeTx, actor string, t *upgradebot
 	if err := insertTask(ctx, tx, t, releaseID); err != nil {
 		return err
 	}
-	return tx.audit(ctx, actor, "task.add", "task", t.ID, nil, t)
+	return tx.audit(ctx, actor, action, "task", t.ID, nil, t)
 }
 
 // insertTask writes t as it is and sets its ID.
 func insertTask(ctx context.Context, tx *writeTx, t *upgradebot.Task, releaseID any) error {
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO tasks (title, kind, status, assignee, due, priority, release_id, ref, maintenance_id,
-			created_by, created_at, updated_at, closed_by, closed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			created_by, created_at, updated_at, closed_by, closed_at, estimate_min)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 		t.Title, string(t.Kind), string(t.Status), t.Assignee, dateArg(t.Due), string(t.Priority), releaseID, t.Ref,
 		nullID(t.MaintenanceID), t.CreatedBy, formatTime(t.CreatedAt), formatTime(t.UpdatedAt), t.ClosedBy, timeArg(t.ClosedAt),
+		int64(t.Estimate/time.Minute),
 	).Scan(&t.ID)
 	if err != nil {
 		return fmt.Errorf("insert task: %w", err)
@@ -328,10 +334,12 @@ func scanTask(s scanner) (*upgradebot.Task, error) {
 	var t upgradebot.Task
 	var kind, status, priority, createdAt, updatedAt string
 	var due, closedAt sql.NullString
+	var estimateMin int64
 	if err := s.Scan(&t.ID, &t.Title, &kind, &status, &t.Assignee, &due, &priority, &t.Release, &t.Ref,
-		&t.MaintenanceID, &t.CreatedBy, &createdAt, &updatedAt, &t.ClosedBy, &closedAt); err != nil {
+		&t.MaintenanceID, &t.CreatedBy, &createdAt, &updatedAt, &t.ClosedBy, &closedAt, &estimateMin); err != nil {
 		return nil, err
 	}
+	t.Estimate = time.Duration(estimateMin) * time.Minute
 	t.Kind, t.Status, t.Priority = upgradebot.TaskKind(kind), upgradebot.TaskStatus(status), upgradebot.Priority(priority)
 	var err error
 	if t.Due, err = parseDate(due); err != nil {

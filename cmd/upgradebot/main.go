@@ -98,6 +98,7 @@ type Main struct {
 	Bot      *bot.Bot
 	Logger   *slog.Logger
 	Location *time.Location // the team's zone, once the store is open
+	Data     dataConfig     // the flags of import, export and ics
 }
 
 // NewMain returns a Main reading the real environment and terminal.
@@ -115,6 +116,10 @@ Usage:
   upgradebot run-job [flags] NAME         run one scheduled job once, now (e.g. digest)
   upgradebot migrate [flags]              apply database migrations and exit
   upgradebot backup [flags] FILE          write a consistent copy of the live database to FILE
+  upgradebot import [flags] FILE.csv      import a ticket system's CSV export as tasks, all or nothing:
+                  -map field=Column,...  -mapping FILE  -users FILE (name=U… lines)  -dry-run
+  upgradebot export [-format csv|json] [-o FILE]  write every task (and, in JSON, the releases)
+  upgradebot ics [-o FILE]                write the iCalendar feed: releases, clean-ups, due dates
 
 Settings (flag, or environment variable):
   -db FILE        UPGRADEBOT_DB        SQLite file (default ./upgradebot.db)
@@ -126,6 +131,7 @@ Slack (serve):
   SLACK_SIGNING_SECRET   the signing secret, required for HTTP
   SLACK_APP_TOKEN        an app-level token (xapp-...) with connections:write: use Socket Mode
   UPGRADEBOT_ADDR        HTTP listen address (default :3000): Slack endpoints, /healthz, /metrics
+  UPGRADEBOT_CALENDAR_TOKEN  the secret of GET /calendar.ics?token=... (20+ characters; unset: no feed)
   SLACK_API_URL          the Web API base (default https://slack.com/api/; GovSlack, tests)
   UPGRADEBOT_SEND_INTERVAL  least time between two Web API calls of the outbox (default 250ms)
 Console and exec:
@@ -147,7 +153,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "console", "exec", "migrate", "backup", "serve", "run-job":
+	case "console", "exec", "migrate", "backup", "serve", "run-job", "import", "export", "ics":
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
@@ -187,6 +193,16 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 			return usageError{"run-job needs the job's name, e.g. upgradebot run-job digest"}
 		}
 		return m.runJob(ctx, rest[0])
+	case "import":
+		return m.importTasks(ctx, rest)
+	case "export", "ics":
+		if len(rest) != 0 {
+			return usageError{fmt.Sprintf("%s takes no arguments; write to a file with -o FILE", cmd)}
+		}
+		if cmd == "ics" {
+			return m.writeICS(ctx)
+		}
+		return m.exportData(ctx)
 	case "exec":
 		if len(rest) == 0 {
 			return usageError{`exec needs the command text, e.g. upgradebot exec --as U0123 "/upgrade list"`}
@@ -213,6 +229,7 @@ func (m *Main) parseFlags(cmd string, args []string) ([]string, error) {
 	fs.StringVar(&m.Config.Clock, "clock", "", "")
 	fs.StringVar(&m.Config.As, "as", bot.ConsoleUser.ID, "")
 	fs.BoolVar(&m.Config.Demo, "demo", cmd == "console", "")
+	m.dataFlags(fs, cmd) // import, export and ics have flags of their own
 	if err := fs.Parse(args); err != nil {
 		return nil, usageError{fmt.Sprintf("%v; run `upgradebot help`", err)}
 	}

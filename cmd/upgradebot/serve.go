@@ -26,6 +26,7 @@ type slackConfig struct {
 	Addr          string        // UPGRADEBOT_ADDR
 	APIURL        string        // SLACK_API_URL
 	SendInterval  time.Duration // UPGRADEBOT_SEND_INTERVAL
+	CalendarToken string        // UPGRADEBOT_CALENDAR_TOKEN: the calendar feed's secret
 }
 
 // Timeouts of the Web API client: slack-go's default HTTP client has none,
@@ -45,6 +46,10 @@ func (m *Main) slackConfig() (slackConfig, error) {
 		Addr:          cmpOr(m.Getenv("UPGRADEBOT_ADDR"), ":3000"),
 		APIURL:        cmpOr(m.Getenv("SLACK_API_URL"), slack.APIURL),
 		SendInterval:  bot.DefaultInterval,
+		CalendarToken: strings.TrimSpace(m.Getenv("UPGRADEBOT_CALENDAR_TOKEN")),
+	}
+	if n := len(c.CalendarToken); n > 0 && n < minCalendarToken {
+		return c, usageError{fmt.Sprintf("UPGRADEBOT_CALENDAR_TOKEN: %d characters is guessable; use at least %d (e.g. openssl rand -hex 16)", n, minCalendarToken)}
 	}
 	switch {
 	case c.BotToken == "":
@@ -77,6 +82,9 @@ func (m *Main) slackConfig() (slackConfig, error) {
 	return c, nil
 }
 
+// minCalendarToken is the shortest calendar feed token accepted.
+const minCalendarToken = 20
+
 func cmpOr(v, def string) string {
 	if v = strings.TrimSpace(v); v != "" {
 		return v
@@ -105,7 +113,7 @@ func (m *Main) serve(ctx context.Context, c slackConfig) error {
 		HTTPClient: httpClient, Interval: c.SendInterval}
 	sl := &bot.Slack{Bot: m.Bot, API: api, Logger: log, Metrics: metrics, Wake: deliverer.Wake}
 	srv := &http.Server{
-		Handler:           &bot.Server{Slack: sl, SigningSecret: c.SigningSecret, Desk: m.DB, Logger: log},
+		Handler:           &bot.Server{Slack: sl, SigningSecret: c.SigningSecret, Desk: m.DB, Logger: log, CalendarToken: c.CalendarToken},
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -74,6 +74,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"Outbox", testOutbox},
 		{"ConcurrentCreate", testConcurrentCreate},
 		{"CreateTasks", testCreateTasks},
+		{"ImportTasks", testImportTasks},
 		{"QueueAndClaim", testQueueAndClaim},
 		{"RecordEvent", testRecordEvent},
 		{"JobRuns", testJobRuns},
@@ -85,6 +86,9 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"Nudges", testNudges},
 		{"Escalation", testEscalation},
 		{"DueOccurrences", testDueOccurrences},
+		{"ForecastData", testForecastData},
+		{"Workload", testWorkload},
+		{"CleanupQueue", testCleanupQueue},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

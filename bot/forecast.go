@@ -1,0 +1,88 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+// forecastComing is how many coming go-lives the forecast shows per vendor.
+const forecastComing = 4
+
+func (c *call) releasePhase(cmd *Command) (string, error) {
+	p, err := c.b.Desk.RecordPhase(c.ctx, c.user, cmd.Key, cmd.Phase, upgradebot.PhaseEvent(cmd.Scope), cmd.Due)
+	if err != nil {
+		return "", err
+	}
+	var text string
+	if p.End.IsZero() {
+		text = fmt.Sprintf("Started the %s phase of `%s` on %s (planned to end %s).", p.Phase, p.Release, p.Start.Human(), p.PlannedEnd.Human())
+	} else {
+		text = fmt.Sprintf("Done: the %s phase of `%s` on %s, after %d days.", p.Phase, p.Release, p.End.Human(), p.Start.DaysUntil(p.End))
+		if p.Phase == upgradebot.PhaseGoLive {
+			text += " The release is live."
+		}
+	}
+	phases, err := c.b.Desk.FindPhases(c.ctx, p.Release)
+	if err != nil {
+		return "", err
+	}
+	var parts []string
+	for _, q := range phases {
+		s := string(q.Phase) + " " + q.Start.String() + "→"
+		if !q.End.IsZero() {
+			s += q.End.String()
+		}
+		parts = append(parts, s)
+	}
+	return text + "\nPhases: " + strings.Join(parts, " · "), nil
+}
+
+func (c *call) vendor(cmd *Command) (string, error) {
+	if cmd.Scope == "set" {
+		v := &upgradebot.Vendor{Name: cmd.Title, CadenceDays: cmd.Cadence, SupportDays: cmd.SupportDays}
+		if err := c.b.Desk.SetVendor(c.ctx, c.user, v); err != nil {
+			return "", err
+		}
+		return "Set " + vendorLine(v) + ". `/upgrade forecast` shows what it means.", nil
+	}
+	vs, err := c.b.Desk.FindVendors(c.ctx)
+	if err != nil {
+		return "", err
+	}
+	if len(vs) == 0 {
+		return "*Vendors*: none. Set one's cadence with `/upgrade vendor <name> cadence:13w`.", nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*Vendors* (%d)", len(vs))
+	for _, v := range vs {
+		b.WriteString("\n• " + vendorLine(v))
+	}
+	return b.String(), nil
+}
+
+func vendorLine(v *upgradebot.Vendor) string {
+	s := fmt.Sprintf("%s · a release every %s", upgradebot.Escape(v.Name), upgradebot.Span(v.CadenceDays))
+	if v.SupportDays > 0 {
+		s += " · each supported " + upgradebot.Span(v.SupportDays) + " after GA"
+	}
+	return s
+}
+
+func (c *call) forecast(cmd *Command) (string, error) {
+	vendors, err := c.b.Desk.FindVendors(c.ctx)
+	if err != nil {
+		return "", err
+	}
+	releases, err := c.b.Desk.FindReleases(c.ctx, upgradebot.ReleaseFilter{})
+	if err != nil {
+		return "", err
+	}
+	phases, err := c.b.Desk.FindPhases(c.ctx, "")
+	if err != nil {
+		return "", err
+	}
+	f := upgradebot.MakeForecast(upgradebot.ForecastInput{Today: c.today, Vendors: vendors, Releases: releases, Phases: phases})
+	return f.Text(forecastComing), nil
+}

@@ -1,0 +1,100 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+// calendar is the team's working time: its zone, the stored working hours
+// (else the defaults) and its holidays.
+func (c *call) calendar() (upgradebot.WorkingTime, error) {
+	holidays, err := c.b.Desk.Holidays(c.ctx)
+	if err != nil {
+		return upgradebot.WorkingTime{}, err
+	}
+	sc := c.settings.Config()
+	return upgradebot.WorkingTime{Location: c.loc, Start: sc.WorkStart, End: sc.WorkEnd, Holidays: holidays}, nil
+}
+
+// workload shows open and overdue tasks and planned hours per person,
+// flags who is over the team's threshold and suggests who has room.
+func (c *call) workload(cmd *Command) (string, error) {
+	loads, err := c.b.Desk.Loads(c.ctx, c.today)
+	if err != nil {
+		return "", err
+	}
+	w := upgradebot.BuildWorkload(loads, c.settings.Config().Workload)
+	var b strings.Builder
+	fmt.Fprintf(&b, "*Workload* (over: more than %dh planned or %d open tasks)", w.Limits.Hours, w.Limits.Tasks)
+	if len(w.Rows) == 0 && w.Unassigned.Open == 0 {
+		b.WriteString("\nNo open work.")
+		return b.String(), nil
+	}
+	for i, r := range w.Rows {
+		if i == listLimit {
+			fmt.Fprintf(&b, "\n…and %d more.", len(w.Rows)-listLimit)
+			break
+		}
+		b.WriteString("\n• " + upgradebot.Mention(r.User) + " · " + loadText(r.Load))
+		if r.Over {
+			b.WriteString(" · *over*")
+		}
+	}
+	if w.Unassigned.Open > 0 {
+		b.WriteString("\n• unassigned · " + loadText(w.Unassigned))
+	}
+	for _, s := range w.Suggestions {
+		fmt.Fprintf(&b, "\nSuggestion: move %s", plural(s.Tasks, "task"))
+		if s.Hours > 0 {
+			fmt.Fprintf(&b, " (about %s)", upgradebot.FormatEffort(s.Hours))
+		}
+		fmt.Fprintf(&b, " from %s to %s, who has room.", upgradebot.Mention(s.From), upgradebot.Mention(s.To))
+	}
+	var over []string
+	for _, r := range w.Rows {
+		if r.Over {
+			over = append(over, r.User)
+		}
+	}
+	if len(over) > len(w.Suggestions) {
+		b.WriteString("\nNobody else has room: consider moving due dates (`due <id> <date>`).")
+	}
+	return b.String(), nil
+}
+
+func loadText(l upgradebot.Load) string {
+	s := plural(l.Open, "open task")
+	if l.Overdue > 0 {
+		s += fmt.Sprintf(", %d overdue", l.Overdue)
+	}
+	if l.Planned > 0 {
+		s += " · " + upgradebot.FormatEffort(l.Planned) + " planned"
+		if l.Unestimated > 0 {
+			s += fmt.Sprintf(" (+%d not estimated)", l.Unestimated)
+		}
+	}
+	return s
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// maintQueue records a clean-up's queue and rate, and says when it clears.
+func (c *call) maintQueue(cmd *Command) (string, error) {
+	m, err := c.b.Desk.SetQueue(c.ctx, c.user, cmd.ID, cmd.Queue, cmd.Rate)
+	if err != nil {
+		return "", err
+	}
+	cal, err := c.calendar()
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("Recorded for %s: %s (one person in the team's working hours).",
+		upgradebot.Escape(m.Title), m.QueueSummary(cal, c.b.Clock.Now())), nil
+}

@@ -1,0 +1,186 @@
+package upgradebot_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+func d(s string) upgradebot.Date {
+	v, err := upgradebot.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// phases records a release's whole cycle from start, each phase taking the
+// given days; with live false the go-live is left open.
+func phases(id int64, key, start string, live bool, days ...int) []*upgradebot.ReleasePhase {
+	var out []*upgradebot.ReleasePhase
+	at := d(start)
+	for i, ph := range upgradebot.Phases {
+		if i >= len(days) {
+			break
+		}
+		p := &upgradebot.ReleasePhase{ReleaseID: id, Release: key, Phase: ph, Start: at}
+		at = at.AddDays(days[i])
+		if ph != upgradebot.PhaseGoLive || live {
+			p.End = at
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// medcore is the example: a 13-week cadence, 2026q2 live after a 15-week
+// cycle (2 + 4 + 5 + 3 + 1 weeks), 2026q3 out since September and 2026q4
+// due next week.
+func medcore() upgradebot.ForecastInput {
+	return upgradebot.ForecastInput{
+		Today:   d("2026-11-26"),
+		Vendors: []*upgradebot.Vendor{{Name: "MedCore", CadenceDays: 91, SupportDays: 364}},
+		Releases: []*upgradebot.Release{
+			{ID: 1, Key: "medcore-2026q2", Vendor: "MedCore", Name: "2026q2", GA: d("2026-06-04")},
+			{ID: 2, Key: "medcore-2026q3", Vendor: "MedCore", Name: "2026q3", GA: d("2026-09-03")},
+			{ID: 3, Key: "medcore-2026q4", Vendor: "medcore", Name: "2026q4", GA: d("2026-12-03")},
+		},
+		Phases: phases(1, "medcore-2026q2", "2026-08-06", true, 14, 28, 35, 21, 7),
+	}
+}
+
+func TestForecastExample(t *testing.T) {
+	f := upgradebot.MakeForecast(medcore())
+	t.Log("\n" + f.Text(4))
+	if f.Pace.CycleDays != 105 || f.Pace.MeasuredPhases != 5 || f.Pace.AtOnce != 1 || !f.Pace.AtOnceMeasured {
+		t.Fatalf("pace = %+v, want 15 weeks measured from 5 phases, 1 at once", f.Pace)
+	}
+	vf := f.Vendors[0]
+	if vf.Live == nil || vf.Live.Key != "medcore-2026q2" {
+		t.Fatalf("live = %v, want medcore-2026q2", vf.Live)
+	}
+	if len(vf.Behind) != 1 || vf.Behind[0].Key != "medcore-2026q3" {
+		t.Errorf("behind = %v, want medcore-2026q3", vf.Behind)
+	}
+	if vf.DriftDays != 14 || vf.CyclesPerRelease != 6.5 {
+		t.Errorf("drift %v days, one more behind every %v cycles; want 14 and 6.5", vf.DriftDays, vf.CyclesPerRelease)
+	}
+	// One upgrade at a time: a go-live every 105 days from today.
+	for i, want := range []string{"2027-03-11", "2027-06-24", "2027-10-07", "2028-01-20"} {
+		if got := vf.Coming[i].Live.String(); got != want {
+			t.Errorf("go-live %d = %s, want %s", i, got, want)
+		}
+	}
+	// The steps are 6.5 cycles apart on average: 13 go-lives make two.
+	if len(vf.Steps) != 2 {
+		t.Fatalf("steps = %v, want 2", vf.Steps)
+	}
+	gap := vf.Steps[0].From.DaysUntil(vf.Steps[1].From)
+	if gap != 6*105 && gap != 7*105 {
+		t.Errorf("steps %v are %d days apart, want 6 or 7 cycles", vf.Steps, gap)
+	}
+	text := f.Text(4)
+	for _, want := range []string{
+		"cycle 15 weeks (measured from 5 completed phases) · 1 upgrade at a time (measured)",
+		"*MedCore* · a release every 13 weeks · live on `medcore-2026q2`",
+		"Behind today: 1 (`medcore-2026q3`)",
+		"`medcore-2026q3` Thu 11 Mar 2027 · `medcore-2026q4` Thu 24 Jun 2027 · expected release (GA ~Thu 4 Mar 2027) Thu 7 Oct 2027",
+		"each release goes live 2 weeks later after its GA than the one before, one more release behind every 6.5 cycles (about 98 weeks)",
+		"shorten the cycle to 13 weeks to keep pace",
+		"run 2 upgrades at once",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("forecast lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestForecastSkipToLatest(t *testing.T) {
+	in := medcore()
+	in.Today = d("2026-12-10") // 2026q4 is out too
+	f := upgradebot.MakeForecast(in)
+	vf := f.Vendors[0]
+	if vf.SkipTo == nil || vf.SkipTo.Key != "medcore-2026q4" || len(vf.Consolidate) != 1 || vf.Consolidate[0].Key != "medcore-2026q3" {
+		t.Fatalf("skip to %v consolidating %v, want 2026q4 consolidating 2026q3", vf.SkipTo, vf.Consolidate)
+	}
+	if vf.SkipLive != d("2027-03-25") {
+		t.Errorf("skip goes live %s, want one cycle from today, 2027-03-25", vf.SkipLive)
+	}
+	text := f.Text(4)
+	for _, want := range []string{
+		"Behind today: 2 (`medcore-2026q3`, `medcore-2026q4`)",
+		"skip to `medcore-2026q4` and consolidate `medcore-2026q3` into it (live Thu 25 Mar 2027)",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("forecast lacks %q:\n%s", want, text)
+		}
+	}
+	// Nothing to consolidate with one release out.
+	if vf := upgradebot.MakeForecast(medcore()).Vendors[0]; vf.SkipTo != nil {
+		t.Errorf("skip to %v with only one release behind", vf.SkipTo)
+	}
+}
+
+func TestForecastTwoAtOnce(t *testing.T) {
+	in := medcore()
+	// 2026q3 and 2026q4 overlap their whole cycles with 2026q2's: measured,
+	// the team runs two at once.
+	in.Phases = append(phases(1, "medcore-2026q2", "2026-06-04", true, 14, 28, 35, 21, 7),
+		phases(4, "labsys-9", "2026-06-04", true, 14, 28, 35, 21, 7)...)
+	pace := upgradebot.MeasurePace(in.Phases, in.Today)
+	if pace.AtOnce != 2 || !pace.AtOnceMeasured || pace.CycleDays != 105 {
+		t.Fatalf("pace = %+v, want 2 at once over a 15-week cycle", pace)
+	}
+	in.Phases = in.Phases[:5]
+	in.Pace = pace
+	in.Pace.AtOnce = 2
+	f := upgradebot.MakeForecast(in)
+	vf := f.Vendors[0]
+	// 2026q3 starts today, 2026q4 at its GA in the second slot, the next
+	// when the first slot frees, the one after at its GA.
+	for i, want := range []string{"2027-03-11", "2027-03-18", "2027-06-24", "2027-09-16"} {
+		if got := vf.Coming[i].Live.String(); got != want {
+			t.Errorf("go-live %d = %s, want %s", i, got, want)
+		}
+	}
+	if vf.DriftDays >= 0 || len(vf.Steps) != 0 || vf.CaughtUp.IsZero() {
+		t.Errorf("drift %v, steps %v, caught up %s: want catching up", vf.DriftDays, vf.Steps, vf.CaughtUp)
+	}
+	if vf.CaughtUp != d("2027-03-18") {
+		t.Errorf("caught up %s, want 2027-03-18 (2026q4 started at its GA)", vf.CaughtUp)
+	}
+	text := f.Text(4)
+	if !strings.Contains(text, "2 upgrades at a time") || !strings.Contains(text, "Catching up") {
+		t.Errorf("forecast:\n%s", text)
+	}
+	t.Log("\n" + text)
+}
+
+func TestMeasurePaceDefaults(t *testing.T) {
+	p := upgradebot.MeasurePace(nil, d("2026-11-26"))
+	if p.CycleDays != 105 || p.AtOnce != 1 || p.MeasuredPhases != 0 || p.AtOnceMeasured {
+		t.Errorf("pace = %+v, want the default 15 weeks, 1 at once", p)
+	}
+	// A measured review of 3 weeks replaces the default 2.
+	p = upgradebot.MeasurePace(phases(1, "a", "2026-01-01", false, 21), d("2026-11-26"))
+	if p.CycleDays != 112 || p.MeasuredPhases != 1 {
+		t.Errorf("pace = %+v, want 16 weeks from one measured phase", p)
+	}
+}
+
+func TestProjectReleases(t *testing.T) {
+	in := medcore()
+	rs := upgradebot.ProjectReleases(in.Vendors[0], in.Releases, d("2027-06-03"))
+	var got []string
+	for _, r := range rs {
+		got = append(got, r.GA.String())
+	}
+	want := "2026-06-04 2026-09-03 2026-12-03 2027-03-04 2027-06-03"
+	if strings.Join(got, " ") != want {
+		t.Errorf("projected GAs = %v, want %s", got, want)
+	}
+	if rs[3].ID != 0 || rs[3].Name != "expected 2027-03-04" {
+		t.Errorf("projected = %+v", rs[3])
+	}
+}

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+// workloadQuery aggregates open work per assignee in SQL; the
+// tasks_workload index covers it, so it reads no table rows.
+const workloadQuery = `
+	SELECT assignee, COUNT(*),
+		COALESCE(SUM(CASE WHEN due IS NOT NULL AND due < ? THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(estimate_min), 0),
+		COALESCE(SUM(CASE WHEN estimate_min = 0 THEN 1 ELSE 0 END), 0)
+	FROM tasks WHERE status = 'open' GROUP BY assignee`
+
+// peopleQuery is everyone who has had work: task assignees (closed work
+// included) and clean-up owners.
+const peopleQuery = `
+	SELECT DISTINCT assignee FROM tasks WHERE assignee != ''
+	UNION SELECT assignee FROM maintenance WHERE assignee != '' AND active = 1`
+
+// Loads returns every person's open work as of today, the unassigned work
+// as User "", and a zero Load for each person who has had work but has
+// none open.
+func (db *DB) Loads(ctx context.Context, today upgradebot.Date) ([]upgradebot.Load, error) {
+	tx, err := db.read(ctx)
+	if err != nil {
+		return nil, wrap("workload", err)
+	}
+	defer tx.Rollback()
+
+	rows, err := tx.QueryContext(ctx, workloadQuery, today.String())
+	if err != nil {
+		return nil, wrap("workload", err)
+	}
+	defer rows.Close()
+	var loads []upgradebot.Load
+	seen := map[string]bool{}
+	for rows.Next() {
+		var l upgradebot.Load
+		var minutes int64
+		if err := rows.Scan(&l.User, &l.Open, &l.Overdue, &minutes, &l.Unestimated); err != nil {
+			return nil, wrap("workload", err)
+		}
+		l.Planned = time.Duration(minutes) * time.Minute
+		loads = append(loads, l)
+		seen[l.User] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("workload", err)
+	}
+	rows.Close()
+
+	people, err := tx.QueryContext(ctx, peopleQuery)
+	if err != nil {
+		return nil, wrap("workload", err)
+	}
+	defer people.Close()
+	for people.Next() {
+		var u string
+		if err := people.Scan(&u); err != nil {
+			return nil, wrap("workload", err)
+		}
+		if !seen[u] {
+			loads = append(loads, upgradebot.Load{User: u})
+			seen[u] = true
+		}
+	}
+	return loads, wrap("workload", people.Err())
+}
+
+// SetQueue records a clean-up's queue size and measured rate, audited as
+// maintenance.queue. ENOTFOUND for no such active clean-up, EINVALID for
+// a bad size or rate.
+func (db *DB) SetQueue(ctx context.Context, actor string, id int64, queue int, rate float64) (*upgradebot.Maintenance, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, wrap("set clean-up queue", err)
+	}
+	defer tx.Rollback()
+
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	if err := upgradebot.ValidateQueue(queue, rate); err != nil {
+		return nil, err
+	}
+	m, err := scanMaintenance(tx.QueryRowContext(ctx, `
+		SELECT id, title, every, assignee, anchor, active, created_by, created_at
+		FROM maintenance WHERE id = ? AND active = 1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "No recurring clean-up %d. `/upgrade maint list` shows them with their numbers.", id)
+	} else if err != nil {
+		return nil, wrap("set clean-up queue", err)
+	}
+	if err := loadQueues(ctx, tx, []*upgradebot.Maintenance{m}); err != nil {
+		return nil, wrap("set clean-up queue", err)
+	}
+	before := *m
+	m.Queue, m.Rate, m.QueueAt = queue, rate, tx.now
+	if _, err := tx.ExecContext(ctx, `UPDATE maintenance SET queue_size = ?, queue_rate = ?, queue_at = ? WHERE id = ?`,
+		m.Queue, m.Rate, formatTime(m.QueueAt), m.ID); err != nil {
+		return nil, wrap("set clean-up queue", err)
+	}
+	if err := tx.audit(ctx, actor, "maintenance.queue", "maintenance", m.ID, &before, m); err != nil {
+		return nil, wrap("set clean-up queue", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, wrap("set clean-up queue", err)
+	}
+	return m, nil
+}
+
+// loadQueues fills in the queue fields of ms (read by scanMaintenance,
+// which does not know them).
+func loadQueues(ctx context.Context, q queryer, ms []*upgradebot.Maintenance) error {
+	for _, m := range ms {
+		var at sql.NullString
+		if err := q.QueryRowContext(ctx, `SELECT queue_size, queue_rate, queue_at FROM maintenance WHERE id = ?`, m.ID).
+			Scan(&m.Queue, &m.Rate, &at); err != nil {
+			return fmt.Errorf("clean-up %d queue: %w", m.ID, err)
+		}
+		var err error
+		if m.QueueAt, err = parseNullTime(at); err != nil {
+			return fmt.Errorf("clean-up %d queue: %w", m.ID, err)
+		}
+	}
+	return nil
+}

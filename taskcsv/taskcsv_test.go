@@ -1,0 +1,171 @@
+package taskcsv
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+// Made-up tickets: no patient data.
+const serviceNow = "\ufeffNumber,Short description,Assigned to,Due date,Priority,State,Caller,Assignment group\n" +
+	"CHG0030001,Apply the lab interface patch,U0SAM,2026-12-04 17:00:00,2 - High,Assigned,Jo Bloggs,EHR Apps\n" +
+	"CHG0030002,\"Retire the old fax queue, finally\",Priya Patel,,4 - Low,New,Jo Bloggs,EHR Apps\n" +
+	"CHG0030003,Already finished,U0SAM,2026-11-01,3 - Moderate,Closed Complete,Jo Bloggs,EHR Apps\n"
+
+const jira = "Summary,Issue key,Issue id,Status,Priority,Assignee,Due date\n" +
+	"Build the test environment,UPG-12,10012,In Progress,Highest,u0dana,5/Dec/26 5:00 PM\n" +
+	"Write the cutover runbook,UPG-13,10013,To Do,Medium,,\n" +
+	"Old spike,UPG-9,10009,Done,Low,,\n"
+
+func TestServiceNowHeaders(t *testing.T) {
+	res, err := Read(strings.NewReader(serviceNow), Options{Users: map[string]string{"priya patel": "U0PRIYA"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := summarize(res.Tasks)
+	want := []string{
+		"CHG0030001|Apply the lab interface patch|U0SAM|2026-12-04|high",
+		"CHG0030002|Retire the old fax queue, finally|U0PRIYA||low",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("tasks:\n%q\nwant\n%q", got, want)
+	}
+	if !slices.Equal(res.Lines, []int{2, 3}) || !slices.Equal(res.Closed, []int{4}) {
+		t.Errorf("lines %v, closed %v; want [2 3], [4]", res.Lines, res.Closed)
+	}
+	if !slices.Equal(res.Ignored, []string{"Caller", "Assignment group"}) {
+		t.Errorf("ignored %q", res.Ignored)
+	}
+	if res.Columns[FieldRef] != "Number" || res.Columns[FieldStatus] != "State" {
+		t.Errorf("columns %v", res.Columns)
+	}
+}
+
+func TestJiraHeaders(t *testing.T) {
+	_, err := Read(strings.NewReader(jira), Options{})
+	wantErr(t, err, "line 2", `assignee "u0dana"`, "-users")
+	res, err := Read(strings.NewReader(jira), Options{Users: map[string]string{"u0dana": "U0DANA"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"UPG-12|Build the test environment|U0DANA|2026-12-05|high", "UPG-13|Write the cutover runbook|||normal"}
+	if got := summarize(res.Tasks); !slices.Equal(got, want) {
+		t.Errorf("tasks %q, want %q", got, want)
+	}
+	if !slices.Equal(res.Ignored, []string{"Issue id"}) || !slices.Equal(res.Closed, []int{4}) {
+		t.Errorf("ignored %q, closed %v", res.Ignored, res.Closed)
+	}
+}
+
+func TestMapping(t *testing.T) {
+	const file = "Ticket No,Headline,Owner,Deadline\nT-1,Check the backups,U0SAM,2026-12-10\n"
+	_, err := Read(strings.NewReader(file), Options{})
+	wantErr(t, err, "no column gives the ref or the title", `"Ticket No", "Headline", "Owner", "Deadline"`, "-map ref=COLUMN,title=COLUMN")
+
+	m, err := ParseMapping("ref=Ticket No,title=Headline, assignee=owner,due=Deadline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Read(strings.NewReader(file), Options{Map: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := summarize(res.Tasks); !slices.Equal(got, []string{"T-1|Check the backups|U0SAM|2026-12-10|normal"}) {
+		t.Errorf("tasks %q", got)
+	}
+	if len(res.Ignored) != 0 {
+		t.Errorf("ignored %q, want none", res.Ignored)
+	}
+
+	fm, err := ReadMapping(strings.NewReader("# our tool\ntitle = Headline\n\nassignee=Owner\ndue=Deadline\n"))
+	if err != nil || fm["title"] != "Headline" || fm["due"] != "Deadline" {
+		t.Errorf("mapping file: %v, %v", fm, err)
+	}
+	_, err = ParseMapping("colour=Headline")
+	wantErr(t, err, `"colour" is not a task field`)
+	_, err = Read(strings.NewReader(file), Options{Map: Mapping{"title": "Nope"}})
+	wantErr(t, err, "title=Nope names no column", `"Headline"`)
+	_, err = Read(strings.NewReader("Number,Key,Summary\nA,B,C\n"), Options{})
+	wantErr(t, err, `columns "Number" and "Key" both give the ref`)
+}
+
+func TestBadRows(t *testing.T) {
+	for _, c := range []struct {
+		desc, file string
+		want       []string
+	}{
+		{"no ref", "ref,title\n,No number\n", []string{"line 2", "no ref"}},
+		{"empty title", "ref,title\nA-1,Fine\nA-2,\n", []string{"line 3", "title is empty"}},
+		{"bad date", "ref,title,due\nA-1,Fine,someday\n", []string{"line 2", `due "someday"`}},
+		{"bad priority", "ref,title,priority\nA-1,Fine,meh\n", []string{"line 2", `priority "meh"`}},
+		{"bad kind", "ref,title,kind\nA-1,Fine,chore\n", []string{"line 2", `kind "chore"`}},
+		{"duplicate", "ref,title\nA-1,One\nA-2,Two\nA-1,Again\n", []string{"line 4", "also on line 2"}},
+		{"short row", "ref,title\nA-1,One\nA-2\n", []string{"line 3", "wrong number of fields"}},
+		{"multi-line field counts lines", "ref,title,due\nA-1,\"Two\nlines\",x\n", []string{"line 2", `due "x"`}},
+		{"empty file", "", []string{"empty"}},
+	} {
+		res, err := Read(strings.NewReader(c.file), Options{})
+		if res != nil {
+			t.Errorf("%s: a bad file returned tasks", c.desc)
+		}
+		t.Run(c.desc, func(t *testing.T) { wantErr(t, err, c.want...) })
+	}
+}
+
+func TestUsersFile(t *testing.T) {
+	u, err := ReadUsers(strings.NewReader("# names in the ticket system\nPriya Patel = U0PRIYA\nsam=U0SAM\n"))
+	if err != nil || u["priya patel"] != "U0PRIYA" || u["sam"] != "U0SAM" {
+		t.Errorf("users %v, %v", u, err)
+	}
+	_, err = ReadUsers(strings.NewReader("Priya Patel=priya\n"))
+	wantErr(t, err, "users line 1")
+}
+
+func TestWriteReadRoundTrip(t *testing.T) {
+	tasks := []*upgradebot.Task{
+		{ID: 4, Ref: "CHG1", Title: `Quotes "and", commas`, Assignee: "U0SAM", Due: upgradebot.Date{Year: 2026, Month: 12, Day: 4}, Priority: upgradebot.PriorityHigh, Kind: upgradebot.KindMaintenance, Release: "medcore-2026q4", Status: upgradebot.StatusOpen},
+		{ID: 5, Ref: "CHG2", Title: "Plain", Priority: upgradebot.PriorityLow, Kind: upgradebot.KindUpgrade, Status: upgradebot.StatusOpen},
+		{ID: 6, Ref: "CHG3", Title: "Finished", Priority: upgradebot.PriorityNormal, Kind: upgradebot.KindUpgrade, Status: upgradebot.StatusDone},
+	}
+	var b bytes.Buffer
+	if err := Write(&b, tasks); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Read(&b, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Tasks) != 2 || !slices.Equal(res.Closed, []int{4}) || !slices.Equal(res.Ignored, []string{"id"}) {
+		t.Fatalf("read back %d tasks, closed %v, ignored %q", len(res.Tasks), res.Closed, res.Ignored)
+	}
+	for i, got := range res.Tasks {
+		want := *tasks[i]
+		want.ID = 0
+		if *got != want {
+			t.Errorf("round trip:\n got %+v\nwant %+v", *got, want)
+		}
+	}
+}
+
+func summarize(tasks []*upgradebot.Task) []string {
+	var out []string
+	for _, t := range tasks {
+		out = append(out, strings.Join([]string{t.Ref, t.Title, t.Assignee, t.Due.String(), string(t.Priority)}, "|"))
+	}
+	return out
+}
+
+func wantErr(t *testing.T, err error, parts ...string) {
+	t.Helper()
+	if upgradebot.ErrorCode(err) != upgradebot.EINVALID {
+		t.Fatalf("error %v, want EINVALID", err)
+	}
+	for _, p := range parts {
+		if !strings.Contains(upgradebot.ErrorMessage(err), p) {
+			t.Errorf("error %q does not contain %q", upgradebot.ErrorMessage(err), p)
+		}
+	}
+}

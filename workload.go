@@ -1,0 +1,149 @@
+package upgradebot
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+)
+
+// Default workload thresholds: above either, a person is overloaded.
+const (
+	DefaultWorkloadHours = 40 // hours of estimated open work
+	DefaultWorkloadTasks = 15 // open tasks
+)
+
+// Load is one person's open work. User "" is the unassigned work.
+type Load struct {
+	User        string
+	Open        int           // open tasks
+	Overdue     int           // of those, due before today
+	Planned     time.Duration // sum of the open tasks' estimates
+	Unestimated int           // open tasks without an estimate
+}
+
+// WorkloadLimits are the team's thresholds; zero fields take the defaults.
+type WorkloadLimits struct {
+	Hours int
+	Tasks int
+}
+
+func (l WorkloadLimits) hours() time.Duration {
+	if l.Hours <= 0 {
+		return DefaultWorkloadHours * time.Hour
+	}
+	return time.Duration(l.Hours) * time.Hour
+}
+
+func (l WorkloadLimits) tasks() int {
+	if l.Tasks <= 0 {
+		return DefaultWorkloadTasks
+	}
+	return l.Tasks
+}
+
+// Limits returns the thresholds with the defaults filled in.
+func (l WorkloadLimits) Limits() WorkloadLimits {
+	return WorkloadLimits{Hours: int(l.hours() / time.Hour), Tasks: l.tasks()}
+}
+
+// WorkloadRow is one person's load against the thresholds.
+type WorkloadRow struct {
+	Load
+	Over bool // above the hours or the tasks threshold
+}
+
+// Handover suggests moving work from someone over the threshold to
+// someone with room: about Hours of estimated work and Tasks tasks (the
+// excess over the thresholds, capped by the room the receiver has).
+type Handover struct {
+	From, To string
+	Hours    time.Duration
+	Tasks    int
+}
+
+// Workload is the team's load: one row per person, most loaded first,
+// the unassigned work apart, and suggestions for who takes what.
+type Workload struct {
+	Limits      WorkloadLimits
+	Rows        []WorkloadRow
+	Unassigned  Load
+	Suggestions []Handover
+}
+
+// WorkloadService reads the open work per person.
+type WorkloadService interface {
+	// Loads returns every person's open work as of today (overdue: due
+	// before today), with the unassigned work as User "", and a zero Load
+	// for each person who has had tasks or clean-ups but has none open,
+	// so that they can be offered work. In no particular order.
+	Loads(ctx context.Context, today Date) ([]Load, error)
+}
+
+// BuildWorkload compares loads with the limits. A person is over when
+// their planned hours or open tasks exceed the threshold. For each person
+// over, most loaded first, it suggests the person not over with the most
+// room left (the smaller of their free share of hours and of tasks),
+// counting what was already suggested to them; nobody is suggested when
+// nobody has room.
+func BuildWorkload(loads []Load, lim WorkloadLimits) Workload {
+	w := Workload{Limits: lim.Limits()}
+	maxH, maxT := lim.hours(), lim.tasks()
+	for _, l := range loads {
+		if l.User == "" {
+			w.Unassigned.Open += l.Open
+			w.Unassigned.Overdue += l.Overdue
+			w.Unassigned.Planned += l.Planned
+			w.Unassigned.Unestimated += l.Unestimated
+			continue
+		}
+		w.Rows = append(w.Rows, WorkloadRow{Load: l, Over: l.Planned > maxH || l.Open > maxT})
+	}
+	// Most loaded first: the larger share of either threshold.
+	share := func(h time.Duration, t int) float64 {
+		return max(float64(h)/float64(maxH), float64(t)/float64(maxT))
+	}
+	slices.SortFunc(w.Rows, func(a, b WorkloadRow) int {
+		return cmp.Or(cmp.Compare(share(b.Planned, b.Open), share(a.Planned, a.Open)),
+			cmp.Compare(b.Overdue, a.Overdue), cmp.Compare(a.User, b.User))
+	})
+
+	// Room left per person not over, as it shrinks with each suggestion.
+	type room struct {
+		user  string
+		hours time.Duration
+		tasks int
+	}
+	var rooms []*room
+	for _, r := range w.Rows {
+		if !r.Over {
+			rooms = append(rooms, &room{r.User, maxH - r.Planned, maxT - r.Open})
+		}
+	}
+	free := func(r *room) float64 {
+		return min(float64(r.hours)/float64(maxH), float64(r.tasks)/float64(maxT))
+	}
+	for _, r := range w.Rows {
+		if !r.Over {
+			continue
+		}
+		var best *room
+		for _, c := range rooms {
+			if free(c) > 0 && (best == nil || free(c) > free(best)) {
+				best = c
+			}
+		}
+		if best == nil {
+			break
+		}
+		h := min(max(r.Planned-maxH, 0), best.hours)
+		t := min(max(r.Open-maxT, 0), best.tasks)
+		if t == 0 && h > 0 {
+			t = 1 // hours move with at least one task
+		}
+		w.Suggestions = append(w.Suggestions, Handover{From: r.User, To: best.user, Hours: h, Tasks: t})
+		best.hours -= h
+		best.tasks -= t
+	}
+	return w
+}
