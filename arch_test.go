@@ -65,6 +65,7 @@ func TestLayering(t *testing.T) {
 		"bot":       {module + "/store", module + "/scheduler", module + "/cmd"},
 		"scheduler": {module + "/store", module + "/bot", module + "/cmd"},
 		"store":     {module + "/bot", module + "/scheduler", module + "/cmd"},
+		"chart":     {module + "/store", module + "/bot", module + "/scheduler", module + "/cmd"},
 	}
 	for dir, paths := range goFiles(t) {
 		top := strings.Split(filepath.ToSlash(dir), "/")[0]

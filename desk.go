@@ -51,8 +51,9 @@ type TaskService interface {
 
 // ReleaseFilter selects releases, by GA date ascending.
 type ReleaseFilter struct {
-	Key    string
-	GAFrom Date // GA on or after this day
+	Key     string
+	GAFrom  Date     // GA on or after this day
+	Vendors []string // any of these vendors, in any case
 }
 
 // ReleaseService keeps vendor releases.
@@ -192,6 +193,7 @@ type Desk interface {
 	DigestService
 	FollowUpService
 	WorkloadService
+	TrendService
 	// Ping checks that the backend answers.
 	Ping(ctx context.Context) error
 }

@@ -53,6 +53,12 @@ type DigestData struct {
 	// Open work for the trend line: tasks open at Now, and tasks that were
 	// open 7 days before (created by then and not closed by then).
 	OpenNow, OpenWeekAgo int
+
+	// What the forecast line per vendor is made from (see MakeForecast):
+	// every vendor, every release and every recorded phase, not limited.
+	ForecastVendors  []*Vendor
+	ForecastReleases []*Release
+	ForecastPhases   []*ReleasePhase
 }
 
 // OverdueCleanup is a recurring clean-up that is behind.
@@ -84,11 +90,13 @@ type DigestOptions struct {
 // BuildDigest builds the team-channel digest post from d: a header and one
 // section per list that has anything in it (overdue, due soon, vendor
 // releases, decisions waiting, clean-ups behind), each with "…and N more"
-// past the limit, then the trend of open work. Its Text is the short
-// plain fallback: the header and one line of counts.
+// past the limit, then the trend of open work and a "Forecast" section with
+// one line per vendor with a cadence (none when no vendor has one). Its Text
+// is the short plain fallback: the header and one line of counts.
 //
 // When no list has anything, it returns a one-line all-clear post if
-// opts.AllClear is set, and false (nothing to post) otherwise. BuildDigest
+// opts.AllClear is set, and false (nothing to post) otherwise: the forecast
+// alone is not news, it goes with a digest that has something to say. BuildDigest
 // does not trust the order of d's lists: it sorts copies of them. The post
 // goes to opts.Channel; the caller makes sure one is set (the outbox refuses
 // a post to nobody).
@@ -147,9 +155,20 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 		return msg, true
 	}
 	sections = append(sections, Section{Lines: []string{TrendLine(d.OpenNow, d.OpenWeekAgo)}})
+	if lines := digestForecastLines(d); len(lines) > 0 {
+		sections = append(sections, Section{Title: "Forecast", Lines: lines})
+	}
 	msg.Text = header + "\n" + strings.Join(counts, " · ") + "."
 	msg.Sections = sections
 	return msg, true
+}
+
+// digestForecastLines is VendorForecast.Line for each vendor with a
+// cadence, in name order.
+func digestForecastLines(d DigestData) []string {
+	f := MakeForecast(ForecastInput{Today: d.Today, Vendors: d.ForecastVendors, Releases: d.ForecastReleases,
+		Phases: d.ForecastPhases})
+	return mapLines(f.Vendors, func(vf *VendorForecast) string { return "• " + vf.Line() })
 }
 
 // TrendLine compares open work now with open work a week before:

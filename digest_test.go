@@ -255,3 +255,51 @@ func TestMessageFullText(t *testing.T) {
 		t.Errorf("FullText = %q, want %q", got, want)
 	}
 }
+
+// TestBuildDigestForecast adds one forecast line per vendor with a
+// cadence, after the trend, and nothing when no vendor has one.
+func TestBuildDigestForecast(t *testing.T) {
+	d := sampleDigest()
+	d.ForecastVendors = []*upgradebot.Vendor{
+		{ID: 2, Name: "Zeta", CadenceDays: 0}, // no cadence: no line
+		{ID: 1, Name: "MedCore", CadenceDays: 91},
+	}
+	d.ForecastReleases = []*upgradebot.Release{
+		{ID: 1, Key: "medcore-2026q2", Vendor: "MedCore", Name: "2026 Q2", GA: date("2026-05-15")},
+		{ID: 2, Key: "medcore-2026q3", Vendor: "MedCore", Name: "2026 Q3", GA: date("2026-08-14")},
+	}
+	want := upgradebot.MakeForecast(upgradebot.ForecastInput{Today: d.Today, Vendors: d.ForecastVendors,
+		Releases: d.ForecastReleases})
+	if len(want.Vendors) != 1 {
+		t.Fatalf("forecast has %d vendors, want MedCore", len(want.Vendors))
+	}
+	m, ok := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: "C0TEAM"})
+	if !ok {
+		t.Fatal("BuildDigest is quiet")
+	}
+	last := m.Sections[len(m.Sections)-1]
+	if last.Title != "Forecast" || len(last.Lines) != 1 || last.Lines[0] != "• "+want.Vendors[0].Line() {
+		t.Errorf("last section = %+v, want Forecast with %q", last, "• "+want.Vendors[0].Line())
+	}
+	if !strings.HasPrefix(last.Lines[0], "• MedCore: 3 behind, next go-live `medcore-2026q2`") {
+		t.Errorf("forecast line %q", last.Lines[0])
+	}
+	if trend := m.Sections[len(m.Sections)-2]; trend.Title != "" || !strings.HasPrefix(trend.Lines[0], "Open work:") {
+		t.Errorf("section before the forecast = %+v, want the trend", trend)
+	}
+
+	d.ForecastVendors = d.ForecastVendors[:1] // only Zeta, without a cadence
+	m, _ = upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: "C0TEAM"})
+	for _, s := range m.Sections {
+		if s.Title == "Forecast" {
+			t.Errorf("no vendor has a cadence, yet: %+v", s)
+		}
+	}
+
+	// The forecast alone does not make a quiet day worth a post.
+	quiet := upgradebot.DigestData{Now: digestNow, Today: d.Today, ForecastVendors: []*upgradebot.Vendor{{ID: 1, Name: "MedCore", CadenceDays: 91}},
+		ForecastReleases: d.ForecastReleases}
+	if m, ok := upgradebot.BuildDigest(quiet, upgradebot.DigestOptions{Channel: "C0TEAM"}); ok {
+		t.Errorf("forecast only: BuildDigest = %+v, true; want quiet", m)
+	}
+}

@@ -361,8 +361,12 @@ func TestConfig(t *testing.T) {
 		{desc: "anyone sees the settings", as: alice, text: "config", want: []string{
 			"`channel` <#C0TEAM> · _stored_", "`tz` America/Chicago · _stored_", "`hours` 08:00-17:00", "`holidays` none coming",
 			"`allclear` off", "`leads` 30,14,7,1", "`nudges` every:2 after:3 · _default_", "`escalation` remind:2 escalate:2 · _default_",
+			"`workload` hours:40 tasks:15 (over: more hours planned or open tasks than these) · _default_",
 			"`schedule digest` `0 8 * * 1-5` · _default_", "`schedule cleanups` `0 6 * * *`"}},
 		{desc: "non-admin cannot set", as: alice, text: "config leads 10,5", fail: true, want: []string{"Only admins can change settings", "<@U0ADMIN>"}},
+		{desc: "non-admin cannot set the workload threshold", as: alice, text: "config workload hours:20 tasks:5", fail: true,
+			want: []string{"Only admins can change settings", "<@U0ADMIN>"}},
+		{desc: "bad workload threshold", as: admin, text: "config workload hours:0", fail: true, want: []string{"from 1 to 1000"}},
 		{desc: "non-admin cannot add holidays", as: alice, text: "config holidays add 2026-12-24", fail: true, want: []string{"Only admins", "<@U0ADMIN>"}},
 		{desc: "bad cron spec", as: admin, text: `config schedule digest "0 8 * *"`, fail: true, want: []string{"not a cron spec", "expected exactly 5 fields"}},
 		{desc: "bad zone", as: admin, text: "config tz Mars/Base", fail: true, want: []string{`"Mars/Base" is not an IANA time zone`}},
@@ -374,6 +378,9 @@ func TestConfig(t *testing.T) {
 		{desc: "set hours", as: admin, text: "config hours 07:00-15:30", want: []string{"07:00-15:30", "from the next run"}},
 		{desc: "set nudges", as: admin, text: "config nudges every:1 after:4", want: []string{"every 1 working day", "after 4 nudges"}},
 		{desc: "set escalation", as: admin, text: "config escalation remind:3 escalate:1", want: []string{"reminded after 3 working days", "escalated 1 working day after"}},
+		{desc: "set workload", as: admin, text: "config workload hours:32 tasks:12",
+			want: []string{"Workload threshold set: a person is over with more than 32h of estimated open work or more than 12 open tasks.", "`/upgrade workload` uses it now."}},
+		{desc: "workload uses it", as: alice, text: "workload", want: []string{"more than 32h planned or 12 open tasks"}},
 		{desc: "set allclear", as: admin, text: "config allclear on", want: []string{"all-clear is on"}},
 		{desc: "set schedule says next start", as: admin, text: `config schedule digest "0 7 * * 1-5"`, want: []string{"`0 7 * * 1-5`", "applies when the bot next starts"}},
 		{desc: "set channel from escape", as: admin, text: "config channel <#C0OTHER|ops>", want: []string{"Team channel set to <#C0OTHER>"}},
@@ -384,6 +391,7 @@ func TestConfig(t *testing.T) {
 		{desc: "shows what is stored", as: alice, text: "config", want: []string{
 			"`channel` <#C0OTHER> · _stored_", "`tz` Europe/London", "`hours` 07:00-15:30, Mon-Fri · _stored_", "`holidays` Fri 25 Dec 2026 · _stored_",
 			"`allclear` on", "`leads` 10,5 days", "`nudges` every:1 after:4 · _stored_", "`escalation` remind:3 escalate:1 · _stored_",
+			"`workload` hours:32 tasks:12 (over: more hours planned or open tasks than these) · _stored_",
 			"`schedule digest` `0 7 * * 1-5` · _stored_", "`schedule nudges` `0 9-16 * * 1-5` · _default_"}},
 		{desc: "every change audited", as: alice, text: "audit", want: []string{"setting.set", "holidays.set"}},
 	})

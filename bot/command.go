@@ -120,7 +120,7 @@ var specs = []*spec{
 	{name: "mute", usage: "mute [until <date>] [@user]",
 		summary: "stop your overdue reminders until a day, or until you unmute; someone else's (admin)", parse: parseMute},
 	{name: "unmute", usage: "unmute [@user]", summary: "turn overdue reminders back on; someone else's (admin)", parse: parseMute},
-	{name: "config", usage: "config [channel|tz|hours|holidays|leads|nudges|escalation|allclear|schedule <value>]",
+	{name: "config", usage: "config [channel|tz|hours|holidays|leads|nudges|escalation|allclear|workload|schedule <value>]",
 		summary: "every setting and where it comes from; change one (admin): `help config`", options: []string{"every"}, parse: parseConfig},
 	{name: "admin", usage: "admin add|remove @user | admin", summary: "list admins, or change them (admin)", parse: parseAdmin},
 	{name: "audit", usage: "audit [<id>]", summary: "the audit trail: latest changes, or those about one id", share: true,

@@ -27,11 +27,12 @@ var configForms = map[string]string{
 	"nudges":     "config nudges every:<working days> after:<nudges>",
 	"escalation": "config escalation remind:<working days> escalate:<working days>",
 	"allclear":   "config allclear on|off",
+	"workload":   "config workload hours:<hours> tasks:<open tasks>",
 	"schedule":   `config schedule <job> "<cron spec>"`,
 }
 
 // configOrder is the order the forms are listed in.
-var configOrder = []string{"channel", "tz", "hours", "holidays", "leads", "nudges", "escalation", "allclear", "schedule"}
+var configOrder = []string{"channel", "tz", "hours", "holidays", "leads", "nudges", "escalation", "allclear", "workload", "schedule"}
 
 func configErr(sub, msg string) error {
 	return upgradebot.Errorf(upgradebot.EINVALID, "%s\nUsage: `/upgrade %s`", sentence(upperFirst(msg)), configForms[sub])
@@ -138,10 +139,13 @@ func parseConfig(p *parser, c *Command) error {
 			return err
 		}
 		return set(upgradebot.SettingAllClear, t.text)
-	case "nudges", "escalation":
+	case "nudges", "escalation", "workload":
 		keys := map[string]string{"every": upgradebot.SettingNudgeEvery, "after": upgradebot.SettingNudgeAfter}
-		if sub == "escalation" {
+		switch sub {
+		case "escalation":
 			keys = map[string]string{"remind": upgradebot.SettingEscalateRemind, "escalate": upgradebot.SettingEscalateThen}
+		case "workload":
+			keys = map[string]string{"hours": upgradebot.SettingWorkloadHours, "tasks": upgradebot.SettingWorkloadTasks}
 		}
 		pairs := map[string]string{}
 		if v, ok := p.opts["every"]; ok {
@@ -402,6 +406,9 @@ func (c *call) configShow() (string, error) {
 		source(upgradebot.SettingNudgeEvery, stored(upgradebot.SettingNudgeEvery) || stored(upgradebot.SettingNudgeAfter)))
 	line("escalation", fmt.Sprintf("remind:%d escalate:%d", cmpInt(sc.EscalateRemind, upgradebot.DefaultEscalateAfter), cmpInt(sc.EscalateThen, upgradebot.DefaultEscalateThen)),
 		source(upgradebot.SettingEscalateRemind, stored(upgradebot.SettingEscalateRemind) || stored(upgradebot.SettingEscalateThen)))
+	lim := sc.Workload.Limits()
+	line("workload", fmt.Sprintf("hours:%d tasks:%d (over: more hours planned or open tasks than these)", lim.Hours, lim.Tasks),
+		source(upgradebot.SettingWorkloadHours, stored(upgradebot.SettingWorkloadHours) || stored(upgradebot.SettingWorkloadTasks)))
 	for _, j := range upgradebot.ScheduledJobs {
 		key := upgradebot.SettingSchedulePrefix + j.Name
 		spec := firstOf(sc.Schedules[j.Name], j.DefaultSpec)
@@ -466,6 +473,17 @@ func (c *call) configSet(cmd *Command) (string, error) {
 			parts = append(parts, "escalated "+days(sc.EscalateThen)+" after the reminder")
 		}
 		text = upperFirst(cmd.Key) + " set: " + strings.Join(parts, ", ") + "."
+	case "workload":
+		sc := upgradebot.Settings{Values: cmd.Values}.Config()
+		var parts []string
+		if sc.Workload.Hours > 0 {
+			parts = append(parts, fmt.Sprintf("more than %dh of estimated open work", sc.Workload.Hours))
+		}
+		if sc.Workload.Tasks > 0 {
+			parts = append(parts, fmt.Sprintf("more than %d open tasks", sc.Workload.Tasks))
+		}
+		text = "Workload threshold set: a person is over with " + strings.Join(parts, " or ") + "."
+		when = " `/upgrade workload` uses it now."
 	default: // schedule <job>
 		job := strings.TrimPrefix(cmd.Key, "schedule ")
 		key := upgradebot.SettingSchedulePrefix + job

@@ -414,3 +414,18 @@ func BenchmarkDigest(b *testing.B) {
 	}
 	b.ReportMetric(float64(blocks), "blocks")
 }
+
+// TestDigestForecast reads the vendors, releases and phases from the store
+// with the rest of the digest and shows one forecast line per vendor with
+// a cadence.
+func TestDigestForecast(t *testing.T) {
+	run(t, []step{
+		{desc: "a release without a cadence", as: bob, text: "release add MedCore 2026.2 ga:2026-05-15", sent: []string{}},
+		{desc: "an overdue task", as: bob, text: "add Late thing due:2026-11-01", sent: []string{}},
+		{desc: "no cadence, no forecast", as: alice, text: "digest", want: []string{"*Overdue (1)*"}, not: []string{"Forecast"}, sent: none},
+		{desc: "a cadence", as: alice, text: "vendor MedCore cadence:13w support:52w"},
+		{desc: "a phase started", as: bob, text: "release medcore-2026.2 phase review start 2026-06-01"},
+		{desc: "the forecast line", as: alice, text: "digest",
+			want: []string{"Open work: 1 task, up 1 from 0 a week ago.\n*Forecast*\n• MedCore: 3 behind, next go-live `medcore-2026.2` Thu 25 Feb 2027, one more behind every 6.5 cycles, out of support from Sat 15 May 2027"}, sent: none},
+	})
+}

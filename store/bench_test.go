@@ -126,3 +126,27 @@ func BenchmarkFindTasksOverdue(b *testing.B) {
 	}
 	b.ReportMetric(float64(total), "overdue")
 }
+
+// BenchmarkLoads is `/upgrade workload`'s query on benchTasks tasks: the
+// open work per person aggregated over the tasks_workload index, then
+// everyone who has had work.
+func BenchmarkLoads(b *testing.B) {
+	db := benchDesk(b)
+	ctx := b.Context()
+	today := upgradebot.Today(storetest.Start, storetest.NewYork)
+	var open int
+	for b.Loop() {
+		loads, err := db.Loads(ctx, today)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(loads) != 20 {
+			b.Fatalf("%d loads, want the 20 people", len(loads))
+		}
+		open = 0
+		for _, l := range loads {
+			open += l.Open
+		}
+	}
+	b.ReportMetric(float64(open), "open")
+}

@@ -135,6 +135,25 @@ func digestData(ctx context.Context, q queryer, now time.Time, today upgradebot.
 	if d.OpenWeekAgo, err = openAt(ctx, q, notClosed, now.AddDate(0, 0, -7)); err != nil {
 		return d, err
 	}
+
+	// The forecast: the releases of the vendors with a cadence (a handful
+	// of rows a vendor and quarter) and the phases.
+	if d.ForecastVendors, err = findVendors(ctx, q); err != nil {
+		return d, fmt.Errorf("forecast vendors: %w", err)
+	}
+	if len(d.ForecastVendors) == 0 {
+		return d, nil
+	}
+	names := make([]string, len(d.ForecastVendors))
+	for i, v := range d.ForecastVendors {
+		names[i] = v.Name
+	}
+	if d.ForecastReleases, err = findReleases(ctx, q, upgradebot.ReleaseFilter{Vendors: names}); err != nil {
+		return d, fmt.Errorf("forecast releases: %w", err)
+	}
+	if d.ForecastPhases, err = findPhases(ctx, q, ""); err != nil {
+		return d, fmt.Errorf("forecast phases: %w", err)
+	}
 	return d, nil
 }
 

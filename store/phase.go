@@ -60,20 +60,25 @@ const vendorSelect = `SELECT id, name, cadence_days, support_days, updated_by, u
 
 // FindVendors returns every vendor, by name.
 func (db *DB) FindVendors(ctx context.Context) ([]*upgradebot.Vendor, error) {
-	rows, err := db.db.QueryContext(ctx, vendorSelect+` ORDER BY name COLLATE NOCASE`)
+	out, err := findVendors(ctx, db.db)
+	return out, wrap("find vendors", err)
+}
+
+func findVendors(ctx context.Context, q queryer) ([]*upgradebot.Vendor, error) {
+	rows, err := q.QueryContext(ctx, vendorSelect+` ORDER BY name COLLATE NOCASE`)
 	if err != nil {
-		return nil, wrap("find vendors", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []*upgradebot.Vendor
 	for rows.Next() {
 		v, err := scanVendor(rows)
 		if err != nil {
-			return nil, wrap("find vendors", err)
+			return nil, err
 		}
 		out = append(out, v)
 	}
-	return out, wrap("find vendors", rows.Err())
+	return out, rows.Err()
 }
 
 func scanVendor(s scanner) (*upgradebot.Vendor, error) {
@@ -155,25 +160,30 @@ const phaseSelect = `SELECT p.release_id, r.key, p.phase, p.planned_start, p.pla
 // FindPhases returns the phases recorded for the release with key, or for
 // every release when key is "", by release GA and the order of the cycle.
 func (db *DB) FindPhases(ctx context.Context, key string) ([]*upgradebot.ReleasePhase, error) {
+	out, err := findPhases(ctx, db.db, key)
+	return out, wrap("find phases", err)
+}
+
+func findPhases(ctx context.Context, q queryer, key string) ([]*upgradebot.ReleasePhase, error) {
 	query, args := phaseSelect, []any{}
 	if key != "" {
 		query, args = query+` WHERE r.key = ?`, append(args, key)
 	}
-	rows, err := db.db.QueryContext(ctx, query+` ORDER BY r.ga, r.id`, args...)
+	rows, err := q.QueryContext(ctx, query+` ORDER BY r.ga, r.id`, args...)
 	if err != nil {
-		return nil, wrap("find phases", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []*upgradebot.ReleasePhase
 	for rows.Next() {
 		p, err := scanPhase(rows)
 		if err != nil {
-			return nil, wrap("find phases", err)
+			return nil, err
 		}
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, wrap("find phases", err)
+		return nil, err
 	}
 	order := map[upgradebot.Phase]int{}
 	for i, ph := range upgradebot.Phases {

@@ -25,6 +25,11 @@ func (db *DB) CreateRelease(ctx context.Context, actor string, r *upgradebot.Rel
 
 // FindReleases returns the matching releases, earliest GA first.
 func (db *DB) FindReleases(ctx context.Context, f upgradebot.ReleaseFilter) ([]*upgradebot.Release, error) {
+	releases, err := findReleases(ctx, db.db, f)
+	return releases, wrap("find releases", err)
+}
+
+func findReleases(ctx context.Context, q queryer, f upgradebot.ReleaseFilter) ([]*upgradebot.Release, error) {
 	var where []string
 	var args []any
 	if f.Key != "" {
@@ -33,26 +38,33 @@ func (db *DB) FindReleases(ctx context.Context, f upgradebot.ReleaseFilter) ([]*
 	if !f.GAFrom.IsZero() {
 		where, args = append(where, `ga >= ?`), append(args, f.GAFrom.String())
 	}
+	if len(f.Vendors) > 0 {
+		marks := make([]string, len(f.Vendors))
+		for i, v := range f.Vendors {
+			marks[i], args = "?", append(args, strings.ToLower(v))
+		}
+		where = append(where, `lower(vendor) IN (`+strings.Join(marks, ", ")+`)`)
+	}
 	query := `SELECT id, key, vendor, name, ga, support, created_by, created_at FROM releases`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	query += ` ORDER BY ga, id`
 
-	rows, err := db.db.QueryContext(ctx, query, args...)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, wrap("find releases", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var releases []*upgradebot.Release
 	for rows.Next() {
 		r, err := scanRelease(rows)
 		if err != nil {
-			return nil, wrap("find releases", err)
+			return nil, err
 		}
 		releases = append(releases, r)
 	}
-	return releases, wrap("find releases", rows.Err())
+	return releases, rows.Err()
 }
 
 func createRelease(ctx context.Context, tx *writeTx, actor string, r *upgradebot.Release) error {

@@ -37,6 +37,8 @@ func (m *Main) dataFlags(fs *flag.FlagSet, cmd string) {
 		fs.StringVar(&m.Data.Out, "o", "", "")
 	case "ics":
 		fs.StringVar(&m.Data.Out, "o", "", "")
+	case "chart":
+		fs.StringVar(&m.Data.Out, "o", "chart.png", "")
 	}
 }
 

@@ -120,6 +120,8 @@ Usage:
                   -map field=Column,...  -mapping FILE  -users FILE (name=U… lines)  -dry-run
   upgradebot export [-format csv|json] [-o FILE]  write every task (and, in JSON, the releases)
   upgradebot ics [-o FILE]                write the iCalendar feed: releases, clean-ups, due dates
+  upgradebot chart [-o FILE]              write a PNG of open work and releases behind, last 12 weeks
+                                          (default chart.png)
 
 Settings (flag, or environment variable):
   -db FILE        UPGRADEBOT_DB        SQLite file (default ./upgradebot.db)
@@ -153,7 +155,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "console", "exec", "migrate", "backup", "serve", "run-job", "import", "export", "ics":
+	case "console", "exec", "migrate", "backup", "serve", "run-job", "import", "export", "ics", "chart":
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
@@ -195,12 +197,15 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runJob(ctx, rest[0])
 	case "import":
 		return m.importTasks(ctx, rest)
-	case "export", "ics":
+	case "export", "ics", "chart":
 		if len(rest) != 0 {
 			return usageError{fmt.Sprintf("%s takes no arguments; write to a file with -o FILE", cmd)}
 		}
 		if cmd == "ics" {
 			return m.writeICS(ctx)
+		}
+		if cmd == "chart" {
+			return m.writeChart(ctx)
 		}
 		return m.exportData(ctx)
 	case "exec":

@@ -89,6 +89,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"ForecastData", testForecastData},
 		{"Workload", testWorkload},
 		{"CleanupQueue", testCleanupQueue},
+		{"WeeklyTrend", testWeeklyTrend},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
