@@ -171,37 +171,11 @@ func openAt(ctx context.Context, q queryer, notClosed int, t time.Time) (int, er
 }
 
 func digestTasks(ctx context.Context, q queryer, query string, args ...any) ([]*upgradebot.Task, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var tasks []*upgradebot.Task
-	for rows.Next() {
-		t, err := scanTask(rows)
-		if err != nil {
-			return nil, err
-		}
-		tasks = append(tasks, t)
-	}
-	return tasks, rows.Err()
+	return queryAll(ctx, q, scanTask, query, args...)
 }
 
 func digestReleases(ctx context.Context, q queryer, today upgradebot.Date, limit int) ([]*upgradebot.Release, error) {
-	rows, err := q.QueryContext(ctx, digestReleasesQuery, today.String(), today.AddDays(upgradebot.DigestReleaseDays).String(), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var releases []*upgradebot.Release
-	for rows.Next() {
-		r, err := scanRelease(rows)
-		if err != nil {
-			return nil, err
-		}
-		releases = append(releases, r)
-	}
-	return releases, rows.Err()
+	return queryAll(ctx, q, scanRelease, digestReleasesQuery, today.String(), today.AddDays(upgradebot.DigestReleaseDays).String(), limit)
 }
 
 func digestDecisions(ctx context.Context, q queryer, limit int) ([]*upgradebot.Decision, error) {

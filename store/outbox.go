@@ -228,20 +228,7 @@ func sectionsJSON(sections []upgradebot.Section) (string, error) {
 }
 
 func findMessages(ctx context.Context, q queryer, query string, args ...any) ([]*upgradebot.Message, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var msgs []*upgradebot.Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, err
-		}
-		msgs = append(msgs, m)
-	}
-	return msgs, rows.Err()
+	return queryAll(ctx, q, scanMessage, query, args...)
 }
 
 func scanMessage(s scanner) (*upgradebot.Message, error) {

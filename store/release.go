@@ -50,21 +50,7 @@ func findReleases(ctx context.Context, q queryer, f upgradebot.ReleaseFilter) ([
 		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	query += ` ORDER BY ga, id`
-
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var releases []*upgradebot.Release
-	for rows.Next() {
-		r, err := scanRelease(rows)
-		if err != nil {
-			return nil, err
-		}
-		releases = append(releases, r)
-	}
-	return releases, rows.Err()
+	return queryAll(ctx, q, scanRelease, query, args...)
 }
 
 func createRelease(ctx context.Context, tx *writeTx, actor string, r *upgradebot.Release) error {

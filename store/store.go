@@ -322,6 +322,24 @@ type scanner interface {
 	Scan(dest ...any) error
 }
 
+// queryAll runs query and scans every row with scan.
+func queryAll[T any](ctx context.Context, q queryer, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // audit appends a row to the audit trail. before and after are marshalled
 // to JSON; nil is stored as "".
 func (tx *writeTx) audit(ctx context.Context, actor, action, entity string, id int64, before, after any) error {
