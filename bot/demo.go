@@ -69,6 +69,38 @@ func SeedDemo(ctx context.Context, desk upgradebot.Desk, today upgradebot.Date) 
 	}
 	current, next := keys[3], keys[4]
 
+	// The team went live on keys[1] about three months ago and is building
+	// keys[2]: two releases behind, as the decision below discusses.
+	if err := desk.SetVendor(ctx, DemoOwner.ID, &upgradebot.Vendor{Name: "MedCore", CadenceDays: 91, SupportDays: 547}); err != nil {
+		return fail("vendor", err)
+	}
+	day0 := today.AddDays(-203)
+	for _, ph := range upgradebot.Phases {
+		end := day0.AddDays(upgradebot.DefaultPhaseDays[ph])
+		for _, step := range []struct {
+			ev  upgradebot.PhaseEvent
+			day upgradebot.Date
+		}{{upgradebot.PhaseStart, day0}, {upgradebot.PhaseDone, end}} {
+			if _, err := desk.RecordPhase(ctx, DemoAlex.ID, keys[1], ph, step.ev, step.day); err != nil {
+				return fail("phase", err)
+			}
+		}
+		day0 = end
+	}
+	for _, step := range []struct {
+		ph  upgradebot.Phase
+		ev  upgradebot.PhaseEvent
+		day upgradebot.Date
+	}{
+		{upgradebot.PhaseReview, upgradebot.PhaseStart, today.AddDays(-100)},
+		{upgradebot.PhaseReview, upgradebot.PhaseDone, today.AddDays(-84)},
+		{upgradebot.PhaseBuild, upgradebot.PhaseStart, today.AddDays(-84)},
+	} {
+		if _, err := desk.RecordPhase(ctx, DemoAlex.ID, keys[2], step.ph, step.ev, step.day); err != nil {
+			return fail("phase", err)
+		}
+	}
+
 	// Due dates fall on working days: past ones move back to Friday, future
 	// ones forward to Monday.
 	day := func(n int) upgradebot.Date {
