@@ -10,7 +10,7 @@ type AuditEntry struct {
 	At       time.Time `json:"at"`
 	Actor    string    `json:"actor"`
 	Action   string    `json:"action"` // e.g. "task.add", "decision.approve", "owner.set"
-	Entity   string    `json:"entity"` // "task", "release", "maintenance", "decision", "setting", "admin", "away"
+	Entity   string    `json:"entity"` // "task", "release", "maintenance", "decision", "setting", "admin", "away", "freeze"
 	EntityID int64     `json:"entity_id,omitempty"`
 	Before   string    `json:"before,omitempty"`
 	After    string    `json:"after,omitempty"`

@@ -194,6 +194,7 @@ type Desk interface {
 	FollowUpService
 	WorkloadService
 	TrendService
+	FreezeService
 	// Ping checks that the backend answers.
 	Ping(ctx context.Context) error
 }

@@ -59,6 +59,10 @@ type DigestData struct {
 	ForecastVendors  []*Vendor
 	ForecastReleases []*Release
 	ForecastPhases   []*ReleasePhase
+
+	// NextFreeze is the freeze in force at Today or, if none, the next one
+	// to start; nil when none is coming.
+	NextFreeze *Freeze
 }
 
 // OverdueCleanup is a recurring clean-up that is behind.
@@ -90,7 +94,8 @@ type DigestOptions struct {
 // BuildDigest builds the team-channel digest post from d: a header and one
 // section per list that has anything in it (overdue, due soon, vendor
 // releases, decisions waiting, clean-ups behind), each with "…and N more"
-// past the limit, then the trend of open work and a "Forecast" section with
+// past the limit, then the trend of open work, the countdown to the next
+// freeze (see FreezeLine) and a "Forecast" section with
 // one line per vendor with a cadence (none when no vendor has one). Its Text
 // is the short plain fallback: the header and one line of counts.
 //
@@ -152,9 +157,16 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 		msg.Text = fmt.Sprintf("*All clear* for %s: nothing overdue or due within %d days, no decisions waiting, "+
 			"no clean-ups behind, no vendor release within %d days. %s",
 			d.Today.Human(), DigestDueDays, DigestReleaseDays, TrendLine(d.OpenNow, d.OpenWeekAgo))
+		if fl := FreezeLine(d.NextFreeze, d.Today); fl != "" {
+			msg.Text += " " + fl + "."
+		}
 		return msg, true
 	}
-	sections = append(sections, Section{Lines: []string{TrendLine(d.OpenNow, d.OpenWeekAgo)}})
+	trend := []string{TrendLine(d.OpenNow, d.OpenWeekAgo)}
+	if fl := FreezeLine(d.NextFreeze, d.Today); fl != "" {
+		trend = append(trend, fl+".")
+	}
+	sections = append(sections, Section{Lines: trend})
 	if lines := digestForecastLines(d); len(lines) > 0 {
 		sections = append(sections, Section{Title: "Forecast", Lines: lines})
 	}

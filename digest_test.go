@@ -303,3 +303,57 @@ func TestBuildDigestForecast(t *testing.T) {
 		t.Errorf("forecast only: BuildDigest = %+v, true; want quiet", m)
 	}
 }
+
+// TestBuildDigestFreeze: the digest counts down to the next freeze on one
+// line after the trend, says so while one is in force, and has no line
+// when none is coming; the all-clear post carries it too. A freeze alone is
+// not news.
+func TestBuildDigestFreeze(t *testing.T) {
+	goLive := &upgradebot.Freeze{ID: 1, From: date("2026-12-14"), To: date("2026-12-20"), Reason: "go-live"}
+	for _, tc := range []struct {
+		desc   string
+		freeze *upgradebot.Freeze
+		today  string
+		want   string
+	}{
+		{"coming", goLive, "2026-12-02", "Next freeze: go-live freeze in 12 days, Mon 14 Dec – Sun 20 Dec."},
+		{"tomorrow", goLive, "2026-12-13", "Next freeze: go-live freeze in 1 day, Mon 14 Dec – Sun 20 Dec."},
+		{"starts today", goLive, "2026-12-14", "Next freeze: go-live freeze starts today, Mon 14 Dec – Sun 20 Dec."},
+		{"in force", goLive, "2026-12-20", "Freeze now: go-live freeze until Sun 20 Dec."},
+		{"reason names it", &upgradebot.Freeze{From: date("2027-01-04"), To: date("2027-01-08"), Reason: "Lab <freeze>"},
+			"2026-12-02", "Next freeze: Lab &lt;freeze&gt; freeze in 33 days, Mon 4 Jan – Fri 8 Jan."},
+		{"over", goLive, "2026-12-21", ""},
+		{"none", nil, "2026-12-02", ""},
+	} {
+		d := sampleDigest()
+		d.Today, d.NextFreeze = date(tc.today), tc.freeze
+		m, ok := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: "C0TEAM"})
+		if !ok {
+			t.Fatalf("%s: nothing to post", tc.desc)
+		}
+		var trend []string
+		for _, s := range m.Sections {
+			if s.Title == "" {
+				trend = s.Lines
+			}
+		}
+		if len(trend) == 0 || !strings.HasPrefix(trend[0], "Open work:") {
+			t.Fatalf("%s: no trend section in %+v", tc.desc, m.Sections)
+		}
+		switch {
+		case tc.want == "" && len(trend) != 1:
+			t.Errorf("%s: trend section = %q, want the trend alone", tc.desc, trend)
+		case tc.want != "" && (len(trend) != 2 || trend[1] != tc.want):
+			t.Errorf("%s: trend section = %q, want the freeze line %q", tc.desc, trend, tc.want)
+		}
+	}
+
+	empty := upgradebot.DigestData{Now: digestNow, Today: date("2026-12-02"), NextFreeze: goLive}
+	if m, ok := upgradebot.BuildDigest(empty, upgradebot.DigestOptions{Channel: "C0TEAM"}); ok {
+		t.Errorf("a freeze alone posted %+v", m)
+	}
+	m, ok := upgradebot.BuildDigest(empty, upgradebot.DigestOptions{Channel: "C0TEAM", AllClear: true})
+	if !ok || !strings.HasSuffix(m.Text, " Next freeze: go-live freeze in 12 days, Mon 14 Dec – Sun 20 Dec.") {
+		t.Errorf("all-clear = %q, want it to end with the countdown", m.Text)
+	}
+}

@@ -169,6 +169,11 @@ func init() {
 		"release phase": (*call).releasePhase,
 		"vendor":        (*call).vendor,
 		"forecast":      (*call).forecast,
+
+		// Freeze windows.
+		"freeze":        (*call).freeze,
+		"freeze remove": (*call).freezeRemove,
+		"freezes":       (*call).freezes,
 	}
 }
 
@@ -233,7 +238,7 @@ func (c *call) add(cmd *Command) (string, error) {
 	if !t.Due.IsZero() && t.Due.Before(c.today) {
 		text += " Note: its due date is already past."
 	}
-	return text, nil
+	return text + c.freezeNote(t.Due), nil
 }
 
 func (c *call) list(cmd *Command) (string, error) {
@@ -364,7 +369,7 @@ func (c *call) due(cmd *Command) (string, error) {
 	if t.Due.Before(c.today) {
 		text += " That is already past, so it shows as overdue."
 	}
-	return text, nil
+	return text + c.freezeNote(t.Due), nil
 }
 
 func (c *call) note(cmd *Command) (string, error) {

@@ -442,3 +442,38 @@ func TestCleanupQueue(t *testing.T) {
 		{desc: "unknown clean-up", as: bob, text: "maint 9 queue 10 rate 1/h", fail: true, want: []string{"No recurring clean-up 9"}},
 	})
 }
+
+func TestFreezes(t *testing.T) {
+	run(t, []step{
+		{desc: "none yet", as: alice, text: "freezes", want: []string{"none now or coming"}},
+		{desc: "non-admin refused", as: alice, text: "freeze 2026-12-14..2026-12-20 go-live", fail: true,
+			want: []string{"Only admins can record a freeze", "<@U0ADMIN>"}},
+		{desc: "nothing recorded by the refusal", as: alice, text: "freezes", want: []string{"none now or coming"}},
+		{desc: "admin records", as: admin, text: "freeze 2026-12-14..2026-12-20 go-live",
+			want: []string{"Recorded freeze 1", "Go-live freeze", "Mon 14 Dec 2026 to Sun 20 Dec 2026"}},
+		{desc: "already over", as: admin, text: "freeze 2026-11-01..2026-11-02 audit", fail: true, want: []string{"before today"}},
+		{desc: "blackout", as: admin, text: `freeze 2027-01-04..2027-01-08 "clinical blackout"`, want: []string{"Recorded freeze 2"}},
+		{desc: "list", as: bob, text: "freezes", want: []string{"(2)", "1. go-live freeze · Mon 14 Dec 2026 to Sun 20 Dec 2026 (in 18 days)", "2. clinical blackout freeze"}},
+
+		{desc: "add inside is flagged", as: alice, text: "add Switch interfaces due:2026-12-15",
+			want: []string{"Added #1", "falls inside the go-live freeze 2026-12-14..2026-12-20"}},
+		{desc: "add on the last day is flagged", as: alice, text: "add Cut over due:2026-12-20", want: []string{"go-live freeze"}},
+		{desc: "add outside is not", as: alice, text: "add Prep due:2026-12-13", not: []string{"freeze"}},
+		{desc: "add without due is not", as: alice, text: "add Someday", not: []string{"freeze"}},
+		{desc: "due into a freeze is flagged", as: alice, text: "due 3 2027-01-05",
+			want: []string{"#3 Prep is now due", "falls inside the clinical blackout freeze 2027-01-04..2027-01-08"}},
+		{desc: "due out of it is not", as: alice, text: "due 3 2027-01-09", not: []string{"freeze"}},
+
+		{desc: "release", as: alice, text: "release add MedCore x ga:2026-12-01 key:mc", want: []string{"`mc`"}},
+		{desc: "phase planned over a freeze", as: alice, text: "release mc phase go-live start 2026-12-10",
+			want: []string{"Started the go-live phase", "plan falls inside the go-live freeze 2026-12-14..2026-12-20"}},
+		{desc: "phase planned clear of it", as: alice, text: "release mc phase review start", not: []string{"freeze"}},
+
+		{desc: "non-admin cannot remove", as: alice, text: "freeze remove 1", fail: true, want: []string{"Only admins can remove a freeze"}},
+		{desc: "remove", as: admin, text: "freeze remove 1", want: []string{"Removed freeze 1: go-live freeze 2026-12-14..2026-12-20"}},
+		{desc: "remove twice", as: admin, text: "freeze remove 1", fail: true, want: []string{"no freeze 1"}},
+		{desc: "no longer flagged", as: alice, text: "due 1 2026-12-16", not: []string{"freeze"}},
+		{desc: "audited", as: admin, text: "audit 1", want: []string{"`freeze.remove` freeze #1", "`freeze.add` freeze #1"}},
+		{desc: "digest counts down", as: alice, text: "digest", want: []string{"Next freeze: clinical blackout freeze in 39 days, Mon 4 Jan – Fri 8 Jan."}},
+	})
+}

@@ -17,7 +17,7 @@ type Command struct {
 
 	ID       int64
 	Title    string // add, maint add; question for decide; vendor for release add
-	Text     string // note, comment, reason, find words, help topic
+	Text     string // note, comment, reason (freeze too), find words, help topic
 	User     string // the <@user> argument: assignee, owner, admin, list filter, away for
 	Scope    string // list: mine|open|overdue|done|all; decisions: pending|all; admin/away: add|remove|list|clear; digest: now or ""
 	Due      upgradebot.Date
@@ -31,7 +31,7 @@ type Command struct {
 	Support  upgradebot.Date
 	Every    upgradebot.Interval
 	First    upgradebot.Date
-	From, To upgradebot.Date
+	From, To upgradebot.Date // away, freeze
 	Delegate string
 	Dates    []upgradebot.Date // config holidays add|remove
 	// release phase: the phase (Scope is start or done, Due the day);
@@ -103,6 +103,12 @@ var specs = []*spec{
 	{name: "maint queue", usage: "maint queue <id> <items> rate <N>/h",
 		summary: "record a clean-up's queue and how many items one person clears an hour (also `maint <id> queue <items> rate <N>/h`)", parse: parseMaintQueue},
 	{name: "workload", usage: "workload", summary: "open and overdue tasks and planned hours per person; who is over the threshold and who has room", share: true,
+		parse: func(p *parser, c *Command) error { return p.none() }},
+	{name: "freeze", usage: "freeze <from>..<to> <reason>", summary: "record a freeze window, like a go-live or a clinical blackout (admin)",
+		parse: parseFreeze},
+	{name: "freeze remove", usage: "freeze remove <id>", summary: "remove a freeze window (admin)",
+		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
+	{name: "freezes", usage: "freezes", summary: "current and coming freeze windows", share: true,
 		parse: func(p *parser, c *Command) error { return p.none() }},
 	{name: "decide", usage: "decide <question> [due:<date>]", summary: "ask the decision owner to approve or reject",
 		options: []string{"due"}, parse: parseDecide},
@@ -798,5 +804,26 @@ func parseVendor(p *parser, c *Command) error {
 		}
 	}
 	c.Scope = "set"
+	return nil
+}
+
+// parseFreeze reads "<from>..<to> <reason>": the days, both inclusive, and
+// why nothing may change then.
+func parseFreeze(p *parser, c *Command) error {
+	if len(p.toks) == 0 {
+		return p.usageErr("when? Give the days as <from>..<to>, then the reason.")
+	}
+	var err error
+	if c.From, c.To, err = ParseDateRange(p.toks[0].text, p.today); err != nil {
+		return err
+	}
+	p.toks = p.toks[1:]
+	c.Text = strings.Join(p.rest(), " ")
+	if c.Text == "" {
+		return p.usageErr("why? Add the reason, like go-live or clinical blackout.")
+	}
+	if err := upgradebot.ValidateTitle("reason", c.Text); err != nil {
+		return p.usageErr(upgradebot.ErrorMessage(err) + ".")
+	}
 	return nil
 }

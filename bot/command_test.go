@@ -389,6 +389,26 @@ var parseTests = []struct {
 	{desc: "owner plain name", in: "owner alice", err: []string{`I didn't expect "alice"`}},
 	{desc: "owner bare @name", in: "owner @alice", err: []string{`"@alice"`}},
 
+	// freeze
+	{desc: "freeze", in: "freeze 2026-12-14..2026-12-20 go-live",
+		want: Command{Name: "freeze", From: iso("2026-12-14"), To: iso("2026-12-20"), Text: "go-live"}},
+	{desc: "freeze with weekdays and a long reason", in: "FREEZE mon..fri clinical blackout: flu season",
+		want: Command{Name: "freeze", From: nextMon, To: iso("2026-12-04"), Text: "clinical blackout: flu season"}},
+	{desc: "freeze quoted reason", in: `freeze 2026-12-14..2026-12-20 "Epic go-live"`,
+		want: Command{Name: "freeze", From: iso("2026-12-14"), To: iso("2026-12-20"), Text: "Epic go-live"}},
+	{desc: "freeze needs dates", in: "freeze", err: []string{"<from>..<to>", "Usage: `/upgrade freeze"}},
+	{desc: "freeze needs a range", in: "freeze go-live", err: []string{"not a date range"}},
+	{desc: "freeze needs a reason", in: "freeze 2026-12-14..2026-12-20", err: []string{"why?"}},
+	{desc: "freeze backwards", in: "freeze 2026-12-20..2026-12-14 go-live", err: []string{"ends before it starts"}},
+	{desc: "freeze bad day", in: "freeze 2026-13-01..2026-12-14 go-live", err: []string{"2026-13-01"}},
+	{desc: "freeze takes no due:", in: "freeze 2026-12-14..2026-12-20 go-live due:fri", err: []string{"`freeze` does not take `due:`"}},
+	{desc: "freeze remove", in: "freeze remove #3", want: Command{Name: "freeze remove", ID: 3}},
+	{desc: "freeze remove needs an id", in: "freeze remove", err: []string{"which one?"}},
+	{desc: "freeze remove one id", in: "freeze remove 3 4", err: []string{`"4"`}},
+	{desc: "freezes", in: "freezes", want: Command{Name: "freezes"}},
+	{desc: "freezes share", in: "freezes share", want: Command{Name: "freezes", Share: true}},
+	{desc: "freezes takes nothing", in: "freezes all", err: []string{`"all"`}},
+
 	// away
 	{desc: "away", in: "away", want: Command{Name: "away", Scope: "list"}},
 	{desc: "away for someone", in: "away <@U012AB3CD|alice>", want: Command{Name: "away", Scope: "list", User: alice.ID, People: people(alice)}},

@@ -136,6 +136,16 @@ func digestData(ctx context.Context, q queryer, now time.Time, today upgradebot.
 		return d, err
 	}
 
+	// The freeze in force today or the next to start: the first by start
+	// day of those not yet over.
+	next, err := findFreezes(ctx, q, today, 1)
+	if err != nil {
+		return d, fmt.Errorf("next freeze: %w", err)
+	}
+	if len(next) > 0 {
+		d.NextFreeze = next[0]
+	}
+
 	// The forecast: the releases of the vendors with a cadence (a handful
 	// of rows a vendor and quarter) and the phases.
 	if d.ForecastVendors, err = findVendors(ctx, q); err != nil {

@@ -90,6 +90,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"Workload", testWorkload},
 		{"CleanupQueue", testCleanupQueue},
 		{"WeeklyTrend", testWeeklyTrend},
+		{"Freezes", testFreezes},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,86 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+func (c *call) freeze(cmd *Command) (string, error) {
+	f := &upgradebot.Freeze{From: cmd.From, To: cmd.To, Reason: cmd.Text}
+	if err := c.b.Desk.CreateFreeze(c.ctx, c.user, f); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("Recorded freeze %d: %s, %s to %s. Tasks due and phases planned in it will be flagged.",
+		f.ID, upperFirst(f.Name()), f.From.Human(), f.To.Human()), nil
+}
+
+func (c *call) freezeRemove(cmd *Command) (string, error) {
+	f, err := c.b.Desk.DeleteFreeze(c.ctx, c.user, cmd.ID)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("Removed freeze %d: %s %s.", f.ID, f.Name(), f.Range()), nil
+}
+
+func (c *call) freezes(cmd *Command) (string, error) {
+	fs, err := c.b.Desk.FindFreezes(c.ctx, c.today)
+	if err != nil {
+		return "", err
+	}
+	if len(fs) == 0 {
+		return "*Freezes*: none now or coming. An admin records one with `/upgrade freeze <from>..<to> <reason>`.", nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "*Freezes, current and coming* (%d)", len(fs))
+	for i, f := range fs {
+		if i == listLimit {
+			fmt.Fprintf(&b, "\n…and %d more.", len(fs)-listLimit)
+			break
+		}
+		fmt.Fprintf(&b, "\n• %d. %s · %s to %s", f.ID, f.Name(), f.From.Human(), f.To.Human())
+		switch n := c.today.DaysUntil(f.From); {
+		case n > 0:
+			fmt.Fprintf(&b, " (in %d days)", n)
+		default:
+			b.WriteString(" (*now*)")
+		}
+	}
+	return b.String(), nil
+}
+
+// freezeNote flags a due day inside a freeze: " Note: it falls inside the
+// go-live freeze 2026-12-14..2026-12-20." It is "" for no day or no freeze.
+func (c *call) freezeNote(due upgradebot.Date) string {
+	if due.IsZero() {
+		return ""
+	}
+	if f := upgradebot.FreezeOn(c.freezesFrom(due), due); f != nil {
+		return fmt.Sprintf(" Note: it falls inside the %s %s.", f.Name(), f.Range())
+	}
+	return ""
+}
+
+// freezeOverNote flags a planned window that overlaps a freeze.
+func (c *call) freezeOverNote(from, to upgradebot.Date) string {
+	if from.IsZero() || to.IsZero() {
+		return ""
+	}
+	if f := upgradebot.FreezeOver(c.freezesFrom(from), from, to); f != nil {
+		return fmt.Sprintf(" Note: that plan falls inside the %s %s.", f.Name(), f.Range())
+	}
+	return ""
+}
+
+// freezesFrom reads the freezes ending on or after day. The flag is advice
+// on a change already made, so a failure to read them is logged and the
+// reply goes without it.
+func (c *call) freezesFrom(day upgradebot.Date) []*upgradebot.Freeze {
+	fs, err := c.b.Desk.FindFreezes(c.ctx, day)
+	if err != nil {
+		c.b.logger().Warn("find freezes", "err", err)
+		return nil
+	}
+	return fs
+}
