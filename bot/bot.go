@@ -426,19 +426,25 @@ func (c *call) releases(cmd *Command) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if len(rs) == 0 {
-		return fmt.Sprintf("*%s*: none. Record one with `/upgrade release add <vendor> <name> ga:<date>`.", what), nil
+	return bullets(what, fmt.Sprintf("*%s*: none. Record one with `/upgrade release add <vendor> <name> ga:<date>`.", what), rs, c.releaseLine), nil
+}
+
+// bullets renders a titled list, one bullet an item, at most listLimit of
+// them and then "…and N more"; with no items it is the empty reply.
+func bullets[T any](title, empty string, items []T, line func(T) string) string {
+	if len(items) == 0 {
+		return empty
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "*%s* (%d)", what, len(rs))
-	for i, r := range rs {
+	fmt.Fprintf(&b, "*%s* (%d)", title, len(items))
+	for i, it := range items {
 		if i == listLimit {
-			fmt.Fprintf(&b, "\n…and %d more.", len(rs)-listLimit)
+			fmt.Fprintf(&b, "\n…and %d more.", len(items)-listLimit)
 			break
 		}
-		b.WriteString("\n• " + c.releaseLine(r))
+		b.WriteString("\n• " + line(it))
 	}
-	return b.String(), nil
+	return b.String()
 }
 
 func (c *call) maintAdd(cmd *Command) (string, error) {

@@ -297,7 +297,6 @@ type parser struct {
 	toks  []token
 	today upgradebot.Date
 	opts  map[string]string
-	users []upgradebot.Person
 }
 
 // collect pulls options (key:value) out of the words and notes the user
@@ -313,7 +312,6 @@ func (p *parser) collect(c *Command) error {
 			if err != nil {
 				return err
 			}
-			p.users = append(p.users, pr)
 			c.People = append(c.People, pr)
 			rest = append(rest, t)
 			continue

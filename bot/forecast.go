@@ -52,15 +52,7 @@ func (c *call) vendor(cmd *Command) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if len(vs) == 0 {
-		return "*Vendors*: none. Set one's cadence with `/upgrade vendor <name> cadence:13w`.", nil
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "*Vendors* (%d)", len(vs))
-	for _, v := range vs {
-		b.WriteString("\n• " + vendorLine(v))
-	}
-	return b.String(), nil
+	return bullets("Vendors", "*Vendors*: none. Set one's cadence with `/upgrade vendor <name> cadence:13w`.", vs, vendorLine), nil
 }
 
 func vendorLine(v *upgradebot.Vendor) string {

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/upgradebot/upgradebot"
 )
@@ -29,25 +28,15 @@ func (c *call) freezes(cmd *Command) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if len(fs) == 0 {
-		return "*Freezes*: none now or coming. An admin records one with `/upgrade freeze <from>..<to> <reason>`.", nil
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "*Freezes, current and coming* (%d)", len(fs))
-	for i, f := range fs {
-		if i == listLimit {
-			fmt.Fprintf(&b, "\n…and %d more.", len(fs)-listLimit)
-			break
-		}
-		fmt.Fprintf(&b, "\n• %d. %s · %s to %s", f.ID, f.Name(), f.From.Human(), f.To.Human())
-		switch n := c.today.DaysUntil(f.From); {
-		case n > 0:
-			fmt.Fprintf(&b, " (in %d days)", n)
-		default:
-			b.WriteString(" (*now*)")
-		}
-	}
-	return b.String(), nil
+	return bullets("Freezes, current and coming",
+		"*Freezes*: none now or coming. An admin records one with `/upgrade freeze <from>..<to> <reason>`.", fs,
+		func(f *upgradebot.Freeze) string {
+			when := " (*now*)"
+			if n := c.today.DaysUntil(f.From); n > 0 {
+				when = fmt.Sprintf(" (in %d days)", n)
+			}
+			return fmt.Sprintf("%d. %s · %s to %s%s", f.ID, f.Name(), f.From.Human(), f.To.Human(), when)
+		}), nil
 }
 
 // freezeNote flags a due day inside a freeze: " Note: it falls inside the
