@@ -38,6 +38,8 @@ type Reply struct {
 	// Changed is set when the command succeeded and was not read-only, so
 	// views of the desk (the App Home) may need refreshing.
 	Changed bool
+	// Assigned is the person the command gave work to, if any.
+	Assigned string
 }
 
 // listLimit is how many lines a list shows before "and N more".
@@ -107,7 +109,12 @@ func (b *Bot) handle(ctx context.Context, req Request) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Text: out, Public: cmd.Share, Changed: !readOnly(&cmd)}, nil
+	r := Reply{Text: out, Public: cmd.Share, Changed: !readOnly(&cmd)}
+	switch cmd.Name {
+	case "add", "assign", "maint add":
+		r.Assigned = cmd.User
+	}
+	return r, nil
 }
 
 // readOnly reports whether cmd only reads the desk: the commands that take

@@ -140,7 +140,7 @@ func (s *Slack) run(ctx context.Context, cmd slack.SlashCommand, req Request) (r
 	}()
 	s.remember(ctx, cmd.UserID, cmd.UserName)
 	r = s.Bot.Handle(ctx, req)
-	s.refreshHomes(ctx, cmd.UserID, cmd.Text, r)
+	s.refreshHomes(ctx, cmd.UserID, r)
 	return r
 }
 
@@ -168,18 +168,13 @@ func (s *Slack) queue(ctx context.Context, what string, msgs ...upgradebot.Messa
 
 // refreshHomes queues an App Home refresh for user after a command that
 // changed something, and for the person it assigned work to.
-func (s *Slack) refreshHomes(ctx context.Context, user, text string, r Reply) {
+func (s *Slack) refreshHomes(ctx context.Context, user string, r Reply) {
 	if !r.Changed || r.Failed {
 		return
 	}
 	msgs := []upgradebot.Message{upgradebot.HomeMessage(user)}
-	// The command parsed once already, so it parses again; the day only
-	// matters to dates, not to whom the command names.
-	if c, err := Parse(text, upgradebot.DateOf(s.Bot.Clock.Now())); err == nil && c.User != "" && c.User != user {
-		switch c.Name {
-		case "add", "assign", "maint add":
-			msgs = append(msgs, upgradebot.HomeMessage(c.User))
-		}
+	if r.Assigned != "" && r.Assigned != user {
+		msgs = append(msgs, upgradebot.HomeMessage(r.Assigned))
 	}
 	s.queue(ctx, "home refresh", msgs...)
 }
