@@ -45,7 +45,7 @@ func (c *Console) Run(ctx context.Context) error {
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for {
 		if c.Prompt {
-			fmt.Fprintf(c.Out, "%s> ", c.render(ctx, upgradebot.Mention(c.User)))
+			fmt.Fprintf(c.Out, "%s> ", consoleText(c.names(ctx), upgradebot.Mention(c.User)))
 		}
 		if !sc.Scan() {
 			return sc.Err()
@@ -58,7 +58,7 @@ func (c *Console) Run(ctx context.Context) error {
 			continue
 		}
 		if !c.Prompt {
-			fmt.Fprintf(c.Out, "%s> %s\n", c.render(ctx, upgradebot.Mention(c.User)), line)
+			fmt.Fprintf(c.Out, "%s> %s\n", consoleText(c.names(ctx), upgradebot.Mention(c.User)), line)
 		}
 		if quit := c.line(ctx, line); quit {
 			return nil
@@ -76,7 +76,7 @@ func (c *Console) line(ctx context.Context, line string) bool {
 			":as @name   act as someone else (their rights apply)\n--as @name <command>   run one command as someone else\n:who   who you are\n:quit   leave")
 		return false
 	case ":who":
-		fmt.Fprintf(c.Out, "You are %s.\n", c.render(ctx, upgradebot.Mention(c.User)))
+		fmt.Fprintf(c.Out, "You are %s.\n", consoleText(c.names(ctx), upgradebot.Mention(c.User)))
 		return false
 	case ":as":
 		id, err := c.resolve(ctx, strings.TrimSpace(arg))
@@ -85,7 +85,7 @@ func (c *Console) line(ctx context.Context, line string) bool {
 			return false
 		}
 		c.User = id
-		fmt.Fprintf(c.Out, "You are now %s.\n", c.render(ctx, upgradebot.Mention(id)))
+		fmt.Fprintf(c.Out, "You are now %s.\n", consoleText(c.names(ctx), upgradebot.Mention(id)))
 		return false
 	}
 	user := c.User
@@ -118,7 +118,7 @@ func (c *Console) Exec(ctx context.Context, user, line string) (Reply, error) {
 	if reply.Public {
 		prefix = "[shared in channel] "
 	}
-	fmt.Fprintln(c.Out, indent(prefix+c.render(ctx, reply.Text)))
+	fmt.Fprintln(c.Out, indent(prefix+consoleText(c.names(ctx), reply.Text)))
 	_, err = c.deliver(ctx)
 	return reply, err
 }
@@ -158,6 +158,7 @@ func (c *Console) deliver(ctx context.Context) (int, error) {
 		if len(msgs) == 0 {
 			return n, nil
 		}
+		people := c.names(ctx)
 		for _, m := range msgs {
 			var where string
 			switch m.Kind {
@@ -168,15 +169,15 @@ func (c *Console) deliver(ctx context.Context) (int, error) {
 				}
 				continue
 			case upgradebot.MessageDM:
-				where = "DM " + c.render(ctx, upgradebot.Mention(m.To))
+				where = "DM " + consoleText(people, upgradebot.Mention(m.To))
 			case upgradebot.MessagePost:
 				where = "#" + m.To
 			case upgradebot.MessageUpdate:
-				where = "update DM " + c.render(ctx, upgradebot.Mention(m.To))
+				where = "update DM " + consoleText(people, upgradebot.Mention(m.To))
 			default:
 				where = string(m.Kind) + " " + m.To
 			}
-			fmt.Fprintln(c.Out, indent(fmt.Sprintf("[%s] %s", where, c.render(ctx, m.FullText()))))
+			fmt.Fprintln(c.Out, indent(fmt.Sprintf("[%s] %s", where, consoleText(people, m.FullText()))))
 			if err := c.Bot.Desk.MarkSent(ctx, m.ID, "console", strconv.FormatInt(m.ID, 10)); err != nil {
 				return n, fmt.Errorf("console: mark message %d sent: %w", m.ID, err)
 			}
@@ -195,10 +196,15 @@ var (
 	unescapeMD = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 )
 
-// render turns mrkdwn into console text: mentions become @name, channel
-// links #name (or #id).
-func (c *Console) render(ctx context.Context, s string) string {
+// names returns display names by user id; without them mentions show ids.
+func (c *Console) names(ctx context.Context) map[string]string {
 	people, _ := c.Bot.Desk.People(ctx)
+	return people
+}
+
+// consoleText turns mrkdwn into console text: mentions become @name, channel
+// links #name (or #id).
+func consoleText(people map[string]string, s string) string {
 	s = mentionRE.ReplaceAllStringFunc(s, func(m string) string {
 		id := mentionRE.FindStringSubmatch(m)[1]
 		if name := people[id]; name != "" {
