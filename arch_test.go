@@ -66,6 +66,7 @@ func TestLayering(t *testing.T) {
 		"scheduler": {module + "/store", module + "/bot", module + "/cmd"},
 		"store":     {module + "/bot", module + "/scheduler", module + "/cmd"},
 		"chart":     {module + "/store", module + "/bot", module + "/scheduler", module + "/cmd"},
+		"cronspec":  {module + "/store", module + "/bot", module + "/scheduler", module + "/cmd"},
 	}
 	for dir, paths := range goFiles(t) {
 		top := strings.Split(filepath.ToSlash(dir), "/")[0]

@@ -5,9 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/upgradebot/upgradebot"
+	"github.com/upgradebot/upgradebot/cronspec"
 )
 
 // Fixed is a setting the environment (or a flag) sets at each start: the
@@ -181,7 +180,7 @@ func parseConfig(p *parser, c *Command) error {
 		if err := set(key, spec); err != nil {
 			return err
 		}
-		if err := checkCronSpec(c.Values[key]); err != nil {
+		if err := cronspec.Check(c.Values[key]); err != nil {
 			c.Values = nil
 			return configErr(sub, upgradebot.ErrorMessage(err))
 		}
@@ -225,22 +224,6 @@ func parseConfig(p *parser, c *Command) error {
 	}
 	if len(c.Dates) > upgradebot.MaxHolidays {
 		return configErr(sub, fmt.Sprintf("%d days at once is more than the %d the bot keeps", len(c.Dates), upgradebot.MaxHolidays))
-	}
-	return nil
-}
-
-// checkCronSpec parses a 5-field cron spec as the scheduler does, so a bad
-// one is refused when it is set, not found at the next start.
-func checkCronSpec(spec string) (err error) {
-	defer func() {
-		// The parser is not ours; a spec must never crash the bot.
-		if r := recover(); r != nil {
-			err = upgradebot.Errorf(upgradebot.EINVALID, "%q is not a cron spec: %v", clip(spec, 40), r)
-		}
-	}()
-	if _, err := cron.ParseStandard(spec); err != nil {
-		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a cron spec like \"0 8 * * 1-5\" (minute hour day-of-month month weekday): %v",
-			clip(spec, 40), err)
 	}
 	return nil
 }

@@ -7,9 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/upgradebot/upgradebot"
+	"github.com/upgradebot/upgradebot/cronspec"
 )
 
 // Keys of the settings table.
@@ -148,7 +147,7 @@ func (db *DB) SetSettings(ctx context.Context, actor string, values map[string]s
 			return err
 		}
 		if strings.HasPrefix(k, upgradebot.SettingSchedulePrefix) {
-			if err := checkCronSpec(c); err != nil {
+			if err := cronspec.Check(c); err != nil {
 				return err
 			}
 		}
@@ -189,20 +188,6 @@ func (db *DB) SetSettings(ctx context.Context, actor string, values map[string]s
 		return nil
 	}
 	return wrap("set settings", tx.Commit())
-}
-
-// checkCronSpec parses a 5-field cron spec as the scheduler will.
-func checkCronSpec(spec string) (err error) {
-	defer func() {
-		// The parser is not ours; a spec must never crash the bot.
-		if r := recover(); r != nil {
-			err = upgradebot.Errorf(upgradebot.EINVALID, "%q is not a cron spec: %v", spec, r)
-		}
-	}()
-	if _, err := cron.ParseStandard(spec); err != nil {
-		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a cron spec like \"0 8 * * 1-5\": %v", spec, err)
-	}
-	return nil
 }
 
 // AddAdmin makes user an admin. Admins only; adding an admin again changes
