@@ -26,6 +26,13 @@ type Decision struct {
 	DecidedAt   time.Time      `json:"decided_at,omitzero"`
 	Comment     string         `json:"comment,omitempty"` // approval comment or rejection reason
 	CreatedAt   time.Time      `json:"created_at"`
+
+	// A phase gate (see IsGate) names the release and phase to close and
+	// the day the requester gave: approving it records the phase done then.
+	ReleaseID int64  `json:"release_id,omitempty"`
+	Release   string `json:"release,omitempty"` // the release's key
+	Phase     Phase  `json:"phase,omitempty"`
+	GateDay   Date   `json:"gate_day,omitzero"`
 }
 
 // Validate reports the first thing wrong with a new decision request.

@@ -58,7 +58,11 @@ type ReleaseFilter struct {
 
 // ReleaseService keeps vendor releases.
 type ReleaseService interface {
-	// CreateRelease stores r. EINVALID, ECONFLICT if the key is taken.
+	// CreateRelease stores r. EINVALID, ECONFLICT if the key is taken. In
+	// the same transaction it gives the release one open task per checklist
+	// item, and one review task per item deferred in an earlier release of
+	// its vendor and still deferred (see CarriedItems), counted in
+	// r.ChecklistTasks and r.RevisitTasks.
 	CreateRelease(ctx context.Context, actor string, r *Release) error
 	// FindReleases returns the matching releases, earliest GA first.
 	FindReleases(ctx context.Context, f ReleaseFilter) ([]*Release, error)
@@ -75,7 +79,15 @@ type ForecastService interface {
 	// RecordPhase records that the release's phase started or was done on
 	// day, audited as release.phase. ENOTFOUND for an unknown release,
 	// EINVALID for an unknown phase, ECONFLICT when already recorded.
+	// Closing a phase is a gate: only the decision owner (or the delegate
+	// while the owner is away) records it done, others get EFORBIDDEN.
 	RecordPhase(ctx context.Context, actor, release string, phase Phase, ev PhaseEvent, day Date) (*ReleasePhase, error)
+	// RequestGate asks whoever decides today to approve closing the
+	// release's phase on day: a decision, audited and sent like any other,
+	// whose approval records the phase done. The phase is checked first
+	// (the errors of RecordPhase); ECONFLICT if a gate for it is pending
+	// or no owner is set.
+	RequestGate(ctx context.Context, actor, release string, phase Phase, day Date) (*Decision, Routing, error)
 	// FindPhases returns the phases of the release with that key, or of
 	// every release for "", by release GA and cycle order.
 	FindPhases(ctx context.Context, release string) ([]*ReleasePhase, error)
@@ -195,6 +207,7 @@ type Desk interface {
 	WorkloadService
 	TrendService
 	FreezeService
+	ChecklistService
 	// Ping checks that the backend answers.
 	Ping(ctx context.Context) error
 }

@@ -63,6 +63,13 @@ type DigestData struct {
 	// NextFreeze is the freeze in force at Today or, if none, the next one
 	// to start; nil when none is coming.
 	NextFreeze *Freeze
+
+	// Overloaded: people over the workload threshold OverloadWeeks or
+	// more team weeks running, Today's week included, as the weekly
+	// snapshots recorded them (see RecordWorkloadWeek); in
+	// CompareOverloaded order.
+	Overloaded      []Overloaded
+	OverloadedTotal int
 }
 
 // OverdueCleanup is a recurring clean-up that is behind.
@@ -93,10 +100,11 @@ type DigestOptions struct {
 
 // BuildDigest builds the team-channel digest post from d: a header and one
 // section per list that has anything in it (overdue, due soon, vendor
-// releases, decisions waiting, clean-ups behind), each with "…and N more"
-// past the limit, then the trend of open work, the countdown to the next
-// freeze (see FreezeLine) and a "Forecast" section with
-// one line per vendor with a cadence (none when no vendor has one). Its Text
+// releases, decisions waiting, clean-ups behind, people over the workload
+// threshold weeks running), each with "…and N more" past the limit, then
+// the trend of open work, the countdown to the next freeze (see
+// FreezeLine) and a "Forecast" section with one line per vendor with a
+// cadence (none when no vendor has one). Its Text
 // is the short plain fallback: the header and one line of counts.
 //
 // When no list has anything, it returns a one-line all-clear post if
@@ -148,6 +156,12 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 			return s
 		}),
 		func(n int) string { return plural(n, "clean-up") + " behind" }, "`/upgrade maint list`")
+	overloaded, before := sortedCopy(d.Overloaded, CompareOverloaded), len(sections)
+	add(overloadedTitle, d.OverloadedTotal, mapLines(overloaded, digestOverloadedLine),
+		overloadedCount, "`/upgrade workload` shows everyone and who has room")
+	if len(sections) > before && sections[before].More == 0 {
+		sections[before].Lines = append(sections[before].Lines, overloadedHint)
+	}
 
 	header := "Upgrade digest · " + d.Today.Human()
 	if len(sections) == 0 {

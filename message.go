@@ -20,6 +20,18 @@ const (
 	MessageResponse MessageKind = "response"
 )
 
+// AttachChart attaches the weekly chart to a post: open work and releases
+// behind over the TrendWeeks weeks ending at the message's CreatedAt (so a
+// retry draws the same weeks), in the team's zone, rendered as a PNG when the
+// message is delivered and uploaded with Text as its comment.
+const AttachChart = "chart"
+
+// WeeklyChartMessage is the channel post that carries the weekly chart.
+func WeeklyChartMessage(channel string) Message {
+	return Message{Kind: MessagePost, To: channel, Attach: AttachChart,
+		Text: fmt.Sprintf("Weekly chart: open work and releases behind, last %d weeks", TrendWeeks)}
+}
+
 // MessageStatus is where a message is in the outbox.
 type MessageStatus string
 
@@ -51,6 +63,9 @@ type Message struct {
 	// plain fallback Slack shows in notifications, and each section is
 	// rendered on its own (see FullText).
 	Sections []Section `json:"sections,omitempty"`
+	// Attach, when set on a post, is something drawn at delivery and sent
+	// with the message, Text being its comment: AttachChart.
+	Attach string `json:"attach,omitempty"`
 
 	Status    MessageStatus `json:"status"`
 	Attempts  int           `json:"attempts"`
@@ -58,7 +73,9 @@ type Message struct {
 	LastError string        `json:"last_error,omitempty"`
 	CreatedAt time.Time     `json:"created_at"`
 	SentAt    time.Time     `json:"sent_at,omitzero"`
-	// Where Slack put it, recorded on delivery so updates can find it.
+	// Where Slack put it, recorded on delivery so updates can find it. A
+	// post with an attachment is a shared file, which has no ts: SlackTS is
+	// then the file's id (F…), and it cannot be updated.
 	SlackChannel string `json:"slack_channel,omitempty"`
 	SlackTS      string `json:"slack_ts,omitempty"`
 }
@@ -159,6 +176,9 @@ func TaskLine(t *Task, today Date) string {
 	}
 	if t.Release != "" {
 		s += " · " + Escape(t.Release)
+	}
+	if t.Phase != "" {
+		s += " · " + string(t.Phase)
 	}
 	if t.Estimate > 0 {
 		s += " · est " + FormatEffort(t.Estimate)

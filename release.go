@@ -17,6 +17,12 @@ type Release struct {
 
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
+
+	// Set by CreateRelease: how many checklist tasks it created for the
+	// release, and how many of those revisit items deferred in an earlier
+	// release. Not stored.
+	ChecklistTasks int `json:"-"`
+	RevisitTasks   int `json:"-"`
 }
 
 var releaseKeyRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,39}$`)

@@ -66,6 +66,9 @@ type Task struct {
 	// Estimate is the work planned, 0 if nobody estimated it (see
 	// ParseEstimate). Whole minutes.
 	Estimate time.Duration `json:"estimate,omitzero"`
+	// Phase is the release phase the task belongs to, "" if none (a task
+	// made from the release checklist has one).
+	Phase Phase `json:"phase,omitempty"`
 
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
@@ -99,6 +102,14 @@ func (t *Task) Validate() error {
 	}
 	if t.Estimate < 0 || t.Estimate > MaxEstimate || t.Estimate%time.Minute != 0 {
 		return Errorf(EINVALID, "an estimate is whole minutes up to %s, not %s", FormatEffort(MaxEstimate), t.Estimate)
+	}
+	if t.Phase != "" {
+		if _, err := ParsePhase(string(t.Phase)); err != nil {
+			return err
+		}
+		if t.Release == "" {
+			return Errorf(EINVALID, "a task in the %s phase needs its release: release:<key>", t.Phase)
+		}
 	}
 	return nil
 }

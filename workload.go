@@ -78,6 +78,12 @@ type WorkloadService interface {
 	// for each person who has had tasks or clean-ups but has none open,
 	// so that they can be offered work. In no particular order.
 	Loads(ctx context.Context, today Date) ([]Load, error)
+	// RecordWorkloadWeek records each person's load as of today against
+	// limits (see BuildWorkload) as the snapshot of today's team week (see
+	// WeekOf), in one transaction. It replaces that week's earlier
+	// snapshot, so recording again in the same week refreshes it. It is
+	// derived data: nothing is audited. EINVALID without a day.
+	RecordWorkloadWeek(ctx context.Context, today Date, limits WorkloadLimits) error
 }
 
 // BuildWorkload compares loads with the limits. A person is over when

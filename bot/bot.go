@@ -181,6 +181,13 @@ func init() {
 		"freeze":        (*call).freeze,
 		"freeze remove": (*call).freezeRemove,
 		"freezes":       (*call).freezes,
+
+		// The release checklist and the verdicts on release notes.
+		"checklist":        (*call).checklist,
+		"checklist add":    (*call).checklistAdd,
+		"checklist remove": (*call).checklistRemove,
+		"release item":     (*call).releaseItem,
+		"release items":    (*call).releaseItems,
 	}
 }
 
@@ -399,7 +406,7 @@ func (c *call) releaseAdd(cmd *Command) (string, error) {
 	if err := c.b.Desk.CreateRelease(c.ctx, c.user, r); err != nil {
 		return "", err
 	}
-	return "Recorded " + c.releaseLine(r) + ". Tag its tasks with `release:" + r.Key + "`.", nil
+	return "Recorded " + c.releaseLine(r) + checklistNote(r) + ". Tag its tasks with `release:" + r.Key + "`.", nil
 }
 
 func (c *call) releaseLine(r *upgradebot.Release) string {
@@ -569,6 +576,13 @@ func (c *call) decideOn(cmd *Command, outcome upgradebot.DecisionStatus) (string
 	if d.RequestedBy != c.user {
 		text = sentence(text) + fmt.Sprintf(" %s has been told.", upgradebot.Mention(d.RequestedBy))
 	}
+	if d.IsGate() {
+		note, err := c.gateNote(d)
+		if err != nil {
+			return "", err
+		}
+		text = sentence(text) + " " + note
+	}
 	return sentence(text), nil
 }
 
@@ -729,6 +743,12 @@ func (c *call) digest(cmd *Command) (string, error) {
 		if c.settings.Channel == "" {
 			return "", upgradebot.Errorf(upgradebot.ECONFLICT, "%s", noChannel)
 		}
+	}
+	// The week's workload snapshot, as the scheduled digest records it, so
+	// that the preview names the same people over the threshold weeks
+	// running. Recording is idempotent and changes nothing anyone sees.
+	if err := c.b.Desk.RecordWorkloadWeek(c.ctx, c.today, c.settings.Config().Workload); err != nil {
+		return "", err
 	}
 	data, err := c.b.Desk.DigestData(c.ctx, c.b.Clock.Now(), c.today, upgradebot.DigestLimit)
 	if err != nil {

@@ -91,7 +91,17 @@ var specs = []*spec{
 	{name: "releases", usage: "releases [all]", summary: "vendor releases (recent and coming; all with `all`)", share: true,
 		parse: func(p *parser, c *Command) error { return p.scope(c, "", "all") }},
 	{name: "release phase", usage: "release phase <key> review|build|test|train|go-live start|done [<date>]",
-		summary: "record that a release's phase started or was done (today, or that day); also `release <key> phase <phase> start|done`", parse: parseReleasePhase},
+		summary: "record that a release's phase started or was done (today, or that day); closing a phase is a gate: from anyone but the decision owner (or delegate) it asks them to approve; also `release <key> phase <phase> start|done`", parse: parseReleasePhase},
+	{name: "release item", usage: `release item <key> adopt|defer|skip "<item title>" [reason]`,
+		summary: "log the team's verdict on one item of a release's notes, with the reason (needed to defer or skip, shown as not doing); deferred items come back in the next release's checklist; also `release <key> item ...`", parse: parseReleaseItem},
+	{name: "release items", usage: "release items <key>", share: true,
+		summary: "a release's note items by verdict with the reasons, and the items deferred in earlier releases still carried; also `release <key> items`", parse: parseReleaseItems},
+	{name: "checklist", usage: "checklist", summary: "the release checklist: the tasks every new release gets, by phase", share: true,
+		parse: func(p *parser, c *Command) error { return p.none() }},
+	{name: "checklist add", usage: "checklist add <phase> <title> [est:<N>h|<N>d]",
+		summary: "add a task every new release gets in that phase (admin)", options: []string{"est"}, parse: parseChecklistAdd},
+	{name: "checklist remove", usage: "checklist remove <id>", summary: "remove a task from the release checklist; releases keep theirs (admin)",
+		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
 	{name: "vendor", usage: "vendor [<name> cadence:<N>w [support:<N>w]]",
 		summary: "vendors and how often each ships a release; set one's cadence and support window", options: []string{"cadence", "support"}, parse: parseVendor},
 	{name: "forecast", usage: "forecast", summary: "per vendor: releases behind, coming go-lives, support, what it takes to catch up", share: true,
@@ -167,6 +177,14 @@ func lookupSpec(toks []token) (*spec, int) {
 	if first == "release" && len(toks) > 2 && toks[2].word() && toks[2].lower() == "phase" {
 		for _, s := range specs {
 			if s.name == "release phase" {
+				return s, 1
+			}
+		}
+	}
+	// release <key> item … and release <key> items: the key comes first.
+	if first == "release" && len(toks) > 2 && toks[2].word() && (toks[2].lower() == "item" || toks[2].lower() == "items") {
+		for _, s := range specs {
+			if s.name == "release "+toks[2].lower() {
 				return s, 1
 			}
 		}
@@ -824,4 +842,74 @@ func parseFreeze(p *parser, c *Command) error {
 		return p.usageErr(upgradebot.ErrorMessage(err) + ".")
 	}
 	return nil
+}
+
+// parseReleaseItem reads `<key> adopt|defer|skip <title> [reason...]`, or
+// with "item" after the key (`release <key> item ...`). The title is one
+// word or quoted; the rest of the line is the reason, which deferring and
+// skipping need. "not doing" is skip.
+func parseReleaseItem(p *parser, c *Command) error {
+	if len(p.toks) > 1 && p.toks[1].word() && p.toks[1].lower() == "item" {
+		p.toks = slices.Delete(slices.Clone(p.toks), 1, 2)
+	}
+	if len(p.toks) < 2 {
+		return p.usageErr("give the release key, adopt, defer or skip, the item's title (quoted if it has spaces), then the reason.")
+	}
+	c.Key = strings.ToLower(p.toks[0].plain())
+	rest := p.toks[2:]
+	verdict, err := upgradebot.ParseVerdict(p.toks[1].plain())
+	if w := p.toks[1]; w.word() && w.lower() == "not" && len(rest) > 0 && rest[0].word() && rest[0].lower() == "doing" {
+		verdict, err, rest = upgradebot.VerdictSkip, nil, rest[1:]
+	}
+	if err != nil {
+		return p.usageErr(upgradebot.ErrorMessage(err) + ".")
+	}
+	c.Scope = string(verdict)
+	if len(rest) == 0 {
+		return p.usageErr(fmt.Sprintf("which item? Give its title, quoted if it has spaces: `release %s item %s \"New MAR layout\"`.", clip(c.Key, 40), verdict))
+	}
+	c.Title = rest[0].plain()
+	if err := upgradebot.ValidateTitle("item title", c.Title); err != nil {
+		return p.usageErr(upgradebot.ErrorMessage(err) + ".")
+	}
+	p.toks = rest[1:]
+	c.Text = strings.Join(p.rest(), " ")
+	p.toks = nil
+	if c.Text == "" {
+		if verdict != upgradebot.VerdictAdopt {
+			return p.usageErr(fmt.Sprintf("%s needs the reason: `release %s item %s \"%s\" <why>`.", verdict, clip(c.Key, 40), verdict, clip(c.Title, 40)))
+		}
+		return nil
+	}
+	return upgradebot.ValidateText("reason", c.Text)
+}
+
+// parseReleaseItems reads `<key>`, or `<key> items` after release.
+func parseReleaseItems(p *parser, c *Command) error {
+	if len(p.toks) > 1 && p.toks[1].word() && p.toks[1].lower() == "items" {
+		p.toks = slices.Delete(slices.Clone(p.toks), 1, 2)
+	}
+	if len(p.toks) == 0 {
+		return p.usageErr("which release? Give its key; `/upgrade releases` lists them.")
+	}
+	c.Key, p.toks = strings.ToLower(p.toks[0].plain()), p.toks[1:]
+	return p.none()
+}
+
+// parseChecklistAdd reads `<phase> <title>` and an optional est:.
+func parseChecklistAdd(p *parser, c *Command) error {
+	if len(p.toks) == 0 {
+		return p.usageErr("give the phase (" + upgradebot.PhaseNames() + ") and the task's title.")
+	}
+	ph, err := upgradebot.ParsePhase(p.toks[0].plain())
+	if err != nil {
+		return p.usageErr(upgradebot.ErrorMessage(err) + ".")
+	}
+	c.Phase, p.toks = ph, p.toks[1:]
+	if v, ok := p.opts["est"]; ok {
+		if c.Estimate, err = upgradebot.ParseEstimate(v); err != nil {
+			return err
+		}
+	}
+	return p.title(c, "title")
 }

@@ -172,6 +172,9 @@ func (c *Console) deliver(ctx context.Context) (int, error) {
 				where = "DM " + consoleText(people, upgradebot.Mention(m.To))
 			case upgradebot.MessagePost:
 				where = "#" + m.To
+				if m.Attach != "" {
+					where += " " + attachNote(ctx, c.Bot.Desk, m)
+				}
 			case upgradebot.MessageUpdate:
 				where = "update DM " + consoleText(people, upgradebot.Mention(m.To))
 			default:

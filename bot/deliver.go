@@ -43,8 +43,9 @@ const (
 
 // Deliverer is the outbox worker: it delivers pending messages through
 // Slack's Web API (conversations.open, chat.postMessage, chat.update,
-// views.publish) and response_url, keeping Slack's rate limits, and records
-// the outcome of each one at once.
+// views.publish, and files.uploadV2's steps for a post with the weekly chart)
+// and response_url, keeping Slack's rate limits, and records the outcome of
+// each one at once.
 //
 // Each message is claimed (leased) in the database before it is sent, so two
 // processes on one database never send the same message; a process that
@@ -86,8 +87,8 @@ type Deliverer struct {
 	Poll time.Duration
 	// Lease is how long a claimed message is held before another worker may
 	// take it: DefaultLease if zero. One delivery is cut off at half of it,
-	// so it must be well over the API client's timeout times two (a DM is
-	// two calls).
+	// so it must be well over the API client's timeout times the calls of
+	// one delivery (a DM is two calls, a post with the chart three).
 	Lease time.Duration
 	// MaxAttempts is how many failed attempts (network errors, 5xx) a
 	// message gets before it is failed for good: DefaultMaxAttempts if zero.
@@ -280,6 +281,13 @@ func (d *Deliverer) deliver(ctx context.Context, m *upgradebot.Message) (channel
 		}
 		return channel, ts, err
 	case upgradebot.MessagePost:
+		switch m.Attach {
+		case "":
+		case upgradebot.AttachChart:
+			return d.postChart(ctx, m)
+		default:
+			return "", "", permanent(fmt.Sprintf("unknown attachment %q", m.Attach))
+		}
 		return d.post(ctx, m.To, m)
 	case upgradebot.MessageUpdate:
 		return d.update(ctx, m)

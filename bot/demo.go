@@ -68,6 +68,9 @@ func SeedDemo(ctx context.Context, desk upgradebot.Desk, today upgradebot.Date) 
 		keys = append(keys, r.Key)
 	}
 	current, next := keys[3], keys[4]
+	if err := seedChecklist(ctx, desk, current); err != nil {
+		return fail("checklist", err)
+	}
 
 	// The team went live on keys[1] about three months ago and is building
 	// keys[2]: two releases behind, as the decision below discusses.
@@ -81,7 +84,7 @@ func SeedDemo(ctx context.Context, desk upgradebot.Desk, today upgradebot.Date) 
 			ev  upgradebot.PhaseEvent
 			day upgradebot.Date
 		}{{upgradebot.PhaseStart, day0}, {upgradebot.PhaseDone, end}} {
-			if _, err := desk.RecordPhase(ctx, DemoAlex.ID, keys[1], ph, step.ev, step.day); err != nil {
+			if _, err := desk.RecordPhase(ctx, phaseActor(step.ev), keys[1], ph, step.ev, step.day); err != nil {
 				return fail("phase", err)
 			}
 		}
@@ -96,7 +99,7 @@ func SeedDemo(ctx context.Context, desk upgradebot.Desk, today upgradebot.Date) 
 		{upgradebot.PhaseReview, upgradebot.PhaseDone, today.AddDays(-84)},
 		{upgradebot.PhaseBuild, upgradebot.PhaseStart, today.AddDays(-84)},
 	} {
-		if _, err := desk.RecordPhase(ctx, DemoAlex.ID, keys[2], step.ph, step.ev, step.day); err != nil {
+		if _, err := desk.RecordPhase(ctx, phaseActor(step.ev), keys[2], step.ph, step.ev, step.day); err != nil {
 			return fail("phase", err)
 		}
 	}
@@ -153,4 +156,43 @@ func SeedDemo(ctx context.Context, desk upgradebot.Desk, today upgradebot.Date) 
 		return fail("decision", err)
 	}
 	return true, nil
+}
+
+// phaseActor is who records a demo phase event: the analyst starts phases,
+// the decision owner closes them (closing a phase is a gate only they pass).
+func phaseActor(ev upgradebot.PhaseEvent) string {
+	if ev == upgradebot.PhaseDone {
+		return DemoOwner.ID
+	}
+	return DemoAlex.ID
+}
+
+// seedChecklist writes the demo team's release checklist, which releases
+// added from now on get as tasks (the demo's own releases predate it), and
+// logs three items of the notes of key, the latest release out: one
+// adopted, one deferred (it comes back in the next release's checklist)
+// and one not done.
+func seedChecklist(ctx context.Context, desk upgradebot.Desk, key string) error {
+	for _, it := range []upgradebot.ChecklistItem{
+		{Phase: upgradebot.PhaseReview, Title: "Read the release notes and log each item", Estimate: 8 * time.Hour},
+		{Phase: upgradebot.PhaseBuild, Title: "Build the adopted changes", Estimate: 40 * time.Hour},
+		{Phase: upgradebot.PhaseTest, Title: "Run the regression scripts", Estimate: 24 * time.Hour},
+		{Phase: upgradebot.PhaseTest, Title: "Integrated testing with interfaces", Estimate: 16 * time.Hour},
+		{Phase: upgradebot.PhaseTrain, Title: "Update tip sheets", Estimate: 8 * time.Hour},
+		{Phase: upgradebot.PhaseGoLive, Title: "Command-centre staffing and cut-over plan", Estimate: 16 * time.Hour},
+	} {
+		if err := desk.AddChecklistItem(ctx, DemoOwner.ID, &it); err != nil {
+			return err
+		}
+	}
+	for _, it := range []upgradebot.ReleaseItem{
+		{Title: "Order set favourites shared by department", Verdict: upgradebot.VerdictAdopt, Reason: "asked for by the pharmacy committee"},
+		{Title: "New medication administration record layout", Verdict: upgradebot.VerdictDefer, Reason: "needs nursing sign-off first"},
+		{Title: "Patient portal theme editor", Verdict: upgradebot.VerdictSkip, Reason: "we do not license the portal module"},
+	} {
+		if err := desk.LogReleaseItem(ctx, DemoAlex.ID, key, &it); err != nil {
+			return err
+		}
+	}
+	return nil
 }

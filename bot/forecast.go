@@ -11,6 +11,14 @@ import (
 const forecastComing = 4
 
 func (c *call) releasePhase(cmd *Command) (string, error) {
+	if cmd.Scope == string(upgradebot.PhaseDone) {
+		// Closing a phase is a gate: whoever may not decide asks.
+		if ok, err := c.mayDecide(); err != nil {
+			return "", err
+		} else if !ok {
+			return c.requestGate(cmd)
+		}
+	}
 	p, err := c.b.Desk.RecordPhase(c.ctx, c.user, cmd.Key, cmd.Phase, upgradebot.PhaseEvent(cmd.Scope), cmd.Due)
 	if err != nil {
 		return "", err

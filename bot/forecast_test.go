@@ -6,6 +6,7 @@ import "testing"
 // cadence, a 15-week cycle recorded phase by phase, one upgrade at a time.
 func TestForecastCommands(t *testing.T) {
 	steps := []step{
+		{desc: "owner closes phases", as: admin, text: "owner <@U0OWNER>"},
 		{desc: "no vendors", as: alice, text: "vendor", want: []string{"*Vendors*: none"}},
 		{desc: "forecast without vendors", as: alice, text: "forecast", want: []string{"No vendor has a cadence yet"}},
 		{desc: "set cadence", as: alice, text: "vendor MedCore cadence:13w support:52w",
@@ -27,7 +28,7 @@ func TestForecastCommands(t *testing.T) {
 		steps = append(steps,
 			step{desc: ph.phase + " start", as: bob, text: "release medcore-2026q2 phase " + ph.phase + " start " + ph.from,
 				want: []string{"Started the " + ph.phase + " phase of `medcore-2026q2`"}, sent: none},
-			step{desc: ph.phase + " done", as: bob, text: "release phase medcore-2026q2 " + ph.phase + " done " + ph.to,
+			step{desc: ph.phase + " done", as: owner, text: "release phase medcore-2026q2 " + ph.phase + " done " + ph.to,
 				want: []string{"Done: the " + ph.phase + " phase of `medcore-2026q2`"}})
 	}
 	steps = append(steps,

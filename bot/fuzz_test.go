@@ -75,6 +75,21 @@ var fuzzSeeds = []string{
 	"add \u202eevil\u202c",
 	"add a\u2028b",
 	"add 🚀 upgrade",
+	"release x item",
+	"release x item not",
+	"release x item not doing",
+	"release x item not doing \"\"",
+	"release item item item item",
+	"release items items items",
+	"release x items",
+	"release <@U012AB3CD> item adopt <@U012AB3CD>",
+	"release x item defer <#C123|c> <!here>",
+	"release x item defer y est:1h",
+	"checklist add go live x",
+	"checklist add \"go live\" x est:1w",
+	"checklist add <@U012AB3CD> x",
+	"checklist remove",
+	"checklist remove 0",
 }
 
 // FuzzParse checks that Parse never panics, refuses only with a user-facing
@@ -168,6 +183,16 @@ func FuzzParse(f *testing.F) {
 		case "release add":
 			if c.GA.IsZero() {
 				t.Fatalf("Parse(%q): release without GA", text)
+			}
+		case "release item":
+			it := upgradebot.ReleaseItem{Release: c.Key, Title: c.Title, Verdict: upgradebot.Verdict(c.Scope), Reason: c.Text}
+			if err := it.Validate(); err != nil || c.Key == "" {
+				t.Fatalf("Parse(%q) = release item %+v: %v", text, it, err)
+			}
+		case "checklist add":
+			it := upgradebot.ChecklistItem{Phase: c.Phase, Title: c.Title, Estimate: c.Estimate}
+			if err := it.Validate(); err != nil {
+				t.Fatalf("Parse(%q) = checklist item %+v: %v", text, it, err)
 			}
 		case "maint add":
 			if c.Every.N < 1 || c.Every.N > 366 || !strings.ContainsRune("dwm", rune(c.Every.Unit)) {

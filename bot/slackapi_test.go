@@ -1,12 +1,16 @@
 package bot_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path"
 	"strings"
 	"sync"
 	"testing"
@@ -28,6 +32,15 @@ type slackAPI struct {
 	scripts   map[string][]reply // per method, used first-in first-out
 	ts        int
 	responses []apiCall // posts to response_url
+	files     int       // file ids handed out by files.getUploadURLExternal
+	uploads   []upload  // files sent to an upload_url
+}
+
+// upload is a file sent to an upload_url the fake handed out.
+type upload struct {
+	FileID   string // the last part of the upload_url
+	Filename string
+	Data     []byte
 }
 
 // apiCall is one request the fake received.
@@ -106,6 +119,13 @@ func (a *slackAPI) Calls(method string) []apiCall {
 	return out
 }
 
+// Uploads returns the files sent to upload URLs, in order.
+func (a *slackAPI) Uploads() []upload {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]upload(nil), a.uploads...)
+}
+
 // Responses returns what was posted to response_url.
 func (a *slackAPI) Responses() []apiCall {
 	a.mu.Lock()
@@ -120,6 +140,10 @@ func (a *slackAPI) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	call := apiCall{Token: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")}
+	if strings.HasPrefix(r.URL.Path, "/upload/") {
+		a.serveUpload(w, r, call, body)
+		return
+	}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") && len(body) > 0 {
 		if err := json.Unmarshal(body, &call.JSON); err != nil {
 			http.Error(w, "bad json: "+err.Error(), http.StatusBadRequest)
@@ -174,10 +198,68 @@ func (a *slackAPI) serve(w http.ResponseWriter, r *http.Request) {
 		resp = map[string]any{"ok": true, "message_ts": ts}
 	case "views.open", "views.publish", "views.update", "views.push":
 		resp = map[string]any{"ok": true, "view": map[string]any{"id": "V" + ts}}
+	case "files.getUploadURLExternal":
+		a.mu.Lock()
+		a.files++
+		id := fmt.Sprintf("F%07d", a.files)
+		a.mu.Unlock()
+		resp = map[string]any{"ok": true, "upload_url": a.URL + "/upload/v1/" + id, "file_id": id}
+	case "files.completeUploadExternal":
+		var files []map[string]any
+		if err := json.Unmarshal([]byte(call.Param("files")), &files); err != nil {
+			resp = map[string]any{"ok": false, "error": "invalid_arguments"}
+			break
+		}
+		resp = map[string]any{"ok": true, "files": files}
 	case "auth.test":
 		resp = map[string]any{"ok": true, "user_id": "U0BOT", "team_id": "T0TEAM", "user": "upgradebot"}
 	default:
 		resp = map[string]any{"ok": false, "error": "unknown_method"}
 	}
 	json.NewEncoder(w).Encode(resp)
+}
+
+// serveUpload takes a file sent to an upload_url (a multipart form with the
+// file in field "file", as slack-go sends it), records it as a call named
+// "upload" and keeps its bytes. A script for "upload" answers instead.
+func (a *slackAPI) serveUpload(w http.ResponseWriter, r *http.Request, call apiCall, body []byte) {
+	call.Method = "upload"
+	a.mu.Lock()
+	a.calls = append(a.calls, call)
+	var scripted *reply
+	if q := a.scripts[call.Method]; len(q) > 0 {
+		scripted, a.scripts[call.Method] = &q[0], q[1:]
+	}
+	a.mu.Unlock()
+	if scripted != nil {
+		w.WriteHeader(scripted.status)
+		w.Write([]byte(scripted.body))
+		return
+	}
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		http.Error(w, "not multipart: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	form, err := multipart.NewReader(bytes.NewReader(body), params["boundary"]).ReadForm(10 << 20)
+	if err != nil || len(form.File["file"]) != 1 {
+		http.Error(w, fmt.Sprintf("want one file in field file: %v", err), http.StatusBadRequest)
+		return
+	}
+	fh := form.File["file"][0]
+	f, err := fh.Open()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	a.mu.Lock()
+	a.uploads = append(a.uploads, upload{FileID: path.Base(r.URL.Path), Filename: fh.Filename, Data: data})
+	a.mu.Unlock()
+	fmt.Fprintf(w, "OK - %d", len(data))
 }

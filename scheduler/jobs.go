@@ -89,6 +89,7 @@ func Jobs(desk upgradebot.Desk, cfg Config) []Job {
 // overdue, due this week, the releases coming, decisions waiting, clean-ups
 // behind and the trend. It is built as of at, so a run caught up late
 // reports what was true when it should have run, as far as the data allows.
+// The week's first digest also posts the weekly chart (withWeeklyChart).
 func digestJob(desk upgradebot.Desk, cfg Config) func(context.Context, time.Time) ([]upgradebot.Message, error) {
 	return func(ctx context.Context, at time.Time) ([]upgradebot.Message, error) {
 		ch, err := channel(ctx, desk, cfg)
@@ -98,11 +99,17 @@ func digestJob(desk upgradebot.Desk, cfg Config) func(context.Context, time.Time
 		if ch == "" {
 			return nil, nil // nowhere to post; the run is still recorded
 		}
-		d, err := desk.DigestData(ctx, at, upgradebot.Today(at, cfg.Location), upgradebot.DigestLimit)
+		sc, err := stored(ctx, desk)
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: digest: %w", err)
 		}
-		sc, err := stored(ctx, desk)
+		// The week's workload snapshot first, so the digest can name who
+		// has been over the threshold weeks running; a re-run refreshes it.
+		today := upgradebot.Today(at, cfg.Location)
+		if err := desk.RecordWorkloadWeek(ctx, today, sc.Workload); err != nil {
+			return nil, fmt.Errorf("scheduler: digest: %w", err)
+		}
+		d, err := desk.DigestData(ctx, at, today, upgradebot.DigestLimit)
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: digest: %w", err)
 		}
@@ -111,10 +118,11 @@ func digestJob(desk upgradebot.Desk, cfg Config) func(context.Context, time.Time
 			return nil, fmt.Errorf("scheduler: digest: %w", err)
 		}
 		m, ok := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: ch, AllClear: cfg.DigestAllClear || sc.AllClear, Calendar: cal})
-		if !ok {
-			return nil, nil
+		var msgs []upgradebot.Message
+		if ok {
+			msgs = append(msgs, m)
 		}
-		return []upgradebot.Message{m}, nil
+		return withWeeklyChart(ctx, desk, cal, ch, at, msgs)
 	}
 }
 

@@ -344,7 +344,7 @@ func TestDigestOnWorkingDays(t *testing.T) {
 	d.want(scheduler.JobDigest, "2026-12-24 08:00")
 	d.want(scheduler.JobDigest, "2026-12-25 08:00")
 	d.want(scheduler.JobDigest, "2026-12-26 08:00")
-	d.want(scheduler.JobDigest, "2026-12-28 08:00", "post "+channel)
+	d.want(scheduler.JobDigest, "2026-12-28 08:00", "post "+channel, "post "+channel) // Monday: with the weekly chart
 }
 
 // TestNudgesUnderCron runs the team's jobs under cron's real loop for a

@@ -11,8 +11,11 @@ import (
 	"github.com/upgradebot/upgradebot"
 )
 
+// decisionColumns are read by scanDecision, from a query on decisions
+// (unaliased: a gate's release key is looked up by decisions.release_id).
 const decisionColumns = `id, question, requested_by, routed_to, on_behalf_of, due, status, decided_by, decided_at,
-	comment, created_at, COALESCE(request_msg, 0)`
+	comment, created_at, COALESCE(request_msg, 0), COALESCE(release_id, 0),
+	COALESCE((SELECT key FROM releases WHERE releases.id = decisions.release_id), ''), COALESCE(phase, ''), gate_day`
 
 // CreateDecision routes d to the decision owner, or to the delegate while
 // the owner is away today, and queues the request DM. ECONFLICT if no owner
@@ -72,6 +75,7 @@ func (db *DB) FindDecisions(ctx context.Context, f upgradebot.DecisionFilter) ([
 
 // Decide approves or rejects a pending decision and queues the outcome: the
 // request DM edited in place, the requester told, a line in the channel.
+// Approving a phase gate records its phase done in the same transaction.
 func (db *DB) Decide(ctx context.Context, actor string, id int64, outcome upgradebot.DecisionStatus, comment string) (*upgradebot.Decision, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -122,10 +126,12 @@ func createDecision(ctx context.Context, tx *writeTx, actor string, d *upgradebo
 	}
 	d.DecidedBy, d.DecidedAt, d.Comment, d.CreatedAt = "", time.Time{}, "", tx.now
 	if err := tx.QueryRowContext(ctx, `
-		INSERT INTO decisions (question, requested_by, routed_to, on_behalf_of, due, status, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO decisions (question, requested_by, routed_to, on_behalf_of, due, status, created_at,
+			release_id, phase, gate_day)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 		d.Question, d.RequestedBy, d.RoutedTo, d.OnBehalfOf, dateArg(d.Due), string(d.Status), formatTime(d.CreatedAt),
+		nullID(d.ReleaseID), nullText(string(d.Phase)), dateArg(d.GateDay),
 	).Scan(&d.ID); err != nil {
 		return upgradebot.Routing{}, fmt.Errorf("insert decision: %w", err)
 	}
@@ -208,7 +214,16 @@ func decide(ctx context.Context, tx *writeTx, actor string, id int64, outcome up
 	if err := tx.audit(ctx, actor, action, "decision", d.ID, &before, d); err != nil {
 		return nil, err
 	}
+	var gate string // what became of a phase gate's phase
+	if d.IsGate() {
+		if gate, err = closeGate(ctx, tx, actor, d); err != nil {
+			return nil, err
+		}
+	}
 	for _, m := range upgradebot.DecisionOutcomeMessages(d, requestMsg, s.Channel) {
+		if gate != "" {
+			m.Text += "\n" + gate
+		}
 		if err := queueMessage(ctx, tx, &m); err != nil {
 			return nil, err
 		}
@@ -226,15 +241,19 @@ func alreadyDecided(d *upgradebot.Decision) error {
 func scanDecision(s scanner) (*upgradebot.Decision, int64, error) {
 	var d upgradebot.Decision
 	var status, createdAt string
-	var due, decidedAt sql.NullString
+	var due, decidedAt, gateDay sql.NullString
 	var requestMsg int64
+	var phase string
 	if err := s.Scan(&d.ID, &d.Question, &d.RequestedBy, &d.RoutedTo, &d.OnBehalfOf, &due, &status, &d.DecidedBy,
-		&decidedAt, &d.Comment, &createdAt, &requestMsg); err != nil {
+		&decidedAt, &d.Comment, &createdAt, &requestMsg, &d.ReleaseID, &d.Release, &phase, &gateDay); err != nil {
 		return nil, 0, err
 	}
-	d.Status = upgradebot.DecisionStatus(status)
+	d.Status, d.Phase = upgradebot.DecisionStatus(status), upgradebot.Phase(phase)
 	var err error
 	if d.Due, err = parseDate(due); err != nil {
+		return nil, 0, err
+	}
+	if d.GateDay, err = parseDate(gateDay); err != nil {
 		return nil, 0, err
 	}
 	if d.DecidedAt, err = parseNullTime(decidedAt); err != nil {

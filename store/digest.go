@@ -146,6 +146,10 @@ func digestData(ctx context.Context, q queryer, now time.Time, today upgradebot.
 		d.NextFreeze = next[0]
 	}
 
+	if d.Overloaded, d.OverloadedTotal, err = overloaded(ctx, q, today, limit); err != nil {
+		return d, fmt.Errorf("people over the workload threshold: %w", err)
+	}
+
 	// The forecast: the releases of the vendors with a cadence (a handful
 	// of rows a vendor and quarter) and the phases.
 	if d.ForecastVendors, err = findVendors(ctx, q); err != nil {

@@ -12,7 +12,7 @@ import (
 )
 
 const messageColumns = `id, kind, to_id, text, COALESCE(decision_id, 0), COALESCE(update_of, 0), status, attempts,
-	next_try, last_error, created_at, sent_at, slack_channel, slack_ts, sections`
+	next_try, last_error, created_at, sent_at, slack_channel, slack_ts, sections, attach`
 
 // queueMessage writes m to the outbox as pending, due now, and sets its ID.
 func queueMessage(ctx context.Context, tx *writeTx, m *upgradebot.Message) error {
@@ -24,11 +24,11 @@ func queueMessage(ctx context.Context, tx *writeTx, m *upgradebot.Message) error
 		return fmt.Errorf("queue %s message to %s: %w", m.Kind, m.To, err)
 	}
 	if err := tx.QueryRowContext(ctx, `
-		INSERT INTO outbox (kind, to_id, text, decision_id, update_of, status, attempts, next_try, last_error, created_at, sections)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO outbox (kind, to_id, text, decision_id, update_of, status, attempts, next_try, last_error, created_at, sections, attach)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 		string(m.Kind), m.To, m.Text, nullID(m.DecisionID), nullID(m.UpdateOf), string(m.Status), m.Attempts,
-		formatTime(m.NextTry), m.LastError, formatTime(m.CreatedAt), sections,
+		formatTime(m.NextTry), m.LastError, formatTime(m.CreatedAt), sections, m.Attach,
 	).Scan(&m.ID); err != nil {
 		return fmt.Errorf("queue %s message to %s: %w", m.Kind, m.To, err)
 	}
@@ -94,6 +94,9 @@ func queueAll(ctx context.Context, tx *writeTx, msgs []upgradebot.Message) error
 		}
 		if m.To == "" {
 			return upgradebot.Errorf(upgradebot.EINVALID, "A %s message needs a recipient.", m.Kind)
+		}
+		if m.Attach != "" && (m.Attach != upgradebot.AttachChart || m.Kind != upgradebot.MessagePost) {
+			return upgradebot.Errorf(upgradebot.EINVALID, "A %s message cannot carry the attachment %q: only a post carries the chart.", m.Kind, m.Attach)
 		}
 		if err := queueMessage(ctx, tx, m); err != nil {
 			return err
@@ -236,7 +239,7 @@ func scanMessage(s scanner) (*upgradebot.Message, error) {
 	var kind, status, nextTry, createdAt, sections string
 	var sentAt sql.NullString
 	if err := s.Scan(&m.ID, &kind, &m.To, &m.Text, &m.DecisionID, &m.UpdateOf, &status, &m.Attempts,
-		&nextTry, &m.LastError, &createdAt, &sentAt, &m.SlackChannel, &m.SlackTS, &sections); err != nil {
+		&nextTry, &m.LastError, &createdAt, &sentAt, &m.SlackChannel, &m.SlackTS, &sections, &m.Attach); err != nil {
 		return nil, err
 	}
 	m.Kind, m.Status = upgradebot.MessageKind(kind), upgradebot.MessageStatus(status)

@@ -95,7 +95,8 @@ func scanVendor(s scanner) (*upgradebot.Vendor, error) {
 // RecordPhase records that a release's phase started or was done on day,
 // audited as release.phase. ENOTFOUND for an unknown release, EINVALID for
 // an unknown phase, ECONFLICT for a phase already started (or done) or done
-// before it started.
+// before it started. Only who decides today may record a phase done
+// (EFORBIDDEN; ECONFLICT if no owner is set): others ask with RequestGate.
 func (db *DB) RecordPhase(ctx context.Context, actor, key string, phase upgradebot.Phase, ev upgradebot.PhaseEvent, day upgradebot.Date) (*upgradebot.ReleasePhase, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -136,6 +137,11 @@ func recordPhase(ctx context.Context, tx *writeTx, actor, key string, phase upgr
 	if err := p.Record(ev, day); err != nil {
 		return nil, err
 	}
+	if ev == upgradebot.PhaseDone {
+		if err := mayClosePhase(ctx, tx, actor, key, phase); err != nil {
+			return nil, err
+		}
+	}
 	p.UpdatedBy, p.UpdatedAt = actor, tx.now
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO release_phases (release_id, phase, planned_start, planned_end, actual_start, actual_end, updated_by, updated_at)
@@ -146,6 +152,9 @@ func recordPhase(ctx context.Context, tx *writeTx, actor, key string, phase upgr
 		id, string(phase), dateArg(p.PlannedStart), dateArg(p.PlannedEnd), dateArg(p.Start), dateArg(p.End),
 		actor, formatTime(tx.now)); err != nil {
 		return nil, fmt.Errorf("save phase: %w", err)
+	}
+	if err := dueOnPhaseStart(ctx, tx, actor, p, ev); err != nil {
+		return nil, err
 	}
 	var b any
 	if exists {

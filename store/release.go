@@ -9,7 +9,8 @@ import (
 	"github.com/upgradebot/upgradebot"
 )
 
-// CreateRelease validates and stores r. ECONFLICT if its key is taken.
+// CreateRelease validates and stores r and, in the same transaction, gives
+// it its checklist tasks (see applyChecklist). ECONFLICT if its key is taken.
 func (db *DB) CreateRelease(ctx context.Context, actor string, r *upgradebot.Release) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -18,6 +19,9 @@ func (db *DB) CreateRelease(ctx context.Context, actor string, r *upgradebot.Rel
 	defer tx.Rollback()
 
 	if err := createRelease(ctx, tx, actor, r); err != nil {
+		return wrap("create release", err)
+	}
+	if err := applyChecklist(ctx, tx, actor, r); err != nil {
 		return wrap("create release", err)
 	}
 	return wrap("create release", tx.Commit())

@@ -13,7 +13,7 @@ import (
 )
 
 const taskColumns = `t.id, t.title, t.kind, t.status, t.assignee, t.due, t.priority, COALESCE(r.key, ''), t.ref,
-	COALESCE(t.maintenance_id, 0), t.created_by, t.created_at, t.updated_at, t.closed_by, t.closed_at, t.estimate_min`
+	COALESCE(t.maintenance_id, 0), t.created_by, t.created_at, t.updated_at, t.closed_by, t.closed_at, t.estimate_min, t.phase`
 
 const taskFrom = `FROM tasks t LEFT JOIN releases r ON r.id = t.release_id`
 
@@ -268,12 +268,12 @@ func insertNewTaskAs(ctx context.Context, tx *writeTx, actor, action string, t *
 func insertTask(ctx context.Context, tx *writeTx, t *upgradebot.Task, releaseID any) error {
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO tasks (title, kind, status, assignee, due, priority, release_id, ref, maintenance_id,
-			created_by, created_at, updated_at, closed_by, closed_at, estimate_min)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			created_by, created_at, updated_at, closed_by, closed_at, estimate_min, phase)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 		t.Title, string(t.Kind), string(t.Status), t.Assignee, dateArg(t.Due), string(t.Priority), releaseID, t.Ref,
 		nullID(t.MaintenanceID), t.CreatedBy, formatTime(t.CreatedAt), formatTime(t.UpdatedAt), t.ClosedBy, timeArg(t.ClosedAt),
-		int64(t.Estimate/time.Minute),
+		int64(t.Estimate/time.Minute), string(t.Phase),
 	).Scan(&t.ID)
 	if err != nil {
 		return fmt.Errorf("insert task: %w", err)
@@ -332,14 +332,15 @@ func findOpenTask(ctx context.Context, q queryer, id int64) (*upgradebot.Task, e
 
 func scanTask(s scanner) (*upgradebot.Task, error) {
 	var t upgradebot.Task
-	var kind, status, priority, createdAt, updatedAt string
+	var kind, status, priority, createdAt, updatedAt, phase string
 	var due, closedAt sql.NullString
 	var estimateMin int64
 	if err := s.Scan(&t.ID, &t.Title, &kind, &status, &t.Assignee, &due, &priority, &t.Release, &t.Ref,
-		&t.MaintenanceID, &t.CreatedBy, &createdAt, &updatedAt, &t.ClosedBy, &closedAt, &estimateMin); err != nil {
+		&t.MaintenanceID, &t.CreatedBy, &createdAt, &updatedAt, &t.ClosedBy, &closedAt, &estimateMin, &phase); err != nil {
 		return nil, err
 	}
 	t.Estimate = time.Duration(estimateMin) * time.Minute
+	t.Phase = upgradebot.Phase(phase)
 	t.Kind, t.Status, t.Priority = upgradebot.TaskKind(kind), upgradebot.TaskStatus(status), upgradebot.Priority(priority)
 	var err error
 	if t.Due, err = parseDate(due); err != nil {

@@ -34,10 +34,15 @@ func (db *DB) Loads(ctx context.Context, today upgradebot.Date) ([]upgradebot.Lo
 		return nil, wrap("workload", err)
 	}
 	defer tx.Rollback()
+	loads, err := readLoads(ctx, tx, today)
+	return loads, wrap("workload", err)
+}
 
-	rows, err := tx.QueryContext(ctx, workloadQuery, today.String())
+// readLoads reads what Loads returns, in q's transaction.
+func readLoads(ctx context.Context, q queryer, today upgradebot.Date) ([]upgradebot.Load, error) {
+	rows, err := q.QueryContext(ctx, workloadQuery, today.String())
 	if err != nil {
-		return nil, wrap("workload", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var loads []upgradebot.Load
@@ -46,33 +51,33 @@ func (db *DB) Loads(ctx context.Context, today upgradebot.Date) ([]upgradebot.Lo
 		var l upgradebot.Load
 		var minutes int64
 		if err := rows.Scan(&l.User, &l.Open, &l.Overdue, &minutes, &l.Unestimated); err != nil {
-			return nil, wrap("workload", err)
+			return nil, err
 		}
 		l.Planned = time.Duration(minutes) * time.Minute
 		loads = append(loads, l)
 		seen[l.User] = true
 	}
 	if err := rows.Err(); err != nil {
-		return nil, wrap("workload", err)
+		return nil, err
 	}
 	rows.Close()
 
-	people, err := tx.QueryContext(ctx, peopleQuery)
+	people, err := q.QueryContext(ctx, peopleQuery)
 	if err != nil {
-		return nil, wrap("workload", err)
+		return nil, err
 	}
 	defer people.Close()
 	for people.Next() {
 		var u string
 		if err := people.Scan(&u); err != nil {
-			return nil, wrap("workload", err)
+			return nil, err
 		}
 		if !seen[u] {
 			loads = append(loads, upgradebot.Load{User: u})
 			seen[u] = true
 		}
 	}
-	return loads, wrap("workload", people.Err())
+	return loads, people.Err()
 }
 
 // SetQueue records a clean-up's queue size and measured rate, audited as

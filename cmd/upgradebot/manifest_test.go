@@ -24,7 +24,7 @@ func TestManifests(t *testing.T) {
 		}
 		m := string(b)
 		for _, want := range []string{"command: /upgrade", "should_escape: true", "home_tab_enabled: true",
-			"- app_home_opened", "is_enabled: true", "- commands ", "- chat:write ", "- im:write "} {
+			"- app_home_opened", "is_enabled: true", "- commands ", "- chat:write ", "- im:write ", "- files:write "} {
 			if !strings.Contains(m, want) {
 				t.Errorf("%s lacks %q", path, want)
 			}
@@ -32,8 +32,8 @@ func TestManifests(t *testing.T) {
 		_, botScopes, _ := strings.Cut(m, "    bot:\n")
 		botScopes, _, _ = strings.Cut(botScopes, "settings:")
 		scopes := regexp.MustCompile(`(?m)^      - ([a-z:.]+)`).FindAllStringSubmatch(botScopes, -1)
-		if len(scopes) != 3 {
-			t.Errorf("%s asks for %d bot scopes, want exactly commands, chat:write, im:write", path, len(scopes))
+		if len(scopes) != 4 {
+			t.Errorf("%s asks for %d bot scopes, want exactly commands, chat:write, im:write, files:write", path, len(scopes))
 		}
 		socket := strings.Contains(m, "socket_mode_enabled: true")
 		urls := regexp.MustCompile(`https://upgradebot\.example\.org(/\S+)`).FindAllStringSubmatch(m, -1)

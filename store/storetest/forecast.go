@@ -31,6 +31,7 @@ func testForecastData(t *testing.T, e *env) {
 
 	r := &upgradebot.Release{Vendor: "MedCore", Name: "2027.1", GA: day("2027-03-01")}
 	ok(t, e.desk.CreateRelease(e.ctx, Admin, r))
+	e.setOwner(Owner) // who closes phases
 	amark = e.lastAudit()
 	p, err := e.desk.RecordPhase(e.ctx, Alice, r.Key, upgradebot.PhaseReview, upgradebot.PhaseStart, day("2027-03-02"))
 	ok(t, err)
@@ -49,7 +50,7 @@ func testForecastData(t *testing.T, e *env) {
 	wantErr(t, err, upgradebot.EINVALID, "not a phase")
 	_, err = e.desk.RecordPhase(e.ctx, Bob, r.Key, upgradebot.PhaseBuild, upgradebot.PhaseStart, day("2027-03-16"))
 	ok(t, err)
-	_, err = e.desk.RecordPhase(e.ctx, Bob, r.Key, upgradebot.PhaseReview, upgradebot.PhaseDone, day("2027-03-16"))
+	_, err = e.desk.RecordPhase(e.ctx, Owner, r.Key, upgradebot.PhaseReview, upgradebot.PhaseDone, day("2027-03-16"))
 	ok(t, err)
 	rows = e.wantActions(amark, "release.phase", "release.phase", "release.phase")
 	if len(rows) == 3 && (rows[2].EntityID != r.ID || rows[2].Before == "" || !strings.Contains(rows[2].After, `"end":"2027-03-16"`)) {

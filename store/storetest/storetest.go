@@ -79,6 +79,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"RecordEvent", testRecordEvent},
 		{"JobRuns", testJobRuns},
 		{"MessageSections", testMessageSections},
+		{"MessageAttach", testMessageAttach},
 		{"DigestData", testDigestData},
 		{"Holidays", testHolidays},
 		{"Mutes", testMutes},
@@ -88,9 +89,13 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"DueOccurrences", testDueOccurrences},
 		{"ForecastData", testForecastData},
 		{"Workload", testWorkload},
+		{"WorkloadWeeks", testWorkloadWeeks},
 		{"CleanupQueue", testCleanupQueue},
 		{"WeeklyTrend", testWeeklyTrend},
 		{"Freezes", testFreezes},
+		{"PhaseGates", testPhaseGates},
+		{"Checklist", testChecklist},
+		{"ReleaseItems", testReleaseItems},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,57 @@
+package bot
+
+import (
+	"fmt"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+// mayDecide reports whether the caller may decide today: the decision
+// owner, or the delegate while the owner is away. With no owner nobody may.
+func (c *call) mayDecide() (bool, error) {
+	away, err := c.b.Desk.FindAway(c.ctx, c.today)
+	if err != nil {
+		return false, err
+	}
+	r, err := upgradebot.Route(c.settings.Owner, away, c.today)
+	if err != nil {
+		return false, nil
+	}
+	return r.MayDecide(c.user), nil
+}
+
+// requestGate asks whoever decides to approve closing a phase: what
+// `release <key> phase <phase> done` does for anyone else.
+func (c *call) requestGate(cmd *Command) (string, error) {
+	d, r, err := c.b.Desk.RequestGate(c.ctx, c.user, cmd.Key, cmd.Phase, cmd.Due)
+	if err != nil {
+		return "", err
+	}
+	text := "Asked " + upgradebot.Mention(r.To)
+	if r.Delegated {
+		text += fmt.Sprintf(", the delegate while %s is away until %s,", upgradebot.Mention(r.Owner), r.AwayUntil.Human())
+	}
+	text += fmt.Sprintf(" to approve closing the %s phase of `%s` (decision #%d). It is recorded done when approved.", d.Phase, d.Release, d.ID)
+	if !r.Delegated && !r.AwayUntil.IsZero() {
+		text += fmt.Sprintf(" Note: they are away until %s and have no delegate, so it will wait for them.", r.AwayUntil.Human())
+	}
+	return text, nil
+}
+
+// gateNote is what a decided gate's reply adds: the day its phase is
+// recorded done, or that it stays open.
+func (c *call) gateNote(d *upgradebot.Decision) (string, error) {
+	if d.Status != upgradebot.DecisionApproved {
+		return upgradebot.GateOutcome(d, upgradebot.Date{}, false), nil
+	}
+	phases, err := c.b.Desk.FindPhases(c.ctx, d.Release)
+	if err != nil {
+		return "", err
+	}
+	for _, p := range phases {
+		if p.Phase == d.Phase && !p.End.IsZero() {
+			return upgradebot.GateOutcome(d, p.End, false), nil
+		}
+	}
+	return "", fmt.Errorf("bot: gate #%d approved but the %s phase of %s is not done", d.ID, d.Phase, d.Release)
+}

@@ -1,0 +1,40 @@
+package upgradebot
+
+import (
+	"fmt"
+	"slices"
+)
+
+// IsGate reports whether d is a phase gate: a request to close a release's
+// phase, which is recorded done when the decision is approved.
+func (d *Decision) IsGate() bool { return d.Phase != "" }
+
+// NewGate is the decision that asks to close phase p of release r on day:
+// "Gate: close the build phase of `medcore-2027.1` (MedCore 2027.1) on Mon
+// 30 Nov 2026 so test can start?".
+func NewGate(r *Release, p Phase, day Date) *Decision {
+	next := "the release is live"
+	if i := slices.Index(Phases, p); i >= 0 && i+1 < len(Phases) {
+		next = string(Phases[i+1]) + " can start"
+	}
+	return &Decision{
+		Question:  fmt.Sprintf("Gate: close the %s phase of `%s` (%s %s) on %s so %s?", p, r.Key, r.Vendor, r.Name, day.Human(), next),
+		ReleaseID: r.ID,
+		Release:   r.Key,
+		Phase:     p,
+		GateDay:   day,
+	}
+}
+
+// GateOutcome is the line a decided gate adds to its outcome messages: on
+// approval the day phase p was recorded done (already, before the approval,
+// when it was done meanwhile); on rejection that it stays open.
+func GateOutcome(d *Decision, end Date, already bool) string {
+	switch {
+	case d.Status == DecisionRejected:
+		return fmt.Sprintf("The %s phase of `%s` stays open.", d.Phase, d.Release)
+	case already:
+		return fmt.Sprintf("The %s phase of `%s` was already done on %s.", d.Phase, d.Release, end.Human())
+	}
+	return fmt.Sprintf("The %s phase of `%s` is recorded done on %s.", d.Phase, d.Release, end.Human())
+}

@@ -1,0 +1,293 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+const checklistSelect = `SELECT id, phase, title, estimate_min, position, updated_by, updated_at FROM checklist`
+
+// Checklist returns the release checklist template, in the cycle's phase
+// order and by position within a phase.
+func (db *DB) Checklist(ctx context.Context) ([]*upgradebot.ChecklistItem, error) {
+	out, err := checklist(ctx, db.db)
+	return out, wrap("checklist", err)
+}
+
+func checklist(ctx context.Context, q queryer) ([]*upgradebot.ChecklistItem, error) {
+	items, err := queryAll(ctx, q, scanChecklistItem, checklistSelect+` ORDER BY position, id`)
+	if err != nil {
+		return nil, err
+	}
+	// Phases no longer in the cycle (renamed since) go last.
+	order := func(p upgradebot.Phase) int {
+		if i := slices.Index(upgradebot.Phases, p); i >= 0 {
+			return i
+		}
+		return len(upgradebot.Phases)
+	}
+	slices.SortStableFunc(items, func(a, b *upgradebot.ChecklistItem) int {
+		return cmp.Compare(order(a.Phase), order(b.Phase))
+	})
+	return items, nil
+}
+
+// AddChecklistItem adds an item to the template, last in its phase unless
+// it has a position, audited as checklist.add. Admins only (EFORBIDDEN);
+// EINVALID.
+func (db *DB) AddChecklistItem(ctx context.Context, actor string, it *upgradebot.ChecklistItem) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return wrap("add checklist item", err)
+	}
+	defer tx.Rollback()
+	if err := addChecklistItem(ctx, tx, actor, it); err != nil {
+		return wrap("add checklist item", err)
+	}
+	return wrap("add checklist item", tx.Commit())
+}
+
+func addChecklistItem(ctx context.Context, tx *writeTx, actor string, it *upgradebot.ChecklistItem) error {
+	if err := requireActor(actor); err != nil {
+		return err
+	}
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return err
+	}
+	if err := requireAdmin(s, actor, "change the release checklist"); err != nil {
+		return err
+	}
+	if err := it.Validate(); err != nil {
+		return err
+	}
+	if it.Position == 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM checklist WHERE phase = ?`,
+			string(it.Phase)).Scan(&it.Position); err != nil {
+			return fmt.Errorf("find checklist position: %w", err)
+		}
+	}
+	it.UpdatedBy, it.UpdatedAt = actor, tx.now
+	if err := tx.QueryRowContext(ctx, `
+		INSERT INTO checklist (phase, title, estimate_min, position, updated_by, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		string(it.Phase), it.Title, int64(it.Estimate/time.Minute), it.Position, actor, formatTime(tx.now)).Scan(&it.ID); err != nil {
+		return fmt.Errorf("insert checklist item: %w", err)
+	}
+	return tx.audit(ctx, actor, "checklist.add", "checklist", it.ID, nil, it)
+}
+
+// RemoveChecklistItem removes an item from the template and returns it,
+// audited as checklist.remove. Tasks already made from it stay. Admins
+// only (EFORBIDDEN); ENOTFOUND.
+func (db *DB) RemoveChecklistItem(ctx context.Context, actor string, id int64) (*upgradebot.ChecklistItem, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, wrap("remove checklist item", err)
+	}
+	defer tx.Rollback()
+	it, err := removeChecklistItem(ctx, tx, actor, id)
+	if err != nil {
+		return nil, wrap("remove checklist item", err)
+	}
+	return it, wrap("remove checklist item", tx.Commit())
+}
+
+func removeChecklistItem(ctx context.Context, tx *writeTx, actor string, id int64) (*upgradebot.ChecklistItem, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireAdmin(s, actor, "change the release checklist"); err != nil {
+		return nil, err
+	}
+	it, err := scanChecklistItem(tx.QueryRowContext(ctx, checklistSelect+` WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "There is no checklist item %d; `/upgrade checklist` lists them.", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("find checklist item %d: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM checklist WHERE id = ?`, id); err != nil {
+		return nil, fmt.Errorf("delete checklist item %d: %w", id, err)
+	}
+	return it, tx.audit(ctx, actor, "checklist.remove", "checklist", id, it, nil)
+}
+
+func scanChecklistItem(s scanner) (*upgradebot.ChecklistItem, error) {
+	var it upgradebot.ChecklistItem
+	var phase, at string
+	var estimateMin int64
+	if err := s.Scan(&it.ID, &phase, &it.Title, &estimateMin, &it.Position, &it.UpdatedBy, &at); err != nil {
+		return nil, err
+	}
+	it.Phase, it.Estimate = upgradebot.Phase(phase), time.Duration(estimateMin)*time.Minute
+	var err error
+	it.UpdatedAt, err = parseTime(at)
+	return &it, err
+}
+
+// applyChecklist gives the new release r its checklist: one open task per
+// template item, then one review task per item deferred in an earlier
+// release of its vendor and still deferred. Each task is audited as
+// task.checklist; nobody is sent a message (the tasks are unassigned).
+func applyChecklist(ctx context.Context, tx *writeTx, actor string, r *upgradebot.Release) error {
+	template, err := checklist(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("read checklist: %w", err)
+	}
+	releases, err := findReleases(ctx, tx, upgradebot.ReleaseFilter{Vendors: []string{r.Vendor}})
+	if err != nil {
+		return fmt.Errorf("find %s releases: %w", r.Vendor, err)
+	}
+	items, err := queryAll(ctx, tx, scanReleaseItem, releaseItemSelect+` WHERE lower(r.vendor) = ?`+releaseItemOrder,
+		strings.ToLower(r.Vendor))
+	if err != nil {
+		return fmt.Errorf("find %s release items: %w", r.Vendor, err)
+	}
+	var tasks []*upgradebot.Task
+	for _, it := range template {
+		tasks = append(tasks, it.Task(r.Key))
+	}
+	carried := upgradebot.CarriedItems(r, releases, items)
+	for _, it := range carried {
+		tasks = append(tasks, &upgradebot.Task{Title: it.RevisitTitle(), Kind: upgradebot.KindUpgrade,
+			Release: r.Key, Phase: upgradebot.PhaseReview})
+	}
+	for _, t := range tasks {
+		if err := insertNewTaskAs(ctx, tx, actor, "task.checklist", t); err != nil {
+			return fmt.Errorf("checklist task %q: %w", t.Title, err)
+		}
+	}
+	r.ChecklistTasks, r.RevisitTasks = len(tasks), len(carried)
+	return nil
+}
+
+// dueOnPhaseStart, when ev starts phase p, gives the open tasks of that
+// phase of the release that have no due date the phase's planned end, each
+// audited as task.due.
+func dueOnPhaseStart(ctx context.Context, tx *writeTx, actor string, p *upgradebot.ReleasePhase, ev upgradebot.PhaseEvent) error {
+	if ev != upgradebot.PhaseStart || p.PlannedEnd.IsZero() {
+		return nil
+	}
+	tasks, err := queryAll(ctx, tx, scanTask, `SELECT `+taskColumns+` `+taskFrom+`
+		WHERE t.release_id = ? AND t.phase = ? AND t.status = 'open' AND t.due IS NULL ORDER BY t.id`,
+		p.ReleaseID, string(p.Phase))
+	if err != nil {
+		return fmt.Errorf("find %s tasks of %s: %w", p.Phase, p.Release, err)
+	}
+	for _, t := range tasks {
+		before := *t
+		t.Due, t.UpdatedAt = p.PlannedEnd, tx.now
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET due = ?, updated_at = ? WHERE id = ?`,
+			dateArg(t.Due), formatTime(t.UpdatedAt), t.ID); err != nil {
+			return fmt.Errorf("set due of task %d: %w", t.ID, err)
+		}
+		if err := tx.audit(ctx, actor, "task.due", "task", t.ID, &before, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LogReleaseItem records the verdict on an item of a release's notes;
+// logging a title again changes it. Audited as release.item. ENOTFOUND for
+// an unknown release, EINVALID for a bad item.
+func (db *DB) LogReleaseItem(ctx context.Context, actor, key string, it *upgradebot.ReleaseItem) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return wrap("log release item", err)
+	}
+	defer tx.Rollback()
+	if err := logReleaseItem(ctx, tx, actor, key, it); err != nil {
+		return wrap("log release item", err)
+	}
+	return wrap("log release item", tx.Commit())
+}
+
+func logReleaseItem(ctx context.Context, tx *writeTx, actor, key string, it *upgradebot.ReleaseItem) error {
+	if err := requireActor(actor); err != nil {
+		return err
+	}
+	id, err := releaseIDByKey(ctx, tx, key)
+	if err != nil {
+		return err
+	}
+	it.ReleaseID, it.Release = id, key
+	it.Title, it.Reason = strings.TrimSpace(it.Title), strings.TrimSpace(it.Reason)
+	if err := it.Validate(); err != nil {
+		return err
+	}
+	before, err := scanReleaseItem(tx.QueryRowContext(ctx, releaseItemSelect+` WHERE i.release_id = ? AND i.title = ? COLLATE NOCASE`, id, it.Title))
+	if errors.Is(err, sql.ErrNoRows) {
+		before = nil
+	} else if err != nil {
+		return fmt.Errorf("find release item: %w", err)
+	}
+	it.DecidedBy, it.DecidedAt, it.Was = actor, tx.now, ""
+	if before == nil {
+		if err := tx.QueryRowContext(ctx, `
+			INSERT INTO release_items (release_id, title, verdict, reason, decided_by, decided_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			id, it.Title, string(it.Verdict), it.Reason, actor, formatTime(tx.now)).Scan(&it.ID); err != nil {
+			return fmt.Errorf("insert release item: %w", err)
+		}
+		return tx.audit(ctx, actor, "release.item", "release_item", it.ID, nil, it)
+	}
+	it.ID, it.Was = before.ID, before.Verdict
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE release_items SET title = ?, verdict = ?, reason = ?, decided_by = ?, decided_at = ? WHERE id = ?`,
+		it.Title, string(it.Verdict), it.Reason, actor, formatTime(tx.now), it.ID); err != nil {
+		return fmt.Errorf("update release item %d: %w", it.ID, err)
+	}
+	return tx.audit(ctx, actor, "release.item", "release_item", it.ID, before, it)
+}
+
+const (
+	releaseItemSelect = `SELECT i.id, i.release_id, r.key, i.title, i.verdict, i.reason, i.decided_by, i.decided_at
+		FROM release_items i JOIN releases r ON r.id = i.release_id`
+	releaseItemOrder = ` ORDER BY r.ga, r.id, i.id`
+)
+
+// FindReleaseItems returns the items logged on the release with key, or on
+// every release for "", by release and then as logged. ENOTFOUND for an
+// unknown release.
+func (db *DB) FindReleaseItems(ctx context.Context, key string) ([]*upgradebot.ReleaseItem, error) {
+	tx, err := db.read(ctx)
+	if err != nil {
+		return nil, wrap("find release items", err)
+	}
+	defer tx.Rollback()
+	if key == "" {
+		out, err := queryAll(ctx, tx, scanReleaseItem, releaseItemSelect+releaseItemOrder)
+		return out, wrap("find release items", err)
+	}
+	id, err := releaseIDByKey(ctx, tx, key)
+	if err != nil {
+		return nil, wrap("find release items", err)
+	}
+	out, err := queryAll(ctx, tx, scanReleaseItem, releaseItemSelect+` WHERE i.release_id = ?`+releaseItemOrder, id)
+	return out, wrap("find release items", err)
+}
+
+func scanReleaseItem(s scanner) (*upgradebot.ReleaseItem, error) {
+	var it upgradebot.ReleaseItem
+	var verdict, at string
+	if err := s.Scan(&it.ID, &it.ReleaseID, &it.Release, &it.Title, &verdict, &it.Reason, &it.DecidedBy, &at); err != nil {
+		return nil, err
+	}
+	it.Verdict = upgradebot.Verdict(verdict)
+	var err error
+	it.DecidedAt, err = parseTime(at)
+	return &it, err
+}

@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/upgradebot/upgradebot"
+)
+
+// RequestGate asks the decision owner (or the delegate while the owner is
+// away) to approve closing a release's phase on day, and queues the request
+// DM with its buttons, audited as decision.request. The phase is checked
+// first, as RecordPhase would: ENOTFOUND for an unknown release, EINVALID
+// for an unknown phase or a day before its start, ECONFLICT if it has not
+// started or is done, if a gate for it is already pending, or if no owner
+// is set.
+func (db *DB) RequestGate(ctx context.Context, actor, key string, phase upgradebot.Phase, day upgradebot.Date) (*upgradebot.Decision, upgradebot.Routing, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, upgradebot.Routing{}, wrap("request gate", err)
+	}
+	defer tx.Rollback()
+	d, r, err := requestGate(ctx, tx, actor, key, phase, day)
+	if err != nil {
+		return nil, upgradebot.Routing{}, wrap("request gate", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, upgradebot.Routing{}, wrap("request gate", err)
+	}
+	return d, r, nil
+}
+
+func requestGate(ctx context.Context, tx *writeTx, actor, key string, phase upgradebot.Phase, day upgradebot.Date) (*upgradebot.Decision, upgradebot.Routing, error) {
+	if err := requireActor(actor); err != nil {
+		return nil, upgradebot.Routing{}, err
+	}
+	if _, err := upgradebot.ParsePhase(string(phase)); err != nil {
+		return nil, upgradebot.Routing{}, err
+	}
+	if day.IsZero() {
+		return nil, upgradebot.Routing{}, upgradebot.Errorf(upgradebot.EINVALID, "a phase gate needs the day the phase was done")
+	}
+	rs, err := findReleases(ctx, tx, upgradebot.ReleaseFilter{Key: key})
+	if err != nil {
+		return nil, upgradebot.Routing{}, fmt.Errorf("find release %s: %w", key, err)
+	}
+	if len(rs) == 0 {
+		return nil, upgradebot.Routing{}, upgradebot.Errorf(upgradebot.ENOTFOUND, "There is no release %s; `/upgrade releases all` lists them.", key)
+	}
+	rel := rs[0]
+
+	// Ask only for what approving could record.
+	p, err := findPhase(ctx, tx, rel.ID, phase)
+	if err != nil {
+		return nil, upgradebot.Routing{}, err
+	}
+	if p == nil {
+		p = &upgradebot.ReleasePhase{ReleaseID: rel.ID, Release: rel.Key, Phase: phase}
+	}
+	if err := p.Record(upgradebot.PhaseDone, day); err != nil {
+		return nil, upgradebot.Routing{}, err
+	}
+
+	var id int64
+	var to string
+	err = tx.QueryRowContext(ctx, `SELECT id, routed_to FROM decisions
+		WHERE release_id = ? AND phase = ? AND status = 'pending' ORDER BY id LIMIT 1`, rel.ID, string(phase)).Scan(&id, &to)
+	if err == nil {
+		return nil, upgradebot.Routing{}, upgradebot.Errorf(upgradebot.ECONFLICT,
+			"Closing the %s phase of `%s` already waits on %s: decision #%d.", phase, rel.Key, upgradebot.Mention(to), id)
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, upgradebot.Routing{}, fmt.Errorf("find pending gate: %w", err)
+	}
+
+	d := upgradebot.NewGate(rel, phase, day)
+	r, err := createDecision(ctx, tx, actor, d)
+	if err != nil {
+		return nil, upgradebot.Routing{}, err
+	}
+	return d, r, nil
+}
+
+// mayClosePhase refuses to record a phase done for anyone but who decides
+// today: closing a phase is a gate only they pass.
+func mayClosePhase(ctx context.Context, tx *writeTx, actor, key string, phase upgradebot.Phase) error {
+	_, r, err := routing(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if !r.MayDecide(actor) {
+		return upgradebot.Errorf(upgradebot.EFORBIDDEN,
+			"Only the decision owner %s (or their delegate while they are away) closes phases: `/upgrade release %s phase %s done` sends the gate to them for approval.",
+			upgradebot.Mention(r.Owner), key, phase)
+	}
+	return nil
+}
+
+// closeGate records an approved gate's phase done on its day, as the
+// approver, unless it was done meanwhile, and returns the line the outcome
+// messages add.
+func closeGate(ctx context.Context, tx *writeTx, actor string, d *upgradebot.Decision) (string, error) {
+	if d.Status != upgradebot.DecisionApproved {
+		return upgradebot.GateOutcome(d, upgradebot.Date{}, false), nil
+	}
+	p, err := findPhase(ctx, tx, d.ReleaseID, d.Phase)
+	if err != nil {
+		return "", err
+	}
+	if p != nil && !p.End.IsZero() {
+		return upgradebot.GateOutcome(d, p.End, true), nil
+	}
+	if p, err = recordPhase(ctx, tx, actor, d.Release, d.Phase, upgradebot.PhaseDone, d.GateDay); err != nil {
+		return "", fmt.Errorf("close gate #%d: %w", d.ID, err)
+	}
+	return upgradebot.GateOutcome(d, p.End, false), nil
+}
+
+// findPhase returns a release's phase, or nil if nothing is recorded yet.
+func findPhase(ctx context.Context, tx *writeTx, releaseID int64, phase upgradebot.Phase) (*upgradebot.ReleasePhase, error) {
+	p, err := scanPhase(tx.QueryRowContext(ctx, phaseSelect+` WHERE p.release_id = ? AND p.phase = ?`, releaseID, string(phase)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("find phase: %w", err)
+	}
+	return p, nil
+}
+
+// nullText is s, or NULL for "".
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
