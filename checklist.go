@@ -25,10 +25,12 @@ type ChecklistItem struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// Validate reports the first thing wrong with it.
+// Validate reports the first thing wrong with it. The phase is checked
+// for its shape (ValidPhaseName) only: whether the team has that phase is
+// the store's to check, against the team's PhasePlan.
 func (it *ChecklistItem) Validate() error {
-	if _, err := ParsePhase(string(it.Phase)); err != nil {
-		return err
+	if !ValidPhaseName(it.Phase) {
+		return Errorf(EINVALID, "%q is not a phase name: %s", clipText(string(it.Phase), 20), phaseNameRule)
 	}
 	if err := ValidateTitle("title", it.Title); err != nil {
 		return err
@@ -180,12 +182,13 @@ func releaseAfter(x, r *Release) bool {
 // the items of each release's notes. Template changes are admin-only
 // (EFORBIDDEN, naming the admins); everything is audited.
 type ChecklistService interface {
-	// Checklist returns the template, in cycle order of the phases and by
-	// position within one.
+	// Checklist returns the template, in the order of the team's phases
+	// and by position within one.
 	Checklist(ctx context.Context) ([]*ChecklistItem, error)
 	// AddChecklistItem validates and stores it (last in its phase unless it
 	// has a position), setting its ID and stamp, audited as checklist.add.
-	// Admins only (EFORBIDDEN); EINVALID.
+	// Admins only (EFORBIDDEN); EINVALID, also for a phase not in the
+	// team's plan.
 	AddChecklistItem(ctx context.Context, actor string, it *ChecklistItem) error
 	// RemoveChecklistItem removes the item with that id from the template
 	// and returns it, audited as checklist.remove; releases' tasks made

@@ -58,7 +58,8 @@ func TestChecklistItemValidate(t *testing.T) {
 		t.Errorf("Validate(%+v) = %v", good, err)
 	}
 	for _, bad := range []upgradebot.ChecklistItem{
-		{Phase: "deploy", Title: "X"},
+		{Phase: "Deploy!", Title: "X"},
+		{Phase: "", Title: "X"},
 		{Phase: upgradebot.PhaseTest},
 		{Phase: upgradebot.PhaseTest, Title: "X", Estimate: time.Second},
 		{Phase: upgradebot.PhaseTest, Title: "X", Position: -1},

@@ -23,6 +23,11 @@ const (
 	SettingAllClear       = "digest.allclear"     // "on" or "off"
 	SettingWorkloadHours  = "workload.hours"      // estimated open hours above which a person is overloaded
 	SettingWorkloadTasks  = "workload.tasks"      // open tasks above which a person is overloaded
+	// SettingPhases is the team's cycle as ParsePhasePlan reads it,
+	// "review:2w,build:4w,test:5w,train:3w,go-live:1w"; the last phase
+	// is the go-live. SettingsService.SetSettings refuses to drop a name
+	// still in use.
+	SettingPhases = "phases"
 	// SettingSchedulePrefix + a job name (see ScheduledJobs) is that
 	// job's cron spec.
 	SettingSchedulePrefix = "schedule."
@@ -109,6 +114,12 @@ func ValidateSetting(key, value string) (string, error) {
 		return settingInt(strings.TrimSuffix(value, "h"), "workload hours", 1, MaxWorkHours, "hours")
 	case SettingWorkloadTasks:
 		return settingInt(value, "workload tasks", 1, MaxWorkTasks, "tasks")
+	case SettingPhases:
+		plan, err := ParsePhasePlan(value)
+		if err != nil {
+			return "", err
+		}
+		return plan.String(), nil
 	case SettingAllClear:
 		switch strings.ToLower(value) {
 		case "on", "yes", "true":
@@ -215,8 +226,13 @@ func FormatLeads(leads []int) string {
 }
 
 // StoredConfig is the configuration kept in the settings, typed. Zero
-// fields were never set (or are unreadable): the caller's defaults apply.
+// fields were never set (or are unreadable): the caller's defaults apply,
+// but for Phases, which holds the default plan then.
 type StoredConfig struct {
+	// Phases is the team's cycle: DefaultPhasePlan unless set (PhasesSet).
+	Phases    PhasePlan
+	PhasesSet bool
+
 	WorkStart, WorkEnd time.Duration
 	Leads              []int
 	NudgeEvery         int
@@ -260,6 +276,11 @@ func (s Settings) Config() StoredConfig {
 	c.Workload = WorkloadLimits{Hours: num(SettingWorkloadHours), Tasks: num(SettingWorkloadTasks)}
 	if v, ok := get(SettingAllClear); ok {
 		c.AllClear, c.AllClearSet = v == "on", true
+	}
+	c.Phases = DefaultPhasePlan()
+	if v, ok := get(SettingPhases); ok {
+		c.Phases, _ = ParsePhasePlan(v)
+		c.PhasesSet = true
 	}
 	for _, job := range JobNames() {
 		if v, ok := get(SettingSchedulePrefix + job); ok {

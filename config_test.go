@@ -35,6 +35,8 @@ func TestValidateSetting(t *testing.T) {
 		{"schedule.lunch", "0 12 * * *", ""},
 		{"schedule.nudges", "CRON_TZ=UTC 0 9 * * *", ""},
 		{"schedule.nudges", "", ""},
+		{"phases", "review:14d build:28d, test:5w train:3w go-live:1w", "review:2w,build:4w,test:5w,train:3w,go-live:1w"},
+		{"phases", "go-live:1w", ""},
 		{"colour", "blue", ""},
 	} {
 		got, err := upgradebot.ValidateSetting(tc.key, tc.in)
@@ -60,7 +62,12 @@ func TestSettingsConfig(t *testing.T) {
 		c.AllClear || !c.AllClearSet || c.Schedules["cleanups"] != "0 5 * * *" || len(c.Schedules) != 1 {
 		t.Errorf("Config() = %+v", c)
 	}
-	if c := (upgradebot.Settings{}).Config(); c.Leads != nil || c.Schedules != nil || c.AllClearSet {
+	if c := (upgradebot.Settings{}).Config(); c.Leads != nil || c.Schedules != nil || c.AllClearSet ||
+		c.PhasesSet || c.Phases.String() != upgradebot.DefaultPhasePlan().String() {
 		t.Errorf("empty Config() = %+v", c)
+	}
+	s.Values["phases"] = "assess:1w,cutover:1d"
+	if c := s.Config(); !c.PhasesSet || c.Phases.Last() != "cutover" || c.Phases.Days("assess") != 7 {
+		t.Errorf("Config().Phases = %v", c.Phases)
 	}
 }

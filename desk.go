@@ -13,7 +13,8 @@ const SystemActor = "system"
 // messages in the same transaction.
 type TaskService interface {
 	// CreateTask validates t, stores it and sets its ID and timestamps.
-	// Returns EINVALID for a bad task, ENOTFOUND for an unknown release.
+	// Returns EINVALID for a bad task (a phase not in the team's plan
+	// included), ENOTFOUND for an unknown release.
 	CreateTask(ctx context.Context, actor string, t *Task) error
 	// CreateTasks stores many new tasks in one transaction, all or nothing,
 	// without messages (bulk loads do not notify). Errors name the position
@@ -77,8 +78,11 @@ type ForecastService interface {
 	// FindVendors returns every vendor, by name.
 	FindVendors(ctx context.Context) ([]*Vendor, error)
 	// RecordPhase records that the release's phase started or was done on
-	// day, audited as release.phase. ENOTFOUND for an unknown release,
-	// EINVALID for an unknown phase, ECONFLICT when already recorded.
+	// day, audited as release.phase. The phase is one of the team's plan
+	// (StoredConfig.Phases, read as PhasePlan.Parse reads it); starting
+	// one plans it for its length there. ENOTFOUND for an unknown release,
+	// EINVALID for a phase not in the plan (listing the team's phases),
+	// ECONFLICT when already recorded.
 	// Closing a phase is a gate: only the decision owner (or the delegate
 	// while the owner is away) records it done, others get EFORBIDDEN.
 	RecordPhase(ctx context.Context, actor, release string, phase Phase, ev PhaseEvent, day Date) (*ReleasePhase, error)
@@ -138,6 +142,9 @@ type SettingsService interface {
 	// channel and time zone included) in one transaction, each audited as
 	// setting.set. Admins only (EFORBIDDEN, naming the admins); EINVALID
 	// with the reason for a bad key or value, and then nothing is set.
+	// ECONFLICT, and nothing is set, for phases (SettingPhases) that drop
+	// a phase name still used by recorded release phases, checklist items,
+	// open tasks or pending gates, saying what uses it and how many.
 	SetSettings(ctx context.Context, actor string, values map[string]string) error
 	// AddAdmin and RemoveAdmin refuse to remove the last admin (ECONFLICT).
 	AddAdmin(ctx context.Context, actor, user string) error

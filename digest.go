@@ -59,6 +59,7 @@ type DigestData struct {
 	ForecastVendors  []*Vendor
 	ForecastReleases []*Release
 	ForecastPhases   []*ReleasePhase
+	ForecastPlan     PhasePlan // the team's cycle; empty: DefaultPhasePlan
 
 	// NextFreeze is the freeze in force at Today or, if none, the next one
 	// to start; nil when none is coming.
@@ -193,7 +194,7 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 // cadence, in name order.
 func digestForecastLines(d DigestData) []string {
 	f := MakeForecast(ForecastInput{Today: d.Today, Vendors: d.ForecastVendors, Releases: d.ForecastReleases,
-		Phases: d.ForecastPhases})
+		Phases: d.ForecastPhases, Plan: d.ForecastPlan})
 	return mapLines(f.Vendors, func(vf *VendorForecast) string { return "• " + vf.Line() })
 }
 

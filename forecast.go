@@ -14,11 +14,12 @@ const ForecastYears = 6
 
 // Pace is how fast the team upgrades, measured from the phases it recorded.
 type Pace struct {
-	// PhaseDays is each phase's length: the mean of its completed
-	// occurrences, or DefaultPhaseDays when it has none.
+	// PhaseDays is each phase of the team's plan and its length: the
+	// mean of its completed occurrences, or the plan's length when it has
+	// none.
 	PhaseDays map[Phase]int
-	// CycleDays is one release from the start of review to go-live: the
-	// sum of PhaseDays.
+	// CycleDays is one release from the start of its first phase to the
+	// end of its last (the go-live): the sum of PhaseDays.
 	CycleDays int
 	// MeasuredPhases counts the completed phases measured; 0 means the
 	// cycle is the default one.
@@ -30,10 +31,16 @@ type Pace struct {
 	AtOnceMeasured bool
 }
 
-// MeasurePace measures the team's pace from the phases recorded so far. A
+// MeasurePace measures the team's pace in the phases of plan from the
+// phases recorded so far (phases not in the plan are not measured). A
 // release is in progress from the start of its first recorded phase until
-// its go-live is done (or today, if it is not).
-func MeasurePace(phases []*ReleasePhase, today Date) Pace {
+// its last phase (the go-live) is done, or today if it is not. An empty
+// plan is DefaultPhasePlan.
+func MeasurePace(plan PhasePlan, phases []*ReleasePhase, today Date) Pace {
+	if len(plan) == 0 {
+		plan = DefaultPhasePlan()
+	}
+	live := plan.Last()
 	pace := Pace{PhaseDays: map[Phase]int{}, AtOnce: 1}
 	sum, n := map[Phase]int{}, map[Phase]int{}
 	type span struct{ from, to Date }
@@ -42,7 +49,7 @@ func MeasurePace(phases []*ReleasePhase, today Date) Pace {
 		if p.Start.IsZero() {
 			continue
 		}
-		if !p.End.IsZero() {
+		if !p.End.IsZero() && plan.Has(p.Phase) {
 			sum[p.Phase] += max(p.Start.DaysUntil(p.End), 1)
 			n[p.Phase]++
 			pace.MeasuredPhases++
@@ -55,12 +62,12 @@ func MeasurePace(phases []*ReleasePhase, today Date) Pace {
 		if p.Start.Before(s.from) {
 			s.from = p.Start
 		}
-		if p.Phase == PhaseGoLive && !p.End.IsZero() {
+		if p.Phase == live && !p.End.IsZero() {
 			s.to = p.End
 		}
 	}
-	for _, ph := range Phases {
-		d := DefaultPhaseDays[ph]
+	for _, st := range plan {
+		ph, d := st.Phase, st.Days
 		if n[ph] > 0 {
 			d = int(math.Round(float64(sum[ph]) / float64(n[ph])))
 		}
@@ -107,8 +114,11 @@ type ForecastInput struct {
 	Vendors  []*Vendor
 	Releases []*Release
 	Phases   []*ReleasePhase
+	// Plan is the team's cycle (StoredConfig.Phases); empty means
+	// DefaultPhasePlan. A release is live when its last phase is done.
+	Plan PhasePlan
 	// Pace overrides the measured pace when CycleDays is set (to ask "what
-	// if"); otherwise MeasurePace(Phases, Today) is used.
+	// if"); otherwise MeasurePace(Plan, Phases, Today) is used.
 	Pace Pace
 }
 
@@ -180,9 +190,13 @@ type VendorForecast struct {
 
 // MakeForecast forecasts each vendor that has a cadence, in name order.
 func MakeForecast(in ForecastInput) *Forecast {
+	plan := in.Plan
+	if len(plan) == 0 {
+		plan = DefaultPhasePlan()
+	}
 	pace := in.Pace
 	if pace.CycleDays <= 0 {
-		pace = MeasurePace(in.Phases, in.Today)
+		pace = MeasurePace(plan, in.Phases, in.Today)
 	}
 	pace.AtOnce = max(pace.AtOnce, 1)
 	f := &Forecast{Today: in.Today, Pace: pace}
@@ -194,7 +208,7 @@ func MakeForecast(in ForecastInput) *Forecast {
 	slices.SortFunc(vendors, func(a, b *Vendor) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	for _, v := range vendors {
 		if v.CadenceDays > 0 {
-			f.Vendors = append(f.Vendors, forecastVendor(v, in.Releases, byRelease, pace, in.Today))
+			f.Vendors = append(f.Vendors, forecastVendor(v, in.Releases, byRelease, plan, pace, in.Today))
 		}
 	}
 	return f
@@ -222,14 +236,14 @@ func ProjectReleases(v *Vendor, releases []*Release, until Date) []*Release {
 	return out
 }
 
-func forecastVendor(v *Vendor, releases []*Release, phases map[int64][]*ReleasePhase, pace Pace, today Date) *VendorForecast {
+func forecastVendor(v *Vendor, releases []*Release, phases map[int64][]*ReleasePhase, plan PhasePlan, pace Pace, today Date) *VendorForecast {
 	vf := &VendorForecast{Vendor: v}
 	horizon := today.AddMonths(12 * ForecastYears)
 	all := ProjectReleases(v, releases, horizon)
 
 	isLive := func(r *Release) bool {
 		for _, p := range phases[r.ID] {
-			if r.ID != 0 && p.Phase == PhaseGoLive && !p.End.IsZero() {
+			if r.ID != 0 && p.Phase == plan.Last() && !p.End.IsZero() {
 				return true
 			}
 		}
@@ -246,7 +260,7 @@ func forecastVendor(v *Vendor, releases []*Release, phases map[int64][]*ReleaseP
 			continue
 		}
 		pl := Planned{Release: r, Projected: r.ID == 0}
-		if start, live, ok := inProgress(phases[r.ID], pace, today); r.ID != 0 && ok {
+		if start, live, ok := inProgress(plan, phases[r.ID], pace, today); r.ID != 0 && ok {
 			pl.InProgress, pl.Start, pl.Live = true, start, live
 		}
 		pending = append(pending, pl)
@@ -344,8 +358,8 @@ func forecastVendor(v *Vendor, releases []*Release, phases map[int64][]*ReleaseP
 
 // inProgress reports whether a release's phases have started and, if so,
 // when it started and when it would go live: today plus what is left of
-// each phase at the team's pace.
-func inProgress(phases []*ReleasePhase, pace Pace, today Date) (start, live Date, ok bool) {
+// each phase of the plan at the team's pace.
+func inProgress(plan PhasePlan, phases []*ReleasePhase, pace Pace, today Date) (start, live Date, ok bool) {
 	byPhase := map[Phase]*ReleasePhase{}
 	for _, p := range phases {
 		byPhase[p.Phase] = p
@@ -357,7 +371,7 @@ func inProgress(phases []*ReleasePhase, pace Pace, today Date) (start, live Date
 		return Date{}, Date{}, false
 	}
 	left := 0
-	for _, ph := range Phases {
+	for _, ph := range plan.Phases() {
 		p := byPhase[ph]
 		switch {
 		case p == nil || p.Start.IsZero():

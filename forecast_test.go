@@ -20,7 +20,7 @@ func d(s string) upgradebot.Date {
 func phases(id int64, key, start string, live bool, days ...int) []*upgradebot.ReleasePhase {
 	var out []*upgradebot.ReleasePhase
 	at := d(start)
-	for i, ph := range upgradebot.Phases {
+	for i, ph := range upgradebot.DefaultPhasePlan().Phases() {
 		if i >= len(days) {
 			break
 		}
@@ -128,7 +128,7 @@ func TestForecastTwoAtOnce(t *testing.T) {
 	// the team runs two at once.
 	in.Phases = append(phases(1, "medcore-2026q2", "2026-06-04", true, 14, 28, 35, 21, 7),
 		phases(4, "labsys-9", "2026-06-04", true, 14, 28, 35, 21, 7)...)
-	pace := upgradebot.MeasurePace(in.Phases, in.Today)
+	pace := upgradebot.MeasurePace(nil, in.Phases, in.Today)
 	if pace.AtOnce != 2 || !pace.AtOnceMeasured || pace.CycleDays != 105 {
 		t.Fatalf("pace = %+v, want 2 at once over a 15-week cycle", pace)
 	}
@@ -158,12 +158,12 @@ func TestForecastTwoAtOnce(t *testing.T) {
 }
 
 func TestMeasurePaceDefaults(t *testing.T) {
-	p := upgradebot.MeasurePace(nil, d("2026-11-26"))
+	p := upgradebot.MeasurePace(nil, nil, d("2026-11-26"))
 	if p.CycleDays != 105 || p.AtOnce != 1 || p.MeasuredPhases != 0 || p.AtOnceMeasured {
 		t.Errorf("pace = %+v, want the default 15 weeks, 1 at once", p)
 	}
 	// A measured review of 3 weeks replaces the default 2.
-	p = upgradebot.MeasurePace(phases(1, "a", "2026-01-01", false, 21), d("2026-11-26"))
+	p = upgradebot.MeasurePace(upgradebot.DefaultPhasePlan(), phases(1, "a", "2026-01-01", false, 21), d("2026-11-26"))
 	if p.CycleDays != 112 || p.MeasuredPhases != 1 {
 		t.Errorf("pace = %+v, want 16 weeks from one measured phase", p)
 	}
@@ -182,5 +182,58 @@ func TestProjectReleases(t *testing.T) {
 	}
 	if rs[3].ID != 0 || rs[3].Name != "expected 2027-03-04" {
 		t.Errorf("projected = %+v", rs[3])
+	}
+}
+
+// TestForecastCustomPlan: a team with its own 4-phase, 10-week cycle is
+// forecast with it. Unmeasured, the cycle is the plan's 10 weeks; a
+// release is live when its last phase (cutover) is done, and the go-live
+// of the default plan means nothing.
+func TestForecastCustomPlan(t *testing.T) {
+	plan, err := upgradebot.ParsePhasePlan("assess:1w build:4w validate:4w cutover:1w")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := upgradebot.MeasurePace(plan, nil, d("2026-11-26"))
+	if p.CycleDays != 70 || p.MeasuredPhases != 0 || len(p.PhaseDays) != 4 || p.PhaseDays["validate"] != 28 {
+		t.Fatalf("pace = %+v, want the plan's 10 weeks", p)
+	}
+	if h := p.Human(); !strings.HasPrefix(h, "cycle 10 weeks (default phase lengths)") {
+		t.Errorf("Human() = %q", h)
+	}
+	// One measured assess of 2 weeks replaces the plan's 1; a go-live
+	// phase, not in the plan, is not measured.
+	rec := func(ph upgradebot.Phase, from, to string) *upgradebot.ReleasePhase {
+		return &upgradebot.ReleasePhase{ReleaseID: 1, Release: "medcore-2026q2", Phase: ph, Start: d(from), End: d(to)}
+	}
+	p = upgradebot.MeasurePace(plan, []*upgradebot.ReleasePhase{
+		rec("assess", "2026-01-01", "2026-01-15"), rec(upgradebot.PhaseGoLive, "2026-01-15", "2026-01-16"),
+	}, d("2026-11-26"))
+	if p.CycleDays != 77 || p.MeasuredPhases != 1 {
+		t.Errorf("pace = %+v, want 11 weeks from one measured phase", p)
+	}
+
+	in := medcore()
+	in.Plan = plan
+	in.Phases = []*upgradebot.ReleasePhase{
+		rec("assess", "2026-08-06", "2026-08-13"), rec("build", "2026-08-13", "2026-09-10"),
+		rec("validate", "2026-09-10", "2026-10-08"), rec("cutover", "2026-10-08", "2026-10-15"),
+	}
+	f := upgradebot.MakeForecast(in)
+	if f.Pace.CycleDays != 70 || f.Pace.MeasuredPhases != 4 {
+		t.Fatalf("pace = %+v, want 10 weeks measured from 4 phases", f.Pace)
+	}
+	vf := f.Vendors[0]
+	if vf.Live == nil || vf.Live.Key != "medcore-2026q2" {
+		t.Fatalf("live = %v, want medcore-2026q2 (its cutover is done)", vf.Live)
+	}
+	// 10 weeks a release against a 13-week cadence: catching up.
+	if vf.DriftDays != -21 {
+		t.Errorf("drift = %v, want -21 days", vf.DriftDays)
+	}
+	// With the default plan the same phases are not a go-live.
+	in.Plan = nil
+	if vf := upgradebot.MakeForecast(in).Vendors[0]; vf.Live != nil {
+		t.Errorf("default plan: live = %v, want none", vf.Live.Key)
 	}
 }

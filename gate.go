@@ -1,9 +1,6 @@
 package upgradebot
 
-import (
-	"fmt"
-	"slices"
-)
+import "fmt"
 
 // IsGate reports whether d is a phase gate: a request to close a release's
 // phase, which is recorded done when the decision is approved.
@@ -11,11 +8,12 @@ func (d *Decision) IsGate() bool { return d.Phase != "" }
 
 // NewGate is the decision that asks to close phase p of release r on day:
 // "Gate: close the build phase of `medcore-2027.1` (MedCore 2027.1) on Mon
-// 30 Nov 2026 so test can start?".
-func NewGate(r *Release, p Phase, day Date) *Decision {
+// 30 Nov 2026 so test can start?", the next phase read from the team's
+// plan; closing its last phase asks "so the release is live?".
+func NewGate(plan PhasePlan, r *Release, p Phase, day Date) *Decision {
 	next := "the release is live"
-	if i := slices.Index(Phases, p); i >= 0 && i+1 < len(Phases) {
-		next = string(Phases[i+1]) + " can start"
+	if n, ok := plan.Next(p); ok {
+		next = string(n) + " can start"
 	}
 	return &Decision{
 		Question:  fmt.Sprintf("Gate: close the %s phase of `%s` (%s %s) on %s so %s?", p, r.Key, r.Vendor, r.Name, day.Human(), next),

@@ -2,18 +2,18 @@ package upgradebot
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Phase is one step of the team's upgrade cycle.
 type Phase string
 
-// The team's phases, in order. To rename, add or drop a phase, change
-// Phases and DefaultPhaseDays together (and nothing else: the store keeps
-// phase names as text and the bot reads them from Phases).
+// The default phase names: the cycle of DefaultPhasePlan. A team renames,
+// adds or drops phases with the phases setting (SettingPhases); code that
+// applies to the team's cycle reads its PhasePlan, never these.
 const (
 	PhaseReview Phase = "review"  // read the release notes, decide what to adopt
 	PhaseBuild  Phase = "build"   // configure and build
@@ -22,38 +22,221 @@ const (
 	PhaseGoLive Phase = "go-live" // cut over; the release is live when this is done
 )
 
-// Phases is the cycle in order.
-var Phases = []Phase{PhaseReview, PhaseBuild, PhaseTest, PhaseTrain, PhaseGoLive}
+// Bounds of a phase plan.
+const (
+	MinPlanPhases = 2
+	MaxPlanPhases = 10
+	MaxPhaseName  = 20  // characters
+	MaxPhaseDays  = 366 // a phase lasts 1 day to 1 year
+)
 
-// DefaultPhaseDays is how long each phase takes, in calendar days, until the
-// team has completed phases to measure: 15 weeks in all.
-var DefaultPhaseDays = map[Phase]int{
-	PhaseReview: 14,
-	PhaseBuild:  28,
-	PhaseTest:   35,
-	PhaseTrain:  21,
-	PhaseGoLive: 7,
+// PhaseStep is one phase of the team's cycle and how long it takes, in
+// calendar days, until the team has completed phases to measure.
+type PhaseStep struct {
+	Phase Phase
+	Days  int
 }
 
-// ParsePhase reads a phase name ("golive" and "go live" are go-live).
-func ParsePhase(s string) (Phase, error) {
-	p := Phase(strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), " ", "-"))
-	if p == "golive" {
-		p = PhaseGoLive
+// PhasePlan is the team's cycle: its phases in order, each with its
+// default length. The last phase is the go-live: a release is live when
+// its last phase is done. The zero PhasePlan is not valid; StoredConfig
+// holds DefaultPhasePlan when the team has not set one.
+type PhasePlan []PhaseStep
+
+// DefaultPhasePlan is the cycle until a team sets its own: review 2
+// weeks, build 4, test 5, train 3 and go-live 1, 15 weeks in all.
+func DefaultPhasePlan() PhasePlan {
+	return PhasePlan{
+		{PhaseReview, 14},
+		{PhaseBuild, 28},
+		{PhaseTest, 35},
+		{PhaseTrain, 21},
+		{PhaseGoLive, 7},
 	}
-	if !slices.Contains(Phases, p) {
-		return "", Errorf(EINVALID, "%q is not a phase; the phases are %s", clipText(s, 20), PhaseNames())
+}
+
+// ParsePhasePlan reads a plan written as name:span steps separated by
+// commas or spaces, "review:2w,build:4w,test:5w,train:3w,go-live:1w"
+// (spans as ParseSpan reads them), checked with Validate. Names are read
+// in lower case.
+func ParsePhasePlan(s string) (PhasePlan, error) {
+	var plan PhasePlan
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+		name, span, ok := strings.Cut(f, ":")
+		if !ok {
+			return nil, Errorf(EINVALID, "%q is not a phase and its length; write the phases like %s", clipText(f, 30), DefaultPhasePlan())
+		}
+		days, err := ParseSpan(span)
+		if err != nil {
+			return nil, Errorf(EINVALID, "the length of %s: %s", clipText(name, 30), ErrorMessage(err))
+		}
+		plan = append(plan, PhaseStep{Phase: Phase(strings.ToLower(name)), Days: days})
+	}
+	if err := plan.Validate(); err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+// Validate reports the first thing wrong with plan: it needs 2 to 10
+// phases, each a unique name (see ValidPhaseName) lasting 1 day to 1 year.
+func (plan PhasePlan) Validate() error {
+	if len(plan) < MinPlanPhases || len(plan) > MaxPlanPhases {
+		return Errorf(EINVALID, "a cycle has %d to %d phases, not %d; write them like %s", MinPlanPhases, MaxPlanPhases, len(plan), DefaultPhasePlan())
+	}
+	seen := map[Phase]bool{}
+	for _, st := range plan {
+		if !ValidPhaseName(st.Phase) {
+			return Errorf(EINVALID, "%q is not a phase name: %s", clipText(string(st.Phase), 30), phaseNameRule)
+		}
+		if seen[st.Phase] {
+			return Errorf(EINVALID, "the phase %s is named twice; each phase needs its own name", st.Phase)
+		}
+		seen[st.Phase] = true
+		if st.Days < 1 || st.Days > MaxPhaseDays {
+			return Errorf(EINVALID, "the %s phase lasts %s; a phase lasts 1 day to 1 year (%dd)", st.Phase, Span(st.Days), MaxPhaseDays)
+		}
+	}
+	return nil
+}
+
+// String writes plan as ParsePhasePlan reads it, lengths in weeks when
+// whole: "review:2w,build:4w,test:5w,train:3w,go-live:1w".
+func (plan PhasePlan) String() string {
+	steps := make([]string, len(plan))
+	for i, st := range plan {
+		if st.Days%7 == 0 {
+			steps[i] = fmt.Sprintf("%s:%dw", st.Phase, st.Days/7)
+		} else {
+			steps[i] = fmt.Sprintf("%s:%dd", st.Phase, st.Days)
+		}
+	}
+	return strings.Join(steps, ",")
+}
+
+// Human writes plan for people: "review 2 weeks · build 4 weeks · …".
+func (plan PhasePlan) Human() string {
+	steps := make([]string, len(plan))
+	for i, st := range plan {
+		steps[i] = string(st.Phase) + " " + Span(st.Days)
+	}
+	return strings.Join(steps, " · ")
+}
+
+// Phases returns the plan's phases in order.
+func (plan PhasePlan) Phases() []Phase {
+	out := make([]Phase, len(plan))
+	for i, st := range plan {
+		out[i] = st.Phase
+	}
+	return out
+}
+
+// Names lists the phases for messages: "review, build, test, train, go-live".
+func (plan PhasePlan) Names() string {
+	names := make([]string, len(plan))
+	for i, st := range plan {
+		names[i] = string(st.Phase)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Index returns the position of p in the plan, or -1 if it is not one of
+// its phases.
+func (plan PhasePlan) Index(p Phase) int {
+	for i, st := range plan {
+		if st.Phase == p {
+			return i
+		}
+	}
+	return -1
+}
+
+// Has reports whether p is one of the plan's phases.
+func (plan PhasePlan) Has(p Phase) bool { return plan.Index(p) >= 0 }
+
+// Days returns the default length of p in days, 0 if p is not in the plan.
+func (plan PhasePlan) Days(p Phase) int {
+	if i := plan.Index(p); i >= 0 {
+		return plan[i].Days
+	}
+	return 0
+}
+
+// Next returns the phase after p; false if p is the last phase (the
+// go-live) or not in the plan.
+func (plan PhasePlan) Next(p Phase) (Phase, bool) {
+	if i := plan.Index(p); i >= 0 && i+1 < len(plan) {
+		return plan[i+1].Phase, true
+	}
+	return "", false
+}
+
+// Last returns the go-live: the last phase, done when the release is
+// live ("" for an empty plan).
+func (plan PhasePlan) Last() Phase {
+	if len(plan) == 0 {
+		return ""
+	}
+	return plan[len(plan)-1].Phase
+}
+
+// Parse reads a phase of the plan as a person writes it: in any case,
+// spaces for dashes, and the dashes themselves optional when that names
+// one phase ("go live" and "golive" are go-live). EINVALID listing the
+// team's phases when it names none.
+func (plan PhasePlan) Parse(word string) (Phase, error) {
+	p := normalPhase(word)
+	if plan.Has(p) {
+		return p, nil
+	}
+	var found Phase
+	n := 0
+	bare := strings.ReplaceAll(string(p), "-", "")
+	for _, st := range plan {
+		if strings.ReplaceAll(string(st.Phase), "-", "") == bare {
+			found = st.Phase
+			n++
+		}
+	}
+	if n == 1 && bare != "" {
+		return found, nil
+	}
+	return "", Errorf(EINVALID, "%q is not a phase; the team's phases are %s", clipText(word, 20), plan.Names())
+}
+
+// ParsePhaseName reads a word as a phase name by its shape only: trimmed,
+// in lower case, spaces as dashes. EINVALID unless it is then a valid name
+// (ValidPhaseName). Whether the team has that phase is the PhasePlan's to
+// say (PhasePlan.Parse).
+func ParsePhaseName(word string) (Phase, error) {
+	p := normalPhase(word)
+	if !ValidPhaseName(p) {
+		return "", Errorf(EINVALID, "%q is not a phase name: %s", clipText(word, 20), phaseNameRule)
 	}
 	return p, nil
 }
 
-// PhaseNames lists the phases for messages: "review, build, test, train, go-live".
-func PhaseNames() string {
-	names := make([]string, len(Phases))
-	for i, p := range Phases {
-		names[i] = string(p)
+const phaseNameRule = "phase names are 1 to 20 lower-case letters, digits and dashes, like build or go-live"
+
+// ValidPhaseName reports whether p is 1 to 20 characters of lower-case
+// letters (a-z), digits and dashes.
+func ValidPhaseName(p Phase) bool {
+	if len(p) < 1 || len(p) > MaxPhaseName {
+		return false
 	}
-	return strings.Join(names, ", ")
+	for _, r := range p {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// normalPhase is word trimmed, in lower case, with runs of spaces as one
+// dash.
+func normalPhase(word string) Phase {
+	return Phase(strings.Join(strings.Fields(strings.ToLower(word)), "-"))
 }
 
 // PhaseEvent is what `release <key> phase <phase> start|done` records.
@@ -81,10 +264,15 @@ type ReleasePhase struct {
 }
 
 // Record applies ev on day to p: start sets the actual start (and, if there
-// is no plan yet, plans the phase from that day for its default length);
-// done sets the actual end. ECONFLICT if it was already started (done),
-// or is done before it started; EINVALID for an end before the start.
-func (p *ReleasePhase) Record(ev PhaseEvent, day Date) error {
+// is no plan yet, plans the phase from that day for its length in the
+// team's plan); done sets the actual end. EINVALID if p's phase is not in
+// plan, or for an end before the start; ECONFLICT if it was already
+// started (done), or is done before it started. A phase already planned
+// keeps its planned dates when the plan's lengths change.
+func (p *ReleasePhase) Record(plan PhasePlan, ev PhaseEvent, day Date) error {
+	if !plan.Has(p.Phase) {
+		return Errorf(EINVALID, "%q is not a phase; the team's phases are %s", clipText(string(p.Phase), 20), plan.Names())
+	}
 	switch ev {
 	case PhaseStart:
 		if !p.Start.IsZero() {
@@ -92,7 +280,7 @@ func (p *ReleasePhase) Record(ev PhaseEvent, day Date) error {
 		}
 		p.Start = day
 		if p.PlannedStart.IsZero() {
-			p.PlannedStart, p.PlannedEnd = day, day.AddDays(DefaultPhaseDays[p.Phase])
+			p.PlannedStart, p.PlannedEnd = day, day.AddDays(plan.Days(p.Phase))
 		}
 	case PhaseDone:
 		if p.Start.IsZero() {

@@ -67,7 +67,8 @@ type Task struct {
 	// ParseEstimate). Whole minutes.
 	Estimate time.Duration `json:"estimate,omitzero"`
 	// Phase is the release phase the task belongs to, "" if none (a task
-	// made from the release checklist has one).
+	// made from the release checklist has one): one of the team's
+	// PhasePlan when created.
 	Phase Phase `json:"phase,omitempty"`
 
 	CreatedBy string    `json:"created_by"`
@@ -104,8 +105,8 @@ func (t *Task) Validate() error {
 		return Errorf(EINVALID, "an estimate is whole minutes up to %s, not %s", FormatEffort(MaxEstimate), t.Estimate)
 	}
 	if t.Phase != "" {
-		if _, err := ParsePhase(string(t.Phase)); err != nil {
-			return err
+		if !ValidPhaseName(t.Phase) {
+			return Errorf(EINVALID, "%q is not a phase name: %s", clipText(string(t.Phase), 20), phaseNameRule)
 		}
 		if t.Release == "" {
 			return Errorf(EINVALID, "a task in the %s phase needs its release: release:<key>", t.Phase)

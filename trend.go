@@ -15,7 +15,8 @@ type TrendPoint struct {
 	Day Date      // the team's calendar day at At
 	// Open is the tasks open at At: created by then and not closed by then.
 	Open int
-	// Behind is the releases GA by Day and not live by Day (go-live done),
+	// Behind is the releases GA by Day and not live by Day (the last
+	// phase of the team's plan, the go-live, done),
 	// counted per vendor after the latest release that was live by then,
 	// as the forecast counts them: a release skipped for a later one is
 	// not behind.
@@ -30,8 +31,8 @@ type TrendService interface {
 	WeeklyTrend(ctx context.Context, now time.Time, today Date, weeks int) ([]TrendPoint, error)
 }
 
-// ReleaseLive is a release and the day its go-live was done (zero if it is
-// not live).
+// ReleaseLive is a release and the day its go-live (the last phase of the
+// team's plan) was done, zero if it is not live.
 type ReleaseLive struct {
 	Release *Release
 	Live    Date

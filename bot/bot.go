@@ -212,6 +212,7 @@ func (c *call) help(cmd *Command) (string, error) {
 				text += "\n• `/upgrade " + configForms[f] + "`"
 			}
 			text += "\nJobs: " + strings.Join(upgradebot.JobNames(), ", ") + "."
+			text += "\n" + phasesHelp
 		}
 		if strings.Contains(text, "<date>") {
 			text += "\nDates: " + DateForms + " (in the team's time zone)."

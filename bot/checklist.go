@@ -40,6 +40,9 @@ func checklistLine(it *upgradebot.ChecklistItem) string {
 }
 
 func (c *call) checklistAdd(cmd *Command) (string, error) {
+	if err := c.teamPhase(cmd); err != nil {
+		return "", err
+	}
 	it := &upgradebot.ChecklistItem{Phase: cmd.Phase, Title: cmd.Title, Estimate: cmd.Estimate}
 	if err := c.b.Desk.AddChecklistItem(c.ctx, c.user, it); err != nil {
 		return "", err

@@ -90,8 +90,8 @@ var specs = []*spec{
 		summary: "record a vendor release", options: []string{"ga", "key", "support"}, parse: parseReleaseAdd},
 	{name: "releases", usage: "releases [all]", summary: "vendor releases (recent and coming; all with `all`)", share: true,
 		parse: func(p *parser, c *Command) error { return p.scope(c, "", "all") }},
-	{name: "release phase", usage: "release phase <key> review|build|test|train|go-live start|done [<date>]",
-		summary: "record that a release's phase started or was done (today, or that day); closing a phase is a gate: from anyone but the decision owner (or delegate) it asks them to approve; also `release <key> phase <phase> start|done`", parse: parseReleasePhase},
+	{name: "release phase", usage: "release phase <key> <phase> start|done [<date>]",
+		summary: "record that a release's phase (one of the team's, see `config`; review, build, test, train, go-live unless changed) started or was done (today, or that day); the release is live when its last phase is done; closing a phase is a gate: from anyone but the decision owner (or delegate) it asks them to approve; also `release <key> phase <phase> start|done`", parse: parseReleasePhase},
 	{name: "release item", usage: `release item <key> adopt|defer|skip "<item title>" [reason]`,
 		summary: "log the team's verdict on one item of a release's notes, with the reason (needed to defer or skip, shown as not doing); deferred items come back in the next release's checklist; also `release <key> item ...`", parse: parseReleaseItem},
 	{name: "release items", usage: "release items <key>", share: true,
@@ -136,7 +136,7 @@ var specs = []*spec{
 	{name: "mute", usage: "mute [until <date>] [@user]",
 		summary: "stop your overdue reminders until a day, or until you unmute; someone else's (admin)", parse: parseMute},
 	{name: "unmute", usage: "unmute [@user]", summary: "turn overdue reminders back on; someone else's (admin)", parse: parseMute},
-	{name: "config", usage: "config [channel|tz|hours|holidays|leads|nudges|escalation|allclear|workload|schedule <value>]",
+	{name: "config", usage: "config [channel|tz|hours|holidays|leads|nudges|escalation|allclear|workload|phases|schedule <value>]",
 		summary: "every setting and where it comes from; change one (admin): `help config`", options: []string{"every"}, parse: parseConfig},
 	{name: "admin", usage: "admin add|remove @user | admin", summary: "list admins, or change them (admin)", parse: parseAdmin},
 	{name: "audit", usage: "audit [<id>]", summary: "the audit trail: latest changes, or those about one id", share: true,
@@ -763,16 +763,18 @@ func parseMaintQueue(p *parser, c *Command) error {
 }
 
 // parseReleasePhase reads "<key> <phase> start|done [<date>]", or with
-// "phase" after the key ("release <key> phase <phase> ...").
+// "phase" after the key ("release <key> phase <phase> ..."). The phase is
+// checked for its shape only (upgradebot.ParsePhaseName): the handler and
+// the store check it against the team's phases.
 func parseReleasePhase(p *parser, c *Command) error {
 	if len(p.toks) > 1 && p.toks[1].word() && p.toks[1].lower() == "phase" {
 		p.toks = slices.Delete(slices.Clone(p.toks), 1, 2)
 	}
 	if len(p.toks) < 3 || len(p.toks) > 4 {
-		return p.usageErr("give the release key, the phase (" + upgradebot.PhaseNames() + ") and start or done.")
+		return p.usageErr("give the release key, the phase (" + phaseHint + ") and start or done.")
 	}
 	c.Key = strings.ToLower(p.toks[0].plain())
-	ph, err := upgradebot.ParsePhase(p.toks[1].plain())
+	ph, err := upgradebot.ParsePhaseName(p.toks[1].plain())
 	if err != nil {
 		return p.usageErr(upgradebot.ErrorMessage(err) + ".")
 	}
@@ -896,12 +898,17 @@ func parseReleaseItems(p *parser, c *Command) error {
 	return p.none()
 }
 
-// parseChecklistAdd reads `<phase> <title>` and an optional est:.
+// phaseHint says where the team's phases are listed, for usage errors
+// written before they are read.
+const phaseHint = "one of the team's phases, like build; `/upgrade config` lists them"
+
+// parseChecklistAdd reads `<phase> <title>` and an optional est:. The
+// phase is checked for its shape only, as in parseReleasePhase.
 func parseChecklistAdd(p *parser, c *Command) error {
 	if len(p.toks) == 0 {
-		return p.usageErr("give the phase (" + upgradebot.PhaseNames() + ") and the task's title.")
+		return p.usageErr("give the phase (" + phaseHint + ") and the task's title.")
 	}
-	ph, err := upgradebot.ParsePhase(p.toks[0].plain())
+	ph, err := upgradebot.ParsePhaseName(p.toks[0].plain())
 	if err != nil {
 		return p.usageErr(upgradebot.ErrorMessage(err) + ".")
 	}

@@ -61,9 +61,15 @@ var parseTests = []struct {
 	// release phase, vendor, forecast
 	{desc: "phase start today", in: "release medcore-2026q4 phase review start",
 		want: Command{Name: "release phase", Key: "medcore-2026q4", Phase: upgradebot.PhaseReview, Scope: "start", Due: testThursday}},
+	// The phase is read by its shape: the handler reads it against the
+	// team's phases ("golive" is go-live there).
 	{desc: "phase done on a day, go live spelt golive", in: "release phase MedCore-2026q4 golive done 2026-11-20",
-		want: Command{Name: "release phase", Key: "medcore-2026q4", Phase: upgradebot.PhaseGoLive, Scope: "done", Due: iso("2026-11-20")}},
-	{desc: "phase unknown", in: "release medcore-2026q4 phase deploy start", err: []string{"not a phase", "review, build, test, train, go-live"}},
+		want: Command{Name: "release phase", Key: "medcore-2026q4", Phase: "golive", Scope: "done", Due: iso("2026-11-20")}},
+	{desc: "phase spelt with a space", in: `release medcore-2026q4 phase "Go Live" start`,
+		want: Command{Name: "release phase", Key: "medcore-2026q4", Phase: upgradebot.PhaseGoLive, Scope: "start", Due: testThursday}},
+	{desc: "phase of the team's own", in: "release medcore-2026q4 phase cut-over start",
+		want: Command{Name: "release phase", Key: "medcore-2026q4", Phase: "cut-over", Scope: "start", Due: testThursday}},
+	{desc: "phase malformed", in: "release medcore-2026q4 phase de_ploy start", err: []string{`"de_ploy" is not a phase name`, "lower-case letters, digits and dashes"}},
 	{desc: "phase neither start nor done", in: "release medcore-2026q4 phase test later", err: []string{"neither start nor done"}},
 	{desc: "phase bad date", in: "release medcore-2026q4 phase test done someday", err: []string{"someday"}},
 	{desc: "vendor list", in: "vendor", want: Command{Name: "vendor", Scope: "list"}},

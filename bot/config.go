@@ -28,10 +28,17 @@ var configForms = map[string]string{
 	"allclear":   "config allclear on|off",
 	"workload":   "config workload hours:<hours> tasks:<open tasks>",
 	"schedule":   `config schedule <job> "<cron spec>"`,
+	"phases":     "config phases review:2w,build:4w,test:5w,train:3w,go-live:1w",
 }
 
+// phasesHelp is what `help config` says of the phases.
+const phasesHelp = "Phases: the team's cycle in order, each <name>:<length> (length in days or weeks, 1d to 52w), commas or spaces between; " +
+	"2 to 10 phases named with lower-case letters, digits and dashes (up to 20). The last phase is the go-live: a release is live when its last phase is done. " +
+	"Adding, reordering and re-timing phases is always allowed (new lengths apply to phases started from then on); " +
+	"dropping or renaming a phase still used by recorded phases, checklist items, open tasks or pending gates is refused."
+
 // configOrder is the order the forms are listed in.
-var configOrder = []string{"channel", "tz", "hours", "holidays", "leads", "nudges", "escalation", "allclear", "workload", "schedule"}
+var configOrder = []string{"channel", "tz", "hours", "holidays", "leads", "nudges", "escalation", "allclear", "workload", "phases", "schedule"}
 
 func configErr(sub, msg string) error {
 	return upgradebot.Errorf(upgradebot.EINVALID, "%s\nUsage: `/upgrade %s`", sentence(upperFirst(msg)), configForms[sub])
@@ -63,6 +70,8 @@ func parseConfig(p *parser, c *Command) error {
 		sub = "hours"
 	case "holiday":
 		sub = "holidays"
+	case "phase", "cycle":
+		sub = "phases"
 	}
 	if _, ok := configForms[sub]; !ok {
 		msg := fmt.Sprintf("`%s` is not a setting. Settings: %s.", clip(p.toks[0].text, 30), strings.Join(configOrder, ", "))
@@ -132,6 +141,11 @@ func parseConfig(p *parser, c *Command) error {
 			return configErr(sub, "give the lead times in days")
 		}
 		return set(upgradebot.SettingLeads, strings.Join(words(), ","))
+	case "phases":
+		if len(p.toks) == 0 {
+			return configErr(sub, "give the phases in order, each with its length")
+		}
+		return set(upgradebot.SettingPhases, strings.Join(words(), ","))
 	case "allclear":
 		t, err := one("word, on or off")
 		if err != nil {
@@ -392,6 +406,7 @@ func (c *call) configShow() (string, error) {
 	lim := sc.Workload.Limits()
 	line("workload", fmt.Sprintf("hours:%d tasks:%d (over: more hours planned or open tasks than these)", lim.Hours, lim.Tasks),
 		source(upgradebot.SettingWorkloadHours, stored(upgradebot.SettingWorkloadHours) || stored(upgradebot.SettingWorkloadTasks)))
+	line("phases", sc.Phases.String()+" (the last is the go-live: a release is live when it is done)", source(upgradebot.SettingPhases, sc.PhasesSet))
 	for _, j := range upgradebot.ScheduledJobs {
 		key := upgradebot.SettingSchedulePrefix + j.Name
 		spec := firstOf(sc.Schedules[j.Name], j.DefaultSpec)
@@ -440,6 +455,11 @@ func (c *call) configSet(cmd *Command) (string, error) {
 		text = fmt.Sprintf("Release reminders set to %s days before GA and end of support.", v(upgradebot.SettingLeads))
 	case "allclear":
 		text = "Digest all-clear is " + v(upgradebot.SettingAllClear) + "."
+	case "phases":
+		plan := upgradebot.Settings{Values: cmd.Values}.Config().Phases
+		text = fmt.Sprintf("Phases set to %s: a release is live when its %s phase is done.", plan.Human(), plan.Last())
+		when = " New lengths apply to phases started from now on; phases already planned keep their dates. " +
+			"A phase name still in use cannot be dropped or renamed."
 	case "nudges", "escalation":
 		sc := upgradebot.Settings{Values: cmd.Values}.Config()
 		var parts []string

@@ -78,8 +78,8 @@ func SeedDemo(ctx context.Context, desk upgradebot.Desk, today upgradebot.Date) 
 		return fail("vendor", err)
 	}
 	day0 := today.AddDays(-203)
-	for _, ph := range upgradebot.Phases {
-		end := day0.AddDays(upgradebot.DefaultPhaseDays[ph])
+	for _, st := range upgradebot.DefaultPhasePlan() {
+		ph, end := st.Phase, day0.AddDays(st.Days)
 		for _, step := range []struct {
 			ev  upgradebot.PhaseEvent
 			day upgradebot.Date

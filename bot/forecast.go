@@ -10,7 +10,33 @@ import (
 // forecastComing is how many coming go-lives the forecast shows per vendor.
 const forecastComing = 4
 
+// teamPhase reads cmd.Phase as one of the team's phases (as of this
+// call's settings; the store checks again in its transaction): EINVALID
+// listing them, with the command's usage.
+func (c *call) teamPhase(cmd *Command) error {
+	plan := c.settings.Config().Phases
+	ph, err := plan.Parse(string(cmd.Phase))
+	if err != nil {
+		return upgradebot.Errorf(upgradebot.EINVALID, "%s.\nUsage: `/upgrade %s`", upgradebot.ErrorMessage(err), usageOf(cmd.Name))
+	}
+	cmd.Phase = ph
+	return nil
+}
+
+// usageOf is the usage of the command named name.
+func usageOf(name string) string {
+	for _, s := range specs {
+		if s.name == name {
+			return s.usage
+		}
+	}
+	return name
+}
+
 func (c *call) releasePhase(cmd *Command) (string, error) {
+	if err := c.teamPhase(cmd); err != nil {
+		return "", err
+	}
 	if cmd.Scope == string(upgradebot.PhaseDone) {
 		// Closing a phase is a gate: whoever may not decide asks.
 		if ok, err := c.mayDecide(); err != nil {
@@ -29,7 +55,7 @@ func (c *call) releasePhase(cmd *Command) (string, error) {
 		text += c.freezeOverNote(p.PlannedStart, p.PlannedEnd)
 	} else {
 		text = fmt.Sprintf("Done: the %s phase of `%s` on %s, after %d days.", p.Phase, p.Release, p.End.Human(), p.Start.DaysUntil(p.End))
-		if p.Phase == upgradebot.PhaseGoLive {
+		if p.Phase == c.settings.Config().Phases.Last() {
 			text += " The release is live."
 		}
 	}
@@ -84,6 +110,7 @@ func (c *call) forecast(cmd *Command) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	f := upgradebot.MakeForecast(upgradebot.ForecastInput{Today: c.today, Vendors: vendors, Releases: releases, Phases: phases})
+	f := upgradebot.MakeForecast(upgradebot.ForecastInput{Today: c.today, Vendors: vendors, Releases: releases, Phases: phases,
+		Plan: c.settings.Config().Phases})
 	return f.Text(forecastComing), nil
 }

@@ -15,10 +15,15 @@ import (
 
 const checklistSelect = `SELECT id, phase, title, estimate_min, position, updated_by, updated_at FROM checklist`
 
-// Checklist returns the release checklist template, in the cycle's phase
-// order and by position within a phase.
+// Checklist returns the release checklist template, in the order of the
+// team's phases and by position within a phase.
 func (db *DB) Checklist(ctx context.Context) ([]*upgradebot.ChecklistItem, error) {
-	out, err := checklist(ctx, db.db)
+	tx, err := db.read(ctx)
+	if err != nil {
+		return nil, wrap("checklist", err)
+	}
+	defer tx.Rollback()
+	out, err := checklist(ctx, tx)
 	return out, wrap("checklist", err)
 }
 
@@ -27,12 +32,16 @@ func checklist(ctx context.Context, q queryer) ([]*upgradebot.ChecklistItem, err
 	if err != nil {
 		return nil, err
 	}
-	// Phases no longer in the cycle (renamed since) go last.
+	plan, err := phasePlan(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	// Phases no longer in the cycle go last.
 	order := func(p upgradebot.Phase) int {
-		if i := slices.Index(upgradebot.Phases, p); i >= 0 {
+		if i := plan.Index(p); i >= 0 {
 			return i
 		}
-		return len(upgradebot.Phases)
+		return len(plan)
 	}
 	slices.SortStableFunc(items, func(a, b *upgradebot.ChecklistItem) int {
 		return cmp.Compare(order(a.Phase), order(b.Phase))
@@ -42,7 +51,8 @@ func checklist(ctx context.Context, q queryer) ([]*upgradebot.ChecklistItem, err
 
 // AddChecklistItem adds an item to the template, last in its phase unless
 // it has a position, audited as checklist.add. Admins only (EFORBIDDEN);
-// EINVALID.
+// EINVALID, also for a phase not in the team's plan (PhasePlan.Parse reads
+// it, and it.Phase is set to the name it reads).
 func (db *DB) AddChecklistItem(ctx context.Context, actor string, it *upgradebot.ChecklistItem) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -64,6 +74,9 @@ func addChecklistItem(ctx context.Context, tx *writeTx, actor string, it *upgrad
 		return err
 	}
 	if err := requireAdmin(s, actor, "change the release checklist"); err != nil {
+		return err
+	}
+	if it.Phase, err = s.Config().Phases.Parse(string(it.Phase)); err != nil {
 		return err
 	}
 	if err := it.Validate(); err != nil {
@@ -138,8 +151,9 @@ func scanChecklistItem(s scanner) (*upgradebot.ChecklistItem, error) {
 }
 
 // applyChecklist gives the new release r its checklist: one open task per
-// template item, then one review task per item deferred in an earlier
-// release of its vendor and still deferred. Each task is audited as
+// template item, then one task in the first phase of the team's plan
+// (review by default) per item deferred in an earlier release of its
+// vendor and still deferred. Each task is audited as
 // task.checklist; nobody is sent a message (the tasks are unassigned).
 func applyChecklist(ctx context.Context, tx *writeTx, actor string, r *upgradebot.Release) error {
 	template, err := checklist(ctx, tx)
@@ -159,10 +173,14 @@ func applyChecklist(ctx context.Context, tx *writeTx, actor string, r *upgradebo
 	for _, it := range template {
 		tasks = append(tasks, it.Task(r.Key))
 	}
+	plan, err := phasePlan(ctx, tx)
+	if err != nil {
+		return err
+	}
 	carried := upgradebot.CarriedItems(r, releases, items)
 	for _, it := range carried {
 		tasks = append(tasks, &upgradebot.Task{Title: it.RevisitTitle(), Kind: upgradebot.KindUpgrade,
-			Release: r.Key, Phase: upgradebot.PhaseReview})
+			Release: r.Key, Phase: plan[0].Phase})
 	}
 	for _, t := range tasks {
 		if err := insertNewTaskAs(ctx, tx, actor, "task.checklist", t); err != nil {

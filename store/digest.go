@@ -168,6 +168,9 @@ func digestData(ctx context.Context, q queryer, now time.Time, today upgradebot.
 	if d.ForecastPhases, err = findPhases(ctx, q, ""); err != nil {
 		return d, fmt.Errorf("forecast phases: %w", err)
 	}
+	if d.ForecastPlan, err = phasePlan(ctx, q); err != nil {
+		return d, fmt.Errorf("forecast phases: %w", err)
+	}
 	return d, nil
 }
 

@@ -13,7 +13,7 @@ import (
 // away) to approve closing a release's phase on day, and queues the request
 // DM with its buttons, audited as decision.request. The phase is checked
 // first, as RecordPhase would: ENOTFOUND for an unknown release, EINVALID
-// for an unknown phase or a day before its start, ECONFLICT if it has not
+// for a phase not in the team's plan or a day before its start, ECONFLICT if it has not
 // started or is done, if a gate for it is already pending, or if no owner
 // is set.
 func (db *DB) RequestGate(ctx context.Context, actor, key string, phase upgradebot.Phase, day upgradebot.Date) (*upgradebot.Decision, upgradebot.Routing, error) {
@@ -36,7 +36,11 @@ func requestGate(ctx context.Context, tx *writeTx, actor, key string, phase upgr
 	if err := requireActor(actor); err != nil {
 		return nil, upgradebot.Routing{}, err
 	}
-	if _, err := upgradebot.ParsePhase(string(phase)); err != nil {
+	plan, err := phasePlan(ctx, tx)
+	if err != nil {
+		return nil, upgradebot.Routing{}, err
+	}
+	if phase, err = plan.Parse(string(phase)); err != nil {
 		return nil, upgradebot.Routing{}, err
 	}
 	if day.IsZero() {
@@ -59,7 +63,7 @@ func requestGate(ctx context.Context, tx *writeTx, actor, key string, phase upgr
 	if p == nil {
 		p = &upgradebot.ReleasePhase{ReleaseID: rel.ID, Release: rel.Key, Phase: phase}
 	}
-	if err := p.Record(upgradebot.PhaseDone, day); err != nil {
+	if err := p.Record(plan, upgradebot.PhaseDone, day); err != nil {
 		return nil, upgradebot.Routing{}, err
 	}
 
@@ -74,7 +78,7 @@ func requestGate(ctx context.Context, tx *writeTx, actor, key string, phase upgr
 		return nil, upgradebot.Routing{}, fmt.Errorf("find pending gate: %w", err)
 	}
 
-	d := upgradebot.NewGate(rel, phase, day)
+	d := upgradebot.NewGate(plan, rel, phase, day)
 	r, err := createDecision(ctx, tx, actor, d)
 	if err != nil {
 		return nil, upgradebot.Routing{}, err

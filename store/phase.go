@@ -93,8 +93,10 @@ func scanVendor(s scanner) (*upgradebot.Vendor, error) {
 }
 
 // RecordPhase records that a release's phase started or was done on day,
-// audited as release.phase. ENOTFOUND for an unknown release, EINVALID for
-// an unknown phase, ECONFLICT for a phase already started (or done) or done
+// audited as release.phase. The phase is read against the team's plan
+// (PhasePlan.Parse, so "golive" is go-live) and a phase started with no
+// plan yet is planned for its length there. ENOTFOUND for an unknown
+// release, EINVALID for a phase not in the team's plan, ECONFLICT for a phase already started (or done) or done
 // before it started. Only who decides today may record a phase done
 // (EFORBIDDEN; ECONFLICT if no owner is set): others ask with RequestGate.
 func (db *DB) RecordPhase(ctx context.Context, actor, key string, phase upgradebot.Phase, ev upgradebot.PhaseEvent, day upgradebot.Date) (*upgradebot.ReleasePhase, error) {
@@ -114,7 +116,11 @@ func recordPhase(ctx context.Context, tx *writeTx, actor, key string, phase upgr
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	if _, err := upgradebot.ParsePhase(string(phase)); err != nil {
+	plan, err := phasePlan(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if phase, err = plan.Parse(string(phase)); err != nil {
 		return nil, err
 	}
 	if day.IsZero() {
@@ -134,7 +140,7 @@ func recordPhase(ctx context.Context, tx *writeTx, actor, key string, phase upgr
 		return nil, fmt.Errorf("find phase: %w", err)
 	}
 	before := *p
-	if err := p.Record(ev, day); err != nil {
+	if err := p.Record(plan, ev, day); err != nil {
 		return nil, err
 	}
 	if ev == upgradebot.PhaseDone {
@@ -167,9 +173,15 @@ const phaseSelect = `SELECT p.release_id, r.key, p.phase, p.planned_start, p.pla
 	p.updated_by, p.updated_at FROM release_phases p JOIN releases r ON r.id = p.release_id`
 
 // FindPhases returns the phases recorded for the release with key, or for
-// every release when key is "", by release GA and the order of the cycle.
+// every release when key is "", by release GA and the order of the team's
+// cycle.
 func (db *DB) FindPhases(ctx context.Context, key string) ([]*upgradebot.ReleasePhase, error) {
-	out, err := findPhases(ctx, db.db, key)
+	tx, err := db.read(ctx)
+	if err != nil {
+		return nil, wrap("find phases", err)
+	}
+	defer tx.Rollback()
+	out, err := findPhases(ctx, tx, key)
 	return out, wrap("find phases", err)
 }
 
@@ -194,8 +206,16 @@ func findPhases(ctx context.Context, q queryer, key string) ([]*upgradebot.Relea
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	plan, err := phasePlan(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	// Phases no longer in the cycle go last.
 	order := map[upgradebot.Phase]int{}
-	for i, ph := range upgradebot.Phases {
+	for _, p := range out {
+		order[p.Phase] = len(plan)
+	}
+	for i, ph := range plan.Phases() {
 		order[ph] = i
 	}
 	sortStable(out, func(a, b *upgradebot.ReleasePhase) bool {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -128,7 +130,11 @@ func (db *DB) SetOwner(ctx context.Context, actor, user string) error {
 // SetSettings sets the given settings in one transaction: admins only,
 // each value checked (schedules also parsed as cron specs) before anything
 // is written, each change audited as setting.set. Unchanged values write
-// nothing.
+// nothing. New phases (SettingPhases) may add, reorder and re-time
+// phases, but not drop (or rename) one still named by a recorded release
+// phase, a checklist item, an open task or a pending gate: ECONFLICT
+// saying what uses it, and nothing is written. Changed lengths apply to
+// phases planned from then on.
 func (db *DB) SetSettings(ctx context.Context, actor string, values map[string]string) error {
 	if err := requireActor(actor); err != nil {
 		return err
@@ -166,6 +172,12 @@ func (db *DB) SetSettings(ctx context.Context, actor string, values map[string]s
 	}
 	if err := requireAdmin(s, actor, "change settings"); err != nil {
 		return err
+	}
+	if v, ok := clean[upgradebot.SettingPhases]; ok {
+		plan, _ := upgradebot.ParsePhasePlan(v)
+		if err := checkPhasesKept(ctx, tx, s.Config().Phases, plan); err != nil {
+			return wrap("set settings", err)
+		}
 	}
 	changed := false
 	for _, k := range keys {
@@ -419,6 +431,79 @@ func readSettings(ctx context.Context, q queryer) (upgradebot.Settings, error) {
 	}
 	sort.Strings(s.Admins)
 	return s, admins.Err()
+}
+
+// phasePlan reads the team's cycle: the stored phases setting, or the
+// default plan when it is unset.
+func phasePlan(ctx context.Context, q queryer) (upgradebot.PhasePlan, error) {
+	var v string
+	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, upgradebot.SettingPhases).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return upgradebot.DefaultPhasePlan(), nil
+	} else if err != nil {
+		return nil, fmt.Errorf("read phases: %w", err)
+	}
+	return upgradebot.Settings{Values: map[string]string{upgradebot.SettingPhases: v}}.Config().Phases, nil
+}
+
+// phaseUses counts, for one phase name, what refers to it.
+type phaseUses struct {
+	phases, items, tasks, gates int
+}
+
+// checkPhasesKept refuses (ECONFLICT) a new plan that drops a phase of the
+// old one still named by a recorded release phase, a checklist item, an
+// open task or a pending gate.
+func checkPhasesKept(ctx context.Context, tx *writeTx, old, plan upgradebot.PhasePlan) error {
+	var msgs []string
+	for _, ph := range old.Phases() {
+		if plan.Has(ph) {
+			continue
+		}
+		var u phaseUses
+		for _, c := range []struct {
+			n     *int
+			query string
+		}{
+			{&u.phases, `SELECT COUNT(*) FROM release_phases WHERE phase = ?`},
+			{&u.items, `SELECT COUNT(*) FROM checklist WHERE phase = ?`},
+			{&u.tasks, `SELECT COUNT(*) FROM tasks WHERE phase = ? AND status = 'open'`},
+			{&u.gates, `SELECT COUNT(*) FROM decisions WHERE phase = ? AND status = 'pending'`},
+		} {
+			if err := tx.QueryRowContext(ctx, c.query, string(ph)).Scan(c.n); err != nil {
+				return fmt.Errorf("count uses of phase %s: %w", ph, err)
+			}
+		}
+		var parts []string
+		for _, c := range []struct {
+			n    int
+			what string
+		}{
+			{u.phases, "recorded release phase"}, {u.items, "checklist item"},
+			{u.tasks, "open task"}, {u.gates, "pending gate decision"},
+		} {
+			if c.n == 1 {
+				parts = append(parts, "1 "+c.what)
+			} else if c.n > 1 {
+				parts = append(parts, fmt.Sprintf("%d %ss", c.n, c.what))
+			}
+		}
+		if len(parts) > 0 {
+			msgs = append(msgs, fmt.Sprintf("%s is used by %s; keep the name.", ph, andList(parts)))
+		}
+	}
+	if len(msgs) > 0 {
+		return upgradebot.Errorf(upgradebot.ECONFLICT, "The phases were not changed: %s", strings.Join(msgs, " "))
+	}
+	return nil
+}
+
+// andList joins "a", "a and b", "a, b and c".
+func andList(parts []string) string {
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
 // setSetting writes one setting and audits the change.

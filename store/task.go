@@ -237,6 +237,15 @@ func insertNewTaskAs(ctx context.Context, tx *writeTx, actor, action string, t *
 	if err := t.Validate(); err != nil {
 		return err
 	}
+	if t.Phase != "" {
+		plan, err := phasePlan(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if t.Phase, err = plan.Parse(string(t.Phase)); err != nil {
+			return err
+		}
+	}
 	if t.Status != upgradebot.StatusOpen {
 		return upgradebot.Errorf(upgradebot.EINVALID, "A new task is open, not %s.", t.Status)
 	}

@@ -112,7 +112,12 @@ func weeklyTrend(ctx context.Context, q queryer, now time.Time, today upgradebot
 }
 
 func trendReleaseList(ctx context.Context, q queryer, today upgradebot.Date) ([]upgradebot.ReleaseLive, error) {
-	rows, err := q.QueryContext(ctx, trendReleases, today.String(), string(upgradebot.PhaseGoLive))
+	plan, err := phasePlan(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	// A release is live when the last phase of the team's plan is done.
+	rows, err := q.QueryContext(ctx, trendReleases, today.String(), string(plan.Last()))
 	if err != nil {
 		return nil, err
 	}

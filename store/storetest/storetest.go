@@ -96,6 +96,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"PhaseGates", testPhaseGates},
 		{"Checklist", testChecklist},
 		{"ReleaseItems", testReleaseItems},
+		{"PhasePlan", testPhasePlan},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
