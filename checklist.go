@@ -86,7 +86,8 @@ func (v Verdict) Human() string {
 
 // ReleaseItem is one item of a release's notes and what the team decided
 // about it, with the reason. A title is logged once per release (ignoring
-// case): logging it again changes the verdict.
+// the case of ASCII letters, as the store's NOCASE does): logging it again
+// changes the verdict.
 type ReleaseItem struct {
 	ID        int64   `json:"id"`
 	ReleaseID int64   `json:"release_id"`
@@ -134,14 +135,17 @@ func (it *ReleaseItem) RevisitTitle() string {
 
 // CarriedItems returns the items deferred in releases of r's vendor before
 // r that are still deferred: no release of that vendor after the deferring
-// one, up to and including r, has a verdict on the same title (ignoring
-// case). releases are ordered as FindReleases orders them (GA, then the
-// order they were recorded), which is what "before" means; items may belong
-// to any release. The result is in release order.
+// one, up to and including r, has a verdict on the same title. Titles, and
+// vendors, are compared as the store compares them (COLLATE NOCASE):
+// ignoring the case of ASCII letters only, so "Order Sets" and "order sets"
+// are one item but "Ärzte" and "ärzte" are two. releases are ordered as
+// FindReleases orders them (GA, then the order they were recorded), which
+// is what "before" means; items may belong to any release. The result is in
+// release order.
 func CarriedItems(r *Release, releases []*Release, items []*ReleaseItem) []*ReleaseItem {
 	pos := map[int64]int{} // the vendor's releases up to r, by id: their place in order
 	for i, x := range releases {
-		if strings.EqualFold(x.Vendor, r.Vendor) && !releaseAfter(x, r) {
+		if lowerASCII(x.Vendor) == lowerASCII(r.Vendor) && !releaseAfter(x, r) {
 			pos[x.ID] = i
 		}
 	}
@@ -152,7 +156,7 @@ func CarriedItems(r *Release, releases []*Release, items []*ReleaseItem) []*Rele
 		if !ok {
 			continue
 		}
-		k := strings.ToLower(it.Title)
+		k := lowerASCII(it.Title)
 		if cur, seen := latest[k]; !seen || pos[cur.ReleaseID] < p {
 			latest[k] = it
 		}
@@ -167,6 +171,18 @@ func CarriedItems(r *Release, releases []*Release, items []*ReleaseItem) []*Rele
 		return cmp.Or(cmp.Compare(pos[a.ReleaseID], pos[b.ReleaseID]), cmp.Compare(a.ID, b.ID))
 	})
 	return out
+}
+
+// lowerASCII lower-cases the ASCII letters of s and leaves every other
+// rune as it is, as SQLite's NOCASE collation folds case: names the store
+// keeps apart stay apart here.
+func lowerASCII(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
 }
 
 // releaseAfter reports whether x comes after r: a later GA, or the same GA

@@ -96,7 +96,8 @@ func TestCarriedItems(t *testing.T) {
 	// Recorded out of order: q0 was added last, with the earliest GA.
 	q1, q2, lab, q3, q0 := rel(1, "MedCore", "2026-01-15"), rel(2, "MedCore", "2026-04-15"), rel(3, "LabSys", "2026-05-01"),
 		rel(4, "medcore", "2026-07-15"), rel(5, "MedCore", "2025-10-15")
-	releases := []*upgradebot.Release{q0, q1, q2, lab, q3} // as FindReleases orders them
+	p1, p2 := rel(7, "PharmaNet", "2026-02-01"), rel(8, "PharmaNet", "2026-06-01")
+	releases := []*upgradebot.Release{q0, q1, p1, q2, lab, p2, q3} // as FindReleases orders them
 	var next int64
 	item := func(r *upgradebot.Release, title string, v upgradebot.Verdict) *upgradebot.ReleaseItem {
 		next++
@@ -111,6 +112,13 @@ func TestCarriedItems(t *testing.T) {
 		item(q2, "barcode V2", upgradebot.VerdictAdopt),
 		item(q2, "Portal", upgradebot.VerdictDefer),
 		item(q3, "Portal", upgradebot.VerdictSkip),
+		// Case is folded as SQLite's NOCASE folds it, ASCII letters only:
+		// "ärzte" is not "Ärzte" (two rows in one release), but "order
+		// sets" is "Order Sets".
+		item(p1, "Ärzte portal", upgradebot.VerdictDefer),
+		item(p1, "Order Sets", upgradebot.VerdictDefer),
+		item(p2, "ärzte portal", upgradebot.VerdictAdopt),
+		item(p2, "order sets", upgradebot.VerdictAdopt),
 	}
 	for _, tt := range []struct {
 		r    *upgradebot.Release
@@ -122,6 +130,8 @@ func TestCarriedItems(t *testing.T) {
 		{q3, []string{"medcore-2025-10-15: Old thing", "medcore-2026-01-15: MAR layout"}}, // Portal decided in q3 itself
 		{lab, nil},
 		{rel(6, "MEDCORE", "2026-10-15"), []string{"medcore-2025-10-15: Old thing", "medcore-2026-01-15: MAR layout"}},
+		{p1, nil},
+		{p2, []string{"pharmanet-2026-02-01: Ärzte portal"}}, // "Order Sets" decided in p2 as "order sets"
 	} {
 		var got []string
 		for _, it := range upgradebot.CarriedItems(tt.r, releases, items) {

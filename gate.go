@@ -24,15 +24,16 @@ func NewGate(plan PhasePlan, r *Release, p Phase, day Date) *Decision {
 	}
 }
 
-// GateOutcome is the line a decided gate adds to its outcome messages: on
-// approval the day phase p was recorded done (already, before the approval,
-// when it was done meanwhile); on rejection that it stays open.
+// GateOutcome is the line a decided gate adds to its outcome messages: the
+// day its phase was done when it was already done before the decision
+// (already), else on approval the day it is recorded done (end) and on
+// rejection that it stays open.
 func GateOutcome(d *Decision, end Date, already bool) string {
 	switch {
-	case d.Status == DecisionRejected:
-		return fmt.Sprintf("The %s phase of `%s` stays open.", d.Phase, d.Release)
 	case already:
 		return fmt.Sprintf("The %s phase of `%s` was already done on %s.", d.Phase, d.Release, end.Human())
+	case d.Status == DecisionRejected:
+		return fmt.Sprintf("The %s phase of `%s` stays open.", d.Phase, d.Release)
 	}
 	return fmt.Sprintf("The %s phase of `%s` is recorded done on %s.", d.Phase, d.Release, end.Human())
 }

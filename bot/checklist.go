@@ -88,7 +88,8 @@ func itemLine(it *upgradebot.ReleaseItem) string {
 }
 
 // releaseItems shows a release's note items grouped by verdict, then the
-// items deferred in earlier releases of its vendor that are still carried.
+// items deferred in earlier releases of its vendor that are still carried;
+// each group shows its count and at most listLimit items.
 func (c *call) releaseItems(cmd *Command) (string, error) {
 	rs, err := c.b.Desk.FindReleases(c.ctx, upgradebot.ReleaseFilter{Key: cmd.Key})
 	if err != nil {
@@ -128,18 +129,31 @@ func (c *call) releaseItems(cmd *Command) (string, error) {
 		}
 		if len(lines) > 0 {
 			fmt.Fprintf(&b, "\n*%s* (%d)", upperFirst(v.Human()), len(lines))
-			for _, l := range lines {
-				b.WriteString("\n• " + l)
-			}
+			writeCapped(&b, lines)
 		}
 	}
 	if len(carried) > 0 {
 		fmt.Fprintf(&b, "\n*Still deferred from earlier releases* (%d)", len(carried))
-		for _, it := range carried {
-			fmt.Fprintf(&b, "\n• %s · deferred in `%s` by %s", itemLine(it), it.Release, upgradebot.Mention(it.DecidedBy))
+		lines := make([]string, len(carried))
+		for i, it := range carried {
+			lines[i] = fmt.Sprintf("%s · deferred in `%s` by %s", itemLine(it), it.Release, upgradebot.Mention(it.DecidedBy))
 		}
+		writeCapped(&b, lines)
 	}
 	return b.String(), nil
+}
+
+// writeCapped writes one group's lines as bullets, at most listLimit of
+// them and then "…and N more", so that a long group never pushes the
+// groups after it (their headings and counts) out of the reply.
+func writeCapped(b *strings.Builder, lines []string) {
+	for i, l := range lines {
+		if i == listLimit {
+			fmt.Fprintf(b, "\n…and %d more.", len(lines)-listLimit)
+			return
+		}
+		b.WriteString("\n• " + l)
+	}
 }
 
 // checklistNote is what `release add` adds about the checklist tasks it

@@ -1,6 +1,12 @@
 package bot_test
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/upgradebot/upgradebot/bot"
+)
 
 // TestChecklistCommands: an admin writes the release checklist, a new
 // release gets it as tasks, the team logs its verdicts on the release
@@ -78,4 +84,46 @@ func TestChecklistCommands(t *testing.T) {
 		{desc: "help", as: alice, text: "help checklist", want: []string{"`/upgrade checklist add <phase> <title> [est:<N>h|<N>d]`", "(admin)"}},
 		{desc: "help release", as: alice, text: "help release", want: []string{`release item <key> adopt|defer|skip "<item title>" [reason]`, "release items <key>"}},
 	})
+}
+
+// TestReleaseItemsLimit: `release items` shows at most 25 items a group,
+// then "…and N more", so that every group's heading and count stays in
+// the reply, the carried items at the end included.
+func TestReleaseItemsLimit(t *testing.T) {
+	b, _, _ := newBot(t)
+	do := func(text string) string {
+		t.Helper()
+		r := b.Handle(t.Context(), bot.Request{User: alice, Text: text})
+		if r.Failed {
+			t.Fatalf("%q failed:\n%s", text, r.Text)
+		}
+		return r.Text
+	}
+	do("release add MedCore 2026q4 ga:2026-12-03")
+	for i := 1; i <= 27; i++ {
+		do(fmt.Sprintf(`release medcore-2026q4 item defer "Deferred %02d" not this time`, i))
+	}
+	do("release add MedCore 2027q1 ga:2027-03-04")
+	for i := 1; i <= 30; i++ {
+		do(fmt.Sprintf(`release medcore-2027q1 item adopt "Adopted %02d"`, i))
+	}
+	do(`release medcore-2027q1 item not doing "Portal themes" we do not license the portal`)
+
+	got := do("release medcore-2027q1 items")
+	for _, want := range []string{
+		"*Release notes of `medcore-2027q1`* (31 items)",
+		"*Adopt* (30)\n• Adopted",
+		"\n…and 5 more.\n*Not doing* (1)\n• Portal themes — we do not license the portal",
+		"\n*Still deferred from earlier releases* (27)\n• Deferred",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("reply lacks %q:\n%s", want, got)
+		}
+	}
+	if !strings.HasSuffix(got, "\n…and 2 more.") {
+		t.Errorf("reply does not end with the carried items' \"…and 2 more.\":\n%s", got)
+	}
+	if n := strings.Count(got, "\n• "); n != 25+1+25 {
+		t.Errorf("reply has %d items, want 51 (25 adopted, 1 not doing, 25 carried):\n%s", n, got)
+	}
 }

@@ -50,7 +50,8 @@ func (c *call) gateNote(d *upgradebot.Decision) (string, error) {
 	}
 	for _, p := range phases {
 		if p.Phase == d.Phase && !p.End.IsZero() {
-			return upgradebot.GateOutcome(d, p.End, false), nil
+			// Done on another day than the gate asked: closed before it was approved.
+			return upgradebot.GateOutcome(d, p.End, p.End != d.GateDay), nil
 		}
 	}
 	return "", fmt.Errorf("bot: gate #%d approved but the %s phase of %s is not done", d.ID, d.Phase, d.Release)

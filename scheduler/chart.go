@@ -12,7 +12,8 @@ import (
 // messages (msgs, the digest itself or nothing on a quiet day) when the run
 // at at is the team's first digest on a working day of its week: normally
 // Monday's; when Monday is a holiday, the next working day's; when Monday's
-// run was missed (the bot was down past the catch-up window), the next run's.
+// run failed or was missed (the bot was down past the catch-up window), the
+// next digest posted that week (see firstDigestOfWeek).
 // It goes even when the digest stays quiet: twelve weeks of history are
 // never "nothing to report", and once a week is no noise.
 //
@@ -32,12 +33,14 @@ func withWeeklyChart(ctx context.Context, desk upgradebot.JobService, cal upgrad
 }
 
 // firstDigestOfWeek reports whether the digest run at at is the week's
-// first on a working day (weeks run Monday to Sunday in the team's zone):
-// no digest run was done earlier this week on a working day, and either
-// today is the week's first working day or an earlier working day's run
-// was missed (recorded as skipped). A run recorded on a day that is not a
-// working day (a holiday, with nothing sent) does not count; a desk
-// installed mid-week waits for the next week.
+// first done on a working day (weeks run Monday to Sunday in the team's
+// zone): at is on a working day, and no digest run earlier this week
+// (before at) was done on a working day. Runs that were skipped, or done
+// on a day that is not a working day (a holiday, with nothing sent), do
+// not count, and a run whose job failed is never recorded at all. So a
+// holiday Monday moves the chart to Tuesday; a failed or missed Monday
+// moves it to the next digest that is posted; and a desk installed
+// mid-week sends the chart with its first digest.
 func firstDigestOfWeek(ctx context.Context, desk upgradebot.JobService, cal upgradebot.WorkingTime, at time.Time) (bool, error) {
 	today := cal.Today(at)
 	if !cal.IsWorkingDay(today) {
@@ -48,22 +51,9 @@ func firstDigestOfWeek(ctx context.Context, desk upgradebot.JobService, cal upgr
 	if err != nil {
 		return false, err
 	}
-	missed := false
 	for _, r := range runs {
-		if !cal.IsWorkingDay(cal.Today(r.At)) {
-			continue
-		}
-		if r.Status == upgradebot.RunDone {
+		if r.Status == upgradebot.RunDone && cal.IsWorkingDay(cal.Today(r.At)) {
 			return false, nil
-		}
-		missed = true
-	}
-	if missed {
-		return true, nil
-	}
-	for d := monday; d.Before(today); d = d.AddDays(1) {
-		if cal.IsWorkingDay(d) {
-			return false, nil // today is not the week's first working day
 		}
 	}
 	return true, nil

@@ -340,7 +340,7 @@ func TestDigestOnWorkingDays(t *testing.T) {
 	}
 	digest.Run = scheduler.OnWorkingDays(d.db, d.cfg, digest.Run)
 	d.s.Jobs = []scheduler.Job{digest}
-	d.want(scheduler.JobDigest, "2026-12-23 08:00", "post "+channel)
+	d.want(scheduler.JobDigest, "2026-12-23 08:00", "post "+channel, "post "+channel) // the desk's first digest: with the chart
 	d.want(scheduler.JobDigest, "2026-12-24 08:00")
 	d.want(scheduler.JobDigest, "2026-12-25 08:00")
 	d.want(scheduler.JobDigest, "2026-12-26 08:00")

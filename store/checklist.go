@@ -192,8 +192,10 @@ func applyChecklist(ctx context.Context, tx *writeTx, actor string, r *upgradebo
 }
 
 // dueOnPhaseStart, when ev starts phase p, gives the open tasks of that
-// phase of the release that have no due date the phase's planned end, each
-// audited as task.due.
+// phase of the release that have no due date the phase's planned end, or
+// today when that has passed (a phase recorded as started long ago must not
+// make its tasks overdue, and nudge people, the moment they are dated),
+// each audited as task.due.
 func dueOnPhaseStart(ctx context.Context, tx *writeTx, actor string, p *upgradebot.ReleasePhase, ev upgradebot.PhaseEvent) error {
 	if ev != upgradebot.PhaseStart || p.PlannedEnd.IsZero() {
 		return nil
@@ -204,9 +206,20 @@ func dueOnPhaseStart(ctx context.Context, tx *writeTx, actor string, p *upgradeb
 	if err != nil {
 		return fmt.Errorf("find %s tasks of %s: %w", p.Phase, p.Release, err)
 	}
+	if len(tasks) == 0 {
+		return nil
+	}
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return err
+	}
+	due := p.PlannedEnd
+	if today := tx.today(s); due.Before(today) {
+		due = today
+	}
 	for _, t := range tasks {
 		before := *t
-		t.Due, t.UpdatedAt = p.PlannedEnd, tx.now
+		t.Due, t.UpdatedAt = due, tx.now
 		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET due = ?, updated_at = ? WHERE id = ?`,
 			dateArg(t.Due), formatTime(t.UpdatedAt), t.ID); err != nil {
 			return fmt.Errorf("set due of task %d: %w", t.ID, err)

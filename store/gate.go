@@ -51,7 +51,7 @@ func requestGate(ctx context.Context, tx *writeTx, actor, key string, phase upgr
 		return nil, upgradebot.Routing{}, fmt.Errorf("find release %s: %w", key, err)
 	}
 	if len(rs) == 0 {
-		return nil, upgradebot.Routing{}, upgradebot.Errorf(upgradebot.ENOTFOUND, "There is no release %s; `/upgrade releases all` lists them.", key)
+		return nil, upgradebot.Routing{}, upgradebot.Errorf(upgradebot.ENOTFOUND, "There is no release %s; `/upgrade releases all` lists them.", upgradebot.Escape(key))
 	}
 	rel := rs[0]
 
@@ -101,19 +101,40 @@ func mayClosePhase(ctx context.Context, tx *writeTx, actor, key string, phase up
 	return nil
 }
 
+// settleGates approves, as actor, the gates still pending for a phase the
+// decider has just recorded done themselves, so that the requester is told
+// and nobody is reminded of a question already answered. Only who may
+// decide can record a phase done, so actor may approve them.
+func settleGates(ctx context.Context, tx *writeTx, actor string, releaseID int64, phase upgradebot.Phase, day upgradebot.Date) error {
+	ids, err := queryAll(ctx, tx, func(r scanner) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	}, `SELECT id FROM decisions WHERE release_id = ? AND phase = ? AND status = 'pending' ORDER BY id`, releaseID, string(phase))
+	if err != nil {
+		return fmt.Errorf("find pending gates: %w", err)
+	}
+	for _, id := range ids {
+		if _, err := decide(ctx, tx, actor, id, upgradebot.DecisionApproved, "Closed directly on "+day.Human()+"."); err != nil {
+			return fmt.Errorf("settle gate #%d: %w", id, err)
+		}
+	}
+	return nil
+}
+
 // closeGate records an approved gate's phase done on its day, as the
 // approver, unless it was done meanwhile, and returns the line the outcome
-// messages add.
+// messages add: for a rejected gate, that the phase stays open (or was
+// done meanwhile).
 func closeGate(ctx context.Context, tx *writeTx, actor string, d *upgradebot.Decision) (string, error) {
-	if d.Status != upgradebot.DecisionApproved {
-		return upgradebot.GateOutcome(d, upgradebot.Date{}, false), nil
-	}
 	p, err := findPhase(ctx, tx, d.ReleaseID, d.Phase)
 	if err != nil {
 		return "", err
 	}
 	if p != nil && !p.End.IsZero() {
 		return upgradebot.GateOutcome(d, p.End, true), nil
+	}
+	if d.Status != upgradebot.DecisionApproved {
+		return upgradebot.GateOutcome(d, upgradebot.Date{}, false), nil
 	}
 	if p, err = recordPhase(ctx, tx, actor, d.Release, d.Phase, upgradebot.PhaseDone, d.GateDay); err != nil {
 		return "", fmt.Errorf("close gate #%d: %w", d.ID, err)

@@ -128,7 +128,7 @@ func recordPhase(ctx context.Context, tx *writeTx, actor, key string, phase upgr
 	}
 	var id int64
 	if err := tx.QueryRowContext(ctx, `SELECT id FROM releases WHERE key = ?`, key).Scan(&id); errors.Is(err, sql.ErrNoRows) {
-		return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "There is no release %s; `/upgrade releases all` lists them.", key)
+		return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "There is no release %s; `/upgrade releases all` lists them.", upgradebot.Escape(key))
 	} else if err != nil {
 		return nil, fmt.Errorf("find release %s: %w", key, err)
 	}
@@ -166,7 +166,15 @@ func recordPhase(ctx context.Context, tx *writeTx, actor, key string, phase upgr
 	if exists {
 		b = &before
 	}
-	return p, tx.audit(ctx, actor, "release.phase", "release", id, b, p)
+	if err := tx.audit(ctx, actor, "release.phase", "release", id, b, p); err != nil {
+		return nil, err
+	}
+	if ev == upgradebot.PhaseDone {
+		if err := settleGates(ctx, tx, actor, id, phase, day); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 const phaseSelect = `SELECT p.release_id, r.key, p.phase, p.planned_start, p.planned_end, p.actual_start, p.actual_end,

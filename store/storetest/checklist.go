@@ -152,6 +152,18 @@ func testChecklist(t *testing.T, e *env) {
 			t.Errorf("after build started, %s due %s, want %s", taskString(tk), tk.Due, c.due)
 		}
 	}
+	// A phase recorded as started long ago dates its tasks today, not at a
+	// planned end already past: they must not be overdue (and nudged) at once.
+	late := e.createTask(Alice, &upgradebot.Task{Title: "Build the interfaces", Release: r.Key, Phase: upgradebot.PhaseTest})
+	p, err = e.desk.RecordPhase(e.ctx, Alice, r.Key, upgradebot.PhaseTest, upgradebot.PhaseStart, e.today().AddDays(-60))
+	ok(t, err)
+	if !p.PlannedEnd.Before(e.today()) {
+		t.Fatalf("test planned to end %s, want before today %s", p.PlannedEnd, e.today())
+	}
+	if tk, err := e.desk.FindTaskByID(e.ctx, late.ID); err != nil || tk.Due != e.today() {
+		t.Errorf("a task of a phase started 60 days ago is due %s (%v), want today %s", tk.Due, err, e.today())
+	}
+
 	wantErr(t, e.desk.CreateTask(e.ctx, Alice, &upgradebot.Task{Title: "Phase but no release", Phase: upgradebot.PhaseBuild}), upgradebot.EINVALID)
 	wantErr(t, e.desk.CreateTask(e.ctx, Alice, &upgradebot.Task{Title: "Bad phase", Release: r.Key, Phase: "deploy"}), upgradebot.EINVALID)
 }

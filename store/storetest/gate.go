@@ -148,21 +148,29 @@ func testPhaseGates(t *testing.T, e *env) {
 		t.Errorf("phase closed by %q, want the delegate", rows[1].Actor)
 	}
 
-	// A phase done meanwhile: the approval still goes through and says so.
+	// The owner closing the phase directly settles its pending gate in the
+	// same transaction: approved by the owner, the requester told the phase
+	// was already done, and nothing left to remind anyone of.
 	_, err = e.desk.RecordPhase(e.ctx, Delegate, r.Key, upgradebot.PhaseTrain, upgradebot.PhaseStart, day("2026-12-18"))
 	ok(t, err)
 	late, _, err := e.desk.RequestGate(e.ctx, Alice, r.Key, upgradebot.PhaseTrain, day("2027-01-08"))
 	ok(t, err)
+	amark, mmark = e.lastAudit(), e.lastMessage()
 	_, err = e.desk.RecordPhase(e.ctx, Owner, r.Key, upgradebot.PhaseTrain, upgradebot.PhaseDone, day("2027-01-06"))
 	ok(t, err)
-	amark, mmark = e.lastAudit(), e.lastMessage()
-	_, err = e.desk.Decide(e.ctx, Owner, late.ID, upgradebot.DecisionApproved, "")
-	ok(t, err)
-	e.wantActions(amark, "decision.approve")
+	e.wantActions(amark, "release.phase", "decision.approve")
 	msgs = e.wantMessages(mmark, "update "+Delegate, "dm "+Alice, "post "+Channel)
 	if len(msgs) == 3 && !strings.Contains(msgs[1].Text, "The train phase of `medcore-2027.1` was already done on Wed 6 Jan 2027.") {
 		t.Errorf("requester told %q", msgs[1].Text)
 	}
+	settled, err := e.desk.FindDecisions(e.ctx, upgradebot.DecisionFilter{ID: late.ID})
+	ok(t, err)
+	if len(settled) != 1 || settled[0].Status != upgradebot.DecisionApproved || settled[0].DecidedBy != Owner ||
+		settled[0].Comment != "Closed directly on Wed 6 Jan 2027." {
+		t.Errorf("gate after the phase was closed directly = %+v", settled)
+	}
+	_, err = e.desk.Decide(e.ctx, Owner, late.ID, upgradebot.DecisionApproved, "")
+	wantErr(t, err, upgradebot.ECONFLICT, "already approved")
 	ps, err = e.desk.FindPhases(e.ctx, r.Key)
 	ok(t, err)
 	if len(ps) != 3 || ps[2].End != day("2027-01-06") {

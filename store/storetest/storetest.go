@@ -665,6 +665,28 @@ func testReleases(t *testing.T, e *env) {
 		list[0].Name != "9" || list[0].CreatedBy != Bob || list[0].ID != r2.ID || !list[0].CreatedAt.Equal(Start) {
 		t.Errorf("found %+v, want %+v", list, r2)
 	}
+
+	// Vendors match ignoring the case of ASCII letters, as vendor names are
+	// compared everywhere else, whatever other letters the name has.
+	ok(t, e.desk.CreateRelease(e.ctx, Admin, &upgradebot.Release{Key: "elan-1", Vendor: "Élan Health", Name: "1", GA: day("2029-01-01")}))
+	for _, tt := range []struct {
+		vendors []string
+		want    []string
+	}{
+		{[]string{"medcore", "LABSYS"}, []string{"labsys-9", "medcore-2027.1"}},
+		{[]string{"ÉLAN HEALTH"}, []string{"elan-1"}},
+		{[]string{"Elan Health"}, nil},
+	} {
+		list, err := e.desk.FindReleases(e.ctx, upgradebot.ReleaseFilter{Vendors: tt.vendors})
+		ok(t, err)
+		var keys []string
+		for _, r := range list {
+			keys = append(keys, r.Key)
+		}
+		if !slices.Equal(keys, tt.want) {
+			t.Errorf("vendors %q: %q, want %q", tt.vendors, keys, tt.want)
+		}
+	}
 }
 
 func testRecurringCleanup(t *testing.T, e *env) {
