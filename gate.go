@@ -9,14 +9,23 @@ func (d *Decision) IsGate() bool { return d.Phase != "" }
 // NewGate is the decision that asks to close phase p of release r on day:
 // "Gate: close the build phase of `medcore-2027.1` (MedCore 2027.1) on Mon
 // 30 Nov 2026 so test can start?", the next phase read from the team's
-// plan; closing its last phase asks "so the release is live?".
-func NewGate(plan PhasePlan, r *Release, p Phase, day Date) *Decision {
+// plan; closing its last phase asks "so the release is live?". When open
+// tasks of the phase remain, the question says how many, so the owner sees
+// what closing it leaves behind.
+func NewGate(plan PhasePlan, r *Release, p Phase, day Date, open int) *Decision {
 	next := "the release is live"
 	if n, ok := plan.Next(p); ok {
 		next = string(n) + " can start"
 	}
+	q := fmt.Sprintf("Gate: close the %s phase of `%s` (%s %s) on %s so %s?", p, r.Key, r.Vendor, r.Name, day.Human(), next)
+	switch {
+	case open == 1:
+		q += fmt.Sprintf(" 1 %s task is still open.", p)
+	case open > 1:
+		q += fmt.Sprintf(" %d %s tasks are still open.", open, p)
+	}
 	return &Decision{
-		Question:  fmt.Sprintf("Gate: close the %s phase of `%s` (%s %s) on %s so %s?", p, r.Key, r.Vendor, r.Name, day.Human(), next),
+		Question:  q,
 		ReleaseID: r.ID,
 		Release:   r.Key,
 		Phase:     p,

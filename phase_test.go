@@ -165,13 +165,16 @@ func TestReleasePhaseRecordPlan(t *testing.T) {
 func TestNewGatePlan(t *testing.T) {
 	plan, _ := upgradebot.ParsePhasePlan("assess:1w build:4w cutover:1w")
 	r := &upgradebot.Release{ID: 1, Key: "medcore-2027.1", Vendor: "MedCore", Name: "2027.1"}
-	if q := upgradebot.NewGate(plan, r, "build", d("2026-11-30")).Question; !strings.HasSuffix(q, "so cutover can start?") {
+	if q := upgradebot.NewGate(plan, r, "build", d("2026-11-30"), 0).Question; !strings.HasSuffix(q, "so cutover can start?") {
 		t.Errorf("build gate: %q", q)
 	}
-	if q := upgradebot.NewGate(plan, r, "cutover", d("2026-11-30")).Question; !strings.HasSuffix(q, "so the release is live?") {
+	if q := upgradebot.NewGate(plan, r, "cutover", d("2026-11-30"), 0).Question; !strings.HasSuffix(q, "so the release is live?") {
 		t.Errorf("cutover gate: %q", q)
 	}
-	if q := upgradebot.NewGate(upgradebot.DefaultPhasePlan(), r, upgradebot.PhaseTrain, d("2026-11-30")).Question; !strings.HasSuffix(q, "so go-live can start?") {
+	if q := upgradebot.NewGate(upgradebot.DefaultPhasePlan(), r, upgradebot.PhaseTrain, d("2026-11-30"), 0).Question; !strings.HasSuffix(q, "so go-live can start?") {
 		t.Errorf("default train gate: %q", q)
+	}
+	if q := upgradebot.NewGate(plan, r, "build", d("2026-11-30"), 3).Question; !strings.HasSuffix(q, "so cutover can start? 3 build tasks are still open.") {
+		t.Errorf("build gate with open tasks: %q", q)
 	}
 }

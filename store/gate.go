@@ -78,7 +78,12 @@ func requestGate(ctx context.Context, tx *writeTx, actor, key string, phase upgr
 		return nil, upgradebot.Routing{}, fmt.Errorf("find pending gate: %w", err)
 	}
 
-	d := upgradebot.NewGate(plan, rel, phase, day)
+	var open int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tasks WHERE release_id = ? AND phase = ? AND status = 'open'`,
+		rel.ID, string(phase)).Scan(&open); err != nil {
+		return nil, upgradebot.Routing{}, fmt.Errorf("count open %s tasks: %w", phase, err)
+	}
+	d := upgradebot.NewGate(plan, rel, phase, day, open)
 	r, err := createDecision(ctx, tx, actor, d)
 	if err != nil {
 		return nil, upgradebot.Routing{}, err

@@ -51,14 +51,18 @@ func testPhaseGates(t *testing.T, e *env) {
 	e.wantActions(amark)
 	e.wantMessages(mmark)
 
-	// A good one is a decision routed to the owner, with its buttons.
+	// A good one is a decision routed to the owner, with its buttons; it
+	// says how much of the phase's work is still open.
+	e.createTask(Bob, &upgradebot.Task{Title: "Build the order sets", Release: r.Key, Phase: upgradebot.PhaseBuild})
+	e.createTask(Bob, &upgradebot.Task{Title: "Test the order sets", Release: r.Key, Phase: upgradebot.PhaseTest})
+	amark, mmark = e.lastAudit(), e.lastMessage()
 	d, route, err := e.desk.RequestGate(e.ctx, Alice, r.Key, upgradebot.PhaseBuild, day("2026-11-30"))
 	ok(t, err)
 	if route.To != Owner || route.Delegated || d.RoutedTo != Owner || d.RequestedBy != Alice ||
 		d.Status != upgradebot.DecisionPending || !d.IsGate() {
 		t.Errorf("gate = %+v routed %+v, want pending on the owner", d, route)
 	}
-	wantQ := "Gate: close the build phase of `medcore-2027.1` (MedCore 2027.1) on Mon 30 Nov 2026 so test can start?"
+	wantQ := "Gate: close the build phase of `medcore-2027.1` (MedCore 2027.1) on Mon 30 Nov 2026 so test can start? 1 build task is still open."
 	if got := e.decision(d.ID); got.Question != wantQ || got.ReleaseID != r.ID || got.Release != r.Key ||
 		got.Phase != upgradebot.PhaseBuild || got.GateDay != day("2026-11-30") {
 		t.Errorf("stored gate = %+v, want %q on release %d", got, wantQ, r.ID)
@@ -115,7 +119,7 @@ func testPhaseGates(t *testing.T, e *env) {
 	ok(t, err)
 	rej, _, err := e.desk.RequestGate(e.ctx, Bob, r.Key, upgradebot.PhaseTest, day("2026-12-18"))
 	ok(t, err)
-	if !strings.HasSuffix(rej.Question, "so train can start?") {
+	if !strings.HasSuffix(rej.Question, "so train can start? 1 test task is still open.") {
 		t.Errorf("question = %q", rej.Question)
 	}
 	amark, mmark = e.lastAudit(), e.lastMessage()
