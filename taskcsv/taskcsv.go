@@ -32,11 +32,12 @@ const (
 	FieldPriority = "priority"
 	FieldKind     = "kind"
 	FieldRelease  = "release"
+	FieldPhase    = "phase" // the release's phase the task belongs to
 	FieldStatus   = "status"
 )
 
 // Fields lists every field, in the order Write writes them.
-var Fields = []string{FieldRef, FieldTitle, FieldAssignee, FieldDue, FieldPriority, FieldKind, FieldRelease, FieldStatus}
+var Fields = []string{FieldRef, FieldTitle, FieldAssignee, FieldDue, FieldPriority, FieldKind, FieldRelease, FieldPhase, FieldStatus}
 
 var required = []string{FieldRef, FieldTitle}
 
@@ -49,6 +50,7 @@ var headers = map[string]string{
 	"priority": FieldPriority,
 	"kind":     FieldKind,
 	"release":  FieldRelease,
+	"phase":    FieldPhase,
 	"status":   FieldStatus, "state": FieldStatus,
 }
 
@@ -286,7 +288,8 @@ func columns(head []string, m Mapping, res *Result) (map[string]int, error) {
 
 // task builds and checks the task of one row.
 func task(get func(string) string, users map[string]string) (*upgradebot.Task, error) {
-	t := &upgradebot.Task{Ref: get(FieldRef), Title: get(FieldTitle), Release: get(FieldRelease)}
+	t := &upgradebot.Task{Ref: get(FieldRef), Title: get(FieldTitle), Release: get(FieldRelease),
+		Phase: upgradebot.Phase(strings.ToLower(get(FieldPhase)))}
 	if t.Ref == "" {
 		return nil, upgradebot.Errorf(upgradebot.EINVALID, "no ref (ticket number); it is the key that makes importing twice safe")
 	}
@@ -377,7 +380,7 @@ func Write(w io.Writer, tasks []*upgradebot.Task) error {
 		return fmt.Errorf("taskcsv: write: %w", err)
 	}
 	for _, t := range tasks {
-		rec := []string{t.Ref, t.Title, t.Assignee, t.Due.String(), string(t.Priority), string(t.Kind), t.Release, string(t.Status), fmt.Sprint(t.ID)}
+		rec := []string{t.Ref, t.Title, t.Assignee, t.Due.String(), string(t.Priority), string(t.Kind), t.Release, string(t.Phase), string(t.Status), fmt.Sprint(t.ID)}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("taskcsv: write: %w", err)
 		}

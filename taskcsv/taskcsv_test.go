@@ -92,6 +92,20 @@ func TestMapping(t *testing.T) {
 	wantErr(t, err, `columns "Number" and "Key" both give the ref`)
 }
 
+// TestPhaseColumn: a phase column is read as the task's phase in lower case
+// (the store checks it against the team's phases and needs a release).
+func TestPhaseColumn(t *testing.T) {
+	res, err := Read(strings.NewReader("ref,title,release,phase\nA-1,Build order sets,medcore-2027.1,Build\nA-2,No phase,,\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Tasks) != 2 || res.Tasks[0].Phase != upgradebot.PhaseBuild || res.Tasks[1].Phase != "" {
+		t.Errorf("tasks %+v", res.Tasks)
+	}
+	_, err = Read(strings.NewReader("ref,title,phase\nA-1,Build order sets,build\n"), Options{})
+	wantErr(t, err, "line 2", "release")
+}
+
 func TestBadRows(t *testing.T) {
 	for _, c := range []struct {
 		desc, file string
@@ -126,7 +140,7 @@ func TestUsersFile(t *testing.T) {
 
 func TestWriteReadRoundTrip(t *testing.T) {
 	tasks := []*upgradebot.Task{
-		{ID: 4, Ref: "CHG1", Title: `Quotes "and", commas`, Assignee: "U0SAM", Due: upgradebot.Date{Year: 2026, Month: 12, Day: 4}, Priority: upgradebot.PriorityHigh, Kind: upgradebot.KindMaintenance, Release: "medcore-2026q4", Status: upgradebot.StatusOpen},
+		{ID: 4, Ref: "CHG1", Title: `Quotes "and", commas`, Assignee: "U0SAM", Due: upgradebot.Date{Year: 2026, Month: 12, Day: 4}, Priority: upgradebot.PriorityHigh, Kind: upgradebot.KindMaintenance, Release: "medcore-2026q4", Phase: upgradebot.PhaseBuild, Status: upgradebot.StatusOpen},
 		{ID: 5, Ref: "CHG2", Title: "Plain", Priority: upgradebot.PriorityLow, Kind: upgradebot.KindUpgrade, Status: upgradebot.StatusOpen},
 		{ID: 6, Ref: "CHG3", Title: "Finished", Priority: upgradebot.PriorityNormal, Kind: upgradebot.KindUpgrade, Status: upgradebot.StatusDone},
 	}

@@ -178,8 +178,8 @@ func TestExportRoundTrip(t *testing.T) {
 		}
 		var open [][]string
 		for _, r := range recs {
-			if r[7] != "done" {
-				open = append(open, r[:8]) // without the id
+			if r[len(r)-2] != "done" { // status, then the id
+				open = append(open, r[:len(r)-1]) // without the id
 			}
 		}
 		return open
