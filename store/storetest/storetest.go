@@ -649,13 +649,7 @@ func testReleases(t *testing.T, e *env) {
 		{"GA from, inclusive", upgradebot.ReleaseFilter{GAFrom: day("2026-12-15")}, []string{"labsys-9", "medcore-2027.1"}},
 		{"unknown key", upgradebot.ReleaseFilter{Key: "nope"}, nil},
 	} {
-		list, err := e.desk.FindReleases(e.ctx, tt.f)
-		ok(t, err)
-		var keys []string
-		for _, r := range list {
-			keys = append(keys, r.Key)
-		}
-		if !slices.Equal(keys, tt.want) {
+		if keys := e.releaseKeys(t, tt.f); !slices.Equal(keys, tt.want) {
 			t.Errorf("%s: %q, want %q", tt.desc, keys, tt.want)
 		}
 	}
@@ -677,16 +671,22 @@ func testReleases(t *testing.T, e *env) {
 		{[]string{"ÉLAN HEALTH"}, []string{"elan-1"}},
 		{[]string{"Elan Health"}, nil},
 	} {
-		list, err := e.desk.FindReleases(e.ctx, upgradebot.ReleaseFilter{Vendors: tt.vendors})
-		ok(t, err)
-		var keys []string
-		for _, r := range list {
-			keys = append(keys, r.Key)
-		}
-		if !slices.Equal(keys, tt.want) {
+		if keys := e.releaseKeys(t, upgradebot.ReleaseFilter{Vendors: tt.vendors}); !slices.Equal(keys, tt.want) {
 			t.Errorf("vendors %q: %q, want %q", tt.vendors, keys, tt.want)
 		}
 	}
+}
+
+// releaseKeys returns the keys of the releases f finds, in order.
+func (e *env) releaseKeys(t *testing.T, f upgradebot.ReleaseFilter) []string {
+	t.Helper()
+	list, err := e.desk.FindReleases(e.ctx, f)
+	ok(t, err)
+	var keys []string
+	for _, r := range list {
+		keys = append(keys, r.Key)
+	}
+	return keys
 }
 
 func testRecurringCleanup(t *testing.T, e *env) {
