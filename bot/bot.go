@@ -329,7 +329,11 @@ func (c *call) show(cmd *Command) (string, error) {
 	}
 	b.WriteString("\n")
 	if t.Release != "" || t.Ref != "" {
-		fmt.Fprintf(&b, "Release: %s · Ref: %s\n", orNone(t.Release), orNone(t.Ref))
+		fmt.Fprintf(&b, "Release: %s · Ref: %s", orNone(upgradebot.Escape(t.Release)), orNone(upgradebot.Escape(t.Ref)))
+		if t.Phase != "" {
+			fmt.Fprintf(&b, " · Phase: %s", t.Phase)
+		}
+		b.WriteString("\n")
 	}
 	if t.Estimate > 0 {
 		fmt.Fprintf(&b, "Estimate: %s\n", upgradebot.FormatEffort(t.Estimate))

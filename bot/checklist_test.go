@@ -36,6 +36,7 @@ func TestChecklistCommands(t *testing.T) {
 			"(3)", "#1 Read the release notes and log each item · unassigned · medcore-2026q4 · review · est 4h",
 			"#2 Build the adopted changes · unassigned · medcore-2026q4 · build",
 		}},
+		{desc: "show names the phase", as: alice, text: "show 2", want: []string{"Release: medcore-2026q4 · Ref: none · Phase: build\n"}},
 
 		{desc: "adopt", as: alice, text: `release medcore-2026q4 item adopt "Order set favourites"`,
 			want: []string{"Logged on `medcore-2026q4`: *adopt* Order set favourites."}, sent: none},
