@@ -195,6 +195,12 @@ type Outbox interface {
 	MarkRetry(ctx context.Context, id int64, reason string, next time.Time) error
 	// MarkFailed gives up on a message and records why.
 	MarkFailed(ctx context.Context, id int64, reason string) error
+	// RetryFailed puts failed messages back in the queue, due now with
+	// their attempts reset, once the cause is fixed (a channel the bot was
+	// added to, a scope granted): the one with id, or every failed message
+	// for id 0. It returns how many. Admins only (EFORBIDDEN); audited as
+	// message.retry; ENOTFOUND when id is not a failed message.
+	RetryFailed(ctx context.Context, actor string, id int64) (int, error)
 }
 
 // Desk is everything the upgrade desk keeps. store.DB implements it on

@@ -126,7 +126,7 @@ func readOnly(cmd *Command) bool {
 		return true
 	case "owner":
 		return cmd.User == ""
-	case "away", "admin", "vendor":
+	case "away", "admin", "vendor", "failed":
 		return cmd.Scope == "list"
 	case "config":
 		return cmd.Scope == "show" || cmd.Scope == "holidays"
@@ -176,6 +176,9 @@ func init() {
 		"release phase": (*call).releasePhase,
 		"vendor":        (*call).vendor,
 		"forecast":      (*call).forecast,
+
+		// Messages Slack refused for good.
+		"failed": (*call).failed,
 
 		// Freeze windows.
 		"freeze":        (*call).freeze,

@@ -138,6 +138,8 @@ var specs = []*spec{
 	{name: "unmute", usage: "unmute [@user]", summary: "turn overdue reminders back on; someone else's (admin)", parse: parseMute},
 	{name: "config", usage: "config [channel|tz|hours|holidays|leads|nudges|escalation|allclear|workload|phases|schedule <value>]",
 		summary: "every setting and where it comes from; change one (admin): `help config`", options: []string{"every"}, parse: parseConfig},
+	{name: "failed", usage: "failed [retry <id>|all]",
+		summary: "messages Slack refused for good, and why; send them again once the cause is fixed (admin)", parse: parseFailed},
 	{name: "admin", usage: "admin add|remove @user | admin", summary: "list admins, or change them (admin)", parse: parseAdmin},
 	{name: "audit", usage: "audit [<id>]", summary: "the audit trail: latest changes, or those about one id", share: true,
 		parse: func(p *parser, c *Command) error {
@@ -795,6 +797,27 @@ func parseReleasePhase(p *parser, c *Command) error {
 	}
 	p.toks = nil
 	return nil
+}
+
+// parseFailed reads "[retry <id>|all]": no words lists the failed
+// messages (Scope list); retry sets Scope retry and ID (0 for all).
+func parseFailed(p *parser, c *Command) error {
+	c.Scope = "list"
+	if len(p.toks) == 0 {
+		return nil
+	}
+	if !p.toks[0].word() || p.toks[0].lower() != "retry" {
+		return p.usageErr(fmt.Sprintf("I didn't expect %q; write `failed` to list them or `failed retry <id>|all`.", clip(p.toks[0].plain(), 30)))
+	}
+	c.Scope, p.toks = "retry", p.toks[1:]
+	if len(p.toks) == 1 && p.toks[0].word() && p.toks[0].lower() == "all" {
+		p.toks = nil
+		return nil
+	}
+	if len(p.toks) == 0 {
+		return p.usageErr("which message? Give its number from `/upgrade failed`, or `all`.")
+	}
+	return p.onlyID(c)
 }
 
 // parseVendor reads "[<name> cadence:<N>w [support:<N>w]]": no name lists

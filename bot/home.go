@@ -190,6 +190,7 @@ func (c *call) homeDelivery() ([]slack.Block, error) {
 		text += fmt.Sprintf(" Latest: #%d (%s, created %s): `%s`", m.ID, m.Kind, c.stamp(m.CreatedAt),
 			strings.ReplaceAll(upgradebot.Escape(clip(m.LastError, 200)), "`", "'"))
 	}
+	text += " `/upgrade failed` lists them; `/upgrade failed retry all` sends them again once the cause is fixed."
 	return []slack.Block{mrkdwnSection(text)}, nil
 }
 

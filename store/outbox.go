@@ -198,6 +198,49 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, reason string) error {
 		reason, id))
 }
 
+// RetryFailed re-queues the failed message id, or every failed message for
+// id 0, due now with no attempts, in one transaction audited as
+// message.retry. Admins only.
+func (db *DB) RetryFailed(ctx context.Context, actor string, id int64) (int, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return 0, wrap("retry failed messages", err)
+	}
+	defer tx.Rollback()
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return 0, wrap("retry failed messages", err)
+	}
+	if err := requireAdmin(s, actor, "retry failed messages"); err != nil {
+		return 0, err
+	}
+	query, args := `UPDATE outbox SET status = 'pending', attempts = 0, next_try = ?, last_error = '' WHERE status = 'failed'`,
+		[]any{formatTime(tx.now)}
+	if id != 0 {
+		query, args = query+` AND id = ?`, append(args, id)
+	}
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, wrap("retry failed messages", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, wrap("retry failed messages", err)
+	}
+	if id != 0 && n == 0 {
+		return 0, upgradebot.Errorf(upgradebot.ENOTFOUND, "Message #%d has not failed; `/upgrade failed` lists those that have.", id)
+	}
+	if n > 0 {
+		if err := tx.audit(ctx, actor, "message.retry", "message", id, nil, map[string]int64{"requeued": n}); err != nil {
+			return 0, wrap("retry failed messages", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, wrap("retry failed messages", err)
+	}
+	return int(n), nil
+}
+
 // markMessage runs one delivery-bookkeeping update. These are not audited:
 // they record what happened to a message, not a change anyone made.
 func (db *DB) markMessage(ctx context.Context, id int64, query string, args ...any) error {

@@ -80,6 +80,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"JobRuns", testJobRuns},
 		{"MessageSections", testMessageSections},
 		{"MessageAttach", testMessageAttach},
+		{"RetryFailed", testRetryFailed},
 		{"DigestData", testDigestData},
 		{"Holidays", testHolidays},
 		{"Mutes", testMutes},
