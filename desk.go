@@ -197,11 +197,17 @@ type Outbox interface {
 	MarkFailed(ctx context.Context, id int64, reason string) error
 	// RetryFailed puts failed messages back in the queue, due now with
 	// their attempts reset, once the cause is fixed (a channel the bot was
-	// added to, a scope granted): the one with id, or every failed message
-	// for id 0. It returns how many. Admins only (EFORBIDDEN); audited as
+	// added to, a scope granted): the one with id, or for id 0 every
+	// message that failed and was created in the last RetryAllWithin (older
+	// ones are likely out of date: a week of digests must not arrive at
+	// once). It returns how many. Admins only (EFORBIDDEN); audited as
 	// message.retry; ENOTFOUND when id is not a failed message.
 	RetryFailed(ctx context.Context, actor string, id int64) (int, error)
 }
+
+// RetryAllWithin is how recent a failed message must be for "retry all"
+// to send it again.
+const RetryAllWithin = 24 * time.Hour
 
 // Desk is everything the upgrade desk keeps. store.DB implements it on
 // SQLite; the bot and the scheduler use it without knowing the backend.

@@ -220,7 +220,7 @@ func MakeForecast(in ForecastInput) *Forecast {
 func ProjectReleases(v *Vendor, releases []*Release, until Date) []*Release {
 	var out []*Release
 	for _, r := range releases {
-		if strings.EqualFold(r.Vendor, v.Name) {
+		if lowerASCII(r.Vendor) == lowerASCII(v.Name) { // as SQLite NOCASE compares vendor names
 			out = append(out, r)
 		}
 	}
@@ -450,14 +450,14 @@ func (f *Forecast) Text(coming int) string {
 	return b.String()
 }
 
-// Human describes the pace: "cycle 15 weeks (default phase lengths) · 1
+// Human describes the pace: "cycle 15 weeks (the team's phase lengths) · 1
 // upgrade at a time (default)".
 func (p Pace) Human() string {
 	s := "cycle " + Span(p.CycleDays)
 	if p.MeasuredPhases > 0 {
 		s += " (measured from " + plural(p.MeasuredPhases, "completed phase") + ")"
 	} else {
-		s += " (default phase lengths)"
+		s += " (the team's phase lengths)"
 	}
 	s += " · " + plural(p.AtOnce, "upgrade") + " at a time"
 	if p.AtOnceMeasured {

@@ -198,7 +198,7 @@ func TestForecastCustomPlan(t *testing.T) {
 	if p.CycleDays != 70 || p.MeasuredPhases != 0 || len(p.PhaseDays) != 4 || p.PhaseDays["validate"] != 28 {
 		t.Fatalf("pace = %+v, want the plan's 10 weeks", p)
 	}
-	if h := p.Human(); !strings.HasPrefix(h, "cycle 10 weeks (default phase lengths)") {
+	if h := p.Human(); !strings.HasPrefix(h, "cycle 10 weeks (the team's phase lengths)") {
 		t.Errorf("Human() = %q", h)
 	}
 	// One measured assess of 2 weeks replaces the plan's 1; a go-live

@@ -84,15 +84,19 @@ func (plan PhasePlan) Validate() error {
 	if len(plan) < MinPlanPhases || len(plan) > MaxPlanPhases {
 		return Errorf(EINVALID, "a cycle has %d to %d phases, not %d; write them like %s", MinPlanPhases, MaxPlanPhases, len(plan), DefaultPhasePlan())
 	}
-	seen := map[Phase]bool{}
+	seen := map[string]Phase{} // by name without dashes: Parse reads "golive" as go-live
 	for _, st := range plan {
 		if !ValidPhaseName(st.Phase) {
 			return Errorf(EINVALID, "%q is not a phase name: %s", clipText(string(st.Phase), 30), phaseNameRule)
 		}
-		if seen[st.Phase] {
-			return Errorf(EINVALID, "the phase %s is named twice; each phase needs its own name", st.Phase)
+		bare := strings.ReplaceAll(string(st.Phase), "-", "")
+		if twin, ok := seen[bare]; ok {
+			if twin == st.Phase {
+				return Errorf(EINVALID, "the phase %s is named twice; each phase needs its own name", st.Phase)
+			}
+			return Errorf(EINVALID, "the phases %s and %s differ only by dashes; give them names that differ in letters", twin, st.Phase)
 		}
-		seen[st.Phase] = true
+		seen[bare] = st.Phase
 		if st.Days < 1 || st.Days > MaxPhaseDays {
 			return Errorf(EINVALID, "the %s phase lasts %s; a phase lasts 1 day to 1 year (%dd)", st.Phase, Span(st.Days), MaxPhaseDays)
 		}
@@ -217,12 +221,12 @@ func ParsePhaseName(word string) (Phase, error) {
 	return p, nil
 }
 
-const phaseNameRule = "phase names are 1 to 20 lower-case letters, digits and dashes, like build or go-live"
+const phaseNameRule = "phase names are 1 to 20 lower-case letters, digits and dashes, starting with a letter or digit, like build or go-live"
 
 // ValidPhaseName reports whether p is 1 to 20 characters of lower-case
-// letters (a-z), digits and dashes.
+// letters (a-z), digits and dashes, the first not a dash.
 func ValidPhaseName(p Phase) bool {
-	if len(p) < 1 || len(p) > MaxPhaseName {
+	if len(p) < 1 || len(p) > MaxPhaseName || p[0] == '-' {
 		return false
 	}
 	for _, r := range p {

@@ -2,7 +2,6 @@ package upgradebot
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -39,13 +38,13 @@ type ReleaseLive struct {
 }
 
 // ReleasesBehind counts the releases behind on day: for each vendor (names
-// compared ignoring case), those GA by day, not live by day and GA after
+// compared ignoring the case of ASCII letters, as the store does), those GA by day, not live by day and GA after
 // the latest-GA release that was live by day.
 func ReleasesBehind(releases []ReleaseLive, day Date) int {
 	latest := map[string]Date{} // vendor: GA of its latest live release
 	for _, r := range releases {
 		if !r.Live.IsZero() && !r.Live.After(day) {
-			v := strings.ToLower(r.Release.Vendor)
+			v := lowerASCII(r.Release.Vendor)
 			if ga, ok := latest[v]; !ok || r.Release.GA.After(ga) {
 				latest[v] = r.Release.GA
 			}
@@ -56,7 +55,7 @@ func ReleasesBehind(releases []ReleaseLive, day Date) int {
 		if r.Release.GA.After(day) || (!r.Live.IsZero() && !r.Live.After(day)) {
 			continue
 		}
-		if ga, ok := latest[strings.ToLower(r.Release.Vendor)]; ok && !r.Release.GA.After(ga) {
+		if ga, ok := latest[lowerASCII(r.Release.Vendor)]; ok && !r.Release.GA.After(ga) {
 			continue
 		}
 		n++

@@ -810,9 +810,9 @@ func parseFailed(p *parser, c *Command) error {
 		return p.usageErr(fmt.Sprintf("I didn't expect %q; write `failed` to list them or `failed retry <id>|all`.", clip(p.toks[0].plain(), 30)))
 	}
 	c.Scope, p.toks = "retry", p.toks[1:]
-	if len(p.toks) == 1 && p.toks[0].word() && p.toks[0].lower() == "all" {
-		p.toks = nil
-		return nil
+	if len(p.toks) > 0 && p.toks[0].word() && p.toks[0].lower() == "all" {
+		p.toks = p.toks[1:]
+		return p.none()
 	}
 	if len(p.toks) == 0 {
 		return p.usageErr("which message? Give its number from `/upgrade failed`, or `all`.")

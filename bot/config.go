@@ -32,7 +32,7 @@ var configForms = map[string]string{
 }
 
 // phasesHelp is what `help config` says of the phases.
-const phasesHelp = "Phases: the team's cycle in order, each <name>:<length> (length in days or weeks, 1d to 52w), commas or spaces between; " +
+const phasesHelp = "Phases: the team's cycle in order, each <name>:<length> (length in days or weeks, 1d to 366d), commas or spaces between; " +
 	"2 to 10 phases named with lower-case letters, digits and dashes (up to 20). The last phase is the go-live: a release is live when its last phase is done. " +
 	"Adding, reordering and re-timing phases is always allowed (new lengths apply to phases started from then on); " +
 	"dropping or renaming a phase still used by recorded phases, checklist items, open tasks or pending gates is refused."

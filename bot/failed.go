@@ -18,11 +18,23 @@ func (c *call) failed(cmd *Command) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if n == 0 {
-			return "No message has failed, so there is nothing to send again.", nil
+		text := "No message failed in the last day, so there is nothing to send again."
+		if n > 0 {
+			text = fmt.Sprintf("Queued %s again; they are sent within a minute. If Slack refuses again, they come back here.",
+				plural(n, "message"))
 		}
-		return fmt.Sprintf("Queued %s again; they are sent within a minute. If Slack refuses again, they come back here.",
-			plural(n, "message")), nil
+		if cmd.ID != 0 {
+			return text, nil
+		}
+		counts, err := c.b.Desk.CountMessages(c.ctx)
+		if err != nil {
+			return "", err
+		}
+		if old := counts[upgradebot.MessageFailed]; old > 0 {
+			text += fmt.Sprintf(" %s older than a day stay failed: they are likely out of date (`/upgrade failed` lists them; `failed retry <id>` sends one that still matters).",
+				plural(old, "message"))
+		}
+		return text, nil
 	}
 	if !c.settings.IsAdmin(c.user) {
 		return "", upgradebot.Errorf(upgradebot.EFORBIDDEN, "Only admins can read failed messages: they hold other people's DMs.")

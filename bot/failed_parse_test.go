@@ -15,6 +15,7 @@ func init() {
 		{desc: "failed retry all", in: "Failed Retry ALL", want: Command{Name: "failed", Scope: "retry"}},
 		{desc: "failed retry nothing", in: "failed retry", err: []string{"which message?", "Usage: `/upgrade failed"}},
 		{desc: "failed retry two", in: "failed retry 1 2", err: []string{`didn't expect "2"`}},
+		{desc: "failed retry all, then more", in: "failed retry all now", err: []string{`didn't expect "now"`}},
 		{desc: "failed other word", in: "failed resend", err: []string{`didn't expect "resend"`, "failed retry <id>|all"}},
 	}...)
 }

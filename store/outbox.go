@@ -198,9 +198,9 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, reason string) error {
 		reason, id))
 }
 
-// RetryFailed re-queues the failed message id, or every failed message for
-// id 0, due now with no attempts, in one transaction audited as
-// message.retry. Admins only.
+// RetryFailed re-queues the failed message id, or for id 0 every message
+// that failed and was created within RetryAllWithin, due now with no
+// attempts, in one transaction audited as message.retry. Admins only.
 func (db *DB) RetryFailed(ctx context.Context, actor string, id int64) (int, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -218,6 +218,8 @@ func (db *DB) RetryFailed(ctx context.Context, actor string, id int64) (int, err
 		[]any{formatTime(tx.now)}
 	if id != 0 {
 		query, args = query+` AND id = ?`, append(args, id)
+	} else {
+		query, args = query+` AND created_at >= ?`, append(args, formatTime(tx.now.Add(-upgradebot.RetryAllWithin)))
 	}
 	res, err := tx.ExecContext(ctx, query, args...)
 	if err != nil {

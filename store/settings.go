@@ -492,6 +492,19 @@ func checkPhasesKept(ctx context.Context, tx *writeTx, old, plan upgradebot.Phas
 			msgs = append(msgs, fmt.Sprintf("%s is used by %s; keep the name.", ph, andList(parts)))
 		}
 	}
+	// The last phase is the go-live: which releases are live is read from
+	// it over all history, so it stays last once a release went live with it.
+	if last := old.Last(); plan.Last() != last {
+		var live int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM release_phases WHERE phase = ? AND actual_end IS NOT NULL`,
+			string(last)).Scan(&live); err != nil {
+			return fmt.Errorf("count releases live: %w", err)
+		}
+		if live > 0 {
+			msgs = append(msgs, fmt.Sprintf("%s must stay the last phase: %s went live when it was done. Add phases before it.",
+				last, map[bool]string{true: "1 release", false: fmt.Sprintf("%d releases", live)}[live == 1]))
+		}
+	}
 	if len(msgs) > 0 {
 		return upgradebot.Errorf(upgradebot.ECONFLICT, "The phases were not changed: %s", strings.Join(msgs, " "))
 	}

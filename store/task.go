@@ -234,9 +234,6 @@ func insertNewTaskAs(ctx context.Context, tx *writeTx, actor, action string, t *
 	if err := requireActor(actor); err != nil {
 		return err
 	}
-	if err := t.Validate(); err != nil {
-		return err
-	}
 	if t.Phase != "" {
 		plan, err := phasePlan(ctx, tx)
 		if err != nil {
@@ -245,6 +242,9 @@ func insertNewTaskAs(ctx context.Context, tx *writeTx, actor, action string, t *
 		if t.Phase, err = plan.Parse(string(t.Phase)); err != nil {
 			return err
 		}
+	}
+	if err := t.Validate(); err != nil {
+		return err
 	}
 	if t.Status != upgradebot.StatusOpen {
 		return upgradebot.Errorf(upgradebot.EINVALID, "A new task is open, not %s.", t.Status)

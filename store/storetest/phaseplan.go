@@ -84,9 +84,13 @@ func testPhasePlan(t *testing.T, e *env) {
 	wantErr(t, e.desk.CreateTask(e.ctx, Alice, &upgradebot.Task{Title: "Print the binders", Release: r.Key, Phase: upgradebot.PhaseTrain}),
 		upgradebot.EINVALID, list)
 
-	// Names are read as the plan reads them: "cutover" is cut-over.
+	// Names are read as the plan reads them: "cutover" and "Cut Over" are
+	// cut-over, for tasks as for everything else.
 	tk := e.createTask(Alice, &upgradebot.Task{Title: "Freeze the build", Release: r.Key, Phase: "cutover"})
 	if tk.Phase != "cut-over" {
+		t.Errorf("task phase = %q, want cut-over", tk.Phase)
+	}
+	if tk := e.createTask(Alice, &upgradebot.Task{Title: "Staff the help desk", Release: r.Key, Phase: "Cut Over"}); tk.Phase != "cut-over" {
 		t.Errorf("task phase = %q, want cut-over", tk.Phase)
 	}
 	cut, err := e.desk.RecordPhase(e.ctx, Alice, r.Key, "cutover", upgradebot.PhaseStart, day("2026-11-23"))
@@ -146,6 +150,18 @@ func testPhasePlan(t *testing.T, e *env) {
 	}
 	if got := checklistPhases(); !slices.Equal(got, []upgradebot.Phase{"review", "build", "test", "cut-over"}) {
 		t.Errorf("checklist phases = %v", got)
+	}
+
+	// The last phase is the go-live over all history: once a release went
+	// live with cut-over, cut-over stays last (phases go before it).
+	mark = e.lastAudit()
+	wantErr(t, e.desk.SetSettings(e.ctx, Admin, map[string]string{upgradebot.SettingPhases: "review:10d,build:3w,test:2w,cut-over:3d,hypercare:2w"}),
+		upgradebot.ECONFLICT, "cut-over must stay the last phase: 1 release went live when it was done.")
+	wantErr(t, e.desk.SetSettings(e.ctx, Admin, map[string]string{upgradebot.SettingPhases: "review:10d,build:3w,cut-over:3d,test:2w"}),
+		upgradebot.ECONFLICT, "cut-over must stay the last phase")
+	e.wantActions(mark)
+	if n := behind(); n != 0 {
+		t.Errorf("behind after refused plan changes = %d, want 0", n)
 	}
 
 	// Reordered: build first. The checklist follows, and a deferred item

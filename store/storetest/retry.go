@@ -8,10 +8,16 @@ import (
 )
 
 // testRetryFailed: admins put failed messages back in the queue, one or
-// all, due now with no attempts, audited; others are refused and nothing
-// changes; a message that has not failed is ENOTFOUND.
+// all of the last day's, due now with no attempts, audited; others are
+// refused and nothing changes; a message that has not failed is ENOTFOUND.
 func testRetryFailed(t *testing.T, e *env) {
 	mark := e.lastMessage()
+	ok(t, e.desk.QueueMessages(e.ctx, []upgradebot.Message{{Kind: upgradebot.MessagePost, To: Channel, Text: "last week's digest"}}))
+	stale := e.newMessages(mark)[0].ID
+	ok(t, e.desk.MarkFailed(e.ctx, stale, "not_in_channel"))
+	e.clock.Advance(upgradebot.RetryAllWithin + time.Minute)
+
+	mark = e.lastMessage()
 	ok(t, e.desk.QueueMessages(e.ctx, []upgradebot.Message{
 		{Kind: upgradebot.MessageDM, To: Alice, Text: "one"},
 		{Kind: upgradebot.MessageDM, To: Bob, Text: "two"},
@@ -55,7 +61,11 @@ func testRetryFailed(t *testing.T, e *env) {
 		t.Errorf("nothing failed: %d, %v", n, err)
 	}
 	e.wantActions(amark, "message.retry", "message.retry")
-	if failed, err := e.desk.FailedMessages(e.ctx, 0); err != nil || len(failed) != 0 {
-		t.Errorf("failed after retry all = %d, %v", len(failed), err)
+	// The message older than a day stays failed until retried by id.
+	if failed, err := e.desk.FailedMessages(e.ctx, 0); err != nil || len(failed) != 1 || failed[0].ID != stale {
+		t.Errorf("failed after retry all = %+v, %v; want only the stale one", failed, err)
+	}
+	if n, err := e.desk.RetryFailed(e.ctx, Admin, stale); err != nil || n != 1 {
+		t.Errorf("retry the stale one by id: %d, %v", n, err)
 	}
 }
