@@ -38,8 +38,9 @@ type ReleaseLive struct {
 }
 
 // ReleasesBehind counts the releases behind on day: for each vendor (names
-// compared ignoring the case of ASCII letters, as the store does), those GA by day, not live by day and GA after
-// the latest-GA release that was live by day.
+// compared ignoring the case of ASCII letters, as the store does), those
+// GA by day, not live by day and GA after the latest-GA release that was
+// live by day.
 func ReleasesBehind(releases []ReleaseLive, day Date) int {
 	latest := map[string]Date{} // vendor: GA of its latest live release
 	for _, r := range releases {
