@@ -82,6 +82,17 @@ func addChecklistItem(ctx context.Context, tx *writeTx, actor string, it *upgrad
 	if err := it.Validate(); err != nil {
 		return err
 	}
+	// The same task twice in a phase would give every release it twice; a
+	// command sent again must not do that.
+	var dup int64
+	switch err := tx.QueryRowContext(ctx, `SELECT id FROM checklist WHERE phase = ? AND title = ? COLLATE NOCASE`,
+		string(it.Phase), it.Title).Scan(&dup); {
+	case err == nil:
+		return upgradebot.Errorf(upgradebot.ECONFLICT, "The %s phase of the release checklist already has it: %d. %s.",
+			it.Phase, dup, upgradebot.Escape(it.Title))
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("find checklist item: %w", err)
+	}
 	if it.Position == 0 {
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM checklist WHERE phase = ?`,
 			string(it.Phase)).Scan(&it.Position); err != nil {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -54,6 +55,16 @@ func testChecklist(t *testing.T, e *env) {
 	if len(rows) > 1 && (rows[1].Entity != "checklist" || rows[1].EntityID != read.ID || !strings.Contains(rows[1].After, "log each item")) {
 		t.Errorf("audit row = %+v", rows[1])
 	}
+	// The same task twice in a phase (a command sent again) is refused; in
+	// another phase it is a different task.
+	amark = e.lastAudit()
+	wantErr(t, e.desk.AddChecklistItem(e.ctx, Admin, &upgradebot.ChecklistItem{Phase: upgradebot.PhaseBuild, Title: "build the ADOPTED changes"}),
+		upgradebot.ECONFLICT, fmt.Sprintf("already has it: %d. build the ADOPTED changes", build.ID))
+	e.wantActions(amark)
+	again := &upgradebot.ChecklistItem{Phase: upgradebot.PhaseTest, Title: "Build the adopted changes"}
+	ok(t, e.desk.AddChecklistItem(e.ctx, Admin, again))
+	_, err = e.desk.RemoveChecklistItem(e.ctx, Admin, again.ID)
+	ok(t, err)
 
 	_, err = e.desk.RemoveChecklistItem(e.ctx, Alice, obsolete.ID)
 	wantErr(t, err, upgradebot.EFORBIDDEN, "Only admins")
