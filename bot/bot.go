@@ -599,11 +599,7 @@ func (c *call) owner(cmd *Command) (string, error) {
 		if c.settings.Owner == "" {
 			return "No decision owner is set. An admin sets one with `/upgrade owner @name`.", nil
 		}
-		away, err := c.b.Desk.FindAway(c.ctx, c.today)
-		if err != nil {
-			return "", err
-		}
-		r, err := upgradebot.Route(c.settings.Owner, away, c.today)
+		r, err := c.routing()
 		if err != nil {
 			return "", err
 		}

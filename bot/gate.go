@@ -6,18 +6,25 @@ import (
 	"github.com/upgradebot/upgradebot"
 )
 
+// routing works out who answers decisions today, from this call's
+// settings and the away windows: ECONFLICT (with the fix) when no owner is
+// set.
+func (c *call) routing() (upgradebot.Routing, error) {
+	away, err := c.b.Desk.FindAway(c.ctx, c.today)
+	if err != nil {
+		return upgradebot.Routing{}, fmt.Errorf("find away: %w", err)
+	}
+	return upgradebot.Route(c.settings.Owner, away, c.today)
+}
+
 // mayDecide reports whether the caller may decide today: the decision
 // owner, or the delegate while the owner is away. With no owner nobody may.
 func (c *call) mayDecide() (bool, error) {
-	away, err := c.b.Desk.FindAway(c.ctx, c.today)
-	if err != nil {
+	r, err := c.routing()
+	if upgradebot.ErrorCode(err) == upgradebot.EINTERNAL {
 		return false, err
 	}
-	r, err := upgradebot.Route(c.settings.Owner, away, c.today)
-	if err != nil {
-		return false, nil
-	}
-	return r.MayDecide(c.user), nil
+	return err == nil && r.MayDecide(c.user), nil
 }
 
 // requestGate asks whoever decides to approve closing a phase: what

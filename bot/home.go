@@ -86,11 +86,10 @@ func (c *call) homeDecisions() ([]slack.Block, error) {
 	if c.settings.Owner == "" {
 		return nil, nil
 	}
-	away, err := c.b.Desk.FindAway(c.ctx, c.today)
-	if err != nil {
-		return nil, fmt.Errorf("find away: %w", err)
+	r, err := c.routing()
+	if upgradebot.ErrorCode(err) == upgradebot.EINTERNAL {
+		return nil, err
 	}
-	r, err := upgradebot.Route(c.settings.Owner, away, c.today)
 	if err != nil || !r.MayDecide(c.user) {
 		return nil, nil
 	}
