@@ -33,6 +33,10 @@ type Decision struct {
 	Release   string `json:"release,omitempty"` // the release's key
 	Phase     Phase  `json:"phase,omitempty"`
 	GateDay   Date   `json:"gate_day,omitzero"`
+	// GateResult is set by DecisionService.Decide on a decided gate: what
+	// became of its phase (see GateOutcome), the line its outcome messages
+	// carry. It is not stored.
+	GateResult string `json:"-"`
 }
 
 // Validate reports the first thing wrong with a new decision request.

@@ -124,7 +124,8 @@ type DecisionService interface {
 	FindDecisions(ctx context.Context, f DecisionFilter) ([]*Decision, error)
 	// Decide approves or rejects a pending decision. EFORBIDDEN unless actor
 	// is the owner or the delegate while the owner is away; ECONFLICT if it
-	// was already decided (the message names who and when); ENOTFOUND.
+	// was already decided (the message names who and when); ENOTFOUND. A
+	// phase gate's phase is closed on approval, and GateResult says so.
 	Decide(ctx context.Context, actor string, id int64, outcome DecisionStatus, comment string) (*Decision, error)
 }
 

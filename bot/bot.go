@@ -584,12 +584,8 @@ func (c *call) decideOn(cmd *Command, outcome upgradebot.DecisionStatus) (string
 	if d.RequestedBy != c.user {
 		text = sentence(text) + fmt.Sprintf(" %s has been told.", upgradebot.Mention(d.RequestedBy))
 	}
-	if d.IsGate() {
-		note, err := c.gateNote(d)
-		if err != nil {
-			return "", err
-		}
-		text = sentence(text) + " " + note
+	if d.GateResult != "" {
+		text = sentence(text) + " " + d.GateResult
 	}
 	return sentence(text), nil
 }

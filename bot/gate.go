@@ -44,22 +44,3 @@ func (c *call) requestGate(cmd *Command) (string, error) {
 	}
 	return text, nil
 }
-
-// gateNote is what a decided gate's reply adds: the day its phase is
-// recorded done, or that it stays open.
-func (c *call) gateNote(d *upgradebot.Decision) (string, error) {
-	if d.Status != upgradebot.DecisionApproved {
-		return upgradebot.GateOutcome(d, upgradebot.Date{}, false), nil
-	}
-	phases, err := c.b.Desk.FindPhases(c.ctx, d.Release)
-	if err != nil {
-		return "", err
-	}
-	for _, p := range phases {
-		if p.Phase == d.Phase && !p.End.IsZero() {
-			// Done on another day than the gate asked: closed before it was approved.
-			return upgradebot.GateOutcome(d, p.End, p.End != d.GateDay), nil
-		}
-	}
-	return "", fmt.Errorf("bot: gate #%d approved but the %s phase of %s is not done", d.ID, d.Phase, d.Release)
-}

@@ -214,15 +214,14 @@ func decide(ctx context.Context, tx *writeTx, actor string, id int64, outcome up
 	if err := tx.audit(ctx, actor, action, "decision", d.ID, &before, d); err != nil {
 		return nil, err
 	}
-	var gate string // what became of a phase gate's phase
 	if d.IsGate() {
-		if gate, err = closeGate(ctx, tx, actor, d); err != nil {
+		if d.GateResult, err = closeGate(ctx, tx, actor, d); err != nil {
 			return nil, err
 		}
 	}
 	for _, m := range upgradebot.DecisionOutcomeMessages(d, requestMsg, s.Channel) {
-		if gate != "" {
-			m.Text += "\n" + gate
+		if d.GateResult != "" {
+			m.Text += "\n" + d.GateResult
 		}
 		if err := queueMessage(ctx, tx, &m); err != nil {
 			return nil, err

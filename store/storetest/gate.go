@@ -98,6 +98,9 @@ func testPhaseGates(t *testing.T, e *env) {
 	amark, mmark = e.lastAudit(), e.lastMessage()
 	d, err = e.desk.Decide(e.ctx, Owner, d.ID, upgradebot.DecisionApproved, "build signed off")
 	ok(t, err)
+	if want := "The build phase of `medcore-2027.1` is recorded done on Mon 30 Nov 2026."; d.GateResult != want {
+		t.Errorf("approved gate's result = %q, want %q", d.GateResult, want)
+	}
 	rows = e.wantActions(amark, "decision.approve", "release.phase")
 	if len(rows) == 2 && (rows[1].Actor != Owner || rows[1].EntityID != r.ID || !strings.Contains(rows[1].After, `"end":"2026-11-30"`)) {
 		t.Errorf("phase audit row = %+v", rows[1])
@@ -123,8 +126,11 @@ func testPhaseGates(t *testing.T, e *env) {
 		t.Errorf("question = %q", rej.Question)
 	}
 	amark, mmark = e.lastAudit(), e.lastMessage()
-	_, err = e.desk.Decide(e.ctx, Owner, rej.ID, upgradebot.DecisionRejected, "two defects still open")
+	rejected, err := e.desk.Decide(e.ctx, Owner, rej.ID, upgradebot.DecisionRejected, "two defects still open")
 	ok(t, err)
+	if want := "The test phase of `medcore-2027.1` stays open."; rejected.GateResult != want {
+		t.Errorf("rejected gate's result = %q, want %q", rejected.GateResult, want)
+	}
 	e.wantActions(amark, "decision.reject")
 	msgs = e.wantMessages(mmark, "update "+Owner, "dm "+Bob, "post "+Channel)
 	if len(msgs) == 3 && (!strings.Contains(msgs[1].Text, "two defects still open") || !strings.Contains(msgs[1].Text, "The test phase of `medcore-2027.1` stays open.")) {
