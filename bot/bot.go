@@ -459,14 +459,21 @@ func bullets[T any](title, empty string, items []T, line func(T) string) string 
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s* (%d)", title, len(items))
+	writeCapped(&b, items, line)
+	return b.String()
+}
+
+// writeCapped writes items as bullets, at most listLimit of them and then
+// "…and N more", so that a long list never pushes what follows it out of
+// the reply.
+func writeCapped[T any](b *strings.Builder, items []T, line func(T) string) {
 	for i, it := range items {
 		if i == listLimit {
-			fmt.Fprintf(&b, "\n…and %d more.", len(items)-listLimit)
-			break
+			fmt.Fprintf(b, "\n…and %d more.", len(items)-listLimit)
+			return
 		}
 		b.WriteString("\n• " + line(it))
 	}
-	return b.String()
 }
 
 func (c *call) maintAdd(cmd *Command) (string, error) {

@@ -121,39 +121,24 @@ func (c *call) releaseItems(cmd *Command) (string, error) {
 		fmt.Fprintf(&b, "*Release notes of `%s`* (%d items)", r.Key, len(own))
 	}
 	for _, v := range upgradebot.Verdicts {
-		var lines []string
+		var group []*upgradebot.ReleaseItem
 		for _, it := range own {
 			if it.Verdict == v {
-				lines = append(lines, itemLine(it))
+				group = append(group, it)
 			}
 		}
-		if len(lines) > 0 {
-			fmt.Fprintf(&b, "\n*%s* (%d)", upperFirst(v.Human()), len(lines))
-			writeCapped(&b, lines)
+		if len(group) > 0 {
+			fmt.Fprintf(&b, "\n*%s* (%d)", upperFirst(v.Human()), len(group))
+			writeCapped(&b, group, itemLine)
 		}
 	}
 	if len(carried) > 0 {
 		fmt.Fprintf(&b, "\n*Still deferred from earlier releases* (%d)", len(carried))
-		lines := make([]string, len(carried))
-		for i, it := range carried {
-			lines[i] = fmt.Sprintf("%s · deferred in `%s` by %s", itemLine(it), it.Release, upgradebot.Mention(it.DecidedBy))
-		}
-		writeCapped(&b, lines)
+		writeCapped(&b, carried, func(it *upgradebot.ReleaseItem) string {
+			return fmt.Sprintf("%s · deferred in `%s` by %s", itemLine(it), it.Release, upgradebot.Mention(it.DecidedBy))
+		})
 	}
 	return b.String(), nil
-}
-
-// writeCapped writes one group's lines as bullets, at most listLimit of
-// them and then "…and N more", so that a long group never pushes the
-// groups after it (their headings and counts) out of the reply.
-func writeCapped(b *strings.Builder, lines []string) {
-	for i, l := range lines {
-		if i == listLimit {
-			fmt.Fprintf(b, "\n…and %d more.", len(lines)-listLimit)
-			return
-		}
-		b.WriteString("\n• " + l)
-	}
 }
 
 // checklistNote is what `release add` adds about the checklist tasks it
