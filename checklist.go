@@ -221,4 +221,9 @@ type ChecklistService interface {
 	// key, or on every release for "", by release order and then as
 	// logged. ENOTFOUND for an unknown release.
 	FindReleaseItems(ctx context.Context, releaseKey string) ([]*ReleaseItem, error)
+	// DeferredItems returns the items deferred in earlier releases of the
+	// vendor of the release with that key and still deferred (see
+	// CarriedItems): what its checklist brought back to revisit.
+	// ENOTFOUND for an unknown release.
+	DeferredItems(ctx context.Context, releaseKey string) ([]*ReleaseItem, error)
 }

@@ -103,15 +103,10 @@ func (c *call) releaseItems(cmd *Command) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	vendor, err := c.b.Desk.FindReleases(c.ctx, upgradebot.ReleaseFilter{Vendors: []string{r.Vendor}})
+	carried, err := c.b.Desk.DeferredItems(c.ctx, r.Key)
 	if err != nil {
 		return "", err
 	}
-	all, err := c.b.Desk.FindReleaseItems(c.ctx, "")
-	if err != nil {
-		return "", err
-	}
-	carried := upgradebot.CarriedItems(r, vendor, all)
 
 	var b strings.Builder
 	if len(own) == 0 {

@@ -171,14 +171,9 @@ func applyChecklist(ctx context.Context, tx *writeTx, actor string, r *upgradebo
 	if err != nil {
 		return fmt.Errorf("read checklist: %w", err)
 	}
-	releases, err := findReleases(ctx, tx, upgradebot.ReleaseFilter{Vendors: []string{r.Vendor}})
+	carried, err := carriedInto(ctx, tx, r)
 	if err != nil {
-		return fmt.Errorf("find %s releases: %w", r.Vendor, err)
-	}
-	items, err := queryAll(ctx, tx, scanReleaseItem, releaseItemSelect+` WHERE lower(r.vendor) = ?`+releaseItemOrder,
-		strings.ToLower(r.Vendor))
-	if err != nil {
-		return fmt.Errorf("find %s release items: %w", r.Vendor, err)
+		return err
 	}
 	var tasks []*upgradebot.Task
 	for _, it := range template {
@@ -188,7 +183,6 @@ func applyChecklist(ctx context.Context, tx *writeTx, actor string, r *upgradebo
 	if err != nil {
 		return err
 	}
-	carried := upgradebot.CarriedItems(r, releases, items)
 	for _, it := range carried {
 		tasks = append(tasks, &upgradebot.Task{Title: it.RevisitTitle(), Kind: upgradebot.KindUpgrade,
 			Release: r.Key, Phase: plan[0].Phase})
@@ -300,6 +294,40 @@ const (
 		FROM release_items i JOIN releases r ON r.id = i.release_id`
 	releaseItemOrder = ` ORDER BY r.ga, r.id, i.id`
 )
+
+// carriedInto returns the items deferred in releases of r's vendor before r
+// and still deferred, read from that vendor's releases and items alone.
+func carriedInto(ctx context.Context, q queryer, r *upgradebot.Release) ([]*upgradebot.ReleaseItem, error) {
+	releases, err := findReleases(ctx, q, upgradebot.ReleaseFilter{Vendors: []string{r.Vendor}})
+	if err != nil {
+		return nil, fmt.Errorf("find %s releases: %w", r.Vendor, err)
+	}
+	// NOCASE, as FindReleases and the vendors table compare vendor names.
+	items, err := queryAll(ctx, q, scanReleaseItem, releaseItemSelect+` WHERE r.vendor = ? COLLATE NOCASE`+releaseItemOrder, r.Vendor)
+	if err != nil {
+		return nil, fmt.Errorf("find %s release items: %w", r.Vendor, err)
+	}
+	return upgradebot.CarriedItems(r, releases, items), nil
+}
+
+// DeferredItems returns what is still deferred from earlier releases of
+// the vendor of the release with key. ENOTFOUND for an unknown release.
+func (db *DB) DeferredItems(ctx context.Context, key string) ([]*upgradebot.ReleaseItem, error) {
+	tx, err := db.read(ctx)
+	if err != nil {
+		return nil, wrap("deferred items", err)
+	}
+	defer tx.Rollback()
+	rs, err := findReleases(ctx, tx, upgradebot.ReleaseFilter{Key: key})
+	if err != nil {
+		return nil, wrap("deferred items", err)
+	}
+	if len(rs) == 0 {
+		return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "There is no release %s; `/upgrade releases all` lists them.", upgradebot.Escape(key))
+	}
+	out, err := carriedInto(ctx, tx, rs[0])
+	return out, wrap("deferred items", err)
+}
 
 // FindReleaseItems returns the items logged on the release with key, or on
 // every release for "", by release and then as logged. ENOTFOUND for an

@@ -308,7 +308,7 @@ func releaseIDByKey(ctx context.Context, q queryer, key string) (int64, error) {
 	var id int64
 	err := q.QueryRowContext(ctx, `SELECT id FROM releases WHERE key = ?`, key).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, upgradebot.Errorf(upgradebot.ENOTFOUND, "No release with key %s. `/upgrade releases` lists them.", key)
+		return 0, upgradebot.Errorf(upgradebot.ENOTFOUND, "No release with key %s. `/upgrade releases` lists them.", upgradebot.Escape(key))
 	} else if err != nil {
 		return 0, fmt.Errorf("find release %s: %w", key, err)
 	}

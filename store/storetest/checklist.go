@@ -296,4 +296,23 @@ func testReleaseItems(t *testing.T, e *env) {
 	if wantKeys := []string{"medcore-q1", "medcore-q1", "medcore-q1", "medcore-q1", "medcore-q2", "medcore-q3"}; !slices.Equal(keys, wantKeys) {
 		t.Errorf("FindReleaseItems(all) releases = %q, want %q", keys, wantKeys)
 	}
+
+	// DeferredItems is what a release's checklist brought back.
+	carried, err := e.desk.DeferredItems(e.ctx, q4.Key)
+	ok(t, err)
+	if len(carried) != 1 || carried[0].Title != "New MAR layout" || carried[0].Release != q3.Key {
+		t.Errorf("DeferredItems(%s) = %+v, want the MAR layout from q3", q4.Key, carried)
+	}
+	_, err = e.desk.DeferredItems(e.ctx, "nope")
+	wantErr(t, err, upgradebot.ENOTFOUND)
+
+	// Vendors match as everywhere else, whatever letters the name has.
+	e1 := &upgradebot.Release{Key: "elan-1", Vendor: "Élan Health", Name: "1", GA: day("2026-03-01")}
+	ok(t, e.desk.CreateRelease(e.ctx, Admin, e1))
+	log(e1.Key, "Bed board", upgradebot.VerdictDefer, "after the ward move")
+	e2 := &upgradebot.Release{Key: "elan-2", Vendor: "ÉLAN HEALTH", Name: "2", GA: day("2026-06-01")}
+	ok(t, e.desk.CreateRelease(e.ctx, Admin, e2))
+	if got := revisits(e2.Key); !slices.Equal(got, []string{"Revisit deferred: Bed board (deferred in elan-1: after the ward move)"}) {
+		t.Errorf("elan-2 revisits %q", got)
+	}
 }
