@@ -2,6 +2,7 @@ package upgradebot_test
 
 import (
 	"bytes"
+	"go/ast"
 	"go/format"
 	"go/parser"
 	"go/token"
@@ -56,26 +57,30 @@ func TestGofmt(t *testing.T) {
 }
 
 // TestLayering checks the dependency rule: the root package uses only the
-// standard library; bot/ and scheduler/ use the root package and never each
-// other or store/; only cmd/ wires everything. Test files are exempt (bot's
-// tests run against a real store).
+// standard library; bot/ (the conversation), slack/ (the Slack adapter) and
+// scheduler/ use the root package, bot/ never imports slack/, and none of
+// them imports store/ or each other otherwise; only slack/ and cmd/ import
+// slack-go; internal/desktest is for tests only; only cmd/ wires
+// everything. Test files are exempt (their tests run against a real store).
+// It also keeps the time rule (see upgradebot.Clock): nothing but
+// SystemClock reads the wall clock.
 func TestLayering(t *testing.T) {
+	const slackGo = "github.com/slack-go/"
 	forbidden := map[string][]string{
 		".":         {module + "/"},
-		"bot":       {module + "/store", module + "/scheduler", module + "/cmd"},
-		"scheduler": {module + "/store", module + "/bot", module + "/cmd"},
-		"store":     {module + "/bot", module + "/scheduler", module + "/cmd"},
-		"chart":     {module + "/store", module + "/bot", module + "/scheduler", module + "/cmd"},
-		"cronspec":  {module + "/store", module + "/bot", module + "/scheduler", module + "/cmd"},
+		"bot":       {module + "/store", module + "/scheduler", module + "/slack", module + "/cmd", slackGo},
+		"slack":     {module + "/store", module + "/scheduler", module + "/cmd"},
+		"scheduler": {module + "/store", module + "/bot", module + "/slack", module + "/cmd", slackGo},
+		"store":     {module + "/bot", module + "/scheduler", module + "/slack", module + "/cmd", slackGo},
+		"chart":     {module + "/store", module + "/bot", module + "/scheduler", module + "/slack", module + "/cmd", slackGo},
+		"cronspec":  {module + "/store", module + "/bot", module + "/scheduler", module + "/slack", module + "/cmd", slackGo},
+		"taskcsv":   {module + "/store", module + "/bot", module + "/scheduler", module + "/slack", module + "/cmd", slackGo},
 	}
 	for dir, paths := range goFiles(t) {
 		top := strings.Split(filepath.ToSlash(dir), "/")[0]
-		rules, ok := forbidden[top]
+		rules := forbidden[top]
 		if dir == "." {
-			rules, ok = forbidden["."], true
-		}
-		if !ok {
-			continue
+			rules = forbidden["."]
 		}
 		for _, path := range paths {
 			if strings.HasSuffix(path, "_test.go") {
@@ -95,7 +100,50 @@ func TestLayering(t *testing.T) {
 				if dir == "." && strings.Contains(p, ".") {
 					t.Errorf("%s imports %s: the root package uses only the standard library", path, p)
 				}
+				if p == module+"/internal/desktest" && top != "internal" {
+					t.Errorf("%s imports %s: only tests may", path, p)
+				}
 			}
+		}
+	}
+}
+
+// TestTimeRule finds every call that reads the wall clock (time.Now,
+// time.Since, time.Until) outside SystemClock: the time comes from the
+// injected upgradebot.Clock. Test files are exempt.
+func TestTimeRule(t *testing.T) {
+	for _, paths := range goFiles(t) {
+		for _, path := range paths {
+			if strings.HasSuffix(path, "_test.go") {
+				continue
+			}
+			fset := token.NewFileSet()
+			f, err := parser.ParseFile(fset, path, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			timePkg := "time"
+			for _, imp := range f.Imports {
+				if p, _ := strconv.Unquote(imp.Path.Value); p == "time" && imp.Name != nil {
+					timePkg = imp.Name.Name
+				}
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				if fn, ok := n.(*ast.FuncDecl); ok && path == "upgradebot.go" && fn.Name.Name == "Now" && fn.Recv != nil {
+					return false // SystemClock.Now: the one place
+				}
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				if x, ok := sel.X.(*ast.Ident); ok && x.Name == timePkg {
+					switch sel.Sel.Name {
+					case "Now", "Since", "Until":
+						t.Errorf("%s: time.%s: read the time from the upgradebot.Clock", fset.Position(sel.Pos()), sel.Sel.Name)
+					}
+				}
+				return true
+			})
 		}
 	}
 }

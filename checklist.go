@@ -30,7 +30,7 @@ type ChecklistItem struct {
 // the store's to check, against the team's PhasePlan.
 func (it *ChecklistItem) Validate() error {
 	if !ValidPhaseName(it.Phase) {
-		return Errorf(EINVALID, "%q is not a phase name: %s", clipText(string(it.Phase), 20), phaseNameRule)
+		return Errorf(EINVALID, "%q is not a phase name: %s", Clip(string(it.Phase), 20), phaseNameRule)
 	}
 	if err := ValidateTitle("title", it.Title); err != nil {
 		return err
@@ -73,7 +73,7 @@ func ParseVerdict(s string) (Verdict, error) {
 	case "skip", "no", "not-doing", "notdoing":
 		return VerdictSkip, nil
 	}
-	return "", Errorf(EINVALID, "%q is not a verdict; write adopt, defer or skip (not doing)", clipText(s, 20))
+	return "", Errorf(EINVALID, "%q is not a verdict; write adopt, defer or skip (not doing)", Clip(s, 20))
 }
 
 // Human is how replies write v: "adopt", "defer", "not doing".
@@ -110,12 +110,12 @@ func (it *ReleaseItem) Validate() error {
 		return err
 	}
 	if !slices.Contains(Verdicts, it.Verdict) {
-		return Errorf(EINVALID, "%q is not a verdict; write adopt, defer or skip (not doing)", clipText(string(it.Verdict), 20))
+		return Errorf(EINVALID, "%q is not a verdict; write adopt, defer or skip (not doing)", Clip(string(it.Verdict), 20))
 	}
 	if strings.TrimSpace(it.Reason) == "" {
 		if it.Verdict != VerdictAdopt {
 			return Errorf(EINVALID, "%s needs the reason: release %s item %s \"%s\" <why>",
-				it.Verdict, it.Release, it.Verdict, clipText(it.Title, 40))
+				it.Verdict, it.Release, it.Verdict, Clip(it.Title, 40))
 		}
 		return nil
 	}

@@ -11,6 +11,9 @@ import (
 	"unicode/utf8"
 )
 
+// CalendarName is the calendar feed's name in calendar apps.
+const CalendarName = "EHR upgrade desk"
+
 // CalendarHorizon is how far ahead the calendar feed projects the
 // occurrences of recurring clean-ups.
 const CalendarHorizon = 183 // days

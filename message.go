@@ -134,6 +134,31 @@ func (m *Message) FullText() string {
 	return strings.Join(lines, "\n")
 }
 
+// Clip shortens s to its first n characters followed by "…", for quoting
+// what someone typed back to them.
+func Clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// Sentence ends s with a full stop unless it already ends with punctuation.
+func Sentence(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
+		return s
+	}
+	return s + "."
+}
+
+// UpperFirst capitalises the first letter of an ASCII-led string.
+func UpperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 // Escape makes user-typed text safe to put in a Slack mrkdwn message: it
 // escapes the three characters Slack asks for, so a title cannot ping
 // @channel or forge a mention.

@@ -64,11 +64,11 @@ func ParsePhasePlan(s string) (PhasePlan, error) {
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
 		name, span, ok := strings.Cut(f, ":")
 		if !ok {
-			return nil, Errorf(EINVALID, "%q is not a phase and its length; write the phases like %s", clipText(f, 30), DefaultPhasePlan())
+			return nil, Errorf(EINVALID, "%q is not a phase and its length; write the phases like %s", Clip(f, 30), DefaultPhasePlan())
 		}
 		days, err := ParseSpan(span)
 		if err != nil {
-			return nil, Errorf(EINVALID, "the length of %s: %s", clipText(name, 30), ErrorMessage(err))
+			return nil, Errorf(EINVALID, "the length of %s: %s", Clip(name, 30), ErrorMessage(err))
 		}
 		plan = append(plan, PhaseStep{Phase: Phase(strings.ToLower(name)), Days: days})
 	}
@@ -87,7 +87,7 @@ func (plan PhasePlan) Validate() error {
 	seen := map[string]Phase{} // by name without dashes: Parse reads "golive" as go-live
 	for _, st := range plan {
 		if !ValidPhaseName(st.Phase) {
-			return Errorf(EINVALID, "%q is not a phase name: %s", clipText(string(st.Phase), 30), phaseNameRule)
+			return Errorf(EINVALID, "%q is not a phase name: %s", Clip(string(st.Phase), 30), phaseNameRule)
 		}
 		bare := strings.ReplaceAll(string(st.Phase), "-", "")
 		if twin, ok := seen[bare]; ok {
@@ -206,7 +206,7 @@ func (plan PhasePlan) Parse(word string) (Phase, error) {
 	if n == 1 && bare != "" {
 		return found, nil
 	}
-	return "", Errorf(EINVALID, "%q is not a phase; the team's phases are %s", clipText(word, 20), plan.Names())
+	return "", Errorf(EINVALID, "%q is not a phase; the team's phases are %s", Clip(word, 20), plan.Names())
 }
 
 // ParsePhaseName reads a word as a phase name by its shape only: trimmed,
@@ -216,7 +216,7 @@ func (plan PhasePlan) Parse(word string) (Phase, error) {
 func ParsePhaseName(word string) (Phase, error) {
 	p := normalPhase(word)
 	if !ValidPhaseName(p) {
-		return "", Errorf(EINVALID, "%q is not a phase name: %s", clipText(word, 20), phaseNameRule)
+		return "", Errorf(EINVALID, "%q is not a phase name: %s", Clip(word, 20), phaseNameRule)
 	}
 	return p, nil
 }
@@ -275,7 +275,7 @@ type ReleasePhase struct {
 // keeps its planned dates when the plan's lengths change.
 func (p *ReleasePhase) Record(plan PhasePlan, ev PhaseEvent, day Date) error {
 	if !plan.Has(p.Phase) {
-		return Errorf(EINVALID, "%q is not a phase; the team's phases are %s", clipText(string(p.Phase), 20), plan.Names())
+		return Errorf(EINVALID, "%q is not a phase; the team's phases are %s", Clip(string(p.Phase), 20), plan.Names())
 	}
 	switch ev {
 	case PhaseStart:
@@ -298,7 +298,7 @@ func (p *ReleasePhase) Record(plan PhasePlan, ev PhaseEvent, day Date) error {
 		}
 		p.End = day
 	default:
-		return Errorf(EINVALID, "%q is neither start nor done", clipText(string(ev), 20))
+		return Errorf(EINVALID, "%q is neither start nor done", Clip(string(ev), 20))
 	}
 	return nil
 }
@@ -332,7 +332,7 @@ func (v *Vendor) Validate() error {
 // ParseSpan reads a length of time in days or weeks: "91d", "13w".
 // Months are refused: their lengths differ, and a cadence must be exact.
 func ParseSpan(s string) (int, error) {
-	bad := Errorf(EINVALID, "%q is not a length of time; write weeks or days, like 13w or 91d", clipText(s, 20))
+	bad := Errorf(EINVALID, "%q is not a length of time; write weeks or days, like 13w or 91d", Clip(s, 20))
 	s = strings.ToLower(strings.TrimSpace(s))
 	if len(s) < 2 {
 		return 0, bad
@@ -361,11 +361,4 @@ func Span(days int) string {
 		return "1 day"
 	}
 	return fmt.Sprintf("%d days", days)
-}
-
-func clipText(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }

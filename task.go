@@ -106,7 +106,7 @@ func (t *Task) Validate() error {
 	}
 	if t.Phase != "" {
 		if !ValidPhaseName(t.Phase) {
-			return Errorf(EINVALID, "%q is not a phase name: %s", clipText(string(t.Phase), 20), phaseNameRule)
+			return Errorf(EINVALID, "%q is not a phase name: %s", Clip(string(t.Phase), 20), phaseNameRule)
 		}
 		if t.Release == "" {
 			return Errorf(EINVALID, "a task in the %s phase needs its release: release:<key>", t.Phase)

@@ -3,8 +3,9 @@
 // decision owner, the audit trail and the messages the bot sends.
 //
 // Everything here is plain values and pure functions. Persistence lives in
-// store/, the conversation (Slack or console) in bot/, the clock-driven jobs
-// in scheduler/, and cmd/upgradebot wires them together.
+// store/, the conversation (commands, replies, the console) in bot/,
+// everything that speaks Slack in slack/, the clock-driven jobs in
+// scheduler/, and cmd/upgradebot wires them together.
 package upgradebot
 
 import (
@@ -12,8 +13,16 @@ import (
 	"time"
 )
 
-// Clock tells the time. It is the only way code outside cmd/ learns the time,
-// so tests can pin or advance it.
+// Clock tells the time. It is the only way any code learns the time (what
+// "now", "today" or "overdue" is), so tests can pin or advance it:
+// TestLayering refuses time.Now, time.Since and time.Until anywhere but
+// SystemClock.
+//
+// Waiting is not telling the time: a timer, ticker or time.After that bounds
+// how long something waits (a slash command's 3-second acknowledgement, the
+// outbox worker's pacing and polling, a retry's pause) uses package time
+// directly. Such waits never decide a date or what is due; tests keep them
+// short or run them inside testing/synctest.
 type Clock interface {
 	Now() time.Time
 }

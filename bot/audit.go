@@ -19,10 +19,10 @@ var noisy = []string{"updated_at", "created_at", "id", "closed_at", "decided_at"
 func changes(before, after string) string {
 	var b, a map[string]any
 	if before != "" && json.Unmarshal([]byte(before), &b) != nil {
-		return clip(upgradebot.Escape(before), 80)
+		return upgradebot.Clip(upgradebot.Escape(before), 80)
 	}
 	if after != "" && json.Unmarshal([]byte(after), &a) != nil {
-		return clip(upgradebot.Escape(after), 80)
+		return upgradebot.Clip(upgradebot.Escape(after), 80)
 	}
 	if b == nil && a == nil {
 		return ""
@@ -85,10 +85,10 @@ func render(v any) string {
 		if upgradebot.ValidUserID(v) {
 			return upgradebot.Mention(v)
 		}
-		return upgradebot.Escape(clip(v, 80))
+		return upgradebot.Escape(upgradebot.Clip(v, 80))
 	case map[string]any, []any:
 		j, _ := json.Marshal(v)
-		return upgradebot.Escape(clip(string(j), 60))
+		return upgradebot.Escape(upgradebot.Clip(string(j), 60))
 	}
 	return fmt.Sprint(v)
 }

@@ -1,6 +1,10 @@
 // Package bot is the conversation: it parses /upgrade commands, calls the
-// desk, and renders replies and outgoing messages for a transport (the local
-// console here; Slack over HTTP or Socket Mode).
+// desk, and returns replies and the start page (Home) as plain values for a
+// transport to render: the local console here, Slack in package slack. It
+// never imports slack-go.
+//
+// The command language is one table, specs (command.go): each command's
+// words, grammar, help, who may run it and its handler.
 package bot
 
 import (
@@ -51,7 +55,7 @@ func (b *Bot) Handle(ctx context.Context, req Request) Reply {
 	text, err := b.handle(ctx, req)
 	if err != nil {
 		if upgradebot.ErrorCode(err) == upgradebot.EINTERNAL {
-			b.logger().Error("command failed", "user", req.User, "command", commandName(req.Text), "err", err)
+			b.logger().Error("command failed", "user", req.User, "command", CommandName(req.Text), "err", err)
 		}
 		return Reply{Text: upgradebot.ErrorMessage(err), Failed: true}
 	}
@@ -63,13 +67,6 @@ func (b *Bot) logger() *slog.Logger {
 		return slog.Default()
 	}
 	return b.Logger
-}
-
-// commandName is the first word of a command, for logs: command text may
-// hold free text, which is never logged.
-func commandName(text string) string {
-	w, _, _ := strings.Cut(strings.TrimSpace(text), " ")
-	return clip(w, 20)
 }
 
 // call is the context of one command being run.
@@ -84,7 +81,7 @@ type call struct {
 
 func (b *Bot) handle(ctx context.Context, req Request) (Reply, error) {
 	if !upgradebot.ValidUserID(req.User) {
-		return Reply{}, upgradebot.Errorf(upgradebot.EINVALID, "I can't tell who you are (user %q).", clip(req.User, 20))
+		return Reply{}, upgradebot.Errorf(upgradebot.EINVALID, "I can't tell who you are (user %q).", upgradebot.Clip(req.User, 20))
 	}
 	settings, err := b.Desk.Settings(ctx)
 	if err != nil {
@@ -101,11 +98,7 @@ func (b *Bot) handle(ctx context.Context, req Request) (Reply, error) {
 			b.logger().Warn("remember people", "err", err)
 		}
 	}
-	h, ok := handlers[cmd.Name]
-	if !ok {
-		return Reply{}, fmt.Errorf("bot: no handler for %q", cmd.Name)
-	}
-	out, err := h(cl, &cmd)
+	out, err := specNamed(cmd.Name).run(cl, &cmd)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -131,67 +124,7 @@ func readOnly(cmd *Command) bool {
 	case "config":
 		return cmd.Scope == "show" || cmd.Scope == "holidays"
 	}
-	for _, s := range specs {
-		if s.name == cmd.Name {
-			return s.share
-		}
-	}
-	return false
-}
-
-var handlers map[string]func(*call, *Command) (string, error)
-
-func init() {
-	handlers = map[string]func(*call, *Command) (string, error){
-		"help":        (*call).help,
-		"add":         (*call).add,
-		"list":        (*call).list,
-		"find":        (*call).find,
-		"show":        (*call).show,
-		"done":        (*call).done,
-		"assign":      (*call).assign,
-		"due":         (*call).due,
-		"note":        (*call).note,
-		"cancel":      (*call).cancel,
-		"release add": (*call).releaseAdd,
-		"releases":    (*call).releases,
-		"maint add":   (*call).maintAdd,
-		"maint list":  (*call).maintList,
-		"decide":      (*call).decide,
-		"decisions":   (*call).decisions,
-		"approve":     (*call).approve,
-		"reject":      (*call).reject,
-		"owner":       (*call).owner,
-		"away":        (*call).away,
-		"admin":       (*call).admin,
-		"audit":       (*call).audit,
-		"digest":      (*call).digest,
-		"mute":        (*call).mute,
-		"unmute":      (*call).unmute,
-		"config":      (*call).config,
-		"maint queue": (*call).maintQueue,
-		"workload":    (*call).workload,
-
-		// The release cycle and the forecast.
-		"release phase": (*call).releasePhase,
-		"vendor":        (*call).vendor,
-		"forecast":      (*call).forecast,
-
-		// Messages Slack refused for good.
-		"failed": (*call).failed,
-
-		// Freeze windows.
-		"freeze":        (*call).freeze,
-		"freeze remove": (*call).freezeRemove,
-		"freezes":       (*call).freezes,
-
-		// The release checklist and the verdicts on release notes.
-		"checklist":        (*call).checklist,
-		"checklist add":    (*call).checklistAdd,
-		"checklist remove": (*call).checklistRemove,
-		"release item":     (*call).releaseItem,
-		"release items":    (*call).releaseItems,
-	}
+	return specNamed(cmd.Name).share
 }
 
 func (c *call) stamp(t time.Time) string {
@@ -203,7 +136,7 @@ func (c *call) help(cmd *Command) (string, error) {
 		var out []string
 		for _, s := range specs {
 			if s.name == topic || strings.HasPrefix(s.name, topic+" ") {
-				out = append(out, fmt.Sprintf("`/upgrade %s`\n%s.", s.usage, upperFirst(s.summary)))
+				out = append(out, fmt.Sprintf("`/upgrade %s`\n%s%s.", s.usage, upgradebot.UpperFirst(s.summary), s.who.helpNote()))
 			}
 		}
 		if len(out) == 0 {
@@ -225,25 +158,10 @@ func (c *call) help(cmd *Command) (string, error) {
 	var b strings.Builder
 	b.WriteString("*/upgrade* keeps the upgrade desk: tasks, vendor releases, clean-ups and decisions.\n")
 	for _, s := range specs {
-		fmt.Fprintf(&b, "• `%s` — %s\n", s.usage, s.summary)
+		fmt.Fprintf(&b, "• `%s` — %s%s\n", s.usage, s.summary, s.who.helpNote())
 	}
 	b.WriteString("Dates: " + DateForms + ". People: mention them with @. Titles with spaces may be quoted. Add `share` to a list to show it to the channel.")
 	return b.String(), nil
-}
-
-// sentence ends s with a full stop unless it already ends with punctuation.
-func sentence(s string) string {
-	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
-		return s
-	}
-	return s + "."
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func (c *call) add(cmd *Command) (string, error) {
@@ -311,7 +229,7 @@ func (c *call) taskList(what string, f upgradebot.TaskFilter, narrow string) (st
 func (c *call) find(cmd *Command) (string, error) {
 	words := strings.Fields(cmd.Text)
 	f := upgradebot.TaskFilter{Words: words, Limit: listLimit}
-	return c.taskList("Tasks matching "+upgradebot.Escape(clip(cmd.Text, 60)), f, "Add words to narrow it.")
+	return c.taskList("Tasks matching "+upgradebot.Escape(upgradebot.Clip(cmd.Text, 60)), f, "Add words to narrow it.")
 }
 
 func (c *call) show(cmd *Command) (string, error) {
@@ -343,7 +261,7 @@ func (c *call) show(cmd *Command) (string, error) {
 	}
 	fmt.Fprintf(&b, "Created by %s at %s", upgradebot.Mention(t.CreatedBy), c.stamp(t.CreatedAt))
 	if t.Status != upgradebot.StatusOpen {
-		fmt.Fprintf(&b, "\n%s by %s at %s", upperFirst(string(t.Status)), upgradebot.Mention(t.ClosedBy), c.stamp(t.ClosedAt))
+		fmt.Fprintf(&b, "\n%s by %s at %s", upgradebot.UpperFirst(string(t.Status)), upgradebot.Mention(t.ClosedBy), c.stamp(t.ClosedAt))
 	}
 	for _, n := range notes {
 		fmt.Fprintf(&b, "\n• %s %s: %s", c.stamp(n.At), upgradebot.Mention(n.Author), upgradebot.Escape(n.Text))
@@ -554,7 +472,7 @@ func (c *call) decisions(cmd *Command) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s* (%d)", what, len(ds))
 	for _, d := range ds {
-		fmt.Fprintf(&b, "\n• #%d %s · asked by %s", d.ID, upgradebot.Escape(clip(d.Question, 120)), upgradebot.Mention(d.RequestedBy))
+		fmt.Fprintf(&b, "\n• #%d %s · asked by %s", d.ID, upgradebot.Escape(upgradebot.Clip(d.Question, 120)), upgradebot.Mention(d.RequestedBy))
 		if d.Status == upgradebot.DecisionPending {
 			fmt.Fprintf(&b, " · waiting on %s for %s", upgradebot.Mention(d.RoutedTo), waited(c.b.Clock.Now().Sub(d.CreatedAt)))
 			if !d.Due.IsZero() {
@@ -587,14 +505,14 @@ func (c *call) decideOn(cmd *Command, outcome upgradebot.DecisionStatus) (string
 	if err != nil {
 		return "", err
 	}
-	text := upperFirst(string(outcome)) + fmt.Sprintf(" decision #%d: %s", d.ID, upgradebot.Escape(clip(d.Question, 120)))
+	text := upgradebot.UpperFirst(string(outcome)) + fmt.Sprintf(" decision #%d: %s", d.ID, upgradebot.Escape(upgradebot.Clip(d.Question, 120)))
 	if d.RequestedBy != c.user {
-		text = sentence(text) + fmt.Sprintf(" %s has been told.", upgradebot.Mention(d.RequestedBy))
+		text = upgradebot.Sentence(text) + fmt.Sprintf(" %s has been told.", upgradebot.Mention(d.RequestedBy))
 	}
 	if d.GateResult != "" {
-		text = sentence(text) + " " + d.GateResult
+		text = upgradebot.Sentence(text) + " " + d.GateResult
 	}
-	return sentence(text), nil
+	return upgradebot.Sentence(text), nil
 }
 
 func (c *call) owner(cmd *Command) (string, error) {

@@ -3,83 +3,32 @@ package bot_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/upgradebot/upgradebot"
 	"github.com/upgradebot/upgradebot/bot"
-	"github.com/upgradebot/upgradebot/store"
+	"github.com/upgradebot/upgradebot/internal/desktest"
 )
 
-// The people in these tests. The ids look like Slack's; nobody is real.
+// The people, the start time and the desk of these tests: desktest's.
 const (
-	admin  = "U0ADMIN"
-	owner  = "U0OWNER"
-	deleg  = "U0DELEG"
-	alice  = "U0ALICE"
-	bob    = "U0BOB"
-	teamCh = "C0TEAM"
+	admin  = desktest.Admin
+	owner  = desktest.Owner
+	deleg  = desktest.Deleg
+	alice  = desktest.Alice
+	bob    = desktest.Bob
+	teamCh = desktest.TeamCh
 )
 
-// start is Thursday 26 November 2026, 09:00 in Chicago.
-var start = time.Date(2026, 11, 26, 9, 0, 0, 0, mustZone("America/Chicago"))
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
-
-// newBot opens a real SQLite database in a temp dir with an admin and the
-// team channel configured, on a fake clock.
-func newBot(tb testing.TB) (*bot.Bot, *store.DB, *upgradebot.FakeClock) {
-	tb.Helper()
-	clock := upgradebot.NewFakeClock(start)
-	db := openDesk(tb, filepath.Join(tb.TempDir(), "upgradebot.db"), clock)
-	return &bot.Bot{Desk: db, Clock: clock}, db, clock
-}
-
-// openDesk opens the SQLite file at path and configures it as newBot does.
-func openDesk(tb testing.TB, path string, clock upgradebot.Clock) *store.DB {
-	tb.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, path, clock)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if err := db.Bootstrap(ctx, teamCh, "America/Chicago", []string{admin}); err != nil {
-		tb.Fatal(err)
-	}
-	people := []upgradebot.Person{{ID: admin, Name: "ann"}, {ID: owner, Name: "olga"}, {ID: deleg, Name: "dev"}, {ID: alice, Name: "alice"}, {ID: bob, Name: "bob"}}
-	if err := db.RememberPeople(ctx, people); err != nil {
-		tb.Fatal(err)
-	}
-	return db
-}
-
-// outbox drains the pending messages as "kind to: text" lines.
-func outbox(tb testing.TB, db *store.DB, clock upgradebot.Clock) []string {
-	tb.Helper()
-	ctx := context.Background()
-	msgs, err := db.PendingMessages(ctx, clock.Now(), 100)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var out []string
-	for _, m := range msgs {
-		out = append(out, fmt.Sprintf("%s %s: %s", m.Kind, m.To, m.Text))
-		if err := db.MarkSent(ctx, m.ID, "D1", "1.0"); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return out
-}
+var (
+	start    = desktest.Start
+	mustZone = desktest.MustZone
+	newBot   = desktest.NewBot
+	openDesk = desktest.OpenDesk
+	outbox   = desktest.Outbox
+)
 
 // step is one command in a scenario and what must come of it.
 type step struct {

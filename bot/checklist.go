@@ -73,16 +73,16 @@ func (c *call) releaseItem(cmd *Command) (string, error) {
 		text = fmt.Sprintf("Changed on `%s` from %s to *%s*: %s", it.Release, it.Was.Human(), it.Verdict.Human(), itemLine(it))
 	}
 	if it.Verdict == upgradebot.VerdictDefer {
-		text = sentence(text) + " It comes back in the next release's checklist"
+		text = upgradebot.Sentence(text) + " It comes back in the next release's checklist"
 	}
-	return sentence(text), nil
+	return upgradebot.Sentence(text), nil
 }
 
 // itemLine is "New MAR layout — needs nursing sign-off".
 func itemLine(it *upgradebot.ReleaseItem) string {
 	s := upgradebot.Escape(it.Title)
 	if it.Reason != "" {
-		s += " — " + upgradebot.Escape(clip(it.Reason, 200))
+		s += " — " + upgradebot.Escape(upgradebot.Clip(it.Reason, 200))
 	}
 	return s
 }
@@ -123,7 +123,7 @@ func (c *call) releaseItems(cmd *Command) (string, error) {
 			}
 		}
 		if len(group) > 0 {
-			fmt.Fprintf(&b, "\n*%s* (%d)", upperFirst(v.Human()), len(group))
+			fmt.Fprintf(&b, "\n*%s* (%d)", upgradebot.UpperFirst(v.Human()), len(group))
 			writeCapped(&b, group, itemLine)
 		}
 	}

@@ -50,166 +50,189 @@ type Command struct {
 	People []upgradebot.Person
 }
 
-// spec describes one command: its words, usage line, and parser.
+// spec is one command of the language: its words, grammar, help, who may
+// run it and the handler that runs it. specs is the only table of
+// commands: parsing, help, logging and running all read it.
 type spec struct {
-	name    string
-	usage   string
-	summary string
-	options []string // option keys the command accepts
-	share   bool     // read-only: a trailing "share" posts the reply in the channel
-	parse   func(p *parser, c *Command) error
+	name    string   // its words: "add", "release add"
+	aliases []string // other words people type for it: "ls", "maintenance add"
+	// keyFirst: the second word may also follow the first argument
+	// ("release <key> phase …", "maint <id> queue …").
+	keyFirst bool
+	usage    string
+	summary  string
+	who      who      // who may run it (the store enforces it; help says it)
+	options  []string // option keys the command accepts
+	share    bool     // read-only: a trailing "share" posts the reply in the channel
+	parse    func(p *parser, c *Command) error
+	run      func(c *call, cmd *Command) (string, error)
 }
 
-// specs is the command language, in the order help lists it.
-var specs = []*spec{
-	{name: "help", usage: "help [command]", summary: "what the bot can do, or how to write one command",
-		parse: func(p *parser, c *Command) error { c.Text = strings.Join(p.rest(), " "); return nil }},
-	{name: "add", usage: "add <title> [due:<date>] [@user] [kind:upgrade|maintenance|cleanup] [release:<key>] [prio:high|normal|low] [ref:<ticket>] [est:<N>h|<N>d]",
-		summary: "add a task", options: []string{"due", "kind", "release", "prio", "ref", "est"}, parse: parseAdd},
-	{name: "list", usage: "list [mine|open|overdue|done|all] [@user] [release:<key>] [kind:<kind>]",
-		summary: "list tasks (open by default)", options: []string{"release", "kind"}, share: true, parse: parseList},
-	{name: "find", usage: "find <words>", summary: "find tasks whose title or ref has every word", share: true,
-		parse: func(p *parser, c *Command) error {
-			c.Text = strings.Join(p.rest(), " ")
-			if c.Text == "" {
-				return p.usageErr("what should I look for?")
-			}
-			return nil
-		}},
-	{name: "show", usage: "show <id>", summary: "a task with its notes", share: true,
-		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
-	{name: "done", usage: "done <id> [note]", summary: "mark a task done",
-		parse: func(p *parser, c *Command) error { return p.idAndText(c, false) }},
-	{name: "assign", usage: "assign <id> @user", summary: "give a task to someone", parse: parseAssign},
-	{name: "due", usage: "due <id> <date>", summary: "move a task's due date", parse: parseDue},
-	{name: "note", usage: "note <id> <text>", summary: "add a note to a task",
-		parse: func(p *parser, c *Command) error { return p.idAndText(c, true) }},
-	{name: "cancel", usage: "cancel <id> [reason]", summary: "close a task without doing it",
-		parse: func(p *parser, c *Command) error { return p.idAndText(c, false) }},
-	{name: "release add", usage: "release add <vendor> <name> ga:<date> [key:<key>] [support:<date>]",
-		summary: "record a vendor release", options: []string{"ga", "key", "support"}, parse: parseReleaseAdd},
-	{name: "releases", usage: "releases [all]", summary: "vendor releases (recent and coming; all with `all`)", share: true,
-		parse: func(p *parser, c *Command) error { return p.scope(c, "", "all") }},
-	{name: "release phase", usage: "release phase <key> <phase> start|done [<date>]",
-		summary: "record that a release's phase (one of the team's, see `config`; review, build, test, train, go-live unless changed) started or was done (today, or that day); the release is live when its last phase is done; closing a phase is a gate: from anyone but the decision owner (or delegate) it asks them to approve; also `release <key> phase <phase> start|done`", parse: parseReleasePhase},
-	{name: "release item", usage: `release item <key> adopt|defer|skip "<item title>" [reason]`,
-		summary: "log the team's verdict on one item of a release's notes, with the reason (needed to defer or skip, shown as not doing); deferred items come back in the next release's checklist; also `release <key> item ...`", parse: parseReleaseItem},
-	{name: "release items", usage: "release items <key>", share: true,
-		summary: "a release's note items by verdict with the reasons, and the items deferred in earlier releases still carried; also `release <key> items`", parse: parseReleaseItems},
-	{name: "checklist", usage: "checklist", summary: "the release checklist: the tasks every new release gets, by phase", share: true,
-		parse: func(p *parser, c *Command) error { return p.none() }},
-	{name: "checklist add", usage: "checklist add <phase> <title> [est:<N>h|<N>d]",
-		summary: "add a task every new release gets in that phase (admin)", options: []string{"est"}, parse: parseChecklistAdd},
-	{name: "checklist remove", usage: "checklist remove <id>", summary: "remove a task from the release checklist; releases keep theirs (admin)",
-		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
-	{name: "vendor", usage: "vendor [<name> cadence:<N>w [support:<N>w]]",
-		summary: "vendors and how often each ships a release; set one's cadence and support window", options: []string{"cadence", "support"}, parse: parseVendor},
-	{name: "forecast", usage: "forecast", summary: "per vendor: releases behind, coming go-lives, support, what it takes to catch up", share: true,
-		parse: func(p *parser, c *Command) error { return p.none() }},
-	{name: "maint add", usage: "maint add <title> every:<N>d|<N>w|<N>m [@user] [first:<date>]",
-		summary: "add a recurring clean-up", options: []string{"every", "first"}, parse: parseMaintAdd},
-	{name: "maint list", usage: "maint list", summary: "recurring clean-ups and when each is next due", share: true,
-		parse: func(p *parser, c *Command) error { return p.none() }},
-	{name: "maint queue", usage: "maint queue <id> <items> rate <N>/h",
-		summary: "record a clean-up's queue and how many items one person clears an hour (also `maint <id> queue <items> rate <N>/h`)", parse: parseMaintQueue},
-	{name: "workload", usage: "workload", summary: "open and overdue tasks and planned hours per person; who is over the threshold and who has room", share: true,
-		parse: func(p *parser, c *Command) error { return p.none() }},
-	{name: "freeze", usage: "freeze <from>..<to> <reason>", summary: "record a freeze window, like a go-live or a clinical blackout (admin)",
-		parse: parseFreeze},
-	{name: "freeze remove", usage: "freeze remove <id>", summary: "remove a freeze window (admin)",
-		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
-	{name: "freezes", usage: "freezes", summary: "current and coming freeze windows", share: true,
-		parse: func(p *parser, c *Command) error { return p.none() }},
-	{name: "decide", usage: "decide <question> [due:<date>]", summary: "ask the decision owner to approve or reject",
-		options: []string{"due"}, parse: parseDecide},
-	{name: "decisions", usage: "decisions [pending|all]", summary: "decision requests (pending by default)", share: true,
-		parse: func(p *parser, c *Command) error { return p.scope(c, "pending", "pending", "all") }},
-	{name: "approve", usage: "approve <id> [comment]", summary: "approve a decision (owner or delegate)",
-		parse: func(p *parser, c *Command) error { return p.idAndText(c, false) }},
-	{name: "reject", usage: "reject <id> <reason>", summary: "reject a decision, with the reason (owner or delegate)",
-		parse: func(p *parser, c *Command) error { return p.idAndText(c, true) }},
-	{name: "digest", usage: "digest [now]", summary: "the team channel's digest as it would be posted now; `now` posts it (admin)",
-		parse: func(p *parser, c *Command) error { return p.scope(c, "", "now") }},
-	{name: "owner", usage: "owner [@user]", summary: "show the decision owner, or set it (admin)", parse: parseOwner},
-	{name: "away", usage: "away <date>..<date> [delegate:@user] [@user] | away | away clear [@user]",
-		summary: "record time away and who decides meanwhile; others' only by admins", options: []string{"delegate"}, parse: parseAway},
-	{name: "mute", usage: "mute [until <date>] [@user]",
-		summary: "stop your overdue reminders until a day, or until you unmute; someone else's (admin)", parse: parseMute},
-	{name: "unmute", usage: "unmute [@user]", summary: "turn overdue reminders back on; someone else's (admin)", parse: parseMute},
-	{name: "config", usage: "config [channel|tz|hours|holidays|leads|nudges|escalation|allclear|workload|phases|schedule <value>]",
-		summary: "every setting and where it comes from; change one (admin): `help config`", options: []string{"every"}, parse: parseConfig},
-	{name: "failed", usage: "failed [retry <id>|all]",
-		summary: "messages Slack refused for good, and why; send them again once the cause is fixed (admin)", parse: parseFailed},
-	{name: "admin", usage: "admin add|remove @user | admin", summary: "list admins, or change them (admin)", parse: parseAdmin},
-	{name: "audit", usage: "audit [<id>]", summary: "the audit trail: latest changes, or those about one id", share: true,
-		parse: func(p *parser, c *Command) error {
-			if len(p.toks) == 0 {
+// who says who may run a command.
+type who int
+
+const (
+	anyone   who = iota
+	admins       // admins only
+	deciders     // the decision owner, or the delegate while the owner is away
+)
+
+// helpNote is how help marks a command only some people may run.
+func (w who) helpNote() string {
+	switch w {
+	case admins:
+		return " (admin)"
+	case deciders:
+		return " (owner or delegate)"
+	}
+	return ""
+}
+
+// specs is the command language, in the order help lists it. It is set in
+// init because help reads it.
+var specs []*spec
+
+func init() {
+	specs = []*spec{
+		{name: "help", aliases: []string{"?"}, run: (*call).help, usage: "help [command]", summary: "what the bot can do, or how to write one command",
+			parse: func(p *parser, c *Command) error { c.Text = strings.Join(p.rest(), " "); return nil }},
+		{name: "add", run: (*call).add, usage: "add <title> [due:<date>] [@user] [kind:upgrade|maintenance|cleanup] [release:<key>] [prio:high|normal|low] [ref:<ticket>] [est:<N>h|<N>d]",
+			summary: "add a task", options: []string{"due", "kind", "release", "prio", "ref", "est"}, parse: parseAdd},
+		{name: "list", aliases: []string{"ls"}, run: (*call).list, usage: "list [mine|open|overdue|done|all] [@user] [release:<key>] [kind:<kind>]",
+			summary: "list tasks (open by default)", options: []string{"release", "kind"}, share: true, parse: parseList},
+		{name: "find", run: (*call).find, usage: "find <words>", summary: "find tasks whose title or ref has every word", share: true,
+			parse: func(p *parser, c *Command) error {
+				c.Text = strings.Join(p.rest(), " ")
+				if c.Text == "" {
+					return p.usageErr("what should I look for?")
+				}
 				return nil
-			}
-			return p.onlyID(c)
-		}},
+			}},
+		{name: "show", run: (*call).show, usage: "show <id>", summary: "a task with its notes", share: true,
+			parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
+		{name: "done", aliases: []string{"close", "complete"}, run: (*call).done, usage: "done <id> [note]", summary: "mark a task done",
+			parse: func(p *parser, c *Command) error { return p.idAndText(c, false) }},
+		{name: "assign", run: (*call).assign, usage: "assign <id> @user", summary: "give a task to someone", parse: parseAssign},
+		{name: "due", run: (*call).due, usage: "due <id> <date>", summary: "move a task's due date", parse: parseDue},
+		{name: "note", run: (*call).note, usage: "note <id> <text>", summary: "add a note to a task",
+			parse: func(p *parser, c *Command) error { return p.idAndText(c, true) }},
+		{name: "cancel", run: (*call).cancel, usage: "cancel <id> [reason]", summary: "close a task without doing it",
+			parse: func(p *parser, c *Command) error { return p.idAndText(c, false) }},
+		{name: "release add", run: (*call).releaseAdd, usage: "release add <vendor> <name> ga:<date> [key:<key>] [support:<date>]",
+			summary: "record a vendor release", options: []string{"ga", "key", "support"}, parse: parseReleaseAdd},
+		{name: "releases", aliases: []string{"release"}, run: (*call).releases, usage: "releases [all]", summary: "vendor releases (recent and coming; all with `all`)", share: true,
+			parse: func(p *parser, c *Command) error { return p.scope(c, "", "all") }},
+		{name: "release phase", keyFirst: true, run: (*call).releasePhase, usage: "release phase <key> <phase> start|done [<date>]",
+			summary: "record that a release's phase (one of the team's, see `config`; review, build, test, train, go-live unless changed) started or was done (today, or that day); the release is live when its last phase is done; closing a phase is a gate: from anyone but the decision owner (or delegate) it asks them to approve; also `release <key> phase <phase> start|done`", parse: parseReleasePhase},
+		{name: "release item", keyFirst: true, run: (*call).releaseItem, usage: `release item <key> adopt|defer|skip "<item title>" [reason]`,
+			summary: "log the team's verdict on one item of a release's notes, with the reason (needed to defer or skip, shown as not doing); deferred items come back in the next release's checklist; also `release <key> item ...`", parse: parseReleaseItem},
+		{name: "release items", keyFirst: true, run: (*call).releaseItems, usage: "release items <key>", share: true,
+			summary: "a release's note items by verdict with the reasons, and the items deferred in earlier releases still carried; also `release <key> items`", parse: parseReleaseItems},
+		{name: "checklist", run: (*call).checklist, usage: "checklist", summary: "the release checklist: the tasks every new release gets, by phase", share: true,
+			parse: func(p *parser, c *Command) error { return p.none() }},
+		{name: "checklist add", who: admins, run: (*call).checklistAdd, usage: "checklist add <phase> <title> [est:<N>h|<N>d]",
+			summary: "add a task every new release gets in that phase", options: []string{"est"}, parse: parseChecklistAdd},
+		{name: "checklist remove", who: admins, run: (*call).checklistRemove, usage: "checklist remove <id>", summary: "remove a task from the release checklist; releases keep theirs",
+			parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
+		{name: "vendor", run: (*call).vendor, usage: "vendor [<name> cadence:<N>w [support:<N>w]]",
+			summary: "vendors and how often each ships a release; set one's cadence and support window", options: []string{"cadence", "support"}, parse: parseVendor},
+		{name: "forecast", run: (*call).forecast, usage: "forecast", summary: "per vendor: releases behind, coming go-lives, support, what it takes to catch up", share: true,
+			parse: func(p *parser, c *Command) error { return p.none() }},
+		{name: "maint add", aliases: []string{"maintenance add"}, run: (*call).maintAdd, usage: "maint add <title> every:<N>d|<N>w|<N>m [@user] [first:<date>]",
+			summary: "add a recurring clean-up", options: []string{"every", "first"}, parse: parseMaintAdd},
+		{name: "maint list", aliases: []string{"maint", "maintenance", "maintenance list"}, run: (*call).maintList, usage: "maint list", summary: "recurring clean-ups and when each is next due", share: true,
+			parse: func(p *parser, c *Command) error { return p.none() }},
+		{name: "maint queue", aliases: []string{"maintenance queue"}, keyFirst: true, run: (*call).maintQueue, usage: "maint queue <id> <items> rate <N>/h",
+			summary: "record a clean-up's queue and how many items one person clears an hour (also `maint <id> queue <items> rate <N>/h`)", parse: parseMaintQueue},
+		{name: "workload", run: (*call).workload, usage: "workload", summary: "open and overdue tasks and planned hours per person; who is over the threshold and who has room", share: true,
+			parse: func(p *parser, c *Command) error { return p.none() }},
+		{name: "freeze", who: admins, run: (*call).freeze, usage: "freeze <from>..<to> <reason>", summary: "record a freeze window, like a go-live or a clinical blackout",
+			parse: parseFreeze},
+		{name: "freeze remove", who: admins, run: (*call).freezeRemove, usage: "freeze remove <id>", summary: "remove a freeze window",
+			parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
+		{name: "freezes", run: (*call).freezes, usage: "freezes", summary: "current and coming freeze windows", share: true,
+			parse: func(p *parser, c *Command) error { return p.none() }},
+		{name: "decide", run: (*call).decide, usage: "decide <question> [due:<date>]", summary: "ask the decision owner to approve or reject",
+			options: []string{"due"}, parse: parseDecide},
+		{name: "decisions", run: (*call).decisions, usage: "decisions [pending|all]", summary: "decision requests (pending by default)", share: true,
+			parse: func(p *parser, c *Command) error { return p.scope(c, "pending", "pending", "all") }},
+		{name: "approve", who: deciders, run: (*call).approve, usage: "approve <id> [comment]", summary: "approve a decision",
+			parse: func(p *parser, c *Command) error { return p.idAndText(c, false) }},
+		{name: "reject", who: deciders, run: (*call).reject, usage: "reject <id> <reason>", summary: "reject a decision, with the reason",
+			parse: func(p *parser, c *Command) error { return p.idAndText(c, true) }},
+		{name: "digest", run: (*call).digest, usage: "digest [now]", summary: "the team channel's digest as it would be posted now; `now` posts it (admin)",
+			parse: func(p *parser, c *Command) error { return p.scope(c, "", "now") }},
+		{name: "owner", run: (*call).owner, usage: "owner [@user]", summary: "show the decision owner, or set it (admin)", parse: parseOwner},
+		{name: "away", run: (*call).away, usage: "away <date>..<date> [delegate:@user] [@user] | away | away clear [@user]",
+			summary: "record time away and who decides meanwhile; others' only by admins", options: []string{"delegate"}, parse: parseAway},
+		{name: "mute", run: (*call).mute, usage: "mute [until <date>] [@user]",
+			summary: "stop your overdue reminders until a day, or until you unmute; someone else's (admin)", parse: parseMute},
+		{name: "unmute", run: (*call).unmute, usage: "unmute [@user]", summary: "turn overdue reminders back on; someone else's (admin)", parse: parseMute},
+		{name: "config", run: (*call).config, usage: "config [channel|tz|hours|holidays|leads|nudges|escalation|allclear|workload|phases|schedule <value>]",
+			summary: "every setting and where it comes from; change one (admin): `help config`", options: []string{"every"}, parse: parseConfig},
+		{name: "failed", run: (*call).failed, usage: "failed [retry <id>|all]",
+			summary: "messages Slack refused for good, and why; send them again once the cause is fixed (admin)", parse: parseFailed},
+		{name: "admin", run: (*call).admin, usage: "admin add|remove @user | admin", summary: "list admins, or change them (admin)", parse: parseAdmin},
+		{name: "audit", run: (*call).audit, usage: "audit [<id>]", summary: "the audit trail: latest changes, or those about one id", share: true,
+			parse: func(p *parser, c *Command) error {
+				if len(p.toks) == 0 {
+					return nil
+				}
+				return p.onlyID(c)
+			}},
+	}
 }
 
-// lookupSpec finds the spec whose words start toks, and how many words it used.
+// lookupSpec finds the spec whose words start toks, and how many words it
+// used: a two-word command or alias first, then one whose second word
+// follows its first argument (keyFirst; only the first word is used), then
+// a one-word command or alias.
 func lookupSpec(toks []token) (*spec, int) {
 	if len(toks) == 0 || !toks[0].word() {
 		return nil, 0
 	}
 	first := toks[0].lower()
-	if first == "maintenance" {
-		first = "maint"
-	}
 	if len(toks) > 1 && toks[1].word() {
-		two := first + " " + toks[1].lower()
-		for _, s := range specs {
-			if s.name == two {
-				return s, 2
-			}
+		if s := specNamed(first + " " + toks[1].lower()); s != nil {
+			return s, 2
 		}
 	}
-	// maint <id> queue …: the id comes before the verb.
-	if first == "maint" && len(toks) > 2 && toks[2].word() && toks[2].lower() == "queue" {
-		for _, s := range specs {
-			if s.name == "maint queue" {
-				return s, 1
-			}
-		}
-	}
-	// release <key> phase <phase> start|done: the key comes before "phase".
-	if first == "release" && len(toks) > 2 && toks[2].word() && toks[2].lower() == "phase" {
-		for _, s := range specs {
-			if s.name == "release phase" {
-				return s, 1
-			}
-		}
-	}
-	// release <key> item … and release <key> items: the key comes first.
-	if first == "release" && len(toks) > 2 && toks[2].word() && (toks[2].lower() == "item" || toks[2].lower() == "items") {
-		for _, s := range specs {
-			if s.name == "release "+toks[2].lower() {
-				return s, 1
-			}
-		}
-	}
-	// Aliases people type.
-	switch first {
-	case "ls":
-		first = "list"
-	case "close", "complete":
-		first = "done"
-	case "maint":
-		first = "maint list"
-	case "release":
-		first = "releases"
-	case "?":
-		first = "help"
-	}
-	for _, s := range specs {
-		if s.name == first {
+	if len(toks) > 2 && toks[2].word() {
+		if s := specNamed(first + " " + toks[2].lower()); s != nil && s.keyFirst {
 			return s, 1
 		}
 	}
+	if s := specNamed(first); s != nil {
+		return s, 1
+	}
 	return nil, 0
+}
+
+// specNamed is the spec with that name or alias, or nil.
+func specNamed(words string) *spec {
+	for _, s := range specs {
+		if s.name == words || slices.Contains(s.aliases, words) {
+			return s
+		}
+	}
+	return nil
+}
+
+// CommandName names a command for logs: its words ("add", "maint list")
+// if the bot knows it, "help" for nothing, else "unknown" or "unparsed".
+// Nothing else a person typed is logged, not even a mistyped first word.
+func CommandName(text string) string {
+	toks, err := tokenize(text)
+	switch {
+	case err != nil:
+		return "unparsed"
+	case len(toks) == 0:
+		return "help"
+	}
+	if s, _ := lookupSpec(toks); s != nil {
+		return s.name
+	}
+	return "unknown"
 }
 
 // Parse reads the text of an /upgrade command (what Slack sends as `text`)
@@ -244,7 +267,7 @@ func Parse(text string, today upgradebot.Date) (Command, error) {
 }
 
 func unknownCommand(word string) error {
-	msg := fmt.Sprintf("I don't know the command `%s`.", clip(word, 30))
+	msg := fmt.Sprintf("I don't know the command `%s`.", upgradebot.Clip(word, 30))
 	if near := nearest(strings.ToLower(word), commandWords()); near != "" {
 		msg += fmt.Sprintf(" Did you mean `%s`?", near)
 	}
@@ -337,7 +360,7 @@ func (p *parser) collect(c *Command) error {
 			continue
 		}
 		if t.word() && strings.HasPrefix(t.text, "@") && len(t.text) > 1 {
-			return upgradebot.Errorf(upgradebot.EINVALID, "I can't tell who %q is. Mention them with @ and pick them from Slack's list, so the mention becomes a link.", clip(t.text, 40))
+			return upgradebot.Errorf(upgradebot.EINVALID, "I can't tell who %q is. Mention them with @ and pick them from Slack's list, so the mention becomes a link.", upgradebot.Clip(t.text, 40))
 		}
 		if key, val, ok := strings.Cut(t.text, ":"); ok && (t.word() || t.keyed) && key != "" && !strings.Contains(key, "/") {
 			k := strings.ToLower(key)
@@ -370,7 +393,7 @@ func (p *parser) collect(c *Command) error {
 			}
 			// A near miss of an option is a typo, not prose ("Re:" in a title is prose).
 			if near := nearest(k, p.spec.options); near != "" && isOptionLike(k) && len(k) >= 3 {
-				return p.usageErr(fmt.Sprintf("I don't know the option `%s:`. Did you mean `%s:`?", clip(key, 20), near))
+				return p.usageErr(fmt.Sprintf("I don't know the option `%s:`. Did you mean `%s:`?", upgradebot.Clip(key, 20), near))
 			}
 		}
 		rest = append(rest, t)
@@ -423,7 +446,7 @@ func (p *parser) id(c *Command) error {
 	s := strings.TrimPrefix(t.text, "#")
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n <= 0 || !t.word() || strings.HasPrefix(s, "+") {
-		return p.usageErr(fmt.Sprintf("%q is not a number like 42 or #42.", clip(t.text, 30)))
+		return p.usageErr(fmt.Sprintf("%q is not a number like 42 or #42.", upgradebot.Clip(t.text, 30)))
 	}
 	c.ID = n
 	p.toks = p.toks[1:]
@@ -458,7 +481,7 @@ func (p *parser) none() error {
 		if _, ok, _ := p.toks[0].userRef(); ok {
 			return p.usageErr("this command does not take a person.")
 		}
-		return p.usageErr(fmt.Sprintf("I didn't expect %q.", clip(p.toks[0].plain(), 30)))
+		return p.usageErr(fmt.Sprintf("I didn't expect %q.", upgradebot.Clip(p.toks[0].plain(), 30)))
 	}
 	return nil
 }
@@ -536,7 +559,7 @@ func parseAdd(p *parser, c *Command) error {
 	if v, ok := p.opts["prio"]; ok {
 		c.Priority = upgradebot.Priority(strings.ToLower(v))
 		if !slices.Contains(upgradebot.Priorities, c.Priority) {
-			return p.usageErr(fmt.Sprintf("prio %q is not one of high, normal, low.", clip(v, 20)))
+			return p.usageErr(fmt.Sprintf("prio %q is not one of high, normal, low.", upgradebot.Clip(v, 20)))
 		}
 	}
 	if v, ok := p.opts["release"]; ok {
@@ -563,7 +586,7 @@ func parseKind(v string) (upgradebot.TaskKind, error) {
 		k = upgradebot.KindCleanup
 	}
 	if !slices.Contains(upgradebot.TaskKinds, k) {
-		return "", upgradebot.Errorf(upgradebot.EINVALID, "kind %q is not one of upgrade, maintenance, cleanup.", clip(v, 20))
+		return "", upgradebot.Errorf(upgradebot.EINVALID, "kind %q is not one of upgrade, maintenance, cleanup.", upgradebot.Clip(v, 20))
 	}
 	return k, nil
 }
@@ -588,7 +611,7 @@ func parseList(p *parser, c *Command) error {
 	}
 	c.Release = strings.ToLower(p.opts["release"])
 	if len(p.toks) > 0 {
-		return p.usageErr(fmt.Sprintf("I didn't expect %q. Lists are mine, open, overdue, done or all.", clip(p.toks[0].plain(), 30)))
+		return p.usageErr(fmt.Sprintf("I didn't expect %q. Lists are mine, open, overdue, done or all.", upgradebot.Clip(p.toks[0].plain(), 30)))
 	}
 	return nil
 }
@@ -655,7 +678,7 @@ func parseMaintAdd(p *parser, c *Command) error {
 	if c.Every.N > 366 {
 		// ParseInterval's year check multiplies N by 7 or 30 and can
 		// overflow; no valid interval has more than 366 of any unit.
-		return upgradebot.Errorf(upgradebot.EINVALID, "%q is more than a year; the longest interval is 12m", clip(v, 30))
+		return upgradebot.Errorf(upgradebot.EINVALID, "%q is more than a year; the longest interval is 12m", upgradebot.Clip(v, 30))
 	}
 	if c.First, err = p.date("first"); err != nil {
 		return err
@@ -787,7 +810,7 @@ func parseReleasePhase(p *parser, c *Command) error {
 	case "done", "end", "finished", "complete":
 		c.Scope = string(upgradebot.PhaseDone)
 	default:
-		return p.usageErr(fmt.Sprintf("%q is neither start nor done.", clip(p.toks[2].plain(), 20)))
+		return p.usageErr(fmt.Sprintf("%q is neither start nor done.", upgradebot.Clip(p.toks[2].plain(), 20)))
 	}
 	c.Due = p.today
 	if len(p.toks) == 4 {
@@ -807,7 +830,7 @@ func parseFailed(p *parser, c *Command) error {
 		return nil
 	}
 	if !p.toks[0].word() || p.toks[0].lower() != "retry" {
-		return p.usageErr(fmt.Sprintf("I didn't expect %q; write `failed` to list them or `failed retry <id>|all`.", clip(p.toks[0].plain(), 30)))
+		return p.usageErr(fmt.Sprintf("I didn't expect %q; write `failed` to list them or `failed retry <id>|all`.", upgradebot.Clip(p.toks[0].plain(), 30)))
 	}
 	c.Scope, p.toks = "retry", p.toks[1:]
 	if len(p.toks) > 0 && p.toks[0].word() && p.toks[0].lower() == "all" {
@@ -891,7 +914,7 @@ func parseReleaseItem(p *parser, c *Command) error {
 	}
 	c.Scope = string(verdict)
 	if len(rest) == 0 {
-		return p.usageErr(fmt.Sprintf("which item? Give its title, quoted if it has spaces: `release %s item %s \"New MAR layout\"`.", clip(c.Key, 40), verdict))
+		return p.usageErr(fmt.Sprintf("which item? Give its title, quoted if it has spaces: `release %s item %s \"New MAR layout\"`.", upgradebot.Clip(c.Key, 40), verdict))
 	}
 	c.Title = rest[0].plain()
 	if err := upgradebot.ValidateTitle("item title", c.Title); err != nil {
@@ -902,7 +925,7 @@ func parseReleaseItem(p *parser, c *Command) error {
 	p.toks = nil
 	if c.Text == "" {
 		if verdict != upgradebot.VerdictAdopt {
-			return p.usageErr(fmt.Sprintf("%s needs the reason: `release %s item %s \"%s\" <why>`.", verdict, clip(c.Key, 40), verdict, clip(c.Title, 40)))
+			return p.usageErr(fmt.Sprintf("%s needs the reason: `release %s item %s \"%s\" <why>`.", verdict, upgradebot.Clip(c.Key, 40), verdict, upgradebot.Clip(c.Title, 40)))
 		}
 		return nil
 	}

@@ -41,7 +41,7 @@ const phasesHelp = "Phases: the team's cycle in order, each <name>:<length> (len
 var configOrder = []string{"channel", "tz", "hours", "holidays", "leads", "nudges", "escalation", "allclear", "workload", "phases", "schedule"}
 
 func configErr(sub, msg string) error {
-	return upgradebot.Errorf(upgradebot.EINVALID, "%s\nUsage: `/upgrade %s`", sentence(upperFirst(msg)), configForms[sub])
+	return upgradebot.Errorf(upgradebot.EINVALID, "%s\nUsage: `/upgrade %s`", upgradebot.Sentence(upgradebot.UpperFirst(msg)), configForms[sub])
 }
 
 // parseConfig reads `config` (show everything), `config holidays [add|
@@ -56,7 +56,7 @@ func parseConfig(p *parser, c *Command) error {
 		return nil
 	}
 	if !p.toks[0].word() {
-		return p.usageErr(fmt.Sprintf("I didn't expect %q.", clip(p.toks[0].plain(), 30)))
+		return p.usageErr(fmt.Sprintf("I didn't expect %q.", upgradebot.Clip(p.toks[0].plain(), 30)))
 	}
 	sub := p.toks[0].lower()
 	switch sub {
@@ -74,9 +74,9 @@ func parseConfig(p *parser, c *Command) error {
 		sub = "phases"
 	}
 	if _, ok := configForms[sub]; !ok {
-		msg := fmt.Sprintf("`%s` is not a setting. Settings: %s.", clip(p.toks[0].text, 30), strings.Join(configOrder, ", "))
+		msg := fmt.Sprintf("`%s` is not a setting. Settings: %s.", upgradebot.Clip(p.toks[0].text, 30), strings.Join(configOrder, ", "))
 		if near := nearest(sub, configOrder); near != "" {
-			msg = fmt.Sprintf("`%s` is not a setting. Did you mean `%s`?", clip(p.toks[0].text, 30), near)
+			msg = fmt.Sprintf("`%s` is not a setting. Did you mean `%s`?", upgradebot.Clip(p.toks[0].text, 30), near)
 		}
 		return p.usageErr(msg)
 	}
@@ -120,7 +120,7 @@ func parseConfig(p *parser, c *Command) error {
 		id := t.text
 		if t.escape {
 			if !strings.HasPrefix(t.text, "#") {
-				return configErr(sub, fmt.Sprintf("%q is not a channel; type # and pick it from Slack's list", "<"+clip(t.text, 30)+">"))
+				return configErr(sub, fmt.Sprintf("%q is not a channel; type # and pick it from Slack's list", "<"+upgradebot.Clip(t.text, 30)+">"))
 			}
 			id, _, _ = strings.Cut(t.text[1:], "|")
 		}
@@ -168,7 +168,7 @@ func parseConfig(p *parser, c *Command) error {
 			k, v, ok := strings.Cut(t.text, ":")
 			k = strings.ToLower(k)
 			if _, known := keys[k]; !ok || !t.word() || !known {
-				return configErr(sub, fmt.Sprintf("I didn't expect %q", clip(t.plain(), 30)))
+				return configErr(sub, fmt.Sprintf("I didn't expect %q", upgradebot.Clip(t.plain(), 30)))
 			}
 			if _, dup := pairs[k]; dup {
 				return configErr(sub, fmt.Sprintf("`%s:` is given twice", k))
@@ -211,13 +211,13 @@ func parseConfig(p *parser, c *Command) error {
 	verb := p.toks[0].lower()
 	switch {
 	case !p.toks[0].word():
-		return configErr(sub, fmt.Sprintf("I didn't expect %q", clip(p.toks[0].plain(), 30)))
+		return configErr(sub, fmt.Sprintf("I didn't expect %q", upgradebot.Clip(p.toks[0].plain(), 30)))
 	case verb == "add":
 		c.Scope = "holidays add"
 	case verb == "remove" || verb == "rm" || verb == "delete":
 		c.Scope = "holidays remove"
 	default:
-		return configErr(sub, fmt.Sprintf("I didn't expect %q; add or remove?", clip(p.toks[0].text, 30)))
+		return configErr(sub, fmt.Sprintf("I didn't expect %q; add or remove?", upgradebot.Clip(p.toks[0].text, 30)))
 	}
 	for _, w := range words()[1:] {
 		for _, f := range strings.Split(w, ",") {
@@ -475,7 +475,7 @@ func (c *call) configSet(cmd *Command) (string, error) {
 		if sc.EscalateThen > 0 {
 			parts = append(parts, "escalated "+days(sc.EscalateThen)+" after the reminder")
 		}
-		text = upperFirst(cmd.Key) + " set: " + strings.Join(parts, ", ") + "."
+		text = upgradebot.UpperFirst(cmd.Key) + " set: " + strings.Join(parts, ", ") + "."
 	case "workload":
 		sc := upgradebot.Settings{Values: cmd.Values}.Config()
 		var parts []string
@@ -534,7 +534,7 @@ func (c *call) holidaysChange(cmd *Command) (string, error) {
 		text = fmt.Sprintf("%s %s. ", verb, strings.Join(changed, ", "))
 	}
 	if len(unchanged) > 0 {
-		text += fmt.Sprintf("%s: %s. ", upperFirst(already), strings.Join(unchanged, ", "))
+		text += fmt.Sprintf("%s: %s. ", upgradebot.UpperFirst(already), strings.Join(unchanged, ", "))
 	}
 	days = upgradebot.SortHolidays(days)
 	return text + "Team holidays: " + c.holidayList(days) + ".", nil

@@ -40,7 +40,7 @@ const (
 // names the word and lists these forms.
 func ParseDateWord(word string, today upgradebot.Date) (upgradebot.Date, error) {
 	w := strings.ToLower(strings.TrimSpace(word))
-	bad := upgradebot.Errorf(upgradebot.EINVALID, "%q is not a date I understand. Write %s.", clip(word, 40), DateForms)
+	bad := upgradebot.Errorf(upgradebot.EINVALID, "%q is not a date I understand. Write %s.", upgradebot.Clip(word, 40), DateForms)
 	switch w {
 	case "":
 		return upgradebot.Date{}, upgradebot.Errorf(upgradebot.EINVALID, "a date is missing. Write %s.", DateForms)
@@ -76,7 +76,7 @@ func ParseDateWord(word string, today upgradebot.Date) (upgradebot.Date, error) 
 				return upgradebot.Date{}, bad
 			}
 			if n > maxRelativeDays || (unit == 'm' && n > maxRelativeMonths) || (unit != 'm' && n*days > maxRelativeDays) {
-				return upgradebot.Date{}, upgradebot.Errorf(upgradebot.EINVALID, "%q is more than ten years away.", clip(word, 40))
+				return upgradebot.Date{}, upgradebot.Errorf(upgradebot.EINVALID, "%q is more than ten years away.", upgradebot.Clip(word, 40))
 			}
 			switch unit {
 			case 'd':
@@ -97,7 +97,7 @@ func ParseDateWord(word string, today upgradebot.Date) (upgradebot.Date, error) 
 func ParseDateRange(word string, today upgradebot.Date) (from, to upgradebot.Date, err error) {
 	a, b, ok := strings.Cut(word, "..")
 	if !ok {
-		return from, to, upgradebot.Errorf(upgradebot.EINVALID, "%q is not a date range. Write it as <from>..<to>, e.g. 2026-12-22..2027-01-02 or mon..fri.", clip(word, 40))
+		return from, to, upgradebot.Errorf(upgradebot.EINVALID, "%q is not a date range. Write it as <from>..<to>, e.g. 2026-12-22..2027-01-02 or mon..fri.", upgradebot.Clip(word, 40))
 	}
 	if from, err = ParseDateWord(a, today); err != nil {
 		return from, to, err
@@ -112,16 +112,7 @@ func ParseDateRange(word string, today upgradebot.Date) (from, to upgradebot.Dat
 		to = from.AddDays((int(wd) - int(from.Weekday()) + 7) % 7)
 	}
 	if to.Before(from) {
-		return from, to, upgradebot.Errorf(upgradebot.EINVALID, "the range %s ends before it starts.", clip(word, 40))
+		return from, to, upgradebot.Errorf(upgradebot.EINVALID, "the range %s ends before it starts.", upgradebot.Clip(word, 40))
 	}
 	return from, to, nil
-}
-
-// clip shortens s for quoting back in a message.
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

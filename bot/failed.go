@@ -55,7 +55,7 @@ func (c *call) failed(cmd *Command) (string, error) {
 	fmt.Fprintf(&b, "*Failed messages* (%d), newest first", total)
 	for _, m := range msgs {
 		fmt.Fprintf(&b, "\n• #%d %s to %s, created %s, %d attempts: `%s`", m.ID, m.Kind, failedTo(m), c.stamp(m.CreatedAt),
-			m.Attempts, strings.ReplaceAll(upgradebot.Escape(clip(m.LastError, 200)), "`", "'"))
+			m.Attempts, strings.ReplaceAll(upgradebot.Escape(upgradebot.Clip(m.LastError, 200)), "`", "'"))
 	}
 	if total > len(msgs) {
 		fmt.Fprintf(&b, "\n…and %d more.", total-len(msgs))

@@ -17,20 +17,10 @@ func (c *call) teamPhase(cmd *Command) error {
 	plan := c.settings.Config().Phases
 	ph, err := plan.Parse(string(cmd.Phase))
 	if err != nil {
-		return upgradebot.Errorf(upgradebot.EINVALID, "%s.\nUsage: `/upgrade %s`", upgradebot.ErrorMessage(err), usageOf(cmd.Name))
+		return upgradebot.Errorf(upgradebot.EINVALID, "%s.\nUsage: `/upgrade %s`", upgradebot.ErrorMessage(err), specNamed(cmd.Name).usage)
 	}
 	cmd.Phase = ph
 	return nil
-}
-
-// usageOf is the usage of the command named name.
-func usageOf(name string) string {
-	for _, s := range specs {
-		if s.name == name {
-			return s.usage
-		}
-	}
-	return name
 }
 
 func (c *call) releasePhase(cmd *Command) (string, error) {

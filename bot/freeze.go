@@ -12,7 +12,7 @@ func (c *call) freeze(cmd *Command) (string, error) {
 		return "", err
 	}
 	return fmt.Sprintf("Recorded freeze %d: %s, %s to %s. Tasks due and phases planned in it will be flagged.",
-		f.ID, upperFirst(f.Name()), f.From.Human(), f.To.Human()), nil
+		f.ID, upgradebot.UpperFirst(f.Name()), f.From.Human(), f.To.Human()), nil
 }
 
 func (c *call) freezeRemove(cmd *Command) (string, error) {

@@ -115,7 +115,7 @@ func (t token) userRef() (p upgradebot.Person, ok bool, err error) {
 	}
 	id, name, _ := strings.Cut(t.text[1:], "|")
 	if !upgradebot.ValidUserID(id) {
-		return p, true, upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user I can read. Mention the person with @ and pick them from the list, so Slack sends <@U…>.", "<"+clip(t.text, 40)+">")
+		return p, true, upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user I can read. Mention the person with @ and pick them from the list, so Slack sends <@U…>.", "<"+upgradebot.Clip(t.text, 40)+">")
 	}
 	return upgradebot.Person{ID: id, Name: entities.Replace(name)}, true, nil
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/upgradebot/upgradebot"
-	"github.com/upgradebot/upgradebot/bot"
 	"github.com/upgradebot/upgradebot/taskcsv"
 )
 
@@ -181,7 +180,7 @@ func (m *Main) writeICS(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return m.writeOut(func(w io.Writer) error { return upgradebot.WriteICS(w, bot.CalendarName, events) })
+	return m.writeOut(func(w io.Writer) error { return upgradebot.WriteICS(w, upgradebot.CalendarName, events) })
 }
 
 // writeOut writes to -o FILE, or stdout. A file is written whole or not

@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/upgradebot/upgradebot"
-	"github.com/upgradebot/upgradebot/bot"
+	slackapp "github.com/upgradebot/upgradebot/slack"
 	"github.com/upgradebot/upgradebot/store"
 )
 
@@ -125,8 +125,8 @@ func signedCommand(client *http.Client, addr, secret, user, text string) (int, s
 		return 0, "", err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set(bot.HeaderTimestamp, ts)
-	req.Header.Set(bot.HeaderSignature, bot.SignatureFor(secret, ts, []byte(body)))
+	req.Header.Set(slackapp.HeaderTimestamp, ts)
+	req.Header.Set(slackapp.HeaderSignature, slackapp.SignatureFor(secret, ts, []byte(body)))
 	resp, err := client.Do(req)
 	if err != nil {
 		return 0, "", err

@@ -273,7 +273,7 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 	// A pinned clock is read in the team's zone, known once the store is open.
 	var pinned *upgradebot.FakeClock
 	if m.Config.Clock != "" {
-		pinned = upgradebot.NewFakeClock(time.Now())
+		pinned = upgradebot.NewFakeClock(upgradebot.SystemClock{}.Now())
 		m.Clock = pinned
 	}
 	db, err := store.Open(ctx, m.Config.DB, m.Clock)

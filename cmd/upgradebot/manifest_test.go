@@ -10,13 +10,14 @@ import (
 
 	"github.com/upgradebot/upgradebot"
 	"github.com/upgradebot/upgradebot/bot"
+	slackapp "github.com/upgradebot/upgradebot/slack"
 )
 
 // TestManifests keeps the Slack app manifests in step with the code: the
 // request URLs are routes the server has, the command escapes mentions, the
 // event the bot handles is subscribed, and the scopes are the least needed.
 func TestManifests(t *testing.T) {
-	srv := &bot.Server{Slack: &bot.Slack{Bot: &bot.Bot{Clock: upgradebot.SystemClock{}}}, SigningSecret: "s"}
+	srv := &slackapp.Server{App: &slackapp.App{Bot: &bot.Bot{Clock: upgradebot.SystemClock{}}}, SigningSecret: "s"}
 	for _, path := range []string{"../../deploy/slack-app-manifest.yaml", "../../deploy/slack-app-manifest-http.yaml"} {
 		b, err := os.ReadFile(path)
 		if err != nil {

@@ -15,7 +15,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
-	"github.com/upgradebot/upgradebot/bot"
+	slackapp "github.com/upgradebot/upgradebot/slack"
 )
 
 // slackConfig is what serve reads from the environment.
@@ -45,7 +45,7 @@ func (m *Main) slackConfig() (slackConfig, error) {
 		AppToken:      strings.TrimSpace(m.Getenv("SLACK_APP_TOKEN")),
 		Addr:          cmpOr(m.Getenv("UPGRADEBOT_ADDR"), ":3000"),
 		APIURL:        cmpOr(m.Getenv("SLACK_API_URL"), slack.APIURL),
-		SendInterval:  bot.DefaultInterval,
+		SendInterval:  slackapp.DefaultInterval,
 		CalendarToken: strings.TrimSpace(m.Getenv("UPGRADEBOT_CALENDAR_TOKEN")),
 	}
 	if n := len(c.CalendarToken); n > 0 && n < minCalendarToken {
@@ -108,12 +108,12 @@ func (m *Main) serve(ctx context.Context, c slackConfig) error {
 		return err
 	}
 
-	metrics := bot.NewMetrics()
-	deliverer := &bot.Deliverer{Desk: m.DB, API: api, Bot: m.Bot, Clock: m.Clock, Logger: log, Metrics: metrics,
+	metrics := slackapp.NewMetrics()
+	deliverer := &slackapp.Deliverer{Desk: m.DB, API: api, Bot: m.Bot, Clock: m.Clock, Logger: log, Metrics: metrics,
 		HTTPClient: httpClient, Interval: c.SendInterval}
-	sl := &bot.Slack{Bot: m.Bot, API: api, Logger: log, Metrics: metrics, Wake: deliverer.Wake}
+	sl := &slackapp.App{Bot: m.Bot, API: api, Logger: log, Metrics: metrics, Wake: deliverer.Wake}
 	srv := &http.Server{
-		Handler:           &bot.Server{Slack: sl, SigningSecret: c.SigningSecret, Desk: m.DB, Logger: log, CalendarToken: c.CalendarToken},
+		Handler:           &slackapp.Server{App: sl, SigningSecret: c.SigningSecret, Desk: m.DB, Logger: log, CalendarToken: c.CalendarToken},
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -151,7 +151,7 @@ func (m *Main) serve(ctx context.Context, c slackConfig) error {
 	mode := "http"
 	if c.AppToken != "" {
 		mode = "socket"
-		sock := &bot.Socket{Slack: sl, Client: socketmode.New(api), Logger: log}
+		sock := &slackapp.Socket{App: sl, Client: socketmode.New(api), Logger: log}
 		wg.Go(func() {
 			if err := sock.Run(ctx); err != nil {
 				cancel(err)
@@ -171,7 +171,7 @@ func (m *Main) serve(ctx context.Context, c slackConfig) error {
 	stopWorker()
 	wg.Wait()
 	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		if errors.Is(err, bot.ErrTokenRevoked) {
+		if errors.Is(err, slackapp.ErrTokenRevoked) {
 			return fmt.Errorf("stopped: %w", err)
 		}
 		return err
@@ -189,7 +189,7 @@ func checkToken(ctx context.Context, api *slack.Client, log *slog.Logger) error 
 	switch {
 	case err == nil:
 		return nil
-	case bot.IsAuthError(err):
+	case slackapp.IsAuthError(err):
 		return usageError{fmt.Sprintf("SLACK_BOT_TOKEN: Slack refused it (%v); reinstall the app and copy the new token", err)}
 	}
 	log.Warn("cannot reach Slack to check the token; starting anyway, messages wait in the outbox", "err", err)

@@ -1,4 +1,4 @@
-package bot_test
+package slack_test
 
 import (
 	"bytes"
@@ -20,6 +20,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/upgradebot/upgradebot"
 	"github.com/upgradebot/upgradebot/bot"
+	slackapp "github.com/upgradebot/upgradebot/slack"
 	"github.com/upgradebot/upgradebot/store"
 )
 
@@ -31,7 +32,7 @@ type delivery struct {
 	db    *store.DB
 	clock *upgradebot.FakeClock
 	api   *slackAPI
-	d     *bot.Deliverer
+	d     *slackapp.Deliverer
 	logs  *syncBuffer
 }
 
@@ -65,8 +66,8 @@ func newDelivery(t *testing.T) *delivery {
 // deliverer returns a worker on desk with the test's settings: no pause
 // between calls (the fake clock does not move by itself), one second
 // between messages to one channel, logs kept for inspection.
-func (e *delivery) deliverer(desk upgradebot.Desk, api *slack.Client) *bot.Deliverer {
-	return &bot.Deliverer{Desk: desk, API: api, Bot: e.b, Clock: e.clock, Metrics: bot.NewMetrics(),
+func (e *delivery) deliverer(desk upgradebot.Desk, api *slack.Client) *slackapp.Deliverer {
+	return &slackapp.Deliverer{Desk: desk, API: api, Bot: e.b, Clock: e.clock, Metrics: slackapp.NewMetrics(),
 		Logger:     slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		HTTPClient: &http.Client{Timeout: 5 * time.Second}, Interval: -1, ChannelInterval: time.Second}
 }
@@ -259,7 +260,7 @@ func TestDeliverDecisionRequestHasButtons(t *testing.T) {
 		t.Errorf("fallback text %q", text)
 	}
 	bs := blocks(t, post)
-	want := []button{{bot.ActionApprove, "1", "primary"}, {bot.ActionReject, "1", "danger"}}
+	want := []button{{slackapp.ActionApprove, "1", "primary"}, {slackapp.ActionReject, "1", "danger"}}
 	if got := buttons(bs); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("buttons %v, want %v", got, want)
 	}
@@ -410,10 +411,10 @@ func TestDeliverHome(t *testing.T) {
 		t.Errorf("%d blocks; Slack allows 100", len(bs))
 	}
 	want := []button{
-		{bot.ActionDone, "2", ""}, // due tomorrow: soonest first
-		{bot.ActionDone, "1", ""},
-		{bot.ActionApprove, "1", "primary"},
-		{bot.ActionReject, "1", "danger"},
+		{slackapp.ActionDone, "2", ""}, // due tomorrow: soonest first
+		{slackapp.ActionDone, "1", ""},
+		{slackapp.ActionApprove, "1", "primary"},
+		{slackapp.ActionReject, "1", "danger"},
 	}
 	if got := buttons(bs); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("buttons %v, want %v", got, want)
@@ -455,11 +456,11 @@ func TestHomeView(t *testing.T) {
 	}
 	view := func(user string) (string, []button, int) {
 		t.Helper()
-		v, err := e.b.HomeView(ctx, user)
+		h, err := e.b.Home(ctx, user)
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw, err := json.Marshal(v)
+		raw, err := json.Marshal(slackapp.HomeView(h))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -490,7 +491,7 @@ func TestHomeView(t *testing.T) {
 	if !strings.Contains(text, "as delegate while <@U0OWNER> is away until Mon 30 Nov 2026") || len(bs) != 2 {
 		t.Errorf("delegate's home: %v\n%s", bs, text)
 	}
-	if _, bs, _ = view(owner); len(bs) != 2 || bs[0].ActionID != bot.ActionApprove {
+	if _, bs, _ = view(owner); len(bs) != 2 || bs[0].ActionID != slackapp.ActionApprove {
 		t.Errorf("owner's home buttons: %v", bs)
 	}
 	e.clock.Advance(5 * 24 * time.Hour) // the window is over
@@ -707,7 +708,7 @@ func TestDeliverTokenRevokedStopsRun(t *testing.T) {
 	e.do(admin, "add Second <@U0BOB>")
 	e.api.ScriptError("conversations.open", "invalid_auth")
 	err := e.d.Run(t.Context())
-	if !errors.Is(err, bot.ErrTokenRevoked) || !strings.Contains(err.Error(), "invalid_auth") {
+	if !errors.Is(err, slackapp.ErrTokenRevoked) || !strings.Contains(err.Error(), "invalid_auth") {
 		t.Fatalf("Run returned %v, want ErrTokenRevoked naming invalid_auth", err)
 	}
 	e.wantStatus(1, upgradebot.MessageFailed, "invalid_auth")
@@ -756,7 +757,7 @@ func TestDeliverTwoWorkersOneDatabase(t *testing.T) {
 	for i := range n {
 		e.do(admin, fmt.Sprintf("add Task %d <@U0P%02d>", i, i))
 	}
-	workers := []*bot.Deliverer{e.deliverer(db1, api.Client()), e.deliverer(db2, api.Client())}
+	workers := []*slackapp.Deliverer{e.deliverer(db1, api.Client()), e.deliverer(db2, api.Client())}
 	var wg sync.WaitGroup
 	var delivered atomic.Int32
 	for _, d := range workers {

@@ -1,4 +1,4 @@
-package bot
+package slack
 
 import (
 	"strconv"
@@ -52,7 +52,7 @@ func AddTaskModal(releases []*upgradebot.Release) slack.ModalViewRequest {
 
 	var kinds []*slack.OptionBlockObject
 	for _, k := range upgradebot.TaskKinds {
-		kinds = append(kinds, option(string(k), upperFirst(string(k))))
+		kinds = append(kinds, option(string(k), upgradebot.UpperFirst(string(k))))
 	}
 	kind := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Kind"), InputKind, kinds...).
 		WithInitialOption(kinds[0])
@@ -60,7 +60,7 @@ func AddTaskModal(releases []*upgradebot.Release) slack.ModalViewRequest {
 	var prios []*slack.OptionBlockObject
 	var normal *slack.OptionBlockObject
 	for _, p := range upgradebot.Priorities {
-		o := option(string(p), upperFirst(string(p)))
+		o := option(string(p), upgradebot.UpperFirst(string(p)))
 		if p == upgradebot.PriorityNormal {
 			normal = o
 		}
@@ -73,7 +73,7 @@ func AddTaskModal(releases []*upgradebot.Release) slack.ModalViewRequest {
 	if len(releases) > 0 {
 		var opts []*slack.OptionBlockObject
 		for _, r := range releases[:min(len(releases), maxReleaseOptions)] {
-			opts = append(opts, option(r.Key, clip(r.Key+" · GA "+r.GA.Human(), 75)))
+			opts = append(opts, option(r.Key, upgradebot.Clip(r.Key+" · GA "+r.GA.Human(), 75)))
 		}
 		release = slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Which release?"), InputRelease, opts...)
 	} else {
@@ -213,5 +213,5 @@ func ParseReason(v slack.View) (id int64, reason string, ok bool) {
 
 // fieldMessage is err as a sentence to show under a field.
 func fieldMessage(err error) string {
-	return sentence(upperFirst(upgradebot.ErrorMessage(err)))
+	return upgradebot.Sentence(upgradebot.UpperFirst(upgradebot.ErrorMessage(err)))
 }

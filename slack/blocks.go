@@ -1,4 +1,4 @@
-package bot
+package slack
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/upgradebot/upgradebot"
+	"github.com/upgradebot/upgradebot/bot"
 )
 
 // Slack's Block Kit limits that the renderers keep to.
@@ -51,7 +52,7 @@ func MessageBlocks(m *upgradebot.Message) []slack.Block {
 // ReplyMessage renders the reply to a command as the body of a slash
 // command response (or a response_url post): ephemeral unless the user
 // asked to share it, with the text as mrkdwn sections and as the fallback.
-func ReplyMessage(r Reply) *slack.Msg {
+func ReplyMessage(r bot.Reply) *slack.Msg {
 	msg := &slack.Msg{ResponseType: slack.ResponseTypeEphemeral, Text: FallbackText(r.Text)}
 	if r.Public {
 		msg.ResponseType = slack.ResponseTypeInChannel

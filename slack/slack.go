@@ -1,4 +1,4 @@
-package bot
+package slack
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/upgradebot/upgradebot"
+	"github.com/upgradebot/upgradebot/bot"
 )
 
 // Slack puts the bot on Slack. The HTTP server and the Socket Mode client
@@ -21,8 +22,8 @@ import (
 //
 // Errors these methods return are failures worth a retry (the database is
 // down); anything a person did wrong is answered, not returned.
-type Slack struct {
-	Bot *Bot
+type App struct {
+	Bot *bot.Bot
 	// API is the Web API client for the few calls that must happen inside a
 	// request (views.open needs a trigger_id that lasts 3 seconds). Nothing
 	// here retries: retries belong to the outbox worker.
@@ -66,16 +67,16 @@ const releaseMenuTimeout = 300 * time.Millisecond
 // Wait blocks until every command that outlived its acknowledgement has
 // finished and queued its reply. Call it when shutting down, after the
 // transports have stopped taking requests.
-func (s *Slack) Wait() { s.late.Wait() }
+func (s *App) Wait() { s.late.Wait() }
 
-func (s *Slack) logger() *slog.Logger {
+func (s *App) logger() *slog.Logger {
 	if s.Logger != nil {
 		return s.Logger
 	}
-	return s.Bot.logger()
+	return slog.Default()
 }
 
-func (s *Slack) wake() {
+func (s *App) wake() {
 	if s.Wake != nil {
 		s.Wake()
 	}
@@ -86,7 +87,7 @@ func (s *Slack) wake() {
 // `/upgrade add` opens the add-task modal; anything else runs as a command.
 // A command that takes longer than ReplyWithin is acknowledged with
 // WorkingText and its reply queued for response_url when it is done.
-func (s *Slack) Command(ctx context.Context, cmd slack.SlashCommand) (*slack.Msg, error) {
+func (s *App) Command(ctx context.Context, cmd slack.SlashCommand) (*slack.Msg, error) {
 	text := strings.TrimSpace(cmd.Text)
 	if text == "" || strings.EqualFold(text, "add") {
 		// views.open first: the trigger_id expires in 3 seconds.
@@ -95,9 +96,9 @@ func (s *Slack) Command(ctx context.Context, cmd slack.SlashCommand) (*slack.Msg
 		return msg, nil
 	}
 
-	req := Request{User: cmd.UserID, Text: cmd.Text, Channel: cmd.ChannelID}
-	done := make(chan Reply)    // the reply, while the request still waits for it
-	gone := make(chan struct{}) // closed when the request has been acknowledged
+	req := bot.Request{User: cmd.UserID, Text: cmd.Text, Channel: cmd.ChannelID}
+	done := make(chan bot.Reply) // the reply, while the request still waits for it
+	gone := make(chan struct{})  // closed when the request has been acknowledged
 	s.late.Add(1)
 	go func() {
 		defer s.late.Done()
@@ -124,18 +125,18 @@ func (s *Slack) Command(ctx context.Context, cmd slack.SlashCommand) (*slack.Msg
 	case <-timer.C:
 		close(gone)
 		s.logger().Info("slow command acknowledged; the reply follows by response_url",
-			"user", cmd.UserID, "command", loggedCommand(cmd.Text), "waited", wait)
-		return ReplyMessage(Reply{Text: WorkingText}), nil
+			"user", cmd.UserID, "command", bot.CommandName(cmd.Text), "waited", wait)
+		return ReplyMessage(bot.Reply{Text: WorkingText}), nil
 	}
 }
 
 // run remembers who typed the command and runs it. It runs on its own
 // goroutine, so it recovers a panic itself, turning it into a failed reply.
-func (s *Slack) run(ctx context.Context, cmd slack.SlashCommand, req Request) (r Reply) {
+func (s *App) run(ctx context.Context, cmd slack.SlashCommand, req bot.Request) (r bot.Reply) {
 	defer func() {
 		if p := recover(); p != nil {
-			s.logger().Error("command panicked", "user", req.User, "command", loggedCommand(req.Text), "panic", fmt.Sprint(p))
-			r = Reply{Text: upgradebot.ErrorMessage(errors.New("panic")), Failed: true}
+			s.logger().Error("command panicked", "user", req.User, "command", bot.CommandName(req.Text), "panic", fmt.Sprint(p))
+			r = bot.Reply{Text: upgradebot.ErrorMessage(errors.New("panic")), Failed: true}
 		}
 	}()
 	s.remember(ctx, cmd.UserID, cmd.UserName)
@@ -145,9 +146,9 @@ func (s *Slack) run(ctx context.Context, cmd slack.SlashCommand, req Request) (r
 }
 
 // lateReply queues the reply of an acknowledged command for response_url.
-func (s *Slack) lateReply(ctx context.Context, cmd slack.SlashCommand, r Reply) {
+func (s *App) lateReply(ctx context.Context, cmd slack.SlashCommand, r bot.Reply) {
 	if cmd.ResponseURL == "" {
-		s.logger().Warn("slow command has no response_url; its reply is lost", "user", cmd.UserID, "command", loggedCommand(cmd.Text))
+		s.logger().Warn("slow command has no response_url; its reply is lost", "user", cmd.UserID, "command", bot.CommandName(cmd.Text))
 		return
 	}
 	s.queue(ctx, "late reply", upgradebot.Message{Kind: upgradebot.MessageResponse, To: cmd.ResponseURL, Text: r.Text})
@@ -155,7 +156,7 @@ func (s *Slack) lateReply(ctx context.Context, cmd slack.SlashCommand, r Reply) 
 
 // queue adds msgs to the outbox and wakes the worker; a failure is logged,
 // as there is nobody left to tell.
-func (s *Slack) queue(ctx context.Context, what string, msgs ...upgradebot.Message) {
+func (s *App) queue(ctx context.Context, what string, msgs ...upgradebot.Message) {
 	if len(msgs) == 0 {
 		return
 	}
@@ -168,7 +169,7 @@ func (s *Slack) queue(ctx context.Context, what string, msgs ...upgradebot.Messa
 
 // refreshHomes queues an App Home refresh for user after a command that
 // changed something, and for the person it assigned work to.
-func (s *Slack) refreshHomes(ctx context.Context, user string, r Reply) {
+func (s *App) refreshHomes(ctx context.Context, user string, r bot.Reply) {
 	if !r.Changed || r.Failed {
 		return
 	}
@@ -181,7 +182,7 @@ func (s *Slack) refreshHomes(ctx context.Context, user string, r Reply) {
 
 // remember records the name Slack showed for user, once per process and
 // name, so replies can show names; failures are only logged.
-func (s *Slack) remember(ctx context.Context, user, name string) {
+func (s *App) remember(ctx context.Context, user, name string) {
 	if name == "" || !upgradebot.ValidUserID(user) {
 		return
 	}
@@ -196,7 +197,7 @@ func (s *Slack) remember(ctx context.Context, user, name string) {
 }
 
 // openAddTask opens the add-task modal, or says why it could not.
-func (s *Slack) openAddTask(ctx context.Context, cmd slack.SlashCommand) *slack.Msg {
+func (s *App) openAddTask(ctx context.Context, cmd slack.SlashCommand) *slack.Msg {
 	rctx, cancel := context.WithTimeout(ctx, releaseMenuTimeout)
 	releases, err := s.upcomingReleases(rctx)
 	cancel()
@@ -206,7 +207,7 @@ func (s *Slack) openAddTask(ctx context.Context, cmd slack.SlashCommand) *slack.
 	}
 	if err := s.openView(ctx, cmd.TriggerID, AddTaskModal(releases)); err != nil {
 		s.logger().Error("open add-task modal", "user", cmd.UserID, "err", err)
-		return ReplyMessage(Reply{Failed: true,
+		return ReplyMessage(bot.Reply{Failed: true,
 			Text: "I couldn't open the form. Add the task with `/upgrade add <title> [due:<date>] [@user]` instead."})
 	}
 	return nil
@@ -214,7 +215,7 @@ func (s *Slack) openAddTask(ctx context.Context, cmd slack.SlashCommand) *slack.
 
 // upcomingReleases are the releases worth offering for new work: those
 // that went GA in the last six months or are still to come.
-func (s *Slack) upcomingReleases(ctx context.Context) ([]*upgradebot.Release, error) {
+func (s *App) upcomingReleases(ctx context.Context) ([]*upgradebot.Release, error) {
 	settings, err := s.Bot.Desk.Settings(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("bot: upcoming releases: %w", err)
@@ -227,7 +228,7 @@ func (s *Slack) upcomingReleases(ctx context.Context) ([]*upgradebot.Release, er
 	return rs, nil
 }
 
-func (s *Slack) openView(ctx context.Context, triggerID string, view slack.ModalViewRequest) error {
+func (s *App) openView(ctx context.Context, triggerID string, view slack.ModalViewRequest) error {
 	if s.API == nil {
 		return fmt.Errorf("bot: views.open: no Web API client")
 	}
@@ -242,7 +243,7 @@ func (s *Slack) openView(ctx context.Context, triggerID string, view slack.Modal
 // Interaction handles block_actions and view_submission payloads. For a
 // view submission it returns the body to answer with (a response_action,
 // or nil to close the modal); otherwise nil.
-func (s *Slack) Interaction(ctx context.Context, ic slack.InteractionCallback) (any, error) {
+func (s *App) Interaction(ctx context.Context, ic slack.InteractionCallback) (any, error) {
 	user := ic.User.ID
 	if !upgradebot.ValidUserID(user) {
 		s.logger().Warn("interaction without a user; ignored", "type", ic.Type)
@@ -270,7 +271,7 @@ func (s *Slack) Interaction(ctx context.Context, ic slack.InteractionCallback) (
 }
 
 // blockAction handles one button click.
-func (s *Slack) blockAction(ctx context.Context, ic slack.InteractionCallback, a *slack.BlockAction) error {
+func (s *App) blockAction(ctx context.Context, ic slack.InteractionCallback, a *slack.BlockAction) error {
 	user := ic.User.ID
 	var id int64
 	switch a.ActionID {
@@ -331,7 +332,7 @@ func decidedHomes(user string, d *upgradebot.Decision) []upgradebot.Message {
 // the response_url when Slack gave one (buttons in messages have one, the
 // App Home's do not). A failure that is not an *upgradebot.Error is
 // returned instead, so the transport logs it and reports a failure.
-func (s *Slack) refuse(ctx context.Context, ic slack.InteractionCallback, what string, err error) error {
+func (s *App) refuse(ctx context.Context, ic slack.InteractionCallback, what string, err error) error {
 	var uerr *upgradebot.Error
 	if !errors.As(err, &uerr) {
 		return fmt.Errorf("bot: %s button: %w", what, err)
@@ -345,7 +346,7 @@ func (s *Slack) refuse(ctx context.Context, ic slack.InteractionCallback, what s
 
 // submitAddTask creates the task from the add-task modal, or shows what is
 // wrong on the fields.
-func (s *Slack) submitAddTask(ctx context.Context, user string, v slack.View) (any, error) {
+func (s *App) submitAddTask(ctx context.Context, user string, v slack.View) (any, error) {
 	settings, err := s.Bot.Desk.Settings(ctx)
 	if err != nil {
 		return s.submitFailed(BlockTitle, fmt.Errorf("bot: add-task modal: %w", err)), nil
@@ -371,7 +372,7 @@ func (s *Slack) submitAddTask(ctx context.Context, user string, v slack.View) (a
 
 // submitReject rejects the decision with the reason from the modal; a
 // refusal (not the decider, already decided) is shown on the reason field.
-func (s *Slack) submitReject(ctx context.Context, user string, v slack.View) (any, error) {
+func (s *App) submitReject(ctx context.Context, user string, v slack.View) (any, error) {
 	id, reason, ok := ParseReason(v)
 	if !ok {
 		s.logger().Warn("reject modal without a decision id; ignored", "user", user)
@@ -394,7 +395,7 @@ func (s *Slack) submitReject(ctx context.Context, user string, v slack.View) (an
 
 // submitFailed logs an internal failure and keeps the modal open with a
 // generic message on block, so what the user typed is not lost.
-func (s *Slack) submitFailed(block string, err error) *slack.ViewSubmissionResponse {
+func (s *App) submitFailed(block string, err error) *slack.ViewSubmissionResponse {
 	s.logger().Error("modal submission failed", "err", err)
 	return slack.NewErrorsViewSubmissionResponse(map[string]string{block: upgradebot.ErrorMessage(err)})
 }
@@ -403,7 +404,7 @@ func (s *Slack) submitFailed(block string, err error) *slack.ViewSubmissionRespo
 // Slack's retries and duplicate deliveries: every id is recorded, and an id
 // seen before does nothing. app_home_opened on the Home tab queues a
 // refresh of the viewer's home; other events are recorded and ignored.
-func (s *Slack) Event(ctx context.Context, eventID string, ev slackevents.EventsAPIEvent) error {
+func (s *App) Event(ctx context.Context, eventID string, ev slackevents.EventsAPIEvent) error {
 	if eventID == "" {
 		s.logger().Warn("event without an event_id; ignored", "type", ev.InnerEvent.Type)
 		return nil
@@ -424,21 +425,4 @@ func (s *Slack) Event(ctx context.Context, eventID string, ev slackevents.Events
 		s.wake()
 	}
 	return nil
-}
-
-// loggedCommand names a command for the logs: its words ("add", "maint
-// list") if the bot knows it, else "unknown". Nothing else a person typed
-// is logged, not even a mistyped first word.
-func loggedCommand(text string) string {
-	toks, err := tokenize(text)
-	switch {
-	case err != nil:
-		return "unparsed"
-	case len(toks) == 0:
-		return "help"
-	}
-	if s, _ := lookupSpec(toks); s != nil {
-		return s.name
-	}
-	return "unknown"
 }

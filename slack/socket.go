@@ -1,4 +1,4 @@
-package bot
+package slack
 
 import (
 	"context"
@@ -22,7 +22,7 @@ import (
 // (warning, refresh) and after network loss, with backoff. A token Slack
 // refuses ends Run with an error wrapping ErrTokenRevoked.
 type Socket struct {
-	Slack  *Slack
+	App    *App
 	Client *socketmode.Client
 	Logger *slog.Logger
 }
@@ -111,19 +111,19 @@ func (s *Socket) request(ctx context.Context, evt socketmode.Event) {
 	case socketmode.EventTypeSlashCommand:
 		cmd, _ := evt.Data.(slack.SlashCommand)
 		var msg *slack.Msg
-		if msg, err = s.Slack.Command(ctx, cmd); msg != nil {
+		if msg, err = s.App.Command(ctx, cmd); msg != nil {
 			payload = msg
 		}
 	case socketmode.EventTypeInteractive:
 		ic, _ := evt.Data.(slack.InteractionCallback)
-		payload, err = s.Slack.Interaction(ctx, ic)
+		payload, err = s.App.Interaction(ctx, ic)
 	case socketmode.EventTypeEventsAPI:
 		ev, _ := evt.Data.(slackevents.EventsAPIEvent)
 		id := ""
 		if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
 			id = cb.EventID
 		}
-		err = s.Slack.Event(ctx, id, ev)
+		err = s.App.Event(ctx, id, ev)
 	}
 	if err != nil {
 		s.logger().Error("socket mode: request failed; not acknowledged so Slack retries", "type", evt.Type, "err", err)

@@ -1,4 +1,4 @@
-package bot_test
+package slack_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/upgradebot/upgradebot"
 	"github.com/upgradebot/upgradebot/bot"
+	slackapp "github.com/upgradebot/upgradebot/slack"
 )
 
 // socketServer is a fake of Slack's Socket Mode WebSocket endpoint: the test
@@ -107,7 +108,7 @@ func envelope(id, typ string, payload any) map[string]any {
 func startSocket(t *testing.T, api *slackAPI, b *bot.Bot) (context.CancelFunc, chan error) {
 	client := slack.New("xoxb-test-token", slack.OptionAPIURL(api.APIURL()), slack.OptionAppLevelToken("xapp-test-token"),
 		slack.OptionHTTPClient(&http.Client{Timeout: 5 * time.Second}))
-	s := &bot.Socket{Slack: &bot.Slack{Bot: b, API: client}, Client: socketmode.New(client)}
+	s := &slackapp.Socket{App: &slackapp.App{Bot: b, API: client}, Client: socketmode.New(client)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
@@ -156,7 +157,7 @@ func TestSocketMode(t *testing.T) {
 	ws.send(envelope("e2", "interactive", map[string]any{
 		"type": "block_actions", "user": map[string]any{"id": owner, "name": "olga"}, "trigger_id": "1.2.4",
 		"response_url": api.ResponseURL(),
-		"actions":      []map[string]any{{"action_id": bot.ActionApprove, "block_id": "decision_1", "value": "1", "type": "button"}},
+		"actions":      []map[string]any{{"action_id": slackapp.ActionApprove, "block_id": "decision_1", "value": "1", "type": "button"}},
 	}))
 	ws.ack("e2")
 	ds, err := db.FindDecisions(ctx, upgradebot.DecisionFilter{ID: 1})
@@ -210,7 +211,7 @@ func TestSocketModeRevokedToken(t *testing.T) {
 	_, done := startSocket(t, api, b)
 	select {
 	case err := <-done:
-		if !errors.Is(err, bot.ErrTokenRevoked) {
+		if !errors.Is(err, slackapp.ErrTokenRevoked) {
 			t.Fatalf("Run = %v, want ErrTokenRevoked", err)
 		}
 		done <- err // for the cleanup

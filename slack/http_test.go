@@ -1,4 +1,4 @@
-package bot_test
+package slack_test
 
 import (
 	"context"
@@ -21,6 +21,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/upgradebot/upgradebot"
 	"github.com/upgradebot/upgradebot/bot"
+	slackapp "github.com/upgradebot/upgradebot/slack"
 	"github.com/upgradebot/upgradebot/store"
 )
 
@@ -39,17 +40,17 @@ var slackExample = struct {
 
 func TestSignatureSlackExample(t *testing.T) {
 	ex := slackExample
-	if got := bot.SignatureFor(ex.secret, ex.timestamp, []byte(ex.body)); got != ex.signature {
+	if got := slackapp.SignatureFor(ex.secret, ex.timestamp, []byte(ex.body)); got != ex.signature {
 		t.Fatalf("SignatureFor = %s, want Slack's %s", got, ex.signature)
 	}
 	sent := time.Unix(1531420618, 0)
 	header := func(ts, sig string) http.Header {
 		h := http.Header{}
 		if ts != "" {
-			h.Set(bot.HeaderTimestamp, ts)
+			h.Set(slackapp.HeaderTimestamp, ts)
 		}
 		if sig != "" {
-			h.Set(bot.HeaderSignature, sig)
+			h.Set(slackapp.HeaderSignature, sig)
 		}
 		return h
 	}
@@ -79,7 +80,7 @@ func TestSignatureSlackExample(t *testing.T) {
 		{"short signature", ex.secret, header(ex.timestamp, ex.signature[:40]), ex.body, sent, false},
 		{"upper-case hex", ex.secret, header(ex.timestamp, upper), ex.body, sent, false},
 	} {
-		err := bot.VerifyRequest(c.secret, c.header, []byte(c.body), c.now)
+		err := slackapp.VerifyRequest(c.secret, c.header, []byte(c.body), c.now)
 		if (err == nil) != c.ok {
 			t.Errorf("%s: VerifyRequest = %v, want ok=%v", c.desc, err, c.ok)
 		}
@@ -93,8 +94,8 @@ type slackEnv struct {
 	path  string
 	clock *upgradebot.FakeClock
 	api   *slackAPI
-	slack *bot.Slack
-	srv   *bot.Server
+	slack *slackapp.App
+	srv   *slackapp.Server
 	wakes atomic.Int64
 	logs  *syncBuffer
 }
@@ -106,12 +107,12 @@ func newSlackEnv(tb testing.TB, api *slackAPI) *slackEnv {
 	e.db = db
 	e.logs = &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e.slack = &bot.Slack{Bot: &bot.Bot{Desk: db, Clock: e.clock, Logger: logger}, Logger: logger,
-		Metrics: bot.NewMetrics(), Wake: func() { e.wakes.Add(1) }}
+	e.slack = &slackapp.App{Bot: &bot.Bot{Desk: db, Clock: e.clock, Logger: logger}, Logger: logger,
+		Metrics: slackapp.NewMetrics(), Wake: func() { e.wakes.Add(1) }}
 	if api != nil {
 		e.slack.API = api.Client()
 	}
-	e.srv = &bot.Server{Slack: e.slack, SigningSecret: signingSecret, Clock: e.clock, Desk: db}
+	e.srv = &slackapp.Server{App: e.slack, SigningSecret: signingSecret, Clock: e.clock, Desk: db}
 	return e
 }
 
@@ -136,8 +137,8 @@ func signed(tb testing.TB, target, body string, ts time.Time) *http.Request {
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	stamp := strconv.FormatInt(ts.Unix(), 10)
-	r.Header.Set(bot.HeaderTimestamp, stamp)
-	r.Header.Set(bot.HeaderSignature, bot.SignatureFor(signingSecret, stamp, []byte(body)))
+	r.Header.Set(slackapp.HeaderTimestamp, stamp)
+	r.Header.Set(slackapp.HeaderSignature, slackapp.SignatureFor(signingSecret, stamp, []byte(body)))
 	return r
 }
 
@@ -278,7 +279,7 @@ func pending(tb testing.TB, e *slackEnv) []string {
 // returns what it posted to response_url.
 func (e *slackEnv) deliver(tb testing.TB) []apiCall {
 	tb.Helper()
-	d := &bot.Deliverer{Desk: e.db, API: e.api.Client(), Bot: e.slack.Bot, Clock: e.clock, Logger: e.slack.Logger,
+	d := &slackapp.Deliverer{Desk: e.db, API: e.api.Client(), Bot: e.slack.Bot, Clock: e.clock, Logger: e.slack.Logger,
 		HTTPClient: &http.Client{Timeout: 5 * time.Second}, Interval: -1, ChannelInterval: -1}
 	if _, err := d.DeliverOnce(context.Background()); err != nil {
 		tb.Fatal(err)
@@ -357,19 +358,19 @@ func TestRefusedRequestsWriteNothing(t *testing.T) {
 	before := snapshot(t, e.db)
 
 	forged := signed(t, "http://bot.test/slack/commands", body, e.clock.Now())
-	forged.Header.Set(bot.HeaderSignature, bot.SignatureFor("someone-elses-secret", forged.Header.Get(bot.HeaderTimestamp), []byte(body)))
+	forged.Header.Set(slackapp.HeaderSignature, slackapp.SignatureFor("someone-elses-secret", forged.Header.Get(slackapp.HeaderTimestamp), []byte(body)))
 	unsigned := signed(t, "http://bot.test/slack/commands", body, e.clock.Now())
-	unsigned.Header.Del(bot.HeaderSignature)
+	unsigned.Header.Del(slackapp.HeaderSignature)
 	noStamp := signed(t, "http://bot.test/slack/commands", body, e.clock.Now())
-	noStamp.Header.Del(bot.HeaderTimestamp)
+	noStamp.Header.Del(slackapp.HeaderTimestamp)
 	replayed := signed(t, "http://bot.test/slack/commands", body, e.clock.Now().Add(-6*time.Minute))
 	tampered := signed(t, "http://bot.test/slack/commands", body, e.clock.Now())
 	tampered.Body = io.NopCloser(strings.NewReader(strings.Replace(body, "never", "NEVER", 1)))
 	big := e.commandBody(alice, "add "+strings.Repeat("x", 2<<20))
 	tooBig := signed(t, "http://bot.test/slack/commands", big, e.clock.Now())
-	click := signed(t, "http://bot.test/slack/interactive", clickBody(t, owner, bot.ActionApprove, "1", e.responseURL()), e.clock.Now().Add(-6*time.Minute))
+	click := signed(t, "http://bot.test/slack/interactive", clickBody(t, owner, slackapp.ActionApprove, "1", e.responseURL()), e.clock.Now().Add(-6*time.Minute))
 	event := signed(t, "http://bot.test/slack/events", `{"type":"event_callback","event_id":"Ev0FORGED","event":{"type":"app_home_opened","user":"U0ALICE","tab":"home"}}`, e.clock.Now())
-	event.Header.Set(bot.HeaderSignature, "v0="+strings.Repeat("0", 64))
+	event.Header.Set(slackapp.HeaderSignature, "v0="+strings.Repeat("0", 64))
 
 	for _, c := range []struct {
 		desc string
@@ -512,7 +513,7 @@ func TestAddWithoutTextOpensModal(t *testing.T) {
 			t.Errorf("views.open with token %q", c.Token)
 		}
 		cb, _, blocks := viewOf(t, c)
-		if cb != bot.CallbackAddTask {
+		if cb != slackapp.CallbackAddTask {
 			t.Errorf("modal callback_id %q", cb)
 		}
 		types := map[string]string{}
@@ -520,8 +521,8 @@ func TestAddWithoutTextOpensModal(t *testing.T) {
 			el := b["element"].(map[string]any)
 			types[b["block_id"].(string)] = el["type"].(string)
 		}
-		want := map[string]string{bot.BlockTitle: "plain_text_input", bot.BlockAssignee: "users_select", bot.BlockDue: "datepicker",
-			bot.BlockKind: "static_select", bot.BlockPriority: "static_select", bot.BlockRelease: "static_select"}
+		want := map[string]string{slackapp.BlockTitle: "plain_text_input", slackapp.BlockAssignee: "users_select", slackapp.BlockDue: "datepicker",
+			slackapp.BlockKind: "static_select", slackapp.BlockPriority: "static_select", slackapp.BlockRelease: "static_select"}
 		if fmt.Sprint(types) != fmt.Sprint(want) {
 			t.Errorf("modal blocks %v, want %v", types, want)
 		}
@@ -546,12 +547,12 @@ func TestAddTaskModalSubmit(t *testing.T) {
 	outbox(t, e.db, e.clock)
 	full := func(title string) map[string]map[string]any {
 		return map[string]map[string]any{
-			bot.BlockTitle:    {bot.InputTitle: textValue(title)},
-			bot.BlockAssignee: {bot.InputAssignee: map[string]any{"type": "users_select", "selected_user": bob}},
-			bot.BlockDue:      {bot.InputDue: map[string]any{"type": "datepicker", "selected_date": "2026-12-04"}},
-			bot.BlockKind:     {bot.InputKind: selected("cleanup")},
-			bot.BlockPriority: {bot.InputPriority: selected("high")},
-			bot.BlockRelease:  {bot.InputRelease: selected("medcore-2027.1")},
+			slackapp.BlockTitle:    {slackapp.InputTitle: textValue(title)},
+			slackapp.BlockAssignee: {slackapp.InputAssignee: map[string]any{"type": "users_select", "selected_user": bob}},
+			slackapp.BlockDue:      {slackapp.InputDue: map[string]any{"type": "datepicker", "selected_date": "2026-12-04"}},
+			slackapp.BlockKind:     {slackapp.InputKind: selected("cleanup")},
+			slackapp.BlockPriority: {slackapp.InputPriority: selected("high")},
+			slackapp.BlockRelease:  {slackapp.InputRelease: selected("medcore-2027.1")},
 		}
 	}
 	for _, c := range []struct {
@@ -559,28 +560,28 @@ func TestAddTaskModalSubmit(t *testing.T) {
 		values map[string]map[string]any
 		errors map[string]string // block id -> part of the message; nil: accepted
 	}{
-		{"empty title", full("   "), map[string]string{bot.BlockTitle: "The title is empty."}},
-		{"title too long", full(strings.Repeat("x", 201)), map[string]string{bot.BlockTitle: "201 characters"}},
+		{"empty title", full("   "), map[string]string{slackapp.BlockTitle: "The title is empty."}},
+		{"title too long", full(strings.Repeat("x", 201)), map[string]string{slackapp.BlockTitle: "201 characters"}},
 		{"past due date", func() map[string]map[string]any {
 			v := full("Late")
-			v[bot.BlockDue] = map[string]any{bot.InputDue: map[string]any{"type": "datepicker", "selected_date": "2026-11-25"}}
+			v[slackapp.BlockDue] = map[string]any{slackapp.InputDue: map[string]any{"type": "datepicker", "selected_date": "2026-11-25"}}
 			return v
-		}(), map[string]string{bot.BlockDue: "already past"}},
+		}(), map[string]string{slackapp.BlockDue: "already past"}},
 		{"forged kind", func() map[string]map[string]any {
 			v := full("Odd")
-			v[bot.BlockKind] = map[string]any{bot.InputKind: selected("party")}
+			v[slackapp.BlockKind] = map[string]any{slackapp.InputKind: selected("party")}
 			return v
-		}(), map[string]string{bot.BlockKind: "party"}},
+		}(), map[string]string{slackapp.BlockKind: "party"}},
 		{"unknown release", func() map[string]map[string]any {
 			v := full("Odd")
-			v[bot.BlockRelease] = map[string]any{bot.InputRelease: selected("nope-1")}
+			v[slackapp.BlockRelease] = map[string]any{slackapp.InputRelease: selected("nope-1")}
 			return v
-		}(), map[string]string{bot.BlockRelease: "nope-1"}},
+		}(), map[string]string{slackapp.BlockRelease: "nope-1"}},
 		{"valid", full("Rebuild the order sets"), nil},
-		{"only a title", map[string]map[string]any{bot.BlockTitle: {bot.InputTitle: textValue("Call the vendor")}}, nil},
+		{"only a title", map[string]map[string]any{slackapp.BlockTitle: {slackapp.InputTitle: textValue("Call the vendor")}}, nil},
 	} {
 		before := snapshot(t, e.db)
-		w := e.post(t, "/slack/interactive", submitBody(t, alice, bot.CallbackAddTask, "", c.values))
+		w := e.post(t, "/slack/interactive", submitBody(t, alice, slackapp.CallbackAddTask, "", c.values))
 		if w.Code != http.StatusOK {
 			t.Fatalf("%s: status %d %q", c.desc, w.Code, w.Body)
 		}
@@ -662,7 +663,7 @@ func decision(t *testing.T, e *slackEnv, id int64) *upgradebot.Decision {
 
 func TestApproveButton(t *testing.T) {
 	e, _ := decisionEnv(t, false)
-	w := e.post(t, "/slack/interactive", clickBody(t, owner, bot.ActionApprove, "1", e.responseURL()))
+	w := e.post(t, "/slack/interactive", clickBody(t, owner, slackapp.ActionApprove, "1", e.responseURL()))
 	if w.Code != http.StatusOK || w.Body.Len() != 0 {
 		t.Fatalf("approve: %d %q", w.Code, w.Body)
 	}
@@ -683,7 +684,7 @@ func TestApproveButton(t *testing.T) {
 func TestApproveButtonWrongUser(t *testing.T) {
 	e, _ := decisionEnv(t, false)
 	before := snapshot(t, e.db)
-	w := e.post(t, "/slack/interactive", clickBody(t, bob, bot.ActionApprove, "1", e.responseURL()))
+	w := e.post(t, "/slack/interactive", clickBody(t, bob, slackapp.ActionApprove, "1", e.responseURL()))
 	if w.Code != http.StatusOK {
 		t.Fatalf("click: %d %q", w.Code, w.Body)
 	}
@@ -725,7 +726,7 @@ func TestRacingClicks(t *testing.T) {
 	codes := make([]int, 2)
 	for i, who := range []string{owner, deleg} {
 		wg.Go(func() {
-			req := signed(t, ts.URL+"/slack/interactive", clickBody(t, who, bot.ActionApprove, "1", e.responseURL()), e.clock.Now())
+			req := signed(t, ts.URL+"/slack/interactive", clickBody(t, who, slackapp.ActionApprove, "1", e.responseURL()), e.clock.Now())
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Error(err)
@@ -761,7 +762,7 @@ func TestRacingClicks(t *testing.T) {
 
 func TestRejectButtonAndReason(t *testing.T) {
 	e, api := decisionEnv(t, false)
-	w := e.post(t, "/slack/interactive", clickBody(t, owner, bot.ActionReject, "1", e.responseURL()))
+	w := e.post(t, "/slack/interactive", clickBody(t, owner, slackapp.ActionReject, "1", e.responseURL()))
 	if w.Code != http.StatusOK || w.Body.Len() != 0 {
 		t.Fatalf("reject click: %d %q", w.Code, w.Body)
 	}
@@ -770,7 +771,7 @@ func TestRejectButtonAndReason(t *testing.T) {
 		t.Fatalf("views.open calls: %+v", calls)
 	}
 	cb, meta, blocks := viewOf(t, calls[0])
-	if cb != bot.CallbackReject || meta != "1" || len(blocks) != 1 || blocks[0]["block_id"] != bot.BlockReason {
+	if cb != slackapp.CallbackReject || meta != "1" || len(blocks) != 1 || blocks[0]["block_id"] != slackapp.BlockReason {
 		t.Errorf("reject modal: %s %s %v", cb, meta, blocks)
 	}
 	if el := blocks[0]["element"].(map[string]any); el["multiline"] != true {
@@ -781,7 +782,7 @@ func TestRejectButtonAndReason(t *testing.T) {
 	}
 
 	reason := func(s string) map[string]map[string]any {
-		return map[string]map[string]any{bot.BlockReason: {bot.InputReason: textValue(s)}}
+		return map[string]map[string]any{slackapp.BlockReason: {slackapp.InputReason: textValue(s)}}
 	}
 	for _, c := range []struct {
 		desc, user, reason, metadata, want string
@@ -792,7 +793,7 @@ func TestRejectButtonAndReason(t *testing.T) {
 		{"rejected", owner, "Clinics need the time back.", "1", ""},
 		{"already decided", owner, "again", "1", "already rejected by <@U0OWNER>"},
 	} {
-		w := e.post(t, "/slack/interactive", submitBody(t, c.user, bot.CallbackReject, c.metadata, reason(c.reason)))
+		w := e.post(t, "/slack/interactive", submitBody(t, c.user, slackapp.CallbackReject, c.metadata, reason(c.reason)))
 		if w.Code != http.StatusOK {
 			t.Fatalf("%s: %d %q", c.desc, w.Code, w.Body)
 		}
@@ -804,7 +805,7 @@ func TestRejectButtonAndReason(t *testing.T) {
 		}
 		var resp slack.ViewSubmissionResponse
 		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil || resp.ResponseAction != slack.RAErrors ||
-			!strings.Contains(resp.Errors[bot.BlockReason], c.want) {
+			!strings.Contains(resp.Errors[slackapp.BlockReason], c.want) {
 			t.Errorf("%s: answered %q, want an error on the reason with %q", c.desc, w.Body, c.want)
 		}
 	}
@@ -828,7 +829,7 @@ func TestDoneButton(t *testing.T) {
 	}
 	outbox(t, e.db, e.clock)
 	// App Home buttons come without a response_url.
-	w := e.post(t, "/slack/interactive", clickBody(t, bob, bot.ActionDone, "1", ""))
+	w := e.post(t, "/slack/interactive", clickBody(t, bob, slackapp.ActionDone, "1", ""))
 	if w.Code != http.StatusOK || w.Body.Len() != 0 {
 		t.Fatalf("done: %d %q", w.Code, w.Body)
 	}
@@ -844,13 +845,13 @@ func TestDoneButton(t *testing.T) {
 	}
 	outbox(t, e.db, e.clock)
 	// Pressed again from a stale home: refused, nothing changes, the home is refreshed.
-	e.post(t, "/slack/interactive", clickBody(t, bob, bot.ActionDone, "1", ""))
+	e.post(t, "/slack/interactive", clickBody(t, bob, slackapp.ActionDone, "1", ""))
 	if got := pending(t, e); len(got) != 1 || got[0] != "home U0BOB: " {
 		t.Errorf("second press queued %q, want only bob's home refresh", got)
 	}
 	// Done on someone else's task refreshes their home too.
 	outbox(t, e.db, e.clock)
-	e.post(t, "/slack/interactive", clickBody(t, bob, bot.ActionDone, "2", ""))
+	e.post(t, "/slack/interactive", clickBody(t, bob, slackapp.ActionDone, "2", ""))
 	if got := pending(t, e); strings.Join(got, "|") != "home U0BOB: |home U0ALICE: " {
 		t.Errorf("queued %q, want bob's and alice's home refreshes", got)
 	}
@@ -877,8 +878,8 @@ func TestSlowCommandRepliesLater(t *testing.T) {
 		t.Fatal(err)
 	}
 	msg := e.command(t, alice, "add Write the cut-over plan")
-	if msg.Text != bot.WorkingText || msg.ResponseType != slack.ResponseTypeEphemeral {
-		t.Errorf("slow command answered %+v, want %q", msg, bot.WorkingText)
+	if msg.Text != slackapp.WorkingText || msg.ResponseType != slack.ResponseTypeEphemeral {
+		t.Errorf("slow command answered %+v, want %q", msg, slackapp.WorkingText)
 	}
 	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
 		t.Fatal(err)
@@ -925,7 +926,7 @@ func TestHealthz(t *testing.T) {
 }
 
 func TestMetrics(t *testing.T) {
-	var nilMetrics *bot.Metrics // counts nothing, and does not panic
+	var nilMetrics *slackapp.Metrics // counts nothing, and does not panic
 	nilMetrics.Request("/healthz", 200, time.Second)
 	nilMetrics.Delivered(upgradebot.MessageDM)
 	nilMetrics.Retried(upgradebot.MessageDM)
@@ -962,9 +963,9 @@ func TestMetrics(t *testing.T) {
 // process survives.
 func TestPanicsAreContained(t *testing.T) {
 	e := newSlackEnv(t, nil)
-	broken := &bot.Slack{Bot: &bot.Bot{Clock: e.clock}, Metrics: bot.NewMetrics()}
-	e.srv = &bot.Server{Slack: broken, SigningSecret: signingSecret, Clock: e.clock}
-	w := e.post(t, "/slack/interactive", clickBody(t, owner, bot.ActionApprove, "1", ""))
+	broken := &slackapp.App{Bot: &bot.Bot{Clock: e.clock}, Metrics: slackapp.NewMetrics()}
+	e.srv = &slackapp.Server{App: broken, SigningSecret: signingSecret, Clock: e.clock}
+	w := e.post(t, "/slack/interactive", clickBody(t, owner, slackapp.ActionApprove, "1", ""))
 	if w.Code != http.StatusInternalServerError || strings.TrimSpace(w.Body.String()) != "internal error" {
 		t.Errorf("panicking click: %d %q", w.Code, w.Body)
 	}

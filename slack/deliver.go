@@ -1,4 +1,4 @@
-package bot
+package slack
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/upgradebot/upgradebot"
+	"github.com/upgradebot/upgradebot/bot"
 )
 
 // ErrTokenRevoked is returned (wrapped) by Deliverer.Run and DeliverOnce
@@ -66,8 +67,8 @@ type Deliverer struct {
 	//		slack.OptionHTTPClient(&http.Client{Timeout: 10 * time.Second}),
 	//		slack.OptionAPIURL(apiURL)) // SLACK_API_URL, if set
 	API *slack.Client
-	// Bot builds App Home views for home refreshes.
-	Bot     *Bot
+	// Bot builds the start page for App Home refreshes for home refreshes.
+	Bot     *bot.Bot
 	Clock   upgradebot.Clock
 	Logger  *slog.Logger // nil: slog.Default()
 	Metrics *Metrics     // nil: count nothing
@@ -389,10 +390,11 @@ func (d *Deliverer) publishHome(ctx context.Context, user string) error {
 	if d.Bot == nil {
 		return permanent("no bot to build the App Home")
 	}
-	view, err := d.Bot.HomeView(ctx, user)
+	home, err := d.Bot.Home(ctx, user)
 	if err != nil {
 		return fmt.Errorf("build home: %w", err)
 	}
+	view := HomeView(home)
 	if err := d.pace(ctx); err != nil {
 		return err
 	}
@@ -547,7 +549,7 @@ func (d *Deliverer) record(ctx context.Context, m *upgradebot.Message, channel, 
 	}
 	v, reason := classify(derr)
 	if len(reason) > 500 {
-		reason = clip(reason, 500)
+		reason = upgradebot.Clip(reason, 500)
 	}
 	now := d.Clock.Now()
 	var err error

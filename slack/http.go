@@ -1,4 +1,4 @@
-package bot
+package slack
 
 import (
 	"bytes"
@@ -19,6 +19,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/upgradebot/upgradebot"
+	"github.com/upgradebot/upgradebot/bot"
 )
 
 // DefaultMaxBody caps the body of a request from Slack. Slash commands and
@@ -44,7 +45,7 @@ const healthTimeout = 2 * time.Second
 // wrong or stale signature is answered 401 and nothing is parsed or written.
 // Slack's requests are handed to the same Slack methods Socket Mode uses.
 type Server struct {
-	Slack         *Slack
+	App           *App
 	SigningSecret string
 	Clock         upgradebot.Clock // the signature's freshness and request latency; nil: Slack.Bot.Clock
 	Desk          upgradebot.Desk  // pinged by /healthz, counted by /metrics; nil: Slack.Bot.Desk
@@ -80,7 +81,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				http.Error(rec, "internal error", http.StatusInternalServerError)
 			}
 		}
-		s.Slack.Metrics.Request(route, rec.status(), s.clock().Now().Sub(start))
+		s.App.Metrics.Request(route, rec.status(), s.clock().Now().Sub(start))
 	}()
 	s.mux.ServeHTTP(rec, r)
 }
@@ -99,21 +100,21 @@ func (s *Server) logger() *slog.Logger {
 	if s.Logger != nil {
 		return s.Logger
 	}
-	return s.Slack.logger()
+	return s.App.logger()
 }
 
 func (s *Server) clock() upgradebot.Clock {
 	if s.Clock != nil {
 		return s.Clock
 	}
-	return s.Slack.Bot.Clock
+	return s.App.Bot.Clock
 }
 
 func (s *Server) desk() upgradebot.Desk {
 	if s.Desk != nil {
 		return s.Desk
 	}
-	return s.Slack.Bot.Desk
+	return s.App.Bot.Desk
 }
 
 // slackHandler reads and verifies a request from Slack, then hands the raw
@@ -170,10 +171,10 @@ func (s *Server) command(w http.ResponseWriter, r *http.Request, body []byte) {
 		http.Error(w, "malformed slash command", http.StatusBadRequest)
 		return
 	}
-	msg, err := s.Slack.Command(r.Context(), cmd)
+	msg, err := s.App.Command(r.Context(), cmd)
 	if err != nil {
-		s.logger().Error("slash command failed", "user", cmd.UserID, "command", loggedCommand(cmd.Text), "err", err)
-		msg = ReplyMessage(Reply{Text: upgradebot.ErrorMessage(err), Failed: true})
+		s.logger().Error("slash command failed", "user", cmd.UserID, "command", bot.CommandName(cmd.Text), "err", err)
+		msg = ReplyMessage(bot.Reply{Text: upgradebot.ErrorMessage(err), Failed: true})
 	}
 	if msg == nil {
 		w.WriteHeader(http.StatusOK)
@@ -195,7 +196,7 @@ func (s *Server) interactive(w http.ResponseWriter, r *http.Request, body []byte
 		http.Error(w, "malformed payload", http.StatusBadRequest)
 		return
 	}
-	resp, err := s.Slack.Interaction(r.Context(), ic)
+	resp, err := s.App.Interaction(r.Context(), ic)
 	if err != nil {
 		s.logger().Error("interaction failed", "type", ic.Type, "user", ic.User.ID, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -251,7 +252,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	// Recording the event is one short transaction, so it is done before
 	// answering: a failure answers 500 and Slack retries.
-	if err := s.Slack.Event(r.Context(), env.EventID, ev); err != nil {
+	if err := s.App.Event(r.Context(), env.EventID, ev); err != nil {
 		s.logger().Error("event failed; Slack will retry", "event_id", env.EventID, "type", env.Event.Type, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -281,7 +282,7 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var b bytes.Buffer
-	s.Slack.Metrics.Write(&b, counts)
+	s.App.Metrics.Write(&b, counts)
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Write(b.Bytes())
 }
@@ -303,7 +304,7 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var b bytes.Buffer
-	if err := upgradebot.WriteICS(&b, CalendarName, events); err != nil {
+	if err := upgradebot.WriteICS(&b, upgradebot.CalendarName, events); err != nil {
 		s.logger().Error("calendar feed failed", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -312,9 +313,6 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "private, max-age=300")
 	w.Write(b.Bytes())
 }
-
-// CalendarName is the calendar feed's name in calendar apps.
-const CalendarName = "EHR upgrade desk"
 
 func (s *Server) writeJSON(w http.ResponseWriter, v any) {
 	b, err := json.Marshal(v)

@@ -1,4 +1,4 @@
-package bot_test
+package slack_test
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/upgradebot/upgradebot"
 	"github.com/upgradebot/upgradebot/bot"
+	slackapp "github.com/upgradebot/upgradebot/slack"
 )
 
 // sections returns the text of each section block, failing on any other
@@ -53,7 +54,7 @@ func TestMessageBlocksSplitting(t *testing.T) {
 		{desc: "empty text has no sections", text: "", sections: 0},
 	} {
 		m := &upgradebot.Message{Kind: upgradebot.MessagePost, To: "C0TEAM", Text: tc.text}
-		got := sections(t, bot.MessageBlocks(m))
+		got := sections(t, slackapp.MessageBlocks(m))
 		if len(got) != tc.sections {
 			t.Errorf("%s: %d sections, want %d", tc.desc, len(got), tc.sections)
 		}
@@ -93,7 +94,7 @@ func utf16(s string) []rune {
 
 func TestMessageBlocksNeverCutsAnEscape(t *testing.T) {
 	text := "ab" + strings.Repeat("&amp;<@U0ALICE>", 400) // 6,002 characters, no spaces
-	got := sections(t, bot.MessageBlocks(&upgradebot.Message{Kind: upgradebot.MessageDM, Text: text}))
+	got := sections(t, slackapp.MessageBlocks(&upgradebot.Message{Kind: upgradebot.MessageDM, Text: text}))
 	if len(got) != 3 || strings.Join(got, "") != text {
 		t.Fatalf("%d sections, or they do not join back to the text", len(got))
 	}
@@ -110,7 +111,7 @@ func TestMessageBlocksNeverCutsAnEscape(t *testing.T) {
 func TestMessageBlocksLimit(t *testing.T) {
 	text := strings.Repeat(strings.Repeat("z", 2999)+"\n", 60)
 	m := &upgradebot.Message{Kind: upgradebot.MessageDM, To: "U0OWNER", Text: text, DecisionID: 7}
-	bs := bot.MessageBlocks(m)
+	bs := slackapp.MessageBlocks(m)
 	if len(bs) != 50 {
 		t.Fatalf("%d blocks, want Slack's 50", len(bs))
 	}
@@ -121,7 +122,7 @@ func TestMessageBlocksLimit(t *testing.T) {
 	if _, ok := bs[49].(*slack.ActionBlock); !ok {
 		t.Errorf("the buttons were cut: last block %T", bs[49])
 	}
-	if fb := bot.FallbackText(text); len(utf16(fb)) > 3000 || !strings.HasSuffix(fb, "…") {
+	if fb := slackapp.FallbackText(text); len(utf16(fb)) > 3000 || !strings.HasSuffix(fb, "…") {
 		t.Errorf("fallback text is %d characters", len(utf16(fb)))
 	}
 }
@@ -134,13 +135,13 @@ func TestMessageBlocksButtons(t *testing.T) {
 		want []button
 	}{
 		{"decision request DM", upgradebot.Message{Kind: upgradebot.MessageDM, DecisionID: 7},
-			[]button{{bot.ActionApprove, "7", "primary"}, {bot.ActionReject, "7", "danger"}}},
+			[]button{{slackapp.ActionApprove, "7", "primary"}, {slackapp.ActionReject, "7", "danger"}}},
 		{"update shows the outcome only", upgradebot.Message{Kind: upgradebot.MessageUpdate, DecisionID: 7, UpdateOf: 1}, nil},
 		{"plain DM", upgradebot.Message{Kind: upgradebot.MessageDM}, nil},
 		{"channel post", upgradebot.Message{Kind: upgradebot.MessagePost, DecisionID: 7}, nil},
 	} {
 		tc.m.Text = text
-		raw, err := json.Marshal(bot.MessageBlocks(&tc.m))
+		raw, err := json.Marshal(slackapp.MessageBlocks(&tc.m))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,7 +160,7 @@ func TestMessageBlocksButtons(t *testing.T) {
 
 func TestReplyMessage(t *testing.T) {
 	for _, r := range []bot.Reply{{Text: "*Open tasks* (1)\n• #1 Thing"}, {Text: "Shared list", Public: true}} {
-		msg := bot.ReplyMessage(r)
+		msg := slackapp.ReplyMessage(r)
 		want := "ephemeral"
 		if r.Public {
 			want = "in_channel"
@@ -171,7 +172,7 @@ func TestReplyMessage(t *testing.T) {
 			t.Errorf("%+v: sections %q", r, got)
 		}
 	}
-	long := bot.ReplyMessage(bot.Reply{Text: strings.Repeat("line\n", 2000)})
+	long := slackapp.ReplyMessage(bot.Reply{Text: strings.Repeat("line\n", 2000)})
 	if n := len(long.Blocks.BlockSet); n < 4 || n > 50 {
 		t.Errorf("a 10,000-character reply has %d blocks", n)
 	}
