@@ -1,13 +1,23 @@
-// Command upgradebot runs the EHR upgrade desk: a local console (no Slack
-// needed), one-off commands for scripts, and maintenance of its database.
+// Command upgradebot runs the EHR upgrade desk: on Slack, as a local console
+// (no Slack needed), one command at a time for scripts, and the data and
+// database chores around it. It only wires the packages together.
 //
-//	upgradebot [console]            interactive console (demo data on a new database)
-//	upgradebot exec [--as U…] TEXT  run one /upgrade command and exit (1 if refused)
-//	upgradebot migrate              apply database migrations and exit
-//	upgradebot backup FILE          write a consistent copy of the database
+//	upgradebot                  serve if SLACK_BOT_TOKEN is set, else console
+//	upgradebot serve            run on Slack (Socket Mode or HTTP) with the scheduler and outbox worker
+//	upgradebot console          interactive console (demo data on a new database)
+//	upgradebot exec TEXT        run one /upgrade command and exit (1 if refused)
+//	upgradebot run-job NAME     run one scheduled job once, now
+//	upgradebot migrate          apply database migrations and exit
+//	upgradebot backup FILE      write a consistent copy of the database
+//	upgradebot import FILE.csv  import a ticket system's CSV export as tasks
+//	upgradebot export           write every task as CSV or JSON
+//	upgradebot ics              write the iCalendar feed
+//	upgradebot chart            write the weekly chart as a PNG
+//	upgradebot help             the flags and environment variables
 //
 // Settings come from flags or UPGRADEBOT_* environment variables; run
-// `upgradebot help` for the list.
+// `upgradebot help` for the list. TestUsageNamesEverySubcommand keeps this
+// list and the usage text in step with Run.
 package main
 
 import (
@@ -20,6 +30,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -144,6 +155,9 @@ Console and exec:
   UPGRADEBOT_DIGEST_SCHEDULE  cron spec of the channel digest (default "0 8 * * 1-5": weekdays 08:00)
 `
 
+// subcommands are what Run runs besides help.
+var subcommands = []string{"serve", "console", "exec", "run-job", "migrate", "backup", "import", "export", "ics", "chart"}
+
 // Run runs the subcommand named by args[0].
 func (m *Main) Run(ctx context.Context, args []string) error {
 	// The main job: on Slack when there are credentials, else the console.
@@ -154,9 +168,9 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
-	switch cmd {
-	case "console", "exec", "migrate", "backup", "serve", "run-job", "import", "export", "ics", "chart":
-	case "help", "-h", "--help":
+	switch {
+	case slices.Contains(subcommands, cmd):
+	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil
 	default:

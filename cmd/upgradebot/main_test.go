@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -29,6 +30,24 @@ func runMain(t *testing.T, env map[string]string, stdin string, args ...string) 
 		err = cerr
 	}
 	return exitCode(errOut, err), out.String(), errOut.String()
+}
+
+// TestUsageNamesEverySubcommand keeps the package comment and the usage
+// text in step with the subcommands Run knows.
+func TestUsageNamesEverySubcommand(t *testing.T) {
+	src, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _, _ := strings.Cut(string(src), "package main")
+	for _, cmd := range append(slices.Clone(subcommands), "help") {
+		if !strings.Contains(doc, "//\tupgradebot "+cmd+" ") {
+			t.Errorf("the package comment does not list %q", cmd)
+		}
+		if cmd != "help" && !strings.Contains(usage, "  upgradebot "+cmd+" ") {
+			t.Errorf("the usage text does not list %q", cmd)
+		}
+	}
 }
 
 // TestREADMEDemo replays the demo session in the README and checks that the
