@@ -166,7 +166,7 @@ func TestDecisions(t *testing.T) {
 		{desc: "decisions pending", as: alice, text: "decisions", want: []string{"Decisions waiting* (2)", "#1 Skip", "waiting on <@U0OWNER>", "Can @bob cover"}},
 		{desc: "non-owner approves", as: alice, text: "approve 1", fail: true, want: []string{"Only the decision owner <@U0OWNER>"}, sent: none},
 		{desc: "admin is not the owner either", as: admin, text: "reject 1 no", fail: true, want: []string{"Only the decision owner"}},
-		{desc: "reject needs a reason", as: owner, text: "reject 1", fail: true, want: []string{"text is missing"}},
+		{desc: "reject needs a reason", as: owner, text: "reject 1", fail: true, want: []string{"a reason is required"}},
 		{desc: "owner approves", as: owner, text: "approve 1 yes, one go-live", want: []string{"Approved decision #1", "<@U0ALICE> has been told"},
 			sent: []string{"update U0OWNER: *Decision #1*", "dm U0ALICE: Decision #1 approved by <@U0OWNER>: yes, one go-live", "post C0TEAM: Decision #1 approved"}},
 		{desc: "second answer names who and when", as: owner, text: "reject 1 changed my mind", fail: true, want: []string{"already approved by <@U0OWNER>", "2026-11-26"}, sent: none},

@@ -16,10 +16,12 @@ type Command struct {
 	Share bool   // post the reply in the channel instead of only to the user
 
 	ID       int64
-	Title    string // add, maint add; question for decide; vendor for release add
-	Text     string // note, comment, reason (freeze too), find words, help topic
-	User     string // the <@user> argument: assignee, owner, admin, list filter, away for
-	Scope    string // list: mine|open|overdue|done|all; decisions: pending|all; admin/away: add|remove|list|clear; digest: now or ""
+	IDs      []int64 // a command that takes several (done 1 2 3): every id; ID is the first
+	Entity   string  // audit: what kind of thing ID is (task, decision, release, …), "" for any
+	Title    string  // add, maint add; question for decide; vendor for release add
+	Text     string  // note, comment, reason (freeze too), find words, help topic
+	User     string  // the <@user> argument: assignee, owner, admin, list filter, away for
+	Scope    string  // list: mine|open|overdue|done|all; decisions: pending|all; admin/away: add|remove|list|clear; digest: now or ""
 	Due      upgradebot.Date
 	Kind     upgradebot.TaskKind
 	Priority upgradebot.Priority
@@ -58,14 +60,17 @@ type spec struct {
 	aliases []string // other words people type for it: "ls", "maintenance add"
 	// keyFirst: the second word may also follow the first argument
 	// ("release <key> phase …", "maint <id> queue …").
-	keyFirst bool
-	usage    string
-	summary  string
-	who      who      // who may run it (the store enforces it; help says it)
-	options  []string // option keys the command accepts
-	share    bool     // read-only: a trailing "share" posts the reply in the channel
-	parse    func(p *parser, c *Command) error
-	run      func(c *call, cmd *Command) (string, error)
+	keyFirst  bool
+	usage     string
+	summary   string
+	who       who      // who may run it (the store enforces it; help says it)
+	bulk      bool     // takes several task ids: done 1 2 3
+	decisions bool     // its ids are decisions' (D7 as well as 7)
+	ownKeys   bool     // its parser reads key:value words of its own (config nudges after:4)
+	options   []string // option keys the command accepts
+	share     bool     // read-only: a trailing "share" posts the reply in the channel
+	parse     func(p *parser, c *Command) error
+	run       func(c *call, cmd *Command) (string, error)
 }
 
 // who says who may run a command.
@@ -111,13 +116,15 @@ func init() {
 		{name: "show", run: (*call).show, usage: "show <id>", summary: "a task with its notes", share: true,
 			parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
 		{name: "done", aliases: []string{"close", "complete"}, run: (*call).done, usage: "done <id> [note]", summary: "mark a task done",
-			parse: func(p *parser, c *Command) error { return p.idAndText(c, false) }},
+			parse: func(p *parser, c *Command) error { return p.idAndText(c, "") }},
 		{name: "assign", run: (*call).assign, usage: "assign <id> @user", summary: "give a task to someone", parse: parseAssign},
 		{name: "due", run: (*call).due, usage: "due <id> <date>", summary: "move a task's due date", parse: parseDue},
 		{name: "note", run: (*call).note, usage: "note <id> <text>", summary: "add a note to a task",
-			parse: func(p *parser, c *Command) error { return p.idAndText(c, true) }},
+			parse: func(p *parser, c *Command) error {
+				return p.idAndText(c, "the text is missing.")
+			}},
 		{name: "cancel", run: (*call).cancel, usage: "cancel <id> [reason]", summary: "close a task without doing it",
-			parse: func(p *parser, c *Command) error { return p.idAndText(c, false) }},
+			parse: func(p *parser, c *Command) error { return p.idAndText(c, "") }},
 		{name: "release add", run: (*call).releaseAdd, usage: "release add <vendor> <name> ga:<date> [key:<key>] [support:<date>]",
 			summary: "record a vendor release", options: []string{"ga", "key", "support"}, parse: parseReleaseAdd},
 		{name: "releases", aliases: []string{"release"}, run: (*call).releases, usage: "releases [all]", summary: "vendor releases (recent and coming; all with `all`)", share: true,
@@ -156,10 +163,12 @@ func init() {
 			options: []string{"due"}, parse: parseDecide},
 		{name: "decisions", run: (*call).decisions, usage: "decisions [pending|all]", summary: "decision requests (pending by default)", share: true,
 			parse: func(p *parser, c *Command) error { return p.scope(c, "pending", "pending", "all") }},
-		{name: "approve", who: deciders, run: (*call).approve, usage: "approve <id> [comment]", summary: "approve a decision",
-			parse: func(p *parser, c *Command) error { return p.idAndText(c, false) }},
-		{name: "reject", who: deciders, run: (*call).reject, usage: "reject <id> <reason>", summary: "reject a decision, with the reason",
-			parse: func(p *parser, c *Command) error { return p.idAndText(c, true) }},
+		{name: "approve", who: deciders, decisions: true, run: (*call).approve, usage: "approve <id> [comment]", summary: "approve a decision",
+			parse: func(p *parser, c *Command) error { return p.idAndText(c, "") }},
+		{name: "reject", who: deciders, decisions: true, run: (*call).reject, usage: "reject <id> <reason>", summary: "reject a decision, with the reason",
+			parse: func(p *parser, c *Command) error {
+				return p.idAndText(c, "a reason is required: the requester sees it.")
+			}},
 		{name: "digest", run: (*call).digest, usage: "digest [now]", summary: "the team channel's digest as it would be posted now; `now` posts it (admin)",
 			parse: func(p *parser, c *Command) error { return p.scope(c, "", "now") }},
 		{name: "owner", run: (*call).owner, usage: "owner [@user]", summary: "show the decision owner, or set it (admin)", parse: parseOwner},
@@ -168,7 +177,7 @@ func init() {
 		{name: "mute", run: (*call).mute, usage: "mute [until <date>] [@user]",
 			summary: "stop your overdue reminders until a day, or until you unmute; someone else's (admin)", parse: parseMute},
 		{name: "unmute", run: (*call).unmute, usage: "unmute [@user]", summary: "turn overdue reminders back on; someone else's (admin)", parse: parseMute},
-		{name: "config", run: (*call).config, usage: "config [channel|tz|hours|holidays|leads|nudges|escalation|allclear|workload|phases|schedule <value>]",
+		{name: "config", ownKeys: true, run: (*call).config, usage: "config [channel|tz|hours|holidays|leads|nudges|escalation|allclear|workload|phases|schedule <value>]",
 			summary: "every setting and where it comes from; change one (admin): `help config`", options: []string{"every"}, parse: parseConfig},
 		{name: "failed", run: (*call).failed, usage: "failed [retry <id>|all]",
 			summary: "messages Slack refused for good, and why; send them again once the cause is fixed (admin)", parse: parseFailed},
@@ -395,11 +404,25 @@ func (p *parser) collect(c *Command) error {
 			if near := nearest(k, p.spec.options); near != "" && isOptionLike(k) && len(k) >= 3 {
 				return p.usageErr(fmt.Sprintf("I don't know the option `%s:`. Did you mean `%s:`?", upgradebot.Clip(key, 20), near))
 			}
+			// Any other lower-case key:value is an option nobody has: never
+			// filed silently into a title or a note.
+			if !p.spec.ownKeys && t.word() && isOptionLike(key) && len(key) >= 2 && val != "" && !strings.HasPrefix(val, "/") {
+				return p.usageErr(fmt.Sprintf("I don't know the option `%s:`%s. If `%s` is part of the text, put the text in quotes.",
+					upgradebot.Clip(key, 20), p.optionList(), upgradebot.Clip(t.text, 40)))
+			}
 		}
 		rest = append(rest, t)
 	}
 	p.toks = rest
 	return nil
+}
+
+// optionList is ", `add` takes due:, kind: …" for a usage error, or "".
+func (p *parser) optionList() string {
+	if len(p.spec.options) == 0 {
+		return fmt.Sprintf("; `%s` takes none", p.spec.name)
+	}
+	return fmt.Sprintf("; `%s` takes %s:", p.spec.name, strings.Join(p.spec.options, ":, "))
 }
 
 // isOptionLike reports whether a word before a colon looks like an option
@@ -437,21 +460,64 @@ func (p *parser) rest() []string {
 	return ws
 }
 
-// id reads a task or decision id: 42 or #42.
+// id reads one id: 42 or #42, or for a command about decisions D42 too.
 func (p *parser) id(c *Command) error {
 	if len(p.toks) == 0 {
 		return p.usageErr("which one? Give its number, like 42 or #42.")
 	}
-	t := p.toks[0]
-	s := strings.TrimPrefix(t.text, "#")
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 || !t.word() || strings.HasPrefix(s, "+") {
-		return p.usageErr(fmt.Sprintf("%q is not a number like 42 or #42.", upgradebot.Clip(t.text, 30)))
+	n, ok := p.idWord(p.toks[0])
+	if !ok {
+		return p.usageErr(fmt.Sprintf("%q is not a number like 42 or #42.", upgradebot.Clip(p.toks[0].text, 30)))
 	}
 	c.ID = n
 	p.toks = p.toks[1:]
 	return nil
 }
+
+// idWord reads t as an id: 42 or #42; D42 too for a command about
+// decisions (approve, reject, withdraw).
+func (p *parser) idWord(t token) (int64, bool) {
+	if !t.word() {
+		return 0, false
+	}
+	s := strings.TrimPrefix(t.text, "#")
+	if p.spec.decisions && len(s) > 1 && (s[0] == 'D' || s[0] == 'd') {
+		s = s[1:]
+	}
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n > 0
+}
+
+// ids reads one or more ids: every number right after the verb is an id
+// (done 19 20 31, done #84 #85, done 19,20). What follows is text, so a note
+// that starts with a number is quoted: done 9 "14 pairs merged".
+func (p *parser) ids(c *Command) error {
+	if err := p.id(c); err != nil {
+		return err
+	}
+	c.IDs = []int64{c.ID}
+	for len(p.toks) > 0 {
+		n, ok := p.idWord(p.toks[0])
+		if !ok {
+			break
+		}
+		if slices.Contains(c.IDs, n) {
+			return p.usageErr(fmt.Sprintf("#%d is given twice.", n))
+		}
+		if len(c.IDs) == maxBulk {
+			return p.usageErr(fmt.Sprintf("at most %d at once.", maxBulk))
+		}
+		c.IDs = append(c.IDs, n)
+		p.toks = p.toks[1:]
+	}
+	return nil
+}
+
+// maxBulk is how many tasks one command may change at once.
+const maxBulk = 50
 
 func (p *parser) onlyID(c *Command) error {
 	if err := p.id(c); err != nil {
@@ -460,14 +526,19 @@ func (p *parser) onlyID(c *Command) error {
 	return p.none()
 }
 
-// idAndText reads "<id> [text]"; with need, the text is required.
-func (p *parser) idAndText(c *Command, need bool) error {
-	if err := p.id(c); err != nil {
+// idAndText reads "<id> [text]" ("<id>... [text]" for a bulk command);
+// with need, the text is required and missing names it.
+func (p *parser) idAndText(c *Command, need string) error {
+	read := p.id
+	if p.spec.bulk {
+		read = p.ids
+	}
+	if err := read(c); err != nil {
 		return err
 	}
 	c.Text = strings.Join(p.rest(), " ")
-	if need && c.Text == "" {
-		return p.usageErr("the text is missing.")
+	if need != "" && c.Text == "" {
+		return p.usageErr(need)
 	}
 	if c.Text != "" {
 		return upgradebot.ValidateText("text", c.Text)
@@ -531,8 +602,12 @@ func (p *parser) date(key string) (upgradebot.Date, error) {
 	return d, nil
 }
 
-// title joins the remaining words as a title and validates it.
-func (p *parser) title(c *Command, what string) error {
+// title joins the remaining words as a title and validates it. A title
+// that ends in a date is refused (see trailingDate).
+func (p *parser) title(c *Command, what, dateKey string) error {
+	if err := p.trailingDate(what, dateKey); err != nil {
+		return err
+	}
 	c.Title = strings.Join(p.rest(), " ")
 	if c.Title == "" {
 		return p.usageErr(fmt.Sprintf("the %s is empty.", what))
@@ -541,6 +616,53 @@ func (p *parser) title(c *Command, what string) error {
 		return p.usageErr(upgradebot.ErrorMessage(err) + ".")
 	}
 	return nil
+}
+
+// datePrepositions may come before a date at the end of a title.
+var datePrepositions = []string{"by", "on", "due", "before", "until", "till"}
+
+// trailingDate refuses text whose last unquoted words read as a date
+// ("… tomorrow", "… by friday", "… on 12/5"): a date is never guessed out of
+// a title or a question, and never silently left in it. The answer shows
+// the key:<date> form to write instead (or says to quote the text). With
+// key "", nothing is checked.
+func (p *parser) trailingDate(what, key string) error {
+	n := len(p.toks)
+	if key == "" || n < 2 || !p.toks[n-1].word() {
+		return nil
+	}
+	last := p.toks[n-1].text
+	if !looksLikeDate(last, p.today) {
+		return nil
+	}
+	phrase := last
+	if prev := p.toks[n-2]; prev.word() && slices.Contains(datePrepositions, prev.lower()) {
+		phrase = prev.text + " " + last
+	}
+	form := strings.ToLower(last)
+	if _, err := ParseDateWord(form, p.today); err != nil {
+		form = "<date>"
+	}
+	return p.usageErr(fmt.Sprintf("%q at the end of the %s looks like a date. Write it as `%s:%s` (%s), or put the %s in quotes if the words belong to it.",
+		upgradebot.Clip(phrase, 30), what, key, form, DateForms, what))
+}
+
+// looksLikeDate reports whether a word is a date as people write one: any
+// date word ParseDateWord reads, or a month/day like 12/5 or 12/5/2026.
+func looksLikeDate(w string, today upgradebot.Date) bool {
+	if _, err := ParseDateWord(w, today); err == nil {
+		return true
+	}
+	parts := strings.Split(w, "/")
+	if len(parts) < 2 || len(parts) > 3 {
+		return false
+	}
+	for _, part := range parts {
+		if part == "" || len(part) > 4 || strings.Trim(part, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func parseAdd(p *parser, c *Command) error {
@@ -577,7 +699,7 @@ func parseAdd(p *parser, c *Command) error {
 			return err
 		}
 	}
-	return p.title(c, "title")
+	return p.title(c, "title", "due")
 }
 
 func parseKind(v string) (upgradebot.TaskKind, error) {
@@ -686,13 +808,25 @@ func parseMaintAdd(p *parser, c *Command) error {
 	if c.User, err = p.oneUser("assignee"); err != nil {
 		return err
 	}
-	return p.title(c, "title")
+	return p.title(c, "title", "first")
 }
 
 func parseDecide(p *parser, c *Command) error {
 	var err error
 	if c.Due, err = p.date("due"); err != nil {
 		return err
+	}
+	if err := p.trailingDate("question", "due"); err != nil {
+		return err
+	}
+	// "decide cancel 9" is a command typed after decide, not a question.
+	if len(p.toks) >= 2 && p.toks[0].word() {
+		if s := specNamed(p.toks[0].lower()); s != nil && s.name != "help" {
+			if _, ok := (&parser{spec: s}).idWord(p.toks[1]); ok || s.decisions {
+				return p.usageErr(fmt.Sprintf("%q reads like the command `%s`, not a question. Write `/upgrade %s`, or put the question in quotes to ask it.",
+					upgradebot.Clip(p.toks[0].text+" "+p.toks[1].text, 40), s.name, upgradebot.Clip(s.usage, 60)))
+			}
+		}
 	}
 	// Mentions inside a question stay part of it.
 	c.Title = strings.Join(p.rest(), " ")
@@ -964,5 +1098,5 @@ func parseChecklistAdd(p *parser, c *Command) error {
 			return err
 		}
 	}
-	return p.title(c, "title")
+	return p.title(c, "title", "")
 }

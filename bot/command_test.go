@@ -375,7 +375,7 @@ var parseTests = []struct {
 	{desc: "approve bad id", in: "approve seven", err: []string{`"seven" is not a number`}},
 	{desc: "reject", in: "reject 7 not during the code freeze", want: Command{Name: "reject", ID: 7, Text: "not during the code freeze"}},
 	{desc: "reject quoted", in: "reject #7 “too risky”", want: Command{Name: "reject", ID: 7, Text: "too risky"}},
-	{desc: "reject without reason", in: "reject 7", err: []string{"the text is missing", "Usage: `/upgrade reject <id> <reason>`"}},
+	{desc: "reject without reason", in: "reject 7", err: []string{"a reason is required: the requester sees it.", "Usage: `/upgrade reject <id> <reason>`"}},
 	{desc: "reject without id", in: "reject too risky", err: []string{`"too" is not a number`}},
 
 	// digest

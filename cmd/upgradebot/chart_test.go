@@ -29,8 +29,8 @@ func TestChart(t *testing.T) {
 	weekEnd := []string{"2026-09-14", "2026-09-21", "2026-09-28", "2026-10-05", "2026-10-12", "2026-10-19",
 		"2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23", "2026-11-30"}
 	for _, w := range []int{2, 5, 8, 11} {
-		run("exec", "-clock", weekEnd[w]+"T08:00", "add Task A of week "+weekEnd[w])
-		run("exec", "-clock", weekEnd[w]+"T08:00", "add Task B of week "+weekEnd[w])
+		run("exec", "-clock", weekEnd[w]+"T08:00", `add "Task A of week `+weekEnd[w]+`"`)
+		run("exec", "-clock", weekEnd[w]+"T08:00", `add "Task B of week `+weekEnd[w]+`"`)
 	}
 	run("exec", "-clock", weekEnd[9]+"T08:00", "done 1")
 	run("exec", "-clock", weekEnd[0]+"T08:00", "release add MedCore 2026.4 ga:2026-10-20")
