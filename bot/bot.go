@@ -8,9 +8,12 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,7 +92,11 @@ func (b *Bot) handle(ctx context.Context, req Request) (Reply, error) {
 	}
 	loc := settings.Location()
 	cl := &call{ctx: ctx, b: b, user: req.User, settings: settings, loc: loc, today: upgradebot.Today(b.Clock.Now(), loc)}
-	cmd, err := Parse(req.Text, cl.today)
+	people, err := b.Desk.People(ctx)
+	if err != nil {
+		return Reply{}, fmt.Errorf("bot: read people: %w", err)
+	}
+	cmd, err := parse(req.Text, cl.today, people)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -606,6 +613,31 @@ func (c *call) admin(cmd *Command) (string, error) {
 		ms = append(ms, upgradebot.Mention(a))
 	}
 	return "Admins: " + strings.Join(ms, ", ") + ".", nil
+}
+
+// people lists everyone the desk knows by name, with their role.
+func (c *call) people(cmd *Command) (string, error) {
+	people, err := c.b.Desk.People(c.ctx)
+	if err != nil {
+		return "", err
+	}
+	ids := slices.Collect(maps.Keys(people))
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Compare(strings.ToLower(people[a]), strings.ToLower(people[b])) })
+	return bullets("People the desk knows", "No one yet: the desk learns people when they use /upgrade or are mentioned from Slack's list.", ids,
+		func(id string) string {
+			line := fmt.Sprintf("%s (@%s)", upgradebot.Mention(id), upgradebot.Escape(people[id]))
+			var roles []string
+			if id == c.settings.Owner {
+				roles = append(roles, "decision owner")
+			}
+			if c.settings.IsAdmin(id) {
+				roles = append(roles, "admin")
+			}
+			if len(roles) == 0 {
+				roles = append(roles, "member")
+			}
+			return line + " · " + strings.Join(roles, ", ")
+		}), nil
 }
 
 func (c *call) audit(cmd *Command) (string, error) {

@@ -95,7 +95,10 @@ func TestTasks(t *testing.T) {
 		{desc: "empty title", as: alice, text: "add due:fri", fail: true, want: []string{"title is empty", "Usage: `/upgrade add"}},
 		{desc: "bad date", as: alice, text: "add Thing due:someday", fail: true, want: []string{`"someday" is not a date`, "2026-12-05", "+3d"}},
 		{desc: "unknown user escape", as: alice, text: "add Thing <@nobody>", fail: true, want: []string{"not a Slack user", "Mention"}},
-		{desc: "bare @name", as: alice, text: "add Thing @bob", fail: true, want: []string{`"@bob"`, "Mention them"}},
+		{desc: "bare @name of nobody the desk knows", as: alice, text: "add Thing @zed", fail: true,
+			want: []string{`I don't know anyone called "@zed"`, "`/upgrade people`"}, sent: none},
+		{desc: "bare @name close to someone", as: alice, text: "add Thing @bobb", fail: true,
+			want: []string{`I don't know anyone called "@bobb". Did you mean <@U0BOB>?`}, sent: none},
 		{desc: "unknown release", as: alice, text: "add Thing release:nope", fail: true, want: []string{"nope", "/upgrade releases"}},
 		{desc: "misspelt option", as: alice, text: "add Thing dua:fri", fail: true, want: []string{"Did you mean `due:`"}},
 		{desc: "bad priority", as: alice, text: "add Thing prio:urgent", fail: true, want: []string{"urgent", "high, normal, low"}},
@@ -425,4 +428,41 @@ func TestFreezes(t *testing.T) {
 		{desc: "audited", as: admin, text: "audit 1", want: []string{"`freeze.remove` freeze #1", "`freeze.add` freeze #1"}},
 		{desc: "digest counts down", as: alice, text: "digest", want: []string{"Next freeze: clinical blackout freeze in 39 days, Mon 4 Jan – Fri 8 Jan."}},
 	})
+}
+
+// TestPeopleByName: a plain @name is someone the desk knows, by display
+// name or handle in any case; two people with one name, or nobody, are
+// refused naming the candidates, and nothing is written.
+func TestPeopleByName(t *testing.T) {
+	b, db, clock := newBot(t)
+	ctx := context.Background()
+	if err := db.RememberPeople(ctx, []upgradebot.Person{{ID: "U0SAM1", Name: "sam"}, {ID: "U0SAM2", Name: "Sam"}}); err != nil {
+		t.Fatal(err)
+	}
+	do := func(as, text string) bot.Reply {
+		t.Helper()
+		return b.Handle(ctx, bot.Request{User: as, Text: text})
+	}
+	if r := do(alice, "add Fix the scanner @BOB due:fri"); r.Failed || !strings.Contains(r.Text, "<@U0BOB>") {
+		t.Errorf("@BOB: %+v", r)
+	}
+	if got := outbox(t, db, clock); len(got) != 1 || !strings.HasPrefix(got[0], "dm U0BOB:") {
+		t.Errorf("the assignee is told: %q", got)
+	}
+	if r := do(admin, "owner @olga"); r.Failed || !strings.Contains(r.Text, "<@U0OWNER>") {
+		t.Errorf("owner @olga: %+v", r)
+	}
+	r := do(alice, "assign 1 @sam")
+	if !r.Failed || !strings.Contains(r.Text, `"@sam" could be <@U0SAM1>, <@U0SAM2>`) {
+		t.Errorf("ambiguous @sam: %+v", r)
+	}
+	if got := outbox(t, db, clock); len(got) != 0 {
+		t.Errorf("a refused command queued %q", got)
+	}
+	r = do(alice, "people")
+	for _, w := range []string{"*People the desk knows* (7)", "<@U0ADMIN> (@ann) · admin", "<@U0OWNER> (@olga) · decision owner", "<@U0ALICE> (@alice) · member"} {
+		if !strings.Contains(r.Text, w) {
+			t.Errorf("people lacks %q:\n%s", w, r.Text)
+		}
+	}
 }

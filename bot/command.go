@@ -181,6 +181,8 @@ func init() {
 			summary: "every setting and where it comes from; change one (admin): `help config`", options: []string{"every"}, parse: parseConfig},
 		{name: "failed", run: (*call).failed, usage: "failed [retry <id>|all]",
 			summary: "messages Slack refused for good, and why; send them again once the cause is fixed (admin)", parse: parseFailed},
+		{name: "people", run: (*call).people, usage: "people", summary: "who the desk knows, by name, with their role; write them as @name", share: true,
+			parse: func(p *parser, c *Command) error { return p.none() }},
 		{name: "admin", run: (*call).admin, usage: "admin add|remove @user | admin", summary: "list admins, or change them (admin)", parse: parseAdmin},
 		{name: "audit", run: (*call).audit, usage: "audit [<id>]", summary: "the audit trail: latest changes, or those about one id", share: true,
 			parse: func(p *parser, c *Command) error {
@@ -249,6 +251,13 @@ func CommandName(text string) string {
 // are *upgradebot.Error with a message that says what was wrong and how to
 // write it.
 func Parse(text string, today upgradebot.Date) (Command, error) {
+	return parse(text, today, nil)
+}
+
+// parse is Parse with the people the desk knows (display names by user
+// id), so that a plain @name resolves to one of them; with nil, a plain
+// @name is refused.
+func parse(text string, today upgradebot.Date, people map[string]string) (Command, error) {
 	toks, err := tokenize(text)
 	if err != nil {
 		return Command{}, err
@@ -261,7 +270,7 @@ func Parse(text string, today upgradebot.Date) (Command, error) {
 		return Command{}, unknownCommand(toks[0].text)
 	}
 	c := Command{Name: s.name}
-	p := &parser{spec: s, toks: toks[n:], today: today}
+	p := &parser{spec: s, toks: toks[n:], today: today, people: people}
 	if s.share && len(p.toks) > 0 && p.toks[len(p.toks)-1].word() && p.toks[len(p.toks)-1].lower() == "share" {
 		c.Share = true
 		p.toks = p.toks[:len(p.toks)-1]
@@ -345,10 +354,11 @@ func editDistance(a, b string) int {
 
 // parser holds the words of one command after its name.
 type parser struct {
-	spec  *spec
-	toks  []token
-	today upgradebot.Date
-	opts  map[string]string
+	spec   *spec
+	toks   []token
+	today  upgradebot.Date
+	opts   map[string]string
+	people map[string]string // display names by user id, for plain @names
 }
 
 // collect pulls options (key:value) out of the words and notes the user
@@ -369,7 +379,16 @@ func (p *parser) collect(c *Command) error {
 			continue
 		}
 		if t.word() && strings.HasPrefix(t.text, "@") && len(t.text) > 1 {
-			return upgradebot.Errorf(upgradebot.EINVALID, "I can't tell who %q is. Mention them with @ and pick them from Slack's list, so the mention becomes a link.", upgradebot.Clip(t.text, 40))
+			pr, err := p.person(t.text)
+			if err != nil {
+				return err
+			}
+			// From here on it reads as the mention Slack would have sent.
+			t = token{text: "@" + pr.ID + "|" + pr.Name, escape: true}
+			p.toks[i] = t
+			c.People = append(c.People, pr)
+			rest = append(rest, t)
+			continue
 		}
 		if key, val, ok := strings.Cut(t.text, ":"); ok && (t.word() || t.keyed) && key != "" && !strings.Contains(key, "/") {
 			k := strings.ToLower(key)
@@ -423,6 +442,47 @@ func (p *parser) optionList() string {
 		return fmt.Sprintf("; `%s` takes none", p.spec.name)
 	}
 	return fmt.Sprintf("; `%s` takes %s:", p.spec.name, strings.Join(p.spec.options, ":, "))
+}
+
+// person reads a plain @name (as typed in the console, or in Slack without
+// picking from the list) as someone the desk knows: their display name or
+// Slack handle, in any case. None, or more than one, is refused, naming the
+// candidates.
+func (p *parser) person(word string) (upgradebot.Person, error) {
+	name := strings.TrimRight(strings.TrimPrefix(word, "@"), ".,;:!?")
+	if upgradebot.ValidUserID(name) {
+		return upgradebot.Person{ID: name, Name: p.people[name]}, nil
+	}
+	if p.people == nil {
+		return upgradebot.Person{}, upgradebot.Errorf(upgradebot.EINVALID, "I can't tell who %q is. Mention them with @ and pick them from Slack's list, so the mention becomes a link.", upgradebot.Clip(word, 40))
+	}
+	var exact, near []string
+	for id, n := range p.people {
+		switch {
+		case strings.EqualFold(n, name):
+			exact = append(exact, id)
+		case strings.HasPrefix(strings.ToLower(n), strings.ToLower(name)) || editDistance(strings.ToLower(n), strings.ToLower(name)) <= 2:
+			near = append(near, id)
+		}
+	}
+	slices.Sort(exact)
+	slices.Sort(near)
+	mentions := func(ids []string) string {
+		var ms []string
+		for _, id := range ids[:min(len(ids), 5)] {
+			ms = append(ms, upgradebot.Mention(id))
+		}
+		return strings.Join(ms, ", ")
+	}
+	switch {
+	case len(exact) == 1:
+		return upgradebot.Person{ID: exact[0], Name: p.people[exact[0]]}, nil
+	case len(exact) > 1:
+		return upgradebot.Person{}, upgradebot.Errorf(upgradebot.EINVALID, "%q could be %s: mention the one you mean from Slack's list.", upgradebot.Clip(word, 40), mentions(exact))
+	case len(near) > 0:
+		return upgradebot.Person{}, upgradebot.Errorf(upgradebot.EINVALID, "I don't know anyone called %q. Did you mean %s? `/upgrade people` lists who the desk knows.", upgradebot.Clip(word, 40), mentions(near))
+	}
+	return upgradebot.Person{}, upgradebot.Errorf(upgradebot.EINVALID, "I don't know anyone called %q yet: the desk learns people when they use /upgrade or are mentioned from Slack's list. `/upgrade people` lists who it knows.", upgradebot.Clip(word, 40))
 }
 
 // isOptionLike reports whether a word before a colon looks like an option

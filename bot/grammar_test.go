@@ -53,6 +53,11 @@ var grammarTests = []struct {
 	{desc: "a question that starts with a verb and no id", in: "decide cancel the February go-live?",
 		want: Command{Name: "decide", Title: "cancel the February go-live?"}},
 
+	// People by name.
+	{desc: "people", in: "people", want: Command{Name: "people"}},
+	{desc: "people shared", in: "people share", want: Command{Name: "people", Share: true}},
+	{desc: "a plain @name without the desk's people", in: "owner @nadia", err: []string{`I can't tell who "@nadia" is`}},
+
 	// Decisions have their own ids.
 	{desc: "approve D7", in: "approve D7", want: Command{Name: "approve", ID: 7}},
 	{desc: "reject d7 with reason", in: "reject d7 too risky", want: Command{Name: "reject", ID: 7, Text: "too risky"}},
