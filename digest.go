@@ -144,10 +144,10 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 		func(n int) string { return fmt.Sprintf("%d due within %d days", n, DigestDueDays) }, "`/upgrade list open`")
 	add(fmt.Sprintf("Vendor releases, next %d days", DigestReleaseDays), d.ReleasesTotal,
 		mapLines(releases, func(r *Release) string { return digestReleaseLine(r, d.Today) }),
-		func(n int) string { return plural(n, "vendor release") + " coming" }, "`/upgrade releases`")
+		func(n int) string { return Plural(n, "vendor release") + " coming" }, "`/upgrade releases`")
 	add("Decisions waiting", d.DecisionsTotal,
 		mapLines(decisions, func(x *Decision) string { return digestDecisionLine(x, d.Now, d.Today) }),
-		func(n int) string { return plural(n, "decision") + " waiting" }, "`/upgrade decisions`")
+		func(n int) string { return Plural(n, "decision") + " waiting" }, "`/upgrade decisions`")
 	add("Clean-ups behind", d.CleanupsTotal,
 		mapLines(cleanups, func(c OverdueCleanup) string {
 			s := digestCleanupLine(c, d.Today)
@@ -156,7 +156,7 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 			}
 			return s
 		}),
-		func(n int) string { return plural(n, "clean-up") + " behind" }, "`/upgrade maint list`")
+		func(n int) string { return Plural(n, "clean-up") + " behind" }, "`/upgrade maint list`")
 	overloaded, before := sortedCopy(d.Overloaded, CompareOverloaded), len(sections)
 	add(overloadedTitle, d.OverloadedTotal, mapLines(overloaded, digestOverloadedLine),
 		overloadedCount, "`/upgrade workload` shows everyone and who has room")
@@ -201,7 +201,7 @@ func digestForecastLines(d DigestData) []string {
 // TrendLine compares open work now with open work a week before:
 // "Open work: 42 tasks, up 5 from 37 a week ago."
 func TrendLine(now, before int) string {
-	s := "Open work: " + plural(now, "task")
+	s := "Open work: " + Plural(now, "task")
 	switch {
 	case now > before:
 		s += fmt.Sprintf(", up %d from %d a week ago", now-before, before)
@@ -233,7 +233,7 @@ func digestTaskLine(t *Task, today Date) string {
 	switch n := today.DaysUntil(t.Due); {
 	case t.Due.IsZero():
 	case n < 0:
-		s += " · " + plural(-n, "day") + " overdue"
+		s += " · " + Plural(-n, "day") + " overdue"
 	default:
 		s += " · due " + relativeDay(t.Due, today)
 	}
@@ -253,7 +253,7 @@ func digestReleaseLine(r *Release, today Date) string {
 	if !r.Support.IsZero() {
 		s += " · support ends " + r.Support.Human()
 		if n := today.DaysUntil(r.Support); n > 0 {
-			s += fmt.Sprintf(" (in %s)", plural(n, "day"))
+			s += fmt.Sprintf(" (in %s)", Plural(n, "day"))
 		}
 	}
 	return s
@@ -277,7 +277,7 @@ func digestDecisionLine(d *Decision, now time.Time, today Date) string {
 func digestCleanupLine(c OverdueCleanup, today Date) string {
 	m := c.Maintenance
 	s := fmt.Sprintf("• %s · %s · #%d %s overdue", Escape(clipRunes(m.Title, digestTitleLen)), owner(m.Assignee),
-		m.OpenTaskID, plural(m.NextDue.DaysUntil(today), "day"))
+		m.OpenTaskID, Plural(m.NextDue.DaysUntil(today), "day"))
 	if c.Occurrences > 1 {
 		s += fmt.Sprintf(" (%d occurrences behind)", c.Occurrences)
 	}
@@ -312,8 +312,8 @@ func owner(user string) string {
 	return Mention(user)
 }
 
-// plural is "1 day", "3 days".
-func plural(n int, unit string) string {
+// Plural is "1 day", "3 days": n and unit, with an s unless n is 1.
+func Plural(n int, unit string) string {
 	if n == 1 {
 		return "1 " + unit
 	}

@@ -321,7 +321,7 @@ func TestBuildDigestFreeze(t *testing.T) {
 		{"starts today", goLive, "2026-12-14", "Next freeze: go-live freeze starts today, Mon 14 Dec – Sun 20 Dec."},
 		{"in force", goLive, "2026-12-20", "Freeze now: go-live freeze until Sun 20 Dec."},
 		{"reason names it", &upgradebot.Freeze{From: date("2027-01-04"), To: date("2027-01-08"), Reason: "Lab <freeze>"},
-			"2026-12-02", "Next freeze: Lab &lt;freeze&gt; freeze in 33 days, Mon 4 Jan – Fri 8 Jan."},
+			"2026-12-02", "Next freeze: Lab &lt;freeze&gt; in 33 days, Mon 4 Jan – Fri 8 Jan."},
 		{"over", goLive, "2026-12-21", ""},
 		{"none", nil, "2026-12-02", ""},
 	} {

@@ -455,11 +455,11 @@ func (f *Forecast) Text(coming int) string {
 func (p Pace) Human() string {
 	s := "cycle " + Span(p.CycleDays)
 	if p.MeasuredPhases > 0 {
-		s += " (measured from " + plural(p.MeasuredPhases, "completed phase") + ")"
+		s += " (measured from " + Plural(p.MeasuredPhases, "completed phase") + ")"
 	} else {
 		s += " (the team's phase lengths)"
 	}
-	s += " · " + plural(p.AtOnce, "upgrade") + " at a time"
+	s += " · " + Plural(p.AtOnce, "upgrade") + " at a time"
 	if p.AtOnceMeasured {
 		s += " (measured)"
 	} else {

@@ -42,9 +42,10 @@ func (f *Freeze) Overlaps(from, to Date) bool {
 }
 
 // Name is how messages call the freeze: "the go-live freeze" for the reason
-// "go-live", "the Epic cutover freeze" for "Epic cutover freeze".
+// "go-live"; a reason that already says freeze is kept as it is ("Epic
+// cutover freeze", "Holiday change freeze (Dec 18 - Jan 3)").
 func (f *Freeze) Name() string {
-	if strings.HasSuffix(strings.ToLower(f.Reason), "freeze") {
+	if strings.Contains(strings.ToLower(f.Reason), "freeze") {
 		return Escape(f.Reason)
 	}
 	return Escape(f.Reason) + " freeze"
@@ -84,7 +85,7 @@ func FreezeLine(f *Freeze, today Date) string {
 	span := shortDay(f.From) + " – " + shortDay(f.To)
 	switch n := today.DaysUntil(f.From); {
 	case n > 0:
-		return fmt.Sprintf("Next freeze: %s in %s, %s", f.Name(), plural(n, "day"), span)
+		return fmt.Sprintf("Next freeze: %s in %s, %s", f.Name(), Plural(n, "day"), span)
 	case n == 0:
 		return fmt.Sprintf("Next freeze: %s starts today, %s", f.Name(), span)
 	}

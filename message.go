@@ -193,7 +193,7 @@ func TaskLine(t *Task, today Date) string {
 	if !t.Due.IsZero() {
 		s += " · due " + t.Due.Human()
 		if t.Overdue(today) {
-			s += fmt.Sprintf(" (*%d days overdue*)", t.Due.DaysUntil(today))
+			s += " (*" + Plural(t.Due.DaysUntil(today), "day") + " overdue*)"
 		}
 	}
 	if t.Priority == PriorityHigh {

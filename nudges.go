@@ -108,7 +108,7 @@ func NudgeMessages(nudges []Nudge, channel string, today Date, p NudgePolicy) []
 		out = append(out, Message{Kind: MessageDM, To: u, Text: strings.Join(lines, "\n")})
 	}
 	if len(posted) > 0 && channel != "" {
-		lines := []string{fmt.Sprintf("*Still overdue after %s:*", plural(p.channelAfter(), "reminder"))}
+		lines := []string{fmt.Sprintf("*Still overdue after %s:*", Plural(p.channelAfter(), "reminder"))}
 		for _, n := range posted {
 			lines = append(lines, "• "+nudgeLine(n.Task, today, true))
 		}
@@ -123,5 +123,5 @@ func nudgeLine(t *Task, today Date, withOwner bool) string {
 	if withOwner {
 		s += " · " + owner(t.Assignee)
 	}
-	return s + fmt.Sprintf(" · due %s (*%s overdue*)", t.Due.Human(), plural(t.Due.DaysUntil(today), "day"))
+	return s + fmt.Sprintf(" · due %s (*%s overdue*)", t.Due.Human(), Plural(t.Due.DaysUntil(today), "day"))
 }

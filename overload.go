@@ -68,7 +68,7 @@ func overloadedCount(n int) string {
 // The section's title already says two weeks running, so only a longer
 // streak is spelt out.
 func digestOverloadedLine(o Overloaded) string {
-	s := "• " + Mention(o.User) + " · " + plural(o.Open, "open task")
+	s := "• " + Mention(o.User) + " · " + Plural(o.Open, "open task")
 	if o.Overdue > 0 {
 		s += fmt.Sprintf(" (%d overdue)", o.Overdue)
 	}

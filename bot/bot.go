@@ -253,7 +253,7 @@ func (c *call) show(cmd *Command) (string, error) {
 	fmt.Fprintf(&b, "Status: %s · Kind: %s · Priority: %s\n", t.Status, t.Kind, t.Priority)
 	fmt.Fprintf(&b, "Assignee: %s · Due: %s", upgradebot.Mention(t.Assignee), t.Due.Human())
 	if t.Overdue(c.today) {
-		fmt.Fprintf(&b, " (%d days overdue)", t.Due.DaysUntil(c.today))
+		fmt.Fprintf(&b, " (%s overdue)", upgradebot.Plural(t.Due.DaysUntil(c.today), "day"))
 	}
 	b.WriteString("\n")
 	if t.Release != "" || t.Ref != "" {

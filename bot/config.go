@@ -421,12 +421,7 @@ func (c *call) configShow() (string, error) {
 }
 
 // days writes n working days.
-func days(n int) string {
-	if n == 1 {
-		return "1 working day"
-	}
-	return fmt.Sprintf("%d working days", n)
-}
+func days(n int) string { return upgradebot.Plural(n, "working day") }
 
 func cmpInt(a, b int) int {
 	if a != 0 {
