@@ -640,15 +640,39 @@ func (c *call) people(cmd *Command) (string, error) {
 		}), nil
 }
 
+// audit shows the latest changes, or one thing's trail.
 func (c *call) audit(cmd *Command) (string, error) {
-	f := upgradebot.AuditFilter{EntityID: cmd.ID, Limit: listLimit}
+	f := upgradebot.AuditFilter{Entity: cmd.Entity, EntityID: cmd.ID, Limit: listLimit}
+	what := "Audit trail, latest first"
+	switch cmd.Entity {
+	case "":
+	case "release":
+		rs, err := c.b.Desk.FindReleases(c.ctx, upgradebot.ReleaseFilter{Key: strings.ToLower(cmd.Key)})
+		if err != nil {
+			return "", err
+		}
+		if len(rs) == 0 {
+			return "", upgradebot.Errorf(upgradebot.ENOTFOUND, "No release has the key `%s`; `/upgrade releases all` lists them.", upgradebot.Escape(upgradebot.Clip(cmd.Key, 40)))
+		}
+		f.EntityID = rs[0].ID
+		what = fmt.Sprintf("Audit trail for release `%s`, latest first", rs[0].Key)
+	case "vendor":
+		vs, err := c.b.Desk.FindVendors(c.ctx)
+		if err != nil {
+			return "", err
+		}
+		i := slices.IndexFunc(vs, func(v *upgradebot.Vendor) bool { return strings.EqualFold(v.Name, cmd.Key) })
+		if i < 0 {
+			return "", upgradebot.Errorf(upgradebot.ENOTFOUND, "No vendor is called %s; `/upgrade vendor` lists them.", upgradebot.Escape(upgradebot.Clip(cmd.Key, 40)))
+		}
+		f.EntityID = vs[i].ID
+		what = fmt.Sprintf("Audit trail for vendor %s, latest first", upgradebot.Escape(vs[i].Name))
+	default:
+		what = fmt.Sprintf("Audit trail for %s, latest first", auditRef(cmd.Entity, cmd.ID))
+	}
 	rows, err := c.b.Desk.FindAudit(c.ctx, f)
 	if err != nil {
 		return "", err
-	}
-	what := "Audit trail, latest first"
-	if cmd.ID != 0 {
-		what = fmt.Sprintf("Audit trail for id %d, latest first", cmd.ID)
 	}
 	if len(rows) == 0 {
 		return fmt.Sprintf("*%s*: nothing recorded.", what), nil
@@ -658,13 +682,22 @@ func (c *call) audit(cmd *Command) (string, error) {
 	for _, r := range rows {
 		fmt.Fprintf(&b, "\n• %s %s `%s`", c.stamp(r.At), actorMention(r.Actor), r.Action)
 		if r.EntityID != 0 {
-			fmt.Fprintf(&b, " %s #%d", r.Entity, r.EntityID)
+			b.WriteString(" " + auditRef(r.Entity, r.EntityID))
 		}
 		if ch := changes(r.Before, r.After); ch != "" {
 			b.WriteString(": " + ch)
 		}
 	}
 	return b.String(), nil
+}
+
+// auditRef names one thing the way audit takes it back: task #3,
+// decision D3, freeze #2.
+func auditRef(entity string, id int64) string {
+	if entity == "decision" {
+		return fmt.Sprintf("decision D%d", id)
+	}
+	return fmt.Sprintf("%s #%d", entity, id)
 }
 
 func actorMention(a string) string {

@@ -189,7 +189,8 @@ func TestDecisions(t *testing.T) {
 		{desc: "delegate can no longer decide", as: deleg, text: "approve 2", fail: true, want: []string{"Only the decision owner"}},
 		{desc: "owner away without delegate", as: admin, text: "away today..fri <@U0OWNER>", want: []string{"No delegate"}},
 		{desc: "decide warns nobody covers", as: alice, text: "decide New printer queue?", want: []string{"away until Fri 27 Nov 2026 and have no delegate"}},
-		{desc: "audit shows who decided", as: alice, text: "audit 1", want: []string{"decision.approve", "<@U0OWNER>", "status: pending → approved"}},
+		{desc: "audit shows who decided", as: alice, text: "audit D1", want: []string{"decision.approve", "<@U0OWNER>", "status: pending → approved"}},
+		{desc: "a bare number is a task", as: alice, text: "audit 1", want: []string{"*Audit trail for task #1, latest first*: nothing recorded."}},
 		{desc: "audit latest", as: alice, text: "audit", want: []string{"decision.request", "away.set"}},
 	})
 }
@@ -388,7 +389,7 @@ func TestCleanupQueue(t *testing.T) {
 		{desc: "maint add", as: alice, text: "maint add Duplicate records every:2w <@U0BOB>"},
 		{desc: "queue", as: bob, text: "maint 1 queue 1,240 rate 22/h", want: []string{"Duplicate records", "1240 left at 22/h: 56.37h of work, clears"}},
 		{desc: "list shows it", as: bob, text: "maint list", want: []string{"1. Duplicate records", "56.37h of work"}},
-		{desc: "audited", as: bob, text: "audit 1", want: []string{"maintenance.queue"}},
+		{desc: "audited", as: bob, text: "audit maint 1", want: []string{"maintenance.queue"}, not: []string{"task.add"}},
 		{desc: "bad rate", as: bob, text: "maint 1 queue 10 rate fast", fail: true, want: []string{"22/h"}},
 		{desc: "missing rate", as: bob, text: "maint 1 queue 10", fail: true, want: []string{"Usage"}},
 		{desc: "unknown clean-up", as: bob, text: "maint 9 queue 10 rate 1/h", fail: true, want: []string{"No recurring clean-up 9"}},
@@ -425,7 +426,7 @@ func TestFreezes(t *testing.T) {
 		{desc: "remove", as: admin, text: "freeze remove 1", want: []string{"Removed freeze 1: go-live freeze 2026-12-14..2026-12-20"}},
 		{desc: "remove twice", as: admin, text: "freeze remove 1", fail: true, want: []string{"no freeze 1"}},
 		{desc: "no longer flagged", as: alice, text: "due 1 2026-12-16", not: []string{"freeze"}},
-		{desc: "audited", as: admin, text: "audit 1", want: []string{"`freeze.remove` freeze #1", "`freeze.add` freeze #1"}},
+		{desc: "audited", as: admin, text: "audit freeze 1", want: []string{"`freeze.remove` freeze #1", "`freeze.add` freeze #1"}, not: []string{"task.add"}},
 		{desc: "digest counts down", as: alice, text: "digest", want: []string{"Next freeze: clinical blackout freeze in 39 days, Mon 4 Jan – Fri 8 Jan."}},
 	})
 }

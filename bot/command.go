@@ -184,13 +184,8 @@ func init() {
 		{name: "people", run: (*call).people, usage: "people", summary: "who the desk knows, by name, with their role; write them as @name", share: true,
 			parse: func(p *parser, c *Command) error { return p.none() }},
 		{name: "admin", run: (*call).admin, usage: "admin add|remove @user | admin", summary: "list admins, or change them (admin)", parse: parseAdmin},
-		{name: "audit", run: (*call).audit, usage: "audit [<id>]", summary: "the audit trail: latest changes, or those about one id", share: true,
-			parse: func(p *parser, c *Command) error {
-				if len(p.toks) == 0 {
-					return nil
-				}
-				return p.onlyID(c)
-			}},
+		{name: "audit", run: (*call).audit, usage: "audit [#<task>|D<decision>|release <key>|vendor <name>|maint <id>|freeze <id>|checklist <id>]",
+			summary: "the audit trail: latest changes, or one thing's (a bare number is a task)", share: true, parse: parseAudit},
 	}
 }
 
@@ -1136,6 +1131,51 @@ func parseReleaseItems(p *parser, c *Command) error {
 	}
 	c.Key, p.toks = strings.ToLower(p.toks[0].plain()), p.toks[1:]
 	return p.none()
+}
+
+// auditKinds are the things audit reads one trail of, by the word that
+// names them and the entity the store records.
+var auditKinds = []struct{ word, entity string }{
+	{"task", "task"}, {"decision", "decision"}, {"release", "release"}, {"vendor", "vendor"},
+	{"maint", "maintenance"}, {"maintenance", "maintenance"}, {"cleanup", "maintenance"}, {"clean-up", "maintenance"},
+	{"freeze", "freeze"}, {"checklist", "checklist"},
+}
+
+// parseAudit reads what audit shows: nothing for the latest changes; 42 or
+// #42 a task; D42 a decision; or a kind and its id (maint 4, freeze 2,
+// decision 7) or key (release medcore-2027q1, vendor MedCore).
+func parseAudit(p *parser, c *Command) error {
+	if len(p.toks) == 0 {
+		return nil
+	}
+	t := p.toks[0]
+	if t.word() && len(t.text) > 1 && (t.text[0] == 'D' || t.text[0] == 'd') && t.text[1] >= '0' && t.text[1] <= '9' {
+		c.Entity = "decision"
+		return (&parser{spec: &spec{name: p.spec.name, usage: p.spec.usage, decisions: true}, toks: p.toks}).onlyID(c)
+	}
+	if _, ok := p.idWord(t); ok {
+		c.Entity = "task"
+		return p.onlyID(c)
+	}
+	for _, k := range auditKinds {
+		if !t.word() || t.lower() != k.word {
+			continue
+		}
+		c.Entity, p.toks = k.entity, p.toks[1:]
+		switch k.entity {
+		case "release", "vendor":
+			if len(p.toks) != 1 {
+				return p.usageErr(fmt.Sprintf("which %s? Give its %s.", k.word, map[bool]string{true: "key", false: "name"}[k.entity == "release"]))
+			}
+			c.Key, p.toks = p.toks[0].plain(), nil
+			return nil
+		case "decision":
+			sub := &parser{spec: &spec{name: p.spec.name, usage: p.spec.usage, decisions: true}, toks: p.toks}
+			return sub.onlyID(c)
+		}
+		return p.onlyID(c)
+	}
+	return p.usageErr(fmt.Sprintf("I can't tell what %q is: write #42 for a task, D42 for a decision, or release <key>, vendor <name>, maint <id>, freeze <id>, checklist <id>.", upgradebot.Clip(t.plain(), 30)))
 }
 
 // phaseHint says where the team's phases are listed, for usage errors

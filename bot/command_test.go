@@ -458,10 +458,17 @@ var parseTests = []struct {
 
 	// audit
 	{desc: "audit", in: "audit", want: Command{Name: "audit"}},
-	{desc: "audit id", in: "audit 42", want: Command{Name: "audit", ID: 42}},
-	{desc: "audit hash shared", in: "audit #42 share", want: Command{Name: "audit", ID: 42, Share: true}},
+	{desc: "audit id", in: "audit 42", want: Command{Name: "audit", ID: 42, Entity: "task"}},
+	{desc: "audit hash shared", in: "audit #42 share", want: Command{Name: "audit", ID: 42, Entity: "task", Share: true}},
 	{desc: "audit shared", in: "audit share", want: Command{Name: "audit", Share: true}},
-	{desc: "audit bad id", in: "audit x", err: []string{`"x" is not a number`, "Usage: `/upgrade audit [<id>]`"}},
+	{desc: "audit bad id", in: "audit x", err: []string{`I can't tell what "x" is`, "Usage: `/upgrade audit [#<task>|D<decision>"}},
+	{desc: "audit a decision", in: "audit D12", want: Command{Name: "audit", ID: 12, Entity: "decision"}},
+	{desc: "audit a decision spelt out", in: "audit decision 12", want: Command{Name: "audit", ID: 12, Entity: "decision"}},
+	{desc: "audit a release", in: "audit release MedCore-2027q1", want: Command{Name: "audit", Key: "MedCore-2027q1", Entity: "release"}},
+	{desc: "audit a vendor", in: `audit vendor "Med Core"`, want: Command{Name: "audit", Key: "Med Core", Entity: "vendor"}},
+	{desc: "audit a clean-up", in: "audit maint 4", want: Command{Name: "audit", ID: 4, Entity: "maintenance"}},
+	{desc: "audit a freeze", in: "audit freeze #2", want: Command{Name: "audit", ID: 2, Entity: "freeze"}},
+	{desc: "audit a release without key", in: "audit release", err: []string{"which release? Give its key."}},
 	{desc: "audit two ids", in: "audit 42 43", err: []string{`I didn't expect "43"`}},
 
 	// mute, unmute

@@ -31,7 +31,7 @@ func TestPhaseGateCommands(t *testing.T) {
 			sent: []string{"update U0OWNER: *Decision #1*", "dm U0ALICE: Decision #1 approved by <@U0OWNER>: signed off", "post C0TEAM: Decision #1 approved"}},
 		{desc: "closed by the gate", as: owner, text: "release medcore-2027.1 phase build done", fail: true,
 			want: []string{"was already done on Mon 30 Nov 2026"}},
-		{desc: "audited", as: alice, text: "audit", want: []string{"<@U0OWNER> `release.phase` release", "<@U0OWNER> `decision.approve` decision #1", "<@U0ALICE> `decision.request` decision #1"}},
+		{desc: "audited", as: alice, text: "audit", want: []string{"<@U0OWNER> `release.phase` release", "<@U0OWNER> `decision.approve` decision D1", "<@U0ALICE> `decision.request` decision D1"}},
 
 		{desc: "test starts", as: bob, text: "release medcore-2027.1 phase test start 2026-11-30"},
 		{desc: "test gate", as: bob, text: "release medcore-2027.1 phase test done 2026-12-18", want: []string{"(decision #2)"}},
