@@ -23,6 +23,7 @@ const (
 	SettingAllClear       = "digest.allclear"     // "on" or "off"
 	SettingWorkloadHours  = "workload.hours"      // estimated open hours above which a person is overloaded
 	SettingWorkloadTasks  = "workload.tasks"      // open tasks above which a person is overloaded
+	SettingPHIMRN         = "phi.mrn"             // the team's MRN pattern (see ValidateMRNPattern), or "default"
 	// SettingPhases is the team's cycle as ParsePhasePlan reads it,
 	// "review:2w,build:4w,test:5w,train:3w,go-live:1w"; the last phase
 	// is the go-live. SettingsService.SetSettings refuses to drop a name
@@ -120,6 +121,8 @@ func ValidateSetting(key, value string) (string, error) {
 			return "", err
 		}
 		return plan.String(), nil
+	case SettingPHIMRN:
+		return ValidateMRNPattern(value)
 	case SettingAllClear:
 		switch strings.ToLower(value) {
 		case "on", "yes", "true":
