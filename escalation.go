@@ -111,7 +111,7 @@ func EscalationMessages(d *Decision, level int, r Routing, admins []string, chan
 		if !d.Due.IsZero() {
 			text += ", needed by " + d.Due.Human()
 		}
-		text += fmt.Sprintf("), asked by %s:\n>%s", Mention(d.RequestedBy), Escape(d.Question))
+		text += fmt.Sprintf("), asked by %s:\n%s", Mention(d.RequestedBy), Quote(d.Question))
 		switch {
 		case len(to) > 0:
 			for _, a := range to {
@@ -127,8 +127,8 @@ func EscalationMessages(d *Decision, level int, r Routing, admins []string, chan
 	}
 	if d.RequestedBy != "" && d.RequestedBy != r.To {
 		out = append(out, Message{Kind: MessageDM, To: d.RequestedBy,
-			Text: fmt.Sprintf("Decision #%d has waited %s on %s, so I have passed it to %s.\n>%s",
-				d.ID, waited, Mention(r.Owner), went, Escape(d.Question))})
+			Text: fmt.Sprintf("Decision #%d has waited %s on %s, so I have passed it to %s.\n%s",
+				d.ID, waited, Mention(r.Owner), went, Quote(d.Question))})
 	}
 	return out
 }

@@ -159,6 +159,12 @@ func UpperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
+// Quote is user-typed text as a mrkdwn block quote: escaped, and every line
+// quoted, so a line of a question can never pass for the bot's own text.
+func Quote(s string) string {
+	return ">" + strings.ReplaceAll(Escape(s), "\n", "\n>")
+}
+
 // Escape makes user-typed text safe to put in a Slack mrkdwn message: it
 // escapes the three characters Slack asks for, so a title cannot ping
 // @channel or forge a mention.
@@ -223,7 +229,7 @@ func AssignedMessage(t *Task, by string, today Date) Message {
 // DecisionRequestMessage asks the routed person to decide. It carries the
 // decision id so that Slack renders Approve / Reject buttons.
 func DecisionRequestMessage(d *Decision) Message {
-	text := fmt.Sprintf("*Decision #%d* requested by %s:\n>%s", d.ID, Mention(d.RequestedBy), Escape(d.Question))
+	text := fmt.Sprintf("*Decision #%d* requested by %s:\n%s", d.ID, Mention(d.RequestedBy), Quote(d.Question))
 	if !d.Due.IsZero() {
 		text += "\nNeeded by " + d.Due.Human() + "."
 	}
@@ -250,15 +256,15 @@ func DecisionOutcomeMessages(d *Decision, requestMsg int64, channel string) []Me
 	var out []Message
 	if requestMsg != 0 {
 		out = append(out, Message{Kind: MessageUpdate, To: d.RoutedTo, UpdateOf: requestMsg, DecisionID: d.ID,
-			Text: fmt.Sprintf("*Decision #%d* requested by %s:\n>%s\n%s", d.ID, Mention(d.RequestedBy), Escape(d.Question), DecisionOutcome(d))})
+			Text: fmt.Sprintf("*Decision #%d* requested by %s:\n%s\n%s", d.ID, Mention(d.RequestedBy), Quote(d.Question), DecisionOutcome(d))})
 	}
 	if d.RequestedBy != d.DecidedBy {
 		out = append(out, Message{Kind: MessageDM, To: d.RequestedBy,
-			Text: fmt.Sprintf("%s\n>%s", DecisionOutcome(d), Escape(d.Question))})
+			Text: fmt.Sprintf("%s\n%s", DecisionOutcome(d), Quote(d.Question))})
 	}
 	if channel != "" {
 		out = append(out, Message{Kind: MessagePost, To: channel,
-			Text: fmt.Sprintf("%s (asked by %s)\n>%s", DecisionOutcome(d), Mention(d.RequestedBy), Escape(d.Question))})
+			Text: fmt.Sprintf("%s (asked by %s)\n%s", DecisionOutcome(d), Mention(d.RequestedBy), Quote(d.Question))})
 	}
 	return out
 }

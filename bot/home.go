@@ -138,7 +138,7 @@ func (c *call) homeDecisions() (*HomePart, error) {
 				s.WriteString(" (*late*)")
 			}
 		}
-		fmt.Fprintf(&s, "\n>%s", upgradebot.Escape(upgradebot.Clip(d.Question, 500)))
+		fmt.Fprintf(&s, "\n%s", upgradebot.Quote(upgradebot.Clip(d.Question, 500)))
 		p.Items = append(p.Items, HomeItem{Text: s.String(), Action: HomeDecide, ID: d.ID})
 	}
 	return p, nil
