@@ -21,20 +21,9 @@ const decisionColumns = `id, question, requested_by, routed_to, on_behalf_of, du
 // the owner is away today, and queues the request DM. ECONFLICT if no owner
 // is set.
 func (db *DB) CreateDecision(ctx context.Context, actor string, d *upgradebot.Decision) (upgradebot.Routing, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return upgradebot.Routing{}, wrap("create decision", err)
-	}
-	defer tx.Rollback()
-
-	r, err := createDecision(ctx, tx, actor, d)
-	if err != nil {
-		return upgradebot.Routing{}, wrap("create decision", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return upgradebot.Routing{}, wrap("create decision", err)
-	}
-	return r, nil
+	return writeValue(ctx, db, "create decision", func(tx *writeTx) (upgradebot.Routing, error) {
+		return createDecision(ctx, tx, actor, d)
+	})
 }
 
 // FindDecisions returns matching decisions, newest first. A limit of 0
@@ -77,20 +66,9 @@ func (db *DB) FindDecisions(ctx context.Context, f upgradebot.DecisionFilter) ([
 // request DM edited in place, the requester told, a line in the channel.
 // Approving a phase gate records its phase done in the same transaction.
 func (db *DB) Decide(ctx context.Context, actor string, id int64, outcome upgradebot.DecisionStatus, comment string) (*upgradebot.Decision, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("decide", err)
-	}
-	defer tx.Rollback()
-
-	d, err := decide(ctx, tx, actor, id, outcome, comment)
-	if err != nil {
-		return nil, wrap("decide", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("decide", err)
-	}
-	return d, nil
+	return writeValue(ctx, db, "decide", func(tx *writeTx) (*upgradebot.Decision, error) {
+		return decide(ctx, tx, actor, id, outcome, comment)
+	})
 }
 
 // routing works out who answers decisions today, inside tx.

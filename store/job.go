@@ -20,27 +20,19 @@ func (db *DB) RecordRun(ctx context.Context, run upgradebot.JobRun, msgs []upgra
 	case run.Status != upgradebot.RunDone && run.Status != upgradebot.RunSkipped:
 		return false, upgradebot.Errorf(upgradebot.EINVALID, "Unknown run status %q.", run.Status)
 	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return false, wrap("record run", err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO job_runs (job, scheduled_at, status, recorded_at, note) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (job, scheduled_at) DO NOTHING`,
-		run.Job, formatTime(run.At), string(run.Status), formatTime(tx.now), run.Note)
-	if err != nil {
-		return false, wrap("record run", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return false, wrap("record run", err)
-	} else if n == 0 {
-		return false, nil
-	}
-	if err := queueAll(ctx, tx, msgs); err != nil {
-		return false, wrap("record run", err)
-	}
-	return true, wrap("record run", tx.Commit())
+	return writeValue(ctx, db, "record run", func(tx *writeTx) (bool, error) {
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO job_runs (job, scheduled_at, status, recorded_at, note) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (job, scheduled_at) DO NOTHING`,
+			run.Job, formatTime(run.At), string(run.Status), formatTime(tx.now), run.Note)
+		if err != nil {
+			return false, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return false, err
+		}
+		return true, queueAll(ctx, tx, msgs)
+	})
 }
 
 // LastRun returns job's latest recorded run, ENOTFOUND if none.

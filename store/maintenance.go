@@ -12,20 +12,9 @@ import (
 // CreateMaintenance stores m and its first occurrence, due on m.Anchor,
 // which it returns. The assignee is told unless they are the actor.
 func (db *DB) CreateMaintenance(ctx context.Context, actor string, m *upgradebot.Maintenance) (*upgradebot.Task, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("create clean-up", err)
-	}
-	defer tx.Rollback()
-
-	t, err := createMaintenance(ctx, tx, actor, m)
-	if err != nil {
-		return nil, wrap("create clean-up", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("create clean-up", err)
-	}
-	return t, nil
+	return writeValue(ctx, db, "create clean-up", func(tx *writeTx) (*upgradebot.Task, error) {
+		return createMaintenance(ctx, tx, actor, m)
+	})
 }
 
 // FindMaintenance returns every active clean-up with its earliest open

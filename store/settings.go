@@ -61,70 +61,52 @@ func (db *DB) Bootstrap(ctx context.Context, channel, timeZone string, admins []
 		}
 	}
 
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("bootstrap", err)
-	}
-	defer tx.Rollback()
-
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return wrap("bootstrap", err)
-	}
-	changed := false
-	if channel != "" && channel != s.Channel {
-		if err := setSetting(ctx, tx, upgradebot.SystemActor, "setting.set", settingChannel, s.Channel, channel); err != nil {
-			return wrap("bootstrap", err)
+	return db.write(ctx, "bootstrap", func(tx *writeTx) error {
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return err
 		}
-		changed = true
-	}
-	if timeZone != "" && timeZone != s.TimeZone {
-		if err := setSetting(ctx, tx, upgradebot.SystemActor, "setting.set", settingTimeZone, s.TimeZone, timeZone); err != nil {
-			return wrap("bootstrap", err)
+		if channel != "" && channel != s.Channel {
+			if err := setSetting(ctx, tx, upgradebot.SystemActor, "setting.set", settingChannel, s.Channel, channel); err != nil {
+				return err
+			}
 		}
-		changed = true
-	}
-	for _, a := range admins {
-		if s.IsAdmin(a) {
-			continue
+		if timeZone != "" && timeZone != s.TimeZone {
+			if err := setSetting(ctx, tx, upgradebot.SystemActor, "setting.set", settingTimeZone, s.TimeZone, timeZone); err != nil {
+				return err
+			}
 		}
-		if err := addAdmin(ctx, tx, upgradebot.SystemActor, a); err != nil {
-			return wrap("bootstrap", err)
+		for _, a := range admins {
+			if s.IsAdmin(a) {
+				continue
+			}
+			if err := addAdmin(ctx, tx, upgradebot.SystemActor, a); err != nil {
+				return err
+			}
+			s.Admins = append(s.Admins, a)
 		}
-		s.Admins = append(s.Admins, a)
-		changed = true
-	}
-	if !changed {
 		return nil
-	}
-	return wrap("bootstrap", tx.Commit())
+	})
 }
 
 // SetOwner makes user the decision owner. Admins only.
 func (db *DB) SetOwner(ctx context.Context, actor, user string) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("set owner", err)
-	}
-	defer tx.Rollback()
-
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return wrap("set owner", err)
-	}
-	if err := requireAdmin(s, actor, "set the decision owner"); err != nil {
-		return err
-	}
-	if !upgradebot.ValidUserID(user) {
-		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", user)
-	}
-	if user == s.Owner {
-		return nil
-	}
-	if err := setSetting(ctx, tx, actor, "owner.set", settingOwner, s.Owner, user); err != nil {
-		return wrap("set owner", err)
-	}
-	return wrap("set owner", tx.Commit())
+	return db.write(ctx, "set owner", func(tx *writeTx) error {
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return err
+		}
+		if err := requireAdmin(s, actor, "set the decision owner"); err != nil {
+			return err
+		}
+		if !upgradebot.ValidUserID(user) {
+			return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", user)
+		}
+		if user == s.Owner {
+			return nil
+		}
+		return setSetting(ctx, tx, actor, "owner.set", settingOwner, s.Owner, user)
+	})
 }
 
 // SetSettings sets the given settings in one transaction: admins only,
@@ -161,166 +143,127 @@ func (db *DB) SetSettings(ctx context.Context, actor string, values map[string]s
 	}
 	sort.Strings(keys)
 
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("set settings", err)
-	}
-	defer tx.Rollback()
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return wrap("set settings", err)
-	}
-	if err := requireAdmin(s, actor, "change settings"); err != nil {
-		return err
-	}
-	if v, ok := clean[upgradebot.SettingPhases]; ok {
-		plan, _ := upgradebot.ParsePhasePlan(v)
-		if err := checkPhasesKept(ctx, tx, s.Config().Phases, plan); err != nil {
-			return wrap("set settings", err)
+	return db.write(ctx, "set settings", func(tx *writeTx) error {
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return err
 		}
-	}
-	changed := false
-	for _, k := range keys {
-		old := s.Values[k]
-		switch k {
-		case settingChannel:
-			old = s.Channel
-		case settingTimeZone:
-			old = s.TimeZone
+		if err := requireAdmin(s, actor, "change settings"); err != nil {
+			return err
 		}
-		if old == clean[k] {
-			continue
+		if v, ok := clean[upgradebot.SettingPhases]; ok {
+			plan, _ := upgradebot.ParsePhasePlan(v)
+			if err := checkPhasesKept(ctx, tx, s.Config().Phases, plan); err != nil {
+				return err
+			}
 		}
-		if err := setSetting(ctx, tx, actor, "setting.set", k, old, clean[k]); err != nil {
-			return wrap("set settings", err)
+		for _, k := range keys {
+			old := s.Values[k]
+			switch k {
+			case settingChannel:
+				old = s.Channel
+			case settingTimeZone:
+				old = s.TimeZone
+			}
+			if old == clean[k] {
+				continue
+			}
+			if err := setSetting(ctx, tx, actor, "setting.set", k, old, clean[k]); err != nil {
+				return err
+			}
 		}
-		changed = true
-	}
-	if !changed {
 		return nil
-	}
-	return wrap("set settings", tx.Commit())
+	})
 }
 
 // AddAdmin makes user an admin. Admins only; adding an admin again changes
 // nothing.
 func (db *DB) AddAdmin(ctx context.Context, actor, user string) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("add admin", err)
-	}
-	defer tx.Rollback()
-
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return wrap("add admin", err)
-	}
-	if err := requireAdmin(s, actor, "add admins"); err != nil {
-		return err
-	}
-	if !upgradebot.ValidUserID(user) {
-		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", user)
-	}
-	if s.IsAdmin(user) {
-		return nil
-	}
-	if err := addAdmin(ctx, tx, actor, user); err != nil {
-		return wrap("add admin", err)
-	}
-	return wrap("add admin", tx.Commit())
+	return db.write(ctx, "add admin", func(tx *writeTx) error {
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return err
+		}
+		if err := requireAdmin(s, actor, "add admins"); err != nil {
+			return err
+		}
+		if !upgradebot.ValidUserID(user) {
+			return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", user)
+		}
+		if s.IsAdmin(user) {
+			return nil
+		}
+		return addAdmin(ctx, tx, actor, user)
+	})
 }
 
 // RemoveAdmin takes admin rights from user. Admins only; ENOTFOUND if user
 // is not an admin, ECONFLICT if they are the last one.
 func (db *DB) RemoveAdmin(ctx context.Context, actor, user string) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("remove admin", err)
-	}
-	defer tx.Rollback()
-
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return wrap("remove admin", err)
-	}
-	if err := requireAdmin(s, actor, "remove admins"); err != nil {
-		return err
-	}
-	if !s.IsAdmin(user) {
-		return upgradebot.Errorf(upgradebot.ENOTFOUND, "%s is not an admin.", upgradebot.Mention(user))
-	}
-	if len(s.Admins) == 1 {
-		return upgradebot.Errorf(upgradebot.ECONFLICT, "%s is the last admin; add another admin first.", upgradebot.Mention(user))
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM admins WHERE user_id = ?`, user); err != nil {
-		return wrap("remove admin", err)
-	}
-	if err := tx.audit(ctx, actor, "admin.remove", "admin", 0, adminAudit{user}, nil); err != nil {
-		return wrap("remove admin", err)
-	}
-	return wrap("remove admin", tx.Commit())
+	return db.write(ctx, "remove admin", func(tx *writeTx) error {
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return err
+		}
+		if err := requireAdmin(s, actor, "remove admins"); err != nil {
+			return err
+		}
+		if !s.IsAdmin(user) {
+			return upgradebot.Errorf(upgradebot.ENOTFOUND, "%s is not an admin.", upgradebot.Mention(user))
+		}
+		if len(s.Admins) == 1 {
+			return upgradebot.Errorf(upgradebot.ECONFLICT, "%s is the last admin; add another admin first.", upgradebot.Mention(user))
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM admins WHERE user_id = ?`, user); err != nil {
+			return err
+		}
+		return tx.audit(ctx, actor, "admin.remove", "admin", 0, adminAudit{user}, nil)
+	})
 }
 
 // SetAway records an away window: anyone may set their own, admins anyone's.
 // It sets a's ID, CreatedBy and CreatedAt.
 func (db *DB) SetAway(ctx context.Context, actor string, a *upgradebot.Away) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("set away", err)
-	}
-	defer tx.Rollback()
-
-	if err := setAway(ctx, tx, actor, a); err != nil {
-		return wrap("set away", err)
-	}
-	return wrap("set away", tx.Commit())
+	return db.write(ctx, "set away", func(tx *writeTx) error {
+		return setAway(ctx, tx, actor, a)
+	})
 }
 
 // ClearAway removes user's current and future away windows and says how
 // many it removed: anyone may clear their own, admins anyone's.
 func (db *DB) ClearAway(ctx context.Context, actor, user string) (int, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return 0, wrap("clear away", err)
-	}
-	defer tx.Rollback()
-
-	if err := requireActor(actor); err != nil {
-		return 0, err
-	}
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return 0, wrap("clear away", err)
-	}
-	if user != actor {
-		if err := requireAdmin(s, actor, "clear someone else's away window"); err != nil {
+	return writeValue(ctx, db, "clear away", func(tx *writeTx) (int, error) {
+		if err := requireActor(actor); err != nil {
 			return 0, err
 		}
-	}
-	windows, err := findAway(ctx, tx, tx.today(s))
-	if err != nil {
-		return 0, wrap("clear away", err)
-	}
-	n := 0
-	for _, a := range windows {
-		if a.User != user {
-			continue
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return 0, err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM away WHERE id = ?`, a.ID); err != nil {
-			return 0, wrap("clear away", err)
+		if user != actor {
+			if err := requireAdmin(s, actor, "clear someone else's away window"); err != nil {
+				return 0, err
+			}
 		}
-		if err := tx.audit(ctx, actor, "away.clear", "away", a.ID, a, nil); err != nil {
-			return 0, wrap("clear away", err)
+		windows, err := findAway(ctx, tx, tx.today(s))
+		if err != nil {
+			return 0, err
 		}
-		n++
-	}
-	if n == 0 {
-		return 0, nil
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, wrap("clear away", err)
-	}
-	return n, nil
+		n := 0
+		for _, a := range windows {
+			if a.User != user {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM away WHERE id = ?`, a.ID); err != nil {
+				return 0, err
+			}
+			if err := tx.audit(ctx, actor, "away.clear", "away", a.ID, a, nil); err != nil {
+				return 0, err
+			}
+			n++
+		}
+		return n, nil
+	})
 }
 
 // FindAway returns the away windows that end on or after from (all of them
@@ -348,25 +291,21 @@ func (db *DB) RememberPeople(ctx context.Context, people []upgradebot.Person) er
 		return nil
 	}
 
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("remember people", err)
-	}
-	defer tx.Rollback()
-
-	for _, p := range people {
-		if strings.TrimSpace(p.Name) == "" {
-			continue
+	return db.write(ctx, "remember people", func(tx *writeTx) error {
+		for _, p := range people {
+			if strings.TrimSpace(p.Name) == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO people (user_id, name, updated_at) VALUES (?, ?, ?)
+				ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
+				WHERE people.name <> excluded.name`,
+				p.ID, p.Name, formatTime(tx.now)); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO people (user_id, name, updated_at) VALUES (?, ?, ?)
-			ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
-			WHERE people.name <> excluded.name`,
-			p.ID, p.Name, formatTime(tx.now)); err != nil {
-			return wrap("remember people", err)
-		}
-	}
-	return wrap("remember people", tx.Commit())
+		return nil
+	})
 }
 
 // People returns display names by user id.

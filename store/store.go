@@ -19,7 +19,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/upgradebot/upgradebot"
@@ -262,36 +261,51 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 // writeTx is a write transaction with the one moment it happens at.
 type writeTx struct {
 	*sql.Tx
-	db   *DB
-	now  time.Time // UTC
-	done sync.Once
+	now time.Time // UTC
 }
 
-// begin starts a write transaction. The clock is read after BEGIN IMMEDIATE
-// has the write lock, so timestamps follow commit order.
-func (db *DB) begin(ctx context.Context) (*writeTx, error) {
+// errRollback, returned by a write's fn, abandons the transaction and
+// reports success: a dry run.
+var errRollback = errors.New("store: roll back")
+
+// write runs fn in one write transaction and commits it. It admits one
+// writer of this process at a time, and reads the clock into tx.now after
+// BEGIN IMMEDIATE has the write lock, so timestamps follow commit order.
+// Any error, fn's or the commit's, is wrapped once with op (see wrap), and
+// nothing fn wrote stays.
+func (db *DB) write(ctx context.Context, op string, fn func(tx *writeTx) error) error {
 	if err := db.lockWriter(ctx); err != nil {
-		return nil, err
+		return wrap(op, err)
 	}
-	tx, err := db.db.BeginTx(ctx, nil)
+	defer db.unlockWriter()
+	sqlTx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
-		db.unlockWriter()
-		return nil, err
+		return wrap(op, err)
 	}
-	return &writeTx{Tx: tx, db: db, now: db.clock.Now().UTC()}, nil
+	defer sqlTx.Rollback()
+
+	tx := &writeTx{Tx: sqlTx, now: db.clock.Now().UTC()}
+	if err := fn(tx); errors.Is(err, errRollback) {
+		return nil
+	} else if err != nil {
+		return wrap(op, err)
+	}
+	return wrap(op, sqlTx.Commit())
 }
 
-// Commit commits the transaction and lets the next writer in.
-func (tx *writeTx) Commit() error {
-	defer tx.done.Do(tx.db.unlockWriter)
-	return tx.Tx.Commit()
-}
-
-// Rollback abandons the transaction, if it is still open, and lets the next
-// writer in. It is safe to call after Commit.
-func (tx *writeTx) Rollback() error {
-	defer tx.done.Do(tx.db.unlockWriter)
-	return tx.Tx.Rollback()
+// writeValue is write for an operation that returns a value: fn's, or the
+// zero value when the write fails.
+func writeValue[T any](ctx context.Context, db *DB, op string, fn func(tx *writeTx) (T, error)) (T, error) {
+	var v T
+	err := db.write(ctx, op, func(tx *writeTx) (err error) {
+		v, err = fn(tx)
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v, nil
 }
 
 func (db *DB) lockWriter(ctx context.Context) error {

@@ -20,19 +20,9 @@ const taskFrom = `FROM tasks t LEFT JOIN releases r ON r.id = t.release_id`
 // CreateTask validates t, stores it and sets its ID and timestamps. It tells
 // the assignee unless they assigned it to themselves.
 func (db *DB) CreateTask(ctx context.Context, actor string, t *upgradebot.Task) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("create task", err)
-	}
-	defer tx.Rollback()
-
-	if err := createTask(ctx, tx, actor, t); err != nil {
-		return wrap("create task", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return wrap("create task", err)
-	}
-	return nil
+	return db.write(ctx, "create task", func(tx *writeTx) error {
+		return createTask(ctx, tx, actor, t)
+	})
 }
 
 // FindTaskByID returns ENOTFOUND if there is no such task.
@@ -56,63 +46,30 @@ func (db *DB) FindTasks(ctx context.Context, f upgradebot.TaskFilter) ([]*upgrad
 // AssignTask gives an open task to user ("" unassigns it) and tells them
 // unless they assigned it to themselves.
 func (db *DB) AssignTask(ctx context.Context, actor string, id int64, user string) (*upgradebot.Task, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("assign task", err)
-	}
-	defer tx.Rollback()
-
-	t, err := assignTask(ctx, tx, actor, id, user)
-	if err != nil {
-		return nil, wrap("assign task", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("assign task", err)
-	}
-	return t, nil
+	return writeValue(ctx, db, "assign task", func(tx *writeTx) (*upgradebot.Task, error) {
+		return assignTask(ctx, tx, actor, id, user)
+	})
 }
 
 // SetTaskDue moves an open task's due date; the zero Date clears it.
 func (db *DB) SetTaskDue(ctx context.Context, actor string, id int64, due upgradebot.Date) (*upgradebot.Task, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("set task due", err)
-	}
-	defer tx.Rollback()
-
-	t, err := setTaskDue(ctx, tx, actor, id, due)
-	if err != nil {
-		return nil, wrap("set task due", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("set task due", err)
-	}
-	return t, nil
+	return writeValue(ctx, db, "set task due", func(tx *writeTx) (*upgradebot.Task, error) {
+		return setTaskDue(ctx, tx, actor, id, due)
+	})
 }
 
 // AddTaskNote appends a note to a task, open or closed.
 func (db *DB) AddTaskNote(ctx context.Context, actor string, id int64, text string) (*upgradebot.TaskNote, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("add task note", err)
-	}
-	defer tx.Rollback()
-
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	t, err := findTaskByID(ctx, tx, id)
-	if err != nil {
-		return nil, wrap("add task note", err)
-	}
-	n, err := addTaskNote(ctx, tx, actor, t.ID, text)
-	if err != nil {
-		return nil, wrap("add task note", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("add task note", err)
-	}
-	return n, nil
+	return writeValue(ctx, db, "add task note", func(tx *writeTx) (*upgradebot.TaskNote, error) {
+		if err := requireActor(actor); err != nil {
+			return nil, err
+		}
+		t, err := findTaskByID(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		return addTaskNote(ctx, tx, actor, t.ID, text)
+	})
 }
 
 // TaskNotes returns a task's notes, oldest first. ENOTFOUND if there is no
@@ -152,23 +109,17 @@ func (db *DB) TaskNotes(ctx context.Context, id int64) ([]*upgradebot.TaskNote, 
 // occurrence of an active recurring clean-up it also returns the next
 // occurrence, creating it unless it already exists.
 func (db *DB) CompleteTask(ctx context.Context, actor string, id int64, note string) (done, next *upgradebot.Task, err error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, nil, wrap("complete task", err)
-	}
-	defer tx.Rollback()
-
-	done, err = closeTask(ctx, tx, actor, id, upgradebot.StatusDone, note)
-	if err != nil {
-		return nil, nil, wrap("complete task", err)
-	}
-	if done.MaintenanceID != 0 {
-		if next, err = nextOccurrence(ctx, tx, actor, done); err != nil {
-			return nil, nil, wrap("complete task", err)
+	err = db.write(ctx, "complete task", func(tx *writeTx) (err error) {
+		if done, err = closeTask(ctx, tx, actor, id, upgradebot.StatusDone, note); err != nil {
+			return err
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, nil, wrap("complete task", err)
+		if done.MaintenanceID != 0 {
+			next, err = nextOccurrence(ctx, tx, actor, done)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return done, next, nil
 }
@@ -176,44 +127,26 @@ func (db *DB) CompleteTask(ctx context.Context, actor string, id int64, note str
 // CancelTask closes an open task without doing it, with an optional reason
 // kept as a note. It does not schedule a clean-up's next occurrence.
 func (db *DB) CancelTask(ctx context.Context, actor string, id int64, reason string) (*upgradebot.Task, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("cancel task", err)
-	}
-	defer tx.Rollback()
-
-	t, err := closeTask(ctx, tx, actor, id, upgradebot.StatusCancelled, reason)
-	if err != nil {
-		return nil, wrap("cancel task", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("cancel task", err)
-	}
-	return t, nil
+	return writeValue(ctx, db, "cancel task", func(tx *writeTx) (*upgradebot.Task, error) {
+		return closeTask(ctx, tx, actor, id, upgradebot.StatusCancelled, reason)
+	})
 }
 
 // CreateTasks stores many new tasks in one transaction: all of them, or
 // none and the error for the first bad one (its position in the error).
 // Each is audited; nobody is sent a message.
 func (db *DB) CreateTasks(ctx context.Context, actor string, tasks []*upgradebot.Task) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("create tasks", err)
-	}
-	defer tx.Rollback()
-
-	for i, t := range tasks {
-		if err := insertNewTask(ctx, tx, actor, t); err != nil {
-			if upgradebot.ErrorCode(err) != upgradebot.EINTERNAL {
-				return upgradebot.Errorf(upgradebot.ErrorCode(err), "task %d of %d: %s", i+1, len(tasks), upgradebot.ErrorMessage(err))
+	return db.write(ctx, "create tasks", func(tx *writeTx) error {
+		for i, t := range tasks {
+			if err := insertNewTask(ctx, tx, actor, t); err != nil {
+				if code := upgradebot.ErrorCode(err); code != upgradebot.EINTERNAL {
+					return upgradebot.Errorf(code, "task %d of %d: %s", i+1, len(tasks), upgradebot.ErrorMessage(err))
+				}
+				return err
 			}
-			return wrap("create tasks", err)
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return wrap("create tasks", err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // createTask inserts a new open task, audits it and tells the assignee.

@@ -84,42 +84,32 @@ func readLoads(ctx context.Context, q queryer, today upgradebot.Date) ([]upgrade
 // maintenance.queue. ENOTFOUND for no such active clean-up, EINVALID for
 // a bad size or rate.
 func (db *DB) SetQueue(ctx context.Context, actor string, id int64, queue int, rate float64) (*upgradebot.Maintenance, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("set clean-up queue", err)
-	}
-	defer tx.Rollback()
-
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	if err := upgradebot.ValidateQueue(queue, rate); err != nil {
-		return nil, err
-	}
-	m, err := scanMaintenance(tx.QueryRowContext(ctx, `
-		SELECT id, title, every, assignee, anchor, active, created_by, created_at
-		FROM maintenance WHERE id = ? AND active = 1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "No recurring clean-up %d. `/upgrade maint list` shows them with their numbers.", id)
-	} else if err != nil {
-		return nil, wrap("set clean-up queue", err)
-	}
-	if err := loadQueues(ctx, tx, []*upgradebot.Maintenance{m}); err != nil {
-		return nil, wrap("set clean-up queue", err)
-	}
-	before := *m
-	m.Queue, m.Rate, m.QueueAt = queue, rate, tx.now
-	if _, err := tx.ExecContext(ctx, `UPDATE maintenance SET queue_size = ?, queue_rate = ?, queue_at = ? WHERE id = ?`,
-		m.Queue, m.Rate, formatTime(m.QueueAt), m.ID); err != nil {
-		return nil, wrap("set clean-up queue", err)
-	}
-	if err := tx.audit(ctx, actor, "maintenance.queue", "maintenance", m.ID, &before, m); err != nil {
-		return nil, wrap("set clean-up queue", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("set clean-up queue", err)
-	}
-	return m, nil
+	return writeValue(ctx, db, "set clean-up queue", func(tx *writeTx) (*upgradebot.Maintenance, error) {
+		if err := requireActor(actor); err != nil {
+			return nil, err
+		}
+		if err := upgradebot.ValidateQueue(queue, rate); err != nil {
+			return nil, err
+		}
+		m, err := scanMaintenance(tx.QueryRowContext(ctx, `
+			SELECT id, title, every, assignee, anchor, active, created_by, created_at
+			FROM maintenance WHERE id = ? AND active = 1`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "No recurring clean-up %d. `/upgrade maint list` shows them with their numbers.", id)
+		} else if err != nil {
+			return nil, err
+		}
+		if err := loadQueues(ctx, tx, []*upgradebot.Maintenance{m}); err != nil {
+			return nil, err
+		}
+		before := *m
+		m.Queue, m.Rate, m.QueueAt = queue, rate, tx.now
+		if _, err := tx.ExecContext(ctx, `UPDATE maintenance SET queue_size = ?, queue_rate = ?, queue_at = ? WHERE id = ?`,
+			m.Queue, m.Rate, formatTime(m.QueueAt), m.ID); err != nil {
+			return nil, err
+		}
+		return m, tx.audit(ctx, actor, "maintenance.queue", "maintenance", m.ID, &before, m)
+	})
 }
 
 // loadQueues fills in the queue fields of ms (read by scanMaintenance,

@@ -26,32 +26,28 @@ func (db *DB) RecordWorkloadWeek(ctx context.Context, today upgradebot.Date, lim
 	if today.IsZero() {
 		return upgradebot.Errorf(upgradebot.EINVALID, "A workload snapshot needs the day it is for.")
 	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("record workload week", err)
-	}
-	defer tx.Rollback()
-
-	loads, err := readLoads(ctx, tx, today)
-	if err != nil {
-		return wrap("record workload week", err)
-	}
-	w := upgradebot.BuildWorkload(loads, limits)
-	week := upgradebot.WeekOf(today).String()
-	// Replacing the week's rows, rather than upserting them, also drops
-	// whoever has left the team's work since the week was last recorded.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM workload_weeks WHERE week = ?`, week); err != nil {
-		return wrap("record workload week", err)
-	}
-	for _, r := range w.Rows {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO workload_weeks (week, user, open, overdue, planned_min, over, recorded_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			week, r.User, r.Open, r.Overdue, int64(r.Planned/time.Minute), r.Over, formatTime(tx.now)); err != nil {
-			return wrap("record workload week", fmt.Errorf("%s: %w", r.User, err))
+	return db.write(ctx, "record workload week", func(tx *writeTx) error {
+		loads, err := readLoads(ctx, tx, today)
+		if err != nil {
+			return err
 		}
-	}
-	return wrap("record workload week", tx.Commit())
+		w := upgradebot.BuildWorkload(loads, limits)
+		week := upgradebot.WeekOf(today).String()
+		// Replacing the week's rows, rather than upserting them, also drops
+		// whoever has left the team's work since the week was last recorded.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM workload_weeks WHERE week = ?`, week); err != nil {
+			return err
+		}
+		for _, r := range w.Rows {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO workload_weeks (week, user, open, overdue, planned_min, over, recorded_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				week, r.User, r.Open, r.Overdue, int64(r.Planned/time.Minute), r.Over, formatTime(tx.now)); err != nil {
+				return fmt.Errorf("%s: %w", r.User, err)
+			}
+		}
+		return nil
+	})
 }
 
 // overloaded reads the people over the threshold upgradebot.OverloadWeeks
