@@ -46,20 +46,8 @@ func (db *DB) FindDecisions(ctx context.Context, f upgradebot.DecisionFilter) ([
 		query += ` LIMIT ?`
 		args = append(args, f.Limit)
 	}
-	rows, err := db.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, wrap("find decisions", err)
-	}
-	defer rows.Close()
-	var list []*upgradebot.Decision
-	for rows.Next() {
-		d, _, err := scanDecision(rows)
-		if err != nil {
-			return nil, wrap("find decisions", err)
-		}
-		list = append(list, d)
-	}
-	return list, wrap("find decisions", rows.Err())
+	list, err := queryAll(ctx, db.db, scanDecisionOnly, query, args...)
+	return list, wrap("find decisions", err)
 }
 
 // Decide approves or rejects a pending decision and queues the outcome: the
@@ -211,6 +199,12 @@ func decide(ctx context.Context, tx *writeTx, actor string, id int64, outcome up
 func alreadyDecided(d *upgradebot.Decision) error {
 	return upgradebot.Errorf(upgradebot.ECONFLICT, "Decision #%d was already %s by %s at %s.",
 		d.ID, d.Status, upgradebot.Mention(d.DecidedBy), humanTime(d.DecidedAt))
+}
+
+// scanDecisionOnly is scanDecision for queryAll.
+func scanDecisionOnly(s scanner) (*upgradebot.Decision, error) {
+	d, _, err := scanDecision(s)
+	return d, err
 }
 
 // scanDecision returns the decision and the outbox id of its request DM (0

@@ -149,28 +149,26 @@ func findMute(ctx context.Context, q queryer, user string) (*upgradebot.Mute, er
 }
 
 func findMutes(ctx context.Context, q queryer, where string, args ...any) ([]upgradebot.Mute, error) {
-	rows, err := q.QueryContext(ctx, `SELECT user_id, until_day, created_by, created_at FROM mutes `+where+` ORDER BY user_id`, args...)
+	list, err := queryAll(ctx, q, scanMute, `SELECT user_id, until_day, created_by, created_at FROM mutes `+where+` ORDER BY user_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find mutes: %w", err)
 	}
-	defer rows.Close()
-	var list []upgradebot.Mute
-	for rows.Next() {
-		var m upgradebot.Mute
-		var until sql.NullString
-		var createdAt string
-		if err := rows.Scan(&m.User, &until, &m.CreatedBy, &createdAt); err != nil {
-			return nil, fmt.Errorf("find mutes: %w", err)
-		}
-		if m.Until, err = parseDate(until); err != nil {
-			return nil, err
-		}
-		if m.CreatedAt, err = parseTime(createdAt); err != nil {
-			return nil, err
-		}
-		list = append(list, m)
+	return list, nil
+}
+
+func scanMute(s scanner) (upgradebot.Mute, error) {
+	var m upgradebot.Mute
+	var until sql.NullString
+	var createdAt string
+	if err := s.Scan(&m.User, &until, &m.CreatedBy, &createdAt); err != nil {
+		return m, err
 	}
-	return list, rows.Err()
+	var err error
+	if m.Until, err = parseDate(until); err != nil {
+		return m, err
+	}
+	m.CreatedAt, err = parseTime(createdAt)
+	return m, err
 }
 
 // SendReleaseReminders posts the release reminders due on today that were
@@ -183,21 +181,9 @@ func (db *DB) SendReleaseReminders(ctx context.Context, today upgradebot.Date, l
 		return nil, err
 	}
 	return writeValue(ctx, db, "release reminders", func(tx *writeTx) ([]upgradebot.ReleaseReminder, error) {
-		rows, err := tx.QueryContext(ctx, `SELECT id, key, vendor, name, ga, support, created_by, created_at FROM releases
+		releases, err := queryAll(ctx, tx, scanRelease, `SELECT id, key, vendor, name, ga, support, created_by, created_at FROM releases
 			WHERE ga >= ?1 OR support >= ?1 ORDER BY ga, id`, today.String())
 		if err != nil {
-			return nil, err
-		}
-		var releases []*upgradebot.Release
-		for rows.Next() {
-			r, err := scanRelease(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			releases = append(releases, r)
-		}
-		if err := rows.Close(); err != nil {
 			return nil, err
 		}
 
@@ -274,30 +260,32 @@ func (db *DB) SendNudges(ctx context.Context, today upgradebot.Date, cal upgrade
 
 // nudgeStates reads the nudge state of every open task.
 func nudgeStates(ctx context.Context, q queryer) (map[int64]upgradebot.NudgeState, error) {
-	rows, err := q.QueryContext(ctx, `SELECT n.task_id, n.due, n.count, n.last_day, n.posted
+	list, err := queryAll(ctx, q, scanNudgeState, `SELECT n.task_id, n.due, n.count, n.last_day, n.posted
 		FROM nudges n JOIN tasks t ON t.id = n.task_id WHERE t.status = 'open'`)
 	if err != nil {
 		return nil, fmt.Errorf("read nudges: %w", err)
 	}
-	defer rows.Close()
-	states := map[int64]upgradebot.NudgeState{}
-	for rows.Next() {
-		var st upgradebot.NudgeState
-		var due, last string
-		var posted int
-		if err := rows.Scan(&st.TaskID, &due, &st.Count, &last, &posted); err != nil {
-			return nil, fmt.Errorf("read nudges: %w", err)
-		}
-		if st.Due, err = parseDate(sql.NullString{String: due, Valid: true}); err != nil {
-			return nil, err
-		}
-		if st.LastDay, err = parseDate(sql.NullString{String: last, Valid: true}); err != nil {
-			return nil, err
-		}
-		st.Posted = posted != 0
+	states := make(map[int64]upgradebot.NudgeState, len(list))
+	for _, st := range list {
 		states[st.TaskID] = st
 	}
-	return states, rows.Err()
+	return states, nil
+}
+
+func scanNudgeState(s scanner) (upgradebot.NudgeState, error) {
+	var st upgradebot.NudgeState
+	var due, last string
+	var posted int
+	if err := s.Scan(&st.TaskID, &due, &st.Count, &last, &posted); err != nil {
+		return st, err
+	}
+	st.Posted = posted != 0
+	var err error
+	if st.Due, err = parseDate(sql.NullString{String: due, Valid: true}); err != nil {
+		return st, err
+	}
+	st.LastDay, err = parseDate(sql.NullString{String: last, Valid: true})
+	return st, err
 }
 
 // escalationAudit is how the audit trail records an escalation step.
@@ -332,29 +320,18 @@ func (db *DB) EscalateDecisions(ctx context.Context, now time.Time, cal upgradeb
 			d  *upgradebot.Decision
 			st upgradebot.EscalationState
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+decisionColumns+`, escalation, escalated_at FROM decisions
-			WHERE status = 'pending' ORDER BY id`)
-		if err != nil {
-			return nil, err
-		}
-		var list []pending
-		for rows.Next() {
+		list, err := queryAll(ctx, tx, func(s scanner) (pending, error) {
 			var p pending
 			var at sql.NullString
-			d, _, err := scanDecision(scanFunc(func(dest ...any) error {
-				return rows.Scan(append(dest, &p.st.Level, &at)...)
-			}))
-			if err == nil {
-				p.d = d
-				p.st.At, err = parseNullTime(at)
-			}
+			d, _, err := scanDecision(scanWith{s, []any{&p.st.Level, &at}})
 			if err != nil {
-				rows.Close()
-				return nil, err
+				return p, err
 			}
-			list = append(list, p)
-		}
-		if err := rows.Close(); err != nil {
+			p.d = d
+			p.st.At, err = parseNullTime(at)
+			return p, err
+		}, `SELECT `+decisionColumns+`, escalation, escalated_at FROM decisions WHERE status = 'pending' ORDER BY id`)
+		if err != nil {
 			return nil, err
 		}
 
@@ -387,12 +364,6 @@ func (db *DB) EscalateDecisions(ctx context.Context, now time.Time, cal upgradeb
 	})
 }
 
-// scanFunc adapts a function to scanner, to scan extra columns after a
-// shared column list.
-type scanFunc func(dest ...any) error
-
-func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
-
 // CreateDueOccurrences creates the clean-up occurrences due by today that
 // do not exist yet, each following its clean-up's latest occurrence (so a
 // reassigned rota sticks), audited as upgradebot.SystemActor; with notify,
@@ -402,21 +373,8 @@ func (db *DB) CreateDueOccurrences(ctx context.Context, today upgradebot.Date, n
 		return nil, upgradebot.Errorf(upgradebot.EINVALID, "Clean-up occurrences need the day they are for.")
 	}
 	return writeValue(ctx, db, "create occurrences", func(tx *writeTx) ([]*upgradebot.Task, error) {
-		rows, err := tx.QueryContext(ctx, `SELECT id, title, every, assignee, anchor, active, created_by, created_at
-			FROM maintenance WHERE active = 1 ORDER BY id`)
+		list, err := queryAll(ctx, tx, scanMaintenance, maintenanceSelect+` WHERE active = 1 ORDER BY id`)
 		if err != nil {
-			return nil, err
-		}
-		var list []*upgradebot.Maintenance
-		for rows.Next() {
-			m, err := scanMaintenance(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			list = append(list, m)
-		}
-		if err := rows.Close(); err != nil {
 			return nil, err
 		}
 

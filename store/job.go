@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/upgradebot/upgradebot"
@@ -56,29 +54,20 @@ func (db *DB) FindRuns(ctx context.Context, job string, from, to time.Time) ([]u
 }
 
 func (db *DB) findRuns(ctx context.Context, query string, args ...any) ([]upgradebot.JobRun, error) {
-	rows, err := db.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
+	return queryAll(ctx, db.db, scanRun, query, args...)
+}
+
+func scanRun(s scanner) (upgradebot.JobRun, error) {
+	var r upgradebot.JobRun
+	var at, recorded, status string
+	if err := s.Scan(&r.Job, &at, &status, &recorded, &r.Note); err != nil {
+		return r, err
 	}
-	defer rows.Close()
-	var runs []upgradebot.JobRun
-	for rows.Next() {
-		var r upgradebot.JobRun
-		var at, recorded, status string
-		if err := rows.Scan(&r.Job, &at, &status, &recorded, &r.Note); err != nil {
-			return nil, err
-		}
-		r.Status = upgradebot.RunStatus(status)
-		if r.At, err = parseTime(at); err != nil {
-			return nil, err
-		}
-		if r.RecordedAt, err = parseTime(recorded); err != nil {
-			return nil, err
-		}
-		runs = append(runs, r)
+	r.Status = upgradebot.RunStatus(status)
+	var err error
+	if r.At, err = parseTime(at); err != nil {
+		return r, err
 	}
-	if err := rows.Err(); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
-	}
-	return runs, nil
+	r.RecordedAt, err = parseTime(recorded)
+	return r, err
 }

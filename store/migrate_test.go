@@ -104,17 +104,10 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 
 func checkUpgraded(t *testing.T, db *DB, names []string, v int) {
 	ctx := t.Context()
-	rows, err := db.db.QueryContext(ctx, `SELECT name FROM migrations ORDER BY name`)
+	applied, err := queryAll(ctx, db.db, scanString, `SELECT name FROM migrations ORDER BY name`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var applied []string
-	for rows.Next() {
-		var name string
-		rows.Scan(&name)
-		applied = append(applied, name)
-	}
-	rows.Close()
 	if !slices.Equal(applied, names) {
 		t.Fatalf("migrations = %q, want %q", applied, names)
 	}

@@ -108,21 +108,23 @@ func (db *DB) ClaimMessage(ctx context.Context, id int64, now, until time.Time) 
 
 // CountMessages returns how many messages are in each status.
 func (db *DB) CountMessages(ctx context.Context) (map[upgradebot.MessageStatus]int, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
+	type count struct {
+		status string
+		n      int
+	}
+	list, err := queryAll(ctx, db.db, func(s scanner) (count, error) {
+		var c count
+		err := s.Scan(&c.status, &c.n)
+		return c, err
+	}, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
 	if err != nil {
 		return nil, wrap("count messages", err)
 	}
-	defer rows.Close()
 	counts := map[upgradebot.MessageStatus]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, wrap("count messages", err)
-		}
-		counts[upgradebot.MessageStatus(s)] = n
+	for _, c := range list {
+		counts[upgradebot.MessageStatus(c.status)] = c.n
 	}
-	return counts, wrap("count messages", rows.Err())
+	return counts, nil
 }
 
 // PendingMessages returns up to limit pending messages due at now, oldest

@@ -59,20 +59,7 @@ func (db *DB) FindVendors(ctx context.Context) ([]*upgradebot.Vendor, error) {
 }
 
 func findVendors(ctx context.Context, q queryer) ([]*upgradebot.Vendor, error) {
-	rows, err := q.QueryContext(ctx, vendorSelect+` ORDER BY name COLLATE NOCASE`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*upgradebot.Vendor
-	for rows.Next() {
-		v, err := scanVendor(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, scanVendor, vendorSelect+` ORDER BY name COLLATE NOCASE`)
 }
 
 func scanVendor(s scanner) (*upgradebot.Vendor, error) {
@@ -185,20 +172,8 @@ func findPhases(ctx context.Context, q queryer, key string) ([]*upgradebot.Relea
 	if key != "" {
 		query, args = query+` WHERE r.key = ?`, append(args, key)
 	}
-	rows, err := q.QueryContext(ctx, query+` ORDER BY r.ga, r.id`, args...)
+	out, err := queryAll(ctx, q, scanPhase, query+` ORDER BY r.ga, r.id`, args...)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*upgradebot.ReleasePhase
-	for rows.Next() {
-		p, err := scanPhase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	plan, err := phasePlan(ctx, q)

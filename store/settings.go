@@ -310,66 +310,52 @@ func (db *DB) RememberPeople(ctx context.Context, people []upgradebot.Person) er
 
 // People returns display names by user id.
 func (db *DB) People(ctx context.Context) (map[string]string, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT user_id, name FROM people`)
+	list, err := queryAll(ctx, db.db, scanKeyValue, `SELECT user_id, name FROM people`)
 	if err != nil {
 		return nil, wrap("people", err)
 	}
-	defer rows.Close()
-	people := map[string]string{}
-	for rows.Next() {
-		var id, name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, wrap("people", err)
-		}
-		people[id] = name
+	people := make(map[string]string, len(list))
+	for _, p := range list {
+		people[p.key] = p.value
 	}
-	return people, wrap("people", rows.Err())
+	return people, nil
+}
+
+// keyValue is a row of two text columns.
+type keyValue struct{ key, value string }
+
+func scanKeyValue(s scanner) (keyValue, error) {
+	var kv keyValue
+	err := s.Scan(&kv.key, &kv.value)
+	return kv, err
 }
 
 func readSettings(ctx context.Context, q queryer) (upgradebot.Settings, error) {
 	var s upgradebot.Settings
-	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings`)
+	values, err := queryAll(ctx, q, scanKeyValue, `SELECT key, value FROM settings`)
 	if err != nil {
 		return s, fmt.Errorf("read settings: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return s, fmt.Errorf("read settings: %w", err)
-		}
-		switch k {
+	for _, kv := range values {
+		switch kv.key {
 		case settingOwner:
-			s.Owner = v
+			s.Owner = kv.value
 		case settingChannel:
-			s.Channel = v
+			s.Channel = kv.value
 		case settingTimeZone:
-			s.TimeZone = v
+			s.TimeZone = kv.value
 		default:
 			if s.Values == nil {
 				s.Values = map[string]string{}
 			}
-			s.Values[k] = v
+			s.Values[kv.key] = kv.value
 		}
 	}
-	if err := rows.Close(); err != nil {
-		return s, fmt.Errorf("read settings: %w", err)
-	}
-
-	admins, err := q.QueryContext(ctx, `SELECT user_id FROM admins ORDER BY user_id`)
-	if err != nil {
+	if s.Admins, err = queryAll(ctx, q, scanString, `SELECT user_id FROM admins ORDER BY user_id`); err != nil {
 		return s, fmt.Errorf("read admins: %w", err)
 	}
-	defer admins.Close()
-	for admins.Next() {
-		var a string
-		if err := admins.Scan(&a); err != nil {
-			return s, fmt.Errorf("read admins: %w", err)
-		}
-		s.Admins = append(s.Admins, a)
-	}
 	sort.Strings(s.Admins)
-	return s, admins.Err()
+	return s, nil
 }
 
 // phasePlan reads the team's cycle: the stored phases setting, or the
@@ -537,28 +523,26 @@ func findAway(ctx context.Context, q queryer, from upgradebot.Date) ([]upgradebo
 		args = append(args, from.String())
 	}
 	query += ` ORDER BY from_day, id`
-	rows, err := q.QueryContext(ctx, query, args...)
+	list, err := queryAll(ctx, q, scanAway, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find away: %w", err)
 	}
-	defer rows.Close()
-	var list []upgradebot.Away
-	for rows.Next() {
-		var a upgradebot.Away
-		var fromDay, toDay, createdAt string
-		if err := rows.Scan(&a.ID, &a.User, &fromDay, &toDay, &a.Delegate, &a.CreatedBy, &createdAt); err != nil {
-			return nil, fmt.Errorf("find away: %w", err)
-		}
-		if a.From, err = upgradebot.ParseDate(fromDay); err != nil {
-			return nil, fmt.Errorf("bad date %q in database", fromDay)
-		}
-		if a.To, err = upgradebot.ParseDate(toDay); err != nil {
-			return nil, fmt.Errorf("bad date %q in database", toDay)
-		}
-		if a.CreatedAt, err = parseTime(createdAt); err != nil {
-			return nil, err
-		}
-		list = append(list, a)
+	return list, nil
+}
+
+func scanAway(s scanner) (upgradebot.Away, error) {
+	var a upgradebot.Away
+	var fromDay, toDay, createdAt string
+	if err := s.Scan(&a.ID, &a.User, &fromDay, &toDay, &a.Delegate, &a.CreatedBy, &createdAt); err != nil {
+		return a, err
 	}
-	return list, rows.Err()
+	var err error
+	if a.From, err = upgradebot.ParseDate(fromDay); err != nil {
+		return a, fmt.Errorf("bad date %q in database", fromDay)
+	}
+	if a.To, err = upgradebot.ParseDate(toDay); err != nil {
+		return a, fmt.Errorf("bad date %q in database", toDay)
+	}
+	a.CreatedAt, err = parseTime(createdAt)
+	return a, err
 }

@@ -195,23 +195,15 @@ func (db *DB) migrateTo(ctx context.Context, n int) error {
 	for _, name := range names {
 		known[name] = true
 	}
-	rows, err := db.db.QueryContext(ctx, `SELECT name FROM migrations`)
+	applied, err := queryAll(ctx, db.db, scanString, `SELECT name FROM migrations`)
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	var unknown []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			rows.Close()
-			return fmt.Errorf("store: migrate: %w", err)
-		}
+	for _, name := range applied {
 		if !known[name] {
 			unknown = append(unknown, name)
 		}
-	}
-	if err := rows.Close(); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
 	}
 	if len(unknown) > 0 {
 		return fmt.Errorf("store: migrate: the database has migrations this program does not know (%s); use a newer upgradebot", strings.Join(unknown, ", "))
@@ -353,6 +345,22 @@ func queryAll[T any](ctx context.Context, q queryer, scan func(scanner) (T, erro
 	}
 	return out, rows.Err()
 }
+
+// scanString scans a row of one text column.
+func scanString(s scanner) (string, error) {
+	var v string
+	err := s.Scan(&v)
+	return v, err
+}
+
+// scanWith scans a row whose leading columns another scan function reads,
+// into that function's destinations followed by extra.
+type scanWith struct {
+	s     scanner
+	extra []any
+}
+
+func (w scanWith) Scan(dest ...any) error { return w.s.Scan(append(dest, w.extra...)...) }
 
 // audit appends a row to the audit trail. before and after are marshalled
 // to JSON; nil is stored as "".

@@ -387,22 +387,14 @@ func TestConcurrentWritersAcrossHandles(t *testing.T) {
 // queryPlan returns SQLite's plan for query, one step a line.
 func queryPlan(t *testing.T, db *DB, query string, args ...any) string {
 	t.Helper()
-	rows, err := db.db.QueryContext(t.Context(), `EXPLAIN QUERY PLAN `+query, args...)
-	if err != nil {
-		t.Fatalf("explain %s: %v", query, err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
+	plan, err := queryAll(t.Context(), db.db, func(s scanner) (string, error) {
 		var id, parent, notused int
 		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
+		err := s.Scan(&id, &parent, &notused, &detail)
+		return detail, err
+	}, `EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		t.Fatalf("explain %s: %v", query, err)
 	}
 	return strings.Join(plan, "\n")
 }

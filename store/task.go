@@ -84,25 +84,20 @@ func (db *DB) TaskNotes(ctx context.Context, id int64) ([]*upgradebot.TaskNote, 
 	if _, err := findTaskByID(ctx, tx, id); err != nil {
 		return nil, wrap("task notes", err)
 	}
-	rows, err := tx.QueryContext(ctx, `
+	notes, err := queryAll(ctx, tx, scanTaskNote, `
 		SELECT id, task_id, author, text, at FROM task_notes WHERE task_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, wrap("task notes", err)
+	return notes, wrap("task notes", err)
+}
+
+func scanTaskNote(s scanner) (*upgradebot.TaskNote, error) {
+	var n upgradebot.TaskNote
+	var at string
+	if err := s.Scan(&n.ID, &n.TaskID, &n.Author, &n.Text, &at); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	var notes []*upgradebot.TaskNote
-	for rows.Next() {
-		var n upgradebot.TaskNote
-		var at string
-		if err := rows.Scan(&n.ID, &n.TaskID, &n.Author, &n.Text, &at); err != nil {
-			return nil, wrap("task notes", err)
-		}
-		if n.At, err = parseTime(at); err != nil {
-			return nil, wrap("task notes", err)
-		}
-		notes = append(notes, &n)
-	}
-	return notes, wrap("task notes", rows.Err())
+	var err error
+	n.At, err = parseTime(at)
+	return &n, err
 }
 
 // CompleteTask marks an open task done, with an optional note. For an
@@ -351,20 +346,8 @@ func findTasks(ctx context.Context, q queryer, f upgradebot.TaskFilter) ([]*upgr
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, limit, max(f.Offset, 0))
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
+	tasks, err := queryAll(ctx, q, scanTask, query, args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("find tasks: %w", err)
-	}
-	defer rows.Close()
-	var tasks []*upgradebot.Task
-	for rows.Next() {
-		t, err := scanTask(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("find tasks: %w", err)
-		}
-		tasks = append(tasks, t)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("find tasks: %w", err)
 	}
 	return tasks, n, nil

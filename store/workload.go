@@ -40,44 +40,31 @@ func (db *DB) Loads(ctx context.Context, today upgradebot.Date) ([]upgradebot.Lo
 
 // readLoads reads what Loads returns, in q's transaction.
 func readLoads(ctx context.Context, q queryer, today upgradebot.Date) ([]upgradebot.Load, error) {
-	rows, err := q.QueryContext(ctx, workloadQuery, today.String())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var loads []upgradebot.Load
-	seen := map[string]bool{}
-	for rows.Next() {
+	loads, err := queryAll(ctx, q, func(s scanner) (upgradebot.Load, error) {
 		var l upgradebot.Load
 		var minutes int64
-		if err := rows.Scan(&l.User, &l.Open, &l.Overdue, &minutes, &l.Unestimated); err != nil {
-			return nil, err
-		}
+		err := s.Scan(&l.User, &l.Open, &l.Overdue, &minutes, &l.Unestimated)
 		l.Planned = time.Duration(minutes) * time.Minute
-		loads = append(loads, l)
-		seen[l.User] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-
-	people, err := q.QueryContext(ctx, peopleQuery)
+		return l, err
+	}, workloadQuery, today.String())
 	if err != nil {
 		return nil, err
 	}
-	defer people.Close()
-	for people.Next() {
-		var u string
-		if err := people.Scan(&u); err != nil {
-			return nil, err
-		}
+	people, err := queryAll(ctx, q, scanString, peopleQuery)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, l := range loads {
+		seen[l.User] = true
+	}
+	for _, u := range people {
 		if !seen[u] {
 			loads = append(loads, upgradebot.Load{User: u})
 			seen[u] = true
 		}
 	}
-	return loads, people.Err()
+	return loads, nil
 }
 
 // SetQueue records a clean-up's queue size and measured rate, audited as
@@ -91,9 +78,7 @@ func (db *DB) SetQueue(ctx context.Context, actor string, id int64, queue int, r
 		if err := upgradebot.ValidateQueue(queue, rate); err != nil {
 			return nil, err
 		}
-		m, err := scanMaintenance(tx.QueryRowContext(ctx, `
-			SELECT id, title, every, assignee, anchor, active, created_by, created_at
-			FROM maintenance WHERE id = ? AND active = 1`, id))
+		m, err := scanMaintenance(tx.QueryRowContext(ctx, maintenanceSelect+` WHERE id = ? AND active = 1`, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "No recurring clean-up %d. `/upgrade maint list` shows them with their numbers.", id)
 		} else if err != nil {
