@@ -72,8 +72,8 @@ func (db *DB) SetMute(ctx context.Context, actor, user string, until upgradebot.
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	if !upgradebot.ValidUserID(user) {
-		return nil, upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", user)
+	if err := requireUser(user); err != nil {
+		return nil, err
 	}
 	return writeValue(ctx, db, "mute", func(tx *writeTx) (*upgradebot.Mute, error) {
 		s, err := tx.settings(ctx)

@@ -74,8 +74,8 @@ func createMaintenance(ctx context.Context, tx *writeTx, actor string, m *upgrad
 	if _, err := upgradebot.ParseInterval(m.Every.String()); err != nil {
 		return nil, err
 	}
-	if m.Assignee != "" && !upgradebot.ValidUserID(m.Assignee) {
-		return nil, upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", m.Assignee)
+	if err := requireUserOrNobody(m.Assignee); err != nil {
+		return nil, err
 	}
 	m.Active, m.CreatedBy, m.CreatedAt = true, actor, tx.now
 	if err := tx.QueryRowContext(ctx, `

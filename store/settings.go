@@ -99,8 +99,8 @@ func (db *DB) SetOwner(ctx context.Context, actor, user string) error {
 		if err := requireAdmin(s, actor, "set the decision owner"); err != nil {
 			return err
 		}
-		if !upgradebot.ValidUserID(user) {
-			return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", user)
+		if err := requireUser(user); err != nil {
+			return err
 		}
 		if user == s.Owner {
 			return nil
@@ -187,8 +187,8 @@ func (db *DB) AddAdmin(ctx context.Context, actor, user string) error {
 		if err := requireAdmin(s, actor, "add admins"); err != nil {
 			return err
 		}
-		if !upgradebot.ValidUserID(user) {
-			return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", user)
+		if err := requireUser(user); err != nil {
+			return err
 		}
 		if s.IsAdmin(user) {
 			return nil
@@ -494,11 +494,11 @@ func setAway(ctx context.Context, tx *writeTx, actor string, a *upgradebot.Away)
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	if !upgradebot.ValidUserID(a.User) {
-		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", a.User)
+	if err := requireUser(a.User); err != nil {
+		return err
 	}
-	if a.Delegate != "" && !upgradebot.ValidUserID(a.Delegate) {
-		return upgradebot.Errorf(upgradebot.EINVALID, "The delegate %q is not a Slack user; mention them as @name.", a.Delegate)
+	if err := requireUserOrNobody(a.Delegate); err != nil {
+		return upgradebot.Errorf(upgradebot.EINVALID, "The delegate %s", upgradebot.ErrorMessage(err))
 	}
 	if today := tx.today(s); a.To.Before(today) {
 		return upgradebot.Errorf(upgradebot.EINVALID, "That away window ended on %s, before today (%s).", a.To.Human(), today.Human())

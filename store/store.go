@@ -421,6 +421,23 @@ func requireActor(actor string) error {
 	return nil
 }
 
+// requireUser refuses (EINVALID) anything but a Slack user id, asking for
+// an @mention instead.
+func requireUser(id string) error {
+	if !upgradebot.ValidUserID(id) {
+		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", id)
+	}
+	return nil
+}
+
+// requireUserOrNobody is requireUser that also takes "" for nobody.
+func requireUserOrNobody(id string) error {
+	if id == "" {
+		return nil
+	}
+	return requireUser(id)
+}
+
 // timeLayout is RFC 3339 with a fixed nine-digit fraction: unlike
 // time.RFC3339Nano it does not trim zeros, so text order is time order and
 // comparisons such as next_try <= ? work on the text.

@@ -177,8 +177,8 @@ func insertNewTaskAs(ctx context.Context, tx *writeTx, actor, action string, t *
 	if t.Status != upgradebot.StatusOpen {
 		return upgradebot.Errorf(upgradebot.EINVALID, "A new task is open, not %s.", t.Status)
 	}
-	if t.Assignee != "" && !upgradebot.ValidUserID(t.Assignee) {
-		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", t.Assignee)
+	if err := requireUserOrNobody(t.Assignee); err != nil {
+		return err
 	}
 	if t.MaintenanceID != 0 {
 		return upgradebot.Errorf(upgradebot.EINVALID, "Clean-up occurrences are scheduled by their clean-up, not created directly.")
@@ -382,8 +382,8 @@ func assignTask(ctx context.Context, tx *writeTx, actor string, id int64, user s
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	if user != "" && !upgradebot.ValidUserID(user) {
-		return nil, upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", user)
+	if err := requireUserOrNobody(user); err != nil {
+		return nil, err
 	}
 	t, err := findOpenTask(ctx, tx, id)
 	if err != nil {
