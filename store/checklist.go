@@ -219,6 +219,7 @@ func dueOnPhaseStart(ctx context.Context, tx *writeTx, actor string, p *upgradeb
 		if err := tx.audit(ctx, actor, "task.due", "task", t.ID, &before, t); err != nil {
 			return err
 		}
+		tx.affects(t.Assignee)
 	}
 	return nil
 }

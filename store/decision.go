@@ -112,6 +112,7 @@ func createDecision(ctx context.Context, tx *writeTx, actor string, d *upgradebo
 	if err := tx.audit(ctx, actor, "decision.request", "decision", d.ID, nil, d); err != nil {
 		return upgradebot.Routing{}, err
 	}
+	tx.affects(d.RequestedBy, d.RoutedTo)
 	return r, nil
 }
 
@@ -180,6 +181,7 @@ func decide(ctx context.Context, tx *writeTx, actor string, id int64, outcome up
 	if err := tx.audit(ctx, actor, action, "decision", d.ID, &before, d); err != nil {
 		return nil, err
 	}
+	tx.affects(d.RequestedBy, d.RoutedTo)
 	if d.IsGate() {
 		if d.GateResult, err = closeGate(ctx, tx, actor, d); err != nil {
 			return nil, err

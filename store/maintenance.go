@@ -102,6 +102,7 @@ func createMaintenance(ctx context.Context, tx *writeTx, actor string, m *upgrad
 	if err := addOccurrence(ctx, tx, actor, t); err != nil {
 		return nil, err
 	}
+	tx.affects(t.Assignee)
 	if err := tellAssignee(ctx, tx, actor, t); err != nil {
 		return nil, err
 	}

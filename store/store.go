@@ -1,10 +1,23 @@
 // Package store implements upgradebot.Desk on SQLite, using the pure-Go
 // modernc.org/sqlite driver.
 //
-// Every method that changes data runs in one write transaction that reads the
-// clock once, writes an append-only audit row and queues the outbox messages
-// the change causes, so a change, its audit trail and its notices are
-// committed together or not at all.
+// Every method that changes data runs in one write transaction (DB.write)
+// that reads the clock once, writes an append-only audit row and queues the
+// outbox messages the change causes, so a change, its audit trail and its
+// notices are committed together or not at all.
+//
+// The same transaction queues an App Home refresh for each person whose App
+// Home the change alters, folded into one already pending for them:
+//   - whoever made the change: the actor of each audit row it writes;
+//   - the assignee of each task it creates (also in bulk or by import),
+//     assigns (before and after), completes, cancels, dates or notes, and of
+//     a new clean-up's first occurrence;
+//   - the requester and the person routed to of each decision or phase
+//     gate it requests or decides.
+//
+// Changes the bot makes on its own (as upgradebot.SystemActor: scheduled
+// occurrences, nudges, escalations, reminders), outbox delivery
+// bookkeeping, Slack events, job runs and display names refresh nobody.
 package store
 
 import (
@@ -17,6 +30,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -253,7 +267,19 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 // writeTx is a write transaction with the one moment it happens at.
 type writeTx struct {
 	*sql.Tx
-	now time.Time // UTC
+	now      time.Time // UTC
+	affected []string  // see affects
+}
+
+// affects marks users whose App Home the change alters, to be refreshed in
+// the same transaction when it succeeds. Anything but a Slack user id (""
+// or upgradebot.SystemActor) is nobody, and is ignored.
+func (tx *writeTx) affects(users ...string) {
+	for _, u := range users {
+		if upgradebot.ValidUserID(u) && !slices.Contains(tx.affected, u) {
+			tx.affected = append(tx.affected, u)
+		}
+	}
 }
 
 // errRollback, returned by a write's fn, abandons the transaction and
@@ -263,6 +289,8 @@ var errRollback = errors.New("store: roll back")
 // write runs fn in one write transaction and commits it. It admits one
 // writer of this process at a time, and reads the clock into tx.now after
 // BEGIN IMMEDIATE has the write lock, so timestamps follow commit order.
+// When fn succeeds, an App Home refresh for each person fn marked with
+// tx.affects is queued before the commit, folded as queueAll folds them.
 // Any error, fn's or the commit's, is wrapped once with op (see wrap), and
 // nothing fn wrote stays.
 func (db *DB) write(ctx context.Context, op string, fn func(tx *writeTx) error) error {
@@ -280,6 +308,13 @@ func (db *DB) write(ctx context.Context, op string, fn func(tx *writeTx) error) 
 	if err := fn(tx); errors.Is(err, errRollback) {
 		return nil
 	} else if err != nil {
+		return wrap(op, err)
+	}
+	homes := make([]upgradebot.Message, len(tx.affected))
+	for i, u := range tx.affected {
+		homes[i] = upgradebot.HomeMessage(u)
+	}
+	if err := queueAll(ctx, tx, homes); err != nil {
 		return wrap(op, err)
 	}
 	return wrap(op, sqlTx.Commit())
@@ -362,9 +397,11 @@ type scanWith struct {
 
 func (w scanWith) Scan(dest ...any) error { return w.s.Scan(append(dest, w.extra...)...) }
 
-// audit appends a row to the audit trail. before and after are marshalled
-// to JSON; nil is stored as "".
+// audit appends a row to the audit trail, and marks actor affected (the
+// change may show on their App Home). before and after are marshalled to
+// JSON; nil is stored as "".
 func (tx *writeTx) audit(ctx context.Context, actor, action, entity string, id int64, before, after any) error {
+	tx.affects(actor)
 	b, err := auditJSON(before)
 	if err != nil {
 		return err

@@ -68,7 +68,9 @@ func (db *DB) AddTaskNote(ctx context.Context, actor string, id int64, text stri
 		if err != nil {
 			return nil, err
 		}
-		return addTaskNote(ctx, tx, actor, t.ID, text)
+		n, err := addTaskNote(ctx, tx, actor, t.ID, text)
+		tx.affects(t.Assignee)
+		return n, err
 	})
 }
 
@@ -198,7 +200,11 @@ func insertNewTaskAs(ctx context.Context, tx *writeTx, actor, action string, t *
 	if err := insertTask(ctx, tx, t, releaseID); err != nil {
 		return err
 	}
-	return tx.audit(ctx, actor, action, "task", t.ID, nil, t)
+	if err := tx.audit(ctx, actor, action, "task", t.ID, nil, t); err != nil {
+		return err
+	}
+	tx.affects(t.Assignee)
+	return nil
 }
 
 // insertTask writes t as it is and sets its ID.
@@ -398,6 +404,7 @@ func assignTask(ctx context.Context, tx *writeTx, actor string, id int64, user s
 	if err := tx.audit(ctx, actor, "task.assign", "task", t.ID, &before, t); err != nil {
 		return nil, err
 	}
+	tx.affects(before.Assignee, t.Assignee)
 	if err := tellAssignee(ctx, tx, actor, t); err != nil {
 		return nil, err
 	}
@@ -431,6 +438,7 @@ func setTaskDue(ctx context.Context, tx *writeTx, actor string, id int64, due up
 	if err := tx.audit(ctx, actor, "task.due", "task", t.ID, &before, t); err != nil {
 		return nil, err
 	}
+	tx.affects(t.Assignee)
 	return t, nil
 }
 
@@ -490,5 +498,6 @@ func closeTask(ctx context.Context, tx *writeTx, actor string, id int64, status 
 	if err := tx.audit(ctx, actor, action, "task", t.ID, &before, t); err != nil {
 		return nil, err
 	}
+	tx.affects(t.Assignee)
 	return t, nil
 }
