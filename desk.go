@@ -212,6 +212,9 @@ const RetryAllWithin = 24 * time.Hour
 
 // Desk is everything the upgrade desk keeps. store.DB implements it on
 // SQLite; the bot and the scheduler use it without knowing the backend.
+// A change someone makes also queues, in its own transaction, an App Home
+// refresh (HomeMessage) for them and for those whose App Home it changes
+// (the store's package comment says who), folded into one already pending.
 type Desk interface {
 	TaskService
 	ReleaseService

@@ -32,22 +32,17 @@ func (db *DB) FindAudit(ctx context.Context, f upgradebot.AuditFilter) ([]*upgra
 	query += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, limit)
 
-	rows, err := db.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, wrap("find audit", err)
+	list, err := queryAll(ctx, db.db, scanAudit, query, args...)
+	return list, wrap("find audit", err)
+}
+
+func scanAudit(s scanner) (*upgradebot.AuditEntry, error) {
+	var e upgradebot.AuditEntry
+	var at string
+	if err := s.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	var list []*upgradebot.AuditEntry
-	for rows.Next() {
-		var e upgradebot.AuditEntry
-		var at string
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After); err != nil {
-			return nil, wrap("find audit", err)
-		}
-		if e.At, err = parseTime(at); err != nil {
-			return nil, wrap("find audit", err)
-		}
-		list = append(list, &e)
-	}
-	return list, wrap("find audit", rows.Err())
+	var err error
+	e.At, err = parseTime(at)
+	return &e, err
 }

@@ -20,57 +20,54 @@ const benchTasks = 100_000
 func fillTasks(tb testing.TB, db *DB, n int) {
 	tb.Helper()
 	ctx := tb.Context()
-	tx, err := db.begin(ctx)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer tx.Rollback()
+	err := db.write(ctx, "fill tasks", func(tx *writeTx) error {
+		now := formatTime(tx.now)
+		var releases []int64
+		for i := range 10 {
+			var id int64
+			if err := tx.QueryRowContext(ctx, `
+				INSERT INTO releases (key, vendor, name, ga, created_by, created_at)
+				VALUES (?, 'MedCore', ?, ?, 'UADMIN', ?) RETURNING id`,
+				fmt.Sprintf("medcore-%d", 2020+i), fmt.Sprint(2020+i), fmt.Sprintf("%d-03-01", 2020+i), now).Scan(&id); err != nil {
+				return err
+			}
+			releases = append(releases, id)
+		}
 
-	now := formatTime(tx.now)
-	var releases []int64
-	for i := range 10 {
-		var id int64
-		if err := tx.QueryRowContext(ctx, `
-			INSERT INTO releases (key, vendor, name, ga, created_by, created_at)
-			VALUES (?, 'MedCore', ?, ?, 'UADMIN', ?) RETURNING id`,
-			fmt.Sprintf("medcore-%d", 2020+i), fmt.Sprint(2020+i), fmt.Sprintf("%d-03-01", 2020+i), now).Scan(&id); err != nil {
-			tb.Fatal(err)
+		stmt, err := tx.PrepareContext(ctx, `
+			INSERT INTO tasks (title, kind, status, assignee, due, priority, release_id, ref,
+				created_by, created_at, updated_at, closed_by, closed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'UBOB', ?, ?, ?, ?)`)
+		if err != nil {
+			return err
 		}
-		releases = append(releases, id)
-	}
-
-	stmt, err := tx.PrepareContext(ctx, `
-		INSERT INTO tasks (title, kind, status, assignee, due, priority, release_id, ref,
-			created_by, created_at, updated_at, closed_by, closed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'UBOB', ?, ?, ?, ?)`)
+		defer stmt.Close()
+		rng := rand.New(rand.NewPCG(1, 2))
+		kinds := []string{"upgrade", "upgrade", "maintenance", "cleanup"}
+		priorities := []string{"high", "normal", "normal", "low"}
+		first := upgradebot.DateOf(storetest.Start).AddDays(-365)
+		for i := range n {
+			status, closedBy, closedAt := "done", "UALICE", any(now)
+			if rng.IntN(5) == 0 {
+				status, closedBy, closedAt = "open", "", nil
+			}
+			var due, release any
+			if rng.IntN(10) > 0 {
+				due = first.AddDays(rng.IntN(548)).String()
+			}
+			if rng.IntN(3) == 0 {
+				release = releases[rng.IntN(len(releases))]
+			}
+			if _, err := stmt.ExecContext(ctx,
+				fmt.Sprintf("Task %d: upgrade interface %d", i, rng.IntN(1000)), kinds[rng.IntN(len(kinds))], status,
+				fmt.Sprintf("U%04d", rng.IntN(20)), due, priorities[rng.IntN(len(priorities))], release,
+				fmt.Sprintf("CHG-%d", i), now, now, closedBy, closedAt); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		tb.Fatal(err)
-	}
-	defer stmt.Close()
-	rng := rand.New(rand.NewPCG(1, 2))
-	kinds := []string{"upgrade", "upgrade", "maintenance", "cleanup"}
-	priorities := []string{"high", "normal", "normal", "low"}
-	first := upgradebot.DateOf(storetest.Start).AddDays(-365)
-	for i := range n {
-		status, closedBy, closedAt := "done", "UALICE", any(now)
-		if rng.IntN(5) == 0 {
-			status, closedBy, closedAt = "open", "", nil
-		}
-		var due, release any
-		if rng.IntN(10) > 0 {
-			due = first.AddDays(rng.IntN(548)).String()
-		}
-		if rng.IntN(3) == 0 {
-			release = releases[rng.IntN(len(releases))]
-		}
-		if _, err := stmt.ExecContext(ctx,
-			fmt.Sprintf("Task %d: upgrade interface %d", i, rng.IntN(1000)), kinds[rng.IntN(len(kinds))], status,
-			fmt.Sprintf("U%04d", rng.IntN(20)), due, priorities[rng.IntN(len(priorities))], release,
-			fmt.Sprintf("CHG-%d", i), now, now, closedBy, closedAt); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
 		tb.Fatal(err)
 	}
 	// Let the planner see the data, as `PRAGMA optimize` would in service.

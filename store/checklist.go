@@ -54,15 +54,9 @@ func checklist(ctx context.Context, q queryer) ([]*upgradebot.ChecklistItem, err
 // EINVALID, also for a phase not in the team's plan (PhasePlan.Parse reads
 // it, and it.Phase is set to the name it reads).
 func (db *DB) AddChecklistItem(ctx context.Context, actor string, it *upgradebot.ChecklistItem) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("add checklist item", err)
-	}
-	defer tx.Rollback()
-	if err := addChecklistItem(ctx, tx, actor, it); err != nil {
-		return wrap("add checklist item", err)
-	}
-	return wrap("add checklist item", tx.Commit())
+	return db.write(ctx, "add checklist item", func(tx *writeTx) error {
+		return addChecklistItem(ctx, tx, actor, it)
+	})
 }
 
 func addChecklistItem(ctx context.Context, tx *writeTx, actor string, it *upgradebot.ChecklistItem) error {
@@ -113,16 +107,9 @@ func addChecklistItem(ctx context.Context, tx *writeTx, actor string, it *upgrad
 // audited as checklist.remove. Tasks already made from it stay. Admins
 // only (EFORBIDDEN); ENOTFOUND.
 func (db *DB) RemoveChecklistItem(ctx context.Context, actor string, id int64) (*upgradebot.ChecklistItem, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("remove checklist item", err)
-	}
-	defer tx.Rollback()
-	it, err := removeChecklistItem(ctx, tx, actor, id)
-	if err != nil {
-		return nil, wrap("remove checklist item", err)
-	}
-	return it, wrap("remove checklist item", tx.Commit())
+	return writeValue(ctx, db, "remove checklist item", func(tx *writeTx) (*upgradebot.ChecklistItem, error) {
+		return removeChecklistItem(ctx, tx, actor, id)
+	})
 }
 
 func removeChecklistItem(ctx context.Context, tx *writeTx, actor string, id int64) (*upgradebot.ChecklistItem, error) {
@@ -232,6 +219,7 @@ func dueOnPhaseStart(ctx context.Context, tx *writeTx, actor string, p *upgradeb
 		if err := tx.audit(ctx, actor, "task.due", "task", t.ID, &before, t); err != nil {
 			return err
 		}
+		tx.affects(t.Assignee)
 	}
 	return nil
 }
@@ -240,15 +228,9 @@ func dueOnPhaseStart(ctx context.Context, tx *writeTx, actor string, p *upgradeb
 // logging a title again changes it. Audited as release.item. ENOTFOUND for
 // an unknown release, EINVALID for a bad item.
 func (db *DB) LogReleaseItem(ctx context.Context, actor, key string, it *upgradebot.ReleaseItem) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("log release item", err)
-	}
-	defer tx.Rollback()
-	if err := logReleaseItem(ctx, tx, actor, key, it); err != nil {
-		return wrap("log release item", err)
-	}
-	return wrap("log release item", tx.Commit())
+	return db.write(ctx, "log release item", func(tx *writeTx) error {
+		return logReleaseItem(ctx, tx, actor, key, it)
+	})
 }
 
 func logReleaseItem(ctx context.Context, tx *writeTx, actor, key string, it *upgradebot.ReleaseItem) error {

@@ -21,20 +21,9 @@ const decisionColumns = `id, question, requested_by, routed_to, on_behalf_of, du
 // the owner is away today, and queues the request DM. ECONFLICT if no owner
 // is set.
 func (db *DB) CreateDecision(ctx context.Context, actor string, d *upgradebot.Decision) (upgradebot.Routing, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return upgradebot.Routing{}, wrap("create decision", err)
-	}
-	defer tx.Rollback()
-
-	r, err := createDecision(ctx, tx, actor, d)
-	if err != nil {
-		return upgradebot.Routing{}, wrap("create decision", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return upgradebot.Routing{}, wrap("create decision", err)
-	}
-	return r, nil
+	return writeValue(ctx, db, "create decision", func(tx *writeTx) (upgradebot.Routing, error) {
+		return createDecision(ctx, tx, actor, d)
+	})
 }
 
 // FindDecisions returns matching decisions, newest first. A limit of 0
@@ -57,40 +46,17 @@ func (db *DB) FindDecisions(ctx context.Context, f upgradebot.DecisionFilter) ([
 		query += ` LIMIT ?`
 		args = append(args, f.Limit)
 	}
-	rows, err := db.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, wrap("find decisions", err)
-	}
-	defer rows.Close()
-	var list []*upgradebot.Decision
-	for rows.Next() {
-		d, _, err := scanDecision(rows)
-		if err != nil {
-			return nil, wrap("find decisions", err)
-		}
-		list = append(list, d)
-	}
-	return list, wrap("find decisions", rows.Err())
+	list, err := queryAll(ctx, db.db, scanDecisionOnly, query, args...)
+	return list, wrap("find decisions", err)
 }
 
 // Decide approves or rejects a pending decision and queues the outcome: the
 // request DM edited in place, the requester told, a line in the channel.
 // Approving a phase gate records its phase done in the same transaction.
 func (db *DB) Decide(ctx context.Context, actor string, id int64, outcome upgradebot.DecisionStatus, comment string) (*upgradebot.Decision, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("decide", err)
-	}
-	defer tx.Rollback()
-
-	d, err := decide(ctx, tx, actor, id, outcome, comment)
-	if err != nil {
-		return nil, wrap("decide", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("decide", err)
-	}
-	return d, nil
+	return writeValue(ctx, db, "decide", func(tx *writeTx) (*upgradebot.Decision, error) {
+		return decide(ctx, tx, actor, id, outcome, comment)
+	})
 }
 
 // routing works out who answers decisions today, inside tx.
@@ -146,6 +112,7 @@ func createDecision(ctx context.Context, tx *writeTx, actor string, d *upgradebo
 	if err := tx.audit(ctx, actor, "decision.request", "decision", d.ID, nil, d); err != nil {
 		return upgradebot.Routing{}, err
 	}
+	tx.affects(d.RequestedBy, d.RoutedTo)
 	return r, nil
 }
 
@@ -214,6 +181,7 @@ func decide(ctx context.Context, tx *writeTx, actor string, id int64, outcome up
 	if err := tx.audit(ctx, actor, action, "decision", d.ID, &before, d); err != nil {
 		return nil, err
 	}
+	tx.affects(d.RequestedBy, d.RoutedTo)
 	if d.IsGate() {
 		if d.GateResult, err = closeGate(ctx, tx, actor, d); err != nil {
 			return nil, err
@@ -233,6 +201,12 @@ func decide(ctx context.Context, tx *writeTx, actor string, id int64, outcome up
 func alreadyDecided(d *upgradebot.Decision) error {
 	return upgradebot.Errorf(upgradebot.ECONFLICT, "Decision #%d was already %s by %s at %s.",
 		d.ID, d.Status, upgradebot.Mention(d.DecidedBy), humanTime(d.DecidedAt))
+}
+
+// scanDecisionOnly is scanDecision for queryAll.
+func scanDecisionOnly(s scanner) (*upgradebot.Decision, error) {
+	d, _, err := scanDecision(s)
+	return d, err
 }
 
 // scanDecision returns the decision and the outbox id of its request DM (0

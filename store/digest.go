@@ -196,59 +196,28 @@ func digestReleases(ctx context.Context, q queryer, today upgradebot.Date, limit
 }
 
 func digestDecisions(ctx context.Context, q queryer, limit int) ([]*upgradebot.Decision, error) {
-	rows, err := q.QueryContext(ctx, digestDecisionsQuery, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []*upgradebot.Decision
-	for rows.Next() {
-		d, _, err := scanDecision(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, d)
-	}
-	return list, rows.Err()
+	return queryAll(ctx, q, scanDecisionOnly, digestDecisionsQuery, limit)
 }
 
 func digestCleanups(ctx context.Context, q queryer, day string, limit int) ([]upgradebot.OverdueCleanup, error) {
-	rows, err := q.QueryContext(ctx, digestCleanupsQuery, day, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []upgradebot.OverdueCleanup
-	for rows.Next() {
+	list, err := queryAll(ctx, q, func(s scanner) (upgradebot.OverdueCleanup, error) {
 		var firstDue string
 		var n int
 		var openID int64
-		m, err := scanMaintenance(scanWith{rows, []any{&firstDue, &n, &openID}})
+		m, err := scanMaintenance(scanWith{s, []any{&firstDue, &n, &openID}})
 		if err != nil {
-			return nil, err
+			return upgradebot.OverdueCleanup{}, err
 		}
-		if m.NextDue, err = parseDate(sql.NullString{String: firstDue, Valid: true}); err != nil {
-			return nil, err
-		}
+		m.NextDue, err = parseDate(sql.NullString{String: firstDue, Valid: true})
 		m.OpenTaskID = openID
-		list = append(list, upgradebot.OverdueCleanup{Maintenance: m, Occurrences: n})
-	}
-	if err := rows.Err(); err != nil {
+		return upgradebot.OverdueCleanup{Maintenance: m, Occurrences: n}, err
+	}, digestCleanupsQuery, day, limit)
+	if err != nil {
 		return nil, err
 	}
-	rows.Close()
 	ms := make([]*upgradebot.Maintenance, len(list))
 	for i, c := range list {
 		ms[i] = c.Maintenance
 	}
 	return list, loadQueues(ctx, q, ms)
 }
-
-// scanWith scans a row whose leading columns another scan function reads,
-// into that function's destinations followed by extra.
-type scanWith struct {
-	s     scanner
-	extra []any
-}
-
-func (w scanWith) Scan(dest ...any) error { return w.s.Scan(append(dest, w.extra...)...) }

@@ -31,30 +31,24 @@ func (db *DB) SetHolidays(ctx context.Context, actor string, days []upgradebot.D
 		return upgradebot.Errorf(upgradebot.EINVALID, "%d holidays is more than the %d the bot keeps; drop past ones first.",
 			len(days), upgradebot.MaxHolidays)
 	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("set holidays", err)
-	}
-	defer tx.Rollback()
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return wrap("set holidays", err)
-	}
-	if err := requireAdmin(s, actor, "set the team's holidays"); err != nil {
-		return err
-	}
-	old, err := readHolidays(ctx, tx)
-	if err != nil {
-		return wrap("set holidays", err)
-	}
-	before, after := upgradebot.FormatHolidays(old), upgradebot.FormatHolidays(days)
-	if before == after {
-		return nil
-	}
-	if err := setSetting(ctx, tx, actor, "holidays.set", settingHolidays, before, after); err != nil {
-		return wrap("set holidays", err)
-	}
-	return wrap("set holidays", tx.Commit())
+	return db.write(ctx, "set holidays", func(tx *writeTx) error {
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return err
+		}
+		if err := requireAdmin(s, actor, "set the team's holidays"); err != nil {
+			return err
+		}
+		old, err := readHolidays(ctx, tx)
+		if err != nil {
+			return err
+		}
+		before, after := upgradebot.FormatHolidays(old), upgradebot.FormatHolidays(days)
+		if before == after {
+			return nil
+		}
+		return setSetting(ctx, tx, actor, "holidays.set", settingHolidays, before, after)
+	})
 }
 
 func readHolidays(ctx context.Context, q queryer) ([]upgradebot.Date, error) {
@@ -78,49 +72,40 @@ func (db *DB) SetMute(ctx context.Context, actor, user string, until upgradebot.
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	if !upgradebot.ValidUserID(user) {
-		return nil, upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", user)
+	if err := requireUser(user); err != nil {
+		return nil, err
 	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("mute", err)
-	}
-	defer tx.Rollback()
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return nil, wrap("mute", err)
-	}
-	if user != actor {
-		if err := requireAdmin(s, actor, "mute someone else's reminders"); err != nil {
+	return writeValue(ctx, db, "mute", func(tx *writeTx) (*upgradebot.Mute, error) {
+		s, err := tx.settings(ctx)
+		if err != nil {
 			return nil, err
 		}
-	}
-	if today := tx.today(s); !until.IsZero() && until.Before(today) {
-		return nil, upgradebot.Errorf(upgradebot.EINVALID, "%s is already past (today is %s).", until.Human(), today.Human())
-	}
-	before, err := findMute(ctx, tx, user)
-	if err != nil {
-		return nil, wrap("mute", err)
-	}
-	m := &upgradebot.Mute{User: user, Until: until, CreatedBy: actor, CreatedAt: tx.now}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO mutes (user_id, until_day, created_by, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (user_id) DO UPDATE SET until_day = excluded.until_day, created_by = excluded.created_by,
-			created_at = excluded.created_at`,
-		user, dateArg(until), actor, formatTime(tx.now)); err != nil {
-		return nil, wrap("mute", err)
-	}
-	var b any
-	if before != nil {
-		b = before
-	}
-	if err := tx.audit(ctx, actor, "mute.set", "mute", 0, b, m); err != nil {
-		return nil, wrap("mute", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("mute", err)
-	}
-	return m, nil
+		if user != actor {
+			if err := requireAdmin(s, actor, "mute someone else's reminders"); err != nil {
+				return nil, err
+			}
+		}
+		if today := tx.today(s); !until.IsZero() && until.Before(today) {
+			return nil, upgradebot.Errorf(upgradebot.EINVALID, "%s is already past (today is %s).", until.Human(), today.Human())
+		}
+		before, err := findMute(ctx, tx, user)
+		if err != nil {
+			return nil, err
+		}
+		m := &upgradebot.Mute{User: user, Until: until, CreatedBy: actor, CreatedAt: tx.now}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO mutes (user_id, until_day, created_by, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET until_day = excluded.until_day, created_by = excluded.created_by,
+				created_at = excluded.created_at`,
+			user, dateArg(until), actor, formatTime(tx.now)); err != nil {
+			return nil, err
+		}
+		var b any
+		if before != nil {
+			b = before
+		}
+		return m, tx.audit(ctx, actor, "mute.set", "mute", 0, b, m)
+	})
 }
 
 // ClearMute ends user's mute; false if they had none.
@@ -128,31 +113,25 @@ func (db *DB) ClearMute(ctx context.Context, actor, user string) (bool, error) {
 	if err := requireActor(actor); err != nil {
 		return false, err
 	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return false, wrap("unmute", err)
-	}
-	defer tx.Rollback()
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return false, wrap("unmute", err)
-	}
-	if user != actor {
-		if err := requireAdmin(s, actor, "unmute someone else's reminders"); err != nil {
+	return writeValue(ctx, db, "unmute", func(tx *writeTx) (bool, error) {
+		s, err := tx.settings(ctx)
+		if err != nil {
 			return false, err
 		}
-	}
-	m, err := findMute(ctx, tx, user)
-	if err != nil || m == nil {
-		return false, wrap("unmute", err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM mutes WHERE user_id = ?`, user); err != nil {
-		return false, wrap("unmute", err)
-	}
-	if err := tx.audit(ctx, actor, "mute.clear", "mute", 0, m, nil); err != nil {
-		return false, wrap("unmute", err)
-	}
-	return true, wrap("unmute", tx.Commit())
+		if user != actor {
+			if err := requireAdmin(s, actor, "unmute someone else's reminders"); err != nil {
+				return false, err
+			}
+		}
+		m, err := findMute(ctx, tx, user)
+		if err != nil || m == nil {
+			return false, err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM mutes WHERE user_id = ?`, user); err != nil {
+			return false, err
+		}
+		return true, tx.audit(ctx, actor, "mute.clear", "mute", 0, m, nil)
+	})
 }
 
 // Muted returns the mutes in effect on day, by user.
@@ -170,28 +149,26 @@ func findMute(ctx context.Context, q queryer, user string) (*upgradebot.Mute, er
 }
 
 func findMutes(ctx context.Context, q queryer, where string, args ...any) ([]upgradebot.Mute, error) {
-	rows, err := q.QueryContext(ctx, `SELECT user_id, until_day, created_by, created_at FROM mutes `+where+` ORDER BY user_id`, args...)
+	list, err := queryAll(ctx, q, scanMute, `SELECT user_id, until_day, created_by, created_at FROM mutes `+where+` ORDER BY user_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find mutes: %w", err)
 	}
-	defer rows.Close()
-	var list []upgradebot.Mute
-	for rows.Next() {
-		var m upgradebot.Mute
-		var until sql.NullString
-		var createdAt string
-		if err := rows.Scan(&m.User, &until, &m.CreatedBy, &createdAt); err != nil {
-			return nil, fmt.Errorf("find mutes: %w", err)
-		}
-		if m.Until, err = parseDate(until); err != nil {
-			return nil, err
-		}
-		if m.CreatedAt, err = parseTime(createdAt); err != nil {
-			return nil, err
-		}
-		list = append(list, m)
+	return list, nil
+}
+
+func scanMute(s scanner) (upgradebot.Mute, error) {
+	var m upgradebot.Mute
+	var until sql.NullString
+	var createdAt string
+	if err := s.Scan(&m.User, &until, &m.CreatedBy, &createdAt); err != nil {
+		return m, err
 	}
-	return list, rows.Err()
+	var err error
+	if m.Until, err = parseDate(until); err != nil {
+		return m, err
+	}
+	m.CreatedAt, err = parseTime(createdAt)
+	return m, err
 }
 
 // SendReleaseReminders posts the release reminders due on today that were
@@ -203,60 +180,38 @@ func (db *DB) SendReleaseReminders(ctx context.Context, today upgradebot.Date, l
 	if err := upgradebot.ValidateLeads(leads); err != nil {
 		return nil, err
 	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("release reminders", err)
-	}
-	defer tx.Rollback()
-
-	rows, err := tx.QueryContext(ctx, `SELECT id, key, vendor, name, ga, support, created_by, created_at FROM releases
-		WHERE ga >= ?1 OR support >= ?1 ORDER BY ga, id`, today.String())
-	if err != nil {
-		return nil, wrap("release reminders", err)
-	}
-	var releases []*upgradebot.Release
-	for rows.Next() {
-		r, err := scanRelease(rows)
+	return writeValue(ctx, db, "release reminders", func(tx *writeTx) ([]upgradebot.ReleaseReminder, error) {
+		releases, err := queryAll(ctx, tx, scanRelease, `SELECT id, key, vendor, name, ga, support, created_by, created_at FROM releases
+			WHERE ga >= ?1 OR support >= ?1 ORDER BY ga, id`, today.String())
 		if err != nil {
-			rows.Close()
-			return nil, wrap("release reminders", err)
+			return nil, err
 		}
-		releases = append(releases, r)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, wrap("release reminders", err)
-	}
 
-	var lookErr error
-	sent := func(key string) bool {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM reminders_sent WHERE key = ?`, key).Scan(&n); err != nil {
-			lookErr = err
+		var lookErr error
+		sent := func(key string) bool {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM reminders_sent WHERE key = ?`, key).Scan(&n); err != nil {
+				lookErr = err
+			}
+			return n > 0
 		}
-		return n > 0
-	}
-	rems := upgradebot.DueReleaseReminders(releases, leads, today, sent)
-	if lookErr != nil {
-		return nil, wrap("release reminders", lookErr)
-	}
-	if len(rems) == 0 {
-		return nil, nil
-	}
-	for _, r := range rems {
-		for _, k := range r.Keys {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO reminders_sent (key, sent_at) VALUES (?, ?)`, k, formatTime(tx.now)); err != nil {
-				return nil, wrap("release reminders", err)
+		rems := upgradebot.DueReleaseReminders(releases, leads, today, sent)
+		if lookErr != nil {
+			return nil, lookErr
+		}
+		if len(rems) == 0 {
+			return nil, nil
+		}
+		for _, r := range rems {
+			for _, k := range r.Keys {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO reminders_sent (key, sent_at) VALUES (?, ?)`, k, formatTime(tx.now)); err != nil {
+					return nil, err
+				}
 			}
 		}
-	}
-	m := upgradebot.ReleaseRemindersMessage(rems, channel, today)
-	if err := queueMessage(ctx, tx, &m); err != nil {
-		return nil, wrap("release reminders", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("release reminders", err)
-	}
-	return rems, nil
+		m := upgradebot.ReleaseRemindersMessage(rems, channel, today)
+		return rems, queueMessage(ctx, tx, &m)
+	})
 }
 
 // SendNudges nudges the assignees of overdue work on today, a working day
@@ -268,77 +223,69 @@ func (db *DB) SendNudges(ctx context.Context, today upgradebot.Date, cal upgrade
 	if !cal.IsWorkingDay(today) {
 		return nil, nil
 	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("nudges", err)
-	}
-	defer tx.Rollback()
-
-	tasks, _, err := findTasks(ctx, tx, upgradebot.TaskFilter{Statuses: []upgradebot.TaskStatus{upgradebot.StatusOpen}, DueBefore: today})
-	if err != nil {
-		return nil, wrap("nudges", err)
-	}
-	states, err := nudgeStates(ctx, tx)
-	if err != nil {
-		return nil, wrap("nudges", err)
-	}
-	mutes, err := findMutes(ctx, tx, `WHERE until_day IS NULL OR until_day >= ?`, today.String())
-	if err != nil {
-		return nil, wrap("nudges", err)
-	}
-	muted := map[string]bool{}
-	for _, m := range mutes {
-		muted[m.User] = true
-	}
-	nudges := upgradebot.PlanNudges(tasks, states, func(u string) bool { return muted[u] }, today, cal, p)
-	if len(nudges) == 0 {
-		return nil, nil
-	}
-	for _, n := range nudges {
-		st := n.State
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO nudges (task_id, due, count, last_day, posted) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (task_id) DO UPDATE SET due = excluded.due, count = excluded.count,
-				last_day = excluded.last_day, posted = excluded.posted`,
-			st.TaskID, st.Due.String(), st.Count, st.LastDay.String(), boolInt(st.Posted)); err != nil {
-			return nil, wrap("nudges", err)
+	return writeValue(ctx, db, "nudges", func(tx *writeTx) ([]upgradebot.Nudge, error) {
+		tasks, _, err := findTasks(ctx, tx, upgradebot.TaskFilter{Statuses: []upgradebot.TaskStatus{upgradebot.StatusOpen}, DueBefore: today})
+		if err != nil {
+			return nil, err
 		}
-	}
-	if err := queueAll(ctx, tx, upgradebot.NudgeMessages(nudges, channel, today, p)); err != nil {
-		return nil, wrap("nudges", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("nudges", err)
-	}
-	return nudges, nil
+		states, err := nudgeStates(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		mutes, err := findMutes(ctx, tx, `WHERE until_day IS NULL OR until_day >= ?`, today.String())
+		if err != nil {
+			return nil, err
+		}
+		muted := map[string]bool{}
+		for _, m := range mutes {
+			muted[m.User] = true
+		}
+		nudges := upgradebot.PlanNudges(tasks, states, func(u string) bool { return muted[u] }, today, cal, p)
+		if len(nudges) == 0 {
+			return nil, nil
+		}
+		for _, n := range nudges {
+			st := n.State
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO nudges (task_id, due, count, last_day, posted) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (task_id) DO UPDATE SET due = excluded.due, count = excluded.count,
+					last_day = excluded.last_day, posted = excluded.posted`,
+				st.TaskID, st.Due.String(), st.Count, st.LastDay.String(), boolInt(st.Posted)); err != nil {
+				return nil, err
+			}
+		}
+		return nudges, queueAll(ctx, tx, upgradebot.NudgeMessages(nudges, channel, today, p))
+	})
 }
 
 // nudgeStates reads the nudge state of every open task.
 func nudgeStates(ctx context.Context, q queryer) (map[int64]upgradebot.NudgeState, error) {
-	rows, err := q.QueryContext(ctx, `SELECT n.task_id, n.due, n.count, n.last_day, n.posted
+	list, err := queryAll(ctx, q, scanNudgeState, `SELECT n.task_id, n.due, n.count, n.last_day, n.posted
 		FROM nudges n JOIN tasks t ON t.id = n.task_id WHERE t.status = 'open'`)
 	if err != nil {
 		return nil, fmt.Errorf("read nudges: %w", err)
 	}
-	defer rows.Close()
-	states := map[int64]upgradebot.NudgeState{}
-	for rows.Next() {
-		var st upgradebot.NudgeState
-		var due, last string
-		var posted int
-		if err := rows.Scan(&st.TaskID, &due, &st.Count, &last, &posted); err != nil {
-			return nil, fmt.Errorf("read nudges: %w", err)
-		}
-		if st.Due, err = parseDate(sql.NullString{String: due, Valid: true}); err != nil {
-			return nil, err
-		}
-		if st.LastDay, err = parseDate(sql.NullString{String: last, Valid: true}); err != nil {
-			return nil, err
-		}
-		st.Posted = posted != 0
+	states := make(map[int64]upgradebot.NudgeState, len(list))
+	for _, st := range list {
 		states[st.TaskID] = st
 	}
-	return states, rows.Err()
+	return states, nil
+}
+
+func scanNudgeState(s scanner) (upgradebot.NudgeState, error) {
+	var st upgradebot.NudgeState
+	var due, last string
+	var posted int
+	if err := s.Scan(&st.TaskID, &due, &st.Count, &last, &posted); err != nil {
+		return st, err
+	}
+	st.Posted = posted != 0
+	var err error
+	if st.Due, err = parseDate(sql.NullString{String: due, Valid: true}); err != nil {
+		return st, err
+	}
+	st.LastDay, err = parseDate(sql.NullString{String: last, Valid: true})
+	return st, err
 }
 
 // escalationAudit is how the audit trail records an escalation step.
@@ -354,94 +301,68 @@ func (db *DB) EscalateDecisions(ctx context.Context, now time.Time, cal upgradeb
 	if now.IsZero() {
 		return nil, upgradebot.Errorf(upgradebot.EINVALID, "Escalation needs the time it runs at.")
 	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("escalate decisions", err)
-	}
-	defer tx.Rollback()
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return nil, wrap("escalate decisions", err)
-	}
-	today := cal.Today(now)
-	away, err := findAway(ctx, tx, today)
-	if err != nil {
-		return nil, wrap("escalate decisions", err)
-	}
-	r, err := upgradebot.Route(s.Owner, away, today)
-	if err != nil {
-		return nil, nil // no owner: nobody to remind or escalate past
-	}
+	return writeValue(ctx, db, "escalate decisions", func(tx *writeTx) ([]upgradebot.Escalation, error) {
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return nil, err
+		}
+		today := cal.Today(now)
+		away, err := findAway(ctx, tx, today)
+		if err != nil {
+			return nil, err
+		}
+		r, err := upgradebot.Route(s.Owner, away, today)
+		if err != nil {
+			return nil, nil // no owner: nobody to remind or escalate past
+		}
 
-	type pending struct {
-		d  *upgradebot.Decision
-		st upgradebot.EscalationState
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+decisionColumns+`, escalation, escalated_at FROM decisions
-		WHERE status = 'pending' ORDER BY id`)
-	if err != nil {
-		return nil, wrap("escalate decisions", err)
-	}
-	var list []pending
-	for rows.Next() {
-		var p pending
-		var at sql.NullString
-		d, _, err := scanDecision(scanFunc(func(dest ...any) error {
-			return rows.Scan(append(dest, &p.st.Level, &at)...)
-		}))
-		if err == nil {
+		type pending struct {
+			d  *upgradebot.Decision
+			st upgradebot.EscalationState
+		}
+		list, err := queryAll(ctx, tx, func(s scanner) (pending, error) {
+			var p pending
+			var at sql.NullString
+			d, _, err := scanDecision(scanWith{s, []any{&p.st.Level, &at}})
+			if err != nil {
+				return p, err
+			}
 			p.d = d
 			p.st.At, err = parseNullTime(at)
-		}
+			return p, err
+		}, `SELECT `+decisionColumns+`, escalation, escalated_at FROM decisions WHERE status = 'pending' ORDER BY id`)
 		if err != nil {
-			rows.Close()
-			return nil, wrap("escalate decisions", err)
+			return nil, err
 		}
-		list = append(list, p)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, wrap("escalate decisions", err)
-	}
 
-	var steps []upgradebot.Escalation
-	for _, x := range list {
-		level := upgradebot.EscalationDue(x.d, x.st, today, cal, p)
-		if level == x.st.Level {
-			continue
+		var steps []upgradebot.Escalation
+		for _, x := range list {
+			level := upgradebot.EscalationDue(x.d, x.st, today, cal, p)
+			if level == x.st.Level {
+				continue
+			}
+			res, err := tx.ExecContext(ctx, `UPDATE decisions SET escalation = ?, escalated_at = ? WHERE id = ? AND escalation = ?`,
+				level, formatTime(now), x.d.ID, x.st.Level)
+			if err != nil {
+				return nil, err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return nil, err
+			} else if n != 1 {
+				continue
+			}
+			if err := tx.audit(ctx, upgradebot.SystemActor, "decision.escalate", "decision", x.d.ID,
+				escalationAudit{x.st.Level}, escalationAudit{level}); err != nil {
+				return nil, err
+			}
+			if err := queueAll(ctx, tx, upgradebot.EscalationMessages(x.d, level, r, s.Admins, channel, now)); err != nil {
+				return nil, err
+			}
+			steps = append(steps, upgradebot.Escalation{Decision: x.d, Level: level})
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE decisions SET escalation = ?, escalated_at = ? WHERE id = ? AND escalation = ?`,
-			level, formatTime(now), x.d.ID, x.st.Level)
-		if err != nil {
-			return nil, wrap("escalate decisions", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return nil, wrap("escalate decisions", err)
-		} else if n != 1 {
-			continue
-		}
-		if err := tx.audit(ctx, upgradebot.SystemActor, "decision.escalate", "decision", x.d.ID,
-			escalationAudit{x.st.Level}, escalationAudit{level}); err != nil {
-			return nil, wrap("escalate decisions", err)
-		}
-		if err := queueAll(ctx, tx, upgradebot.EscalationMessages(x.d, level, r, s.Admins, channel, now)); err != nil {
-			return nil, wrap("escalate decisions", err)
-		}
-		steps = append(steps, upgradebot.Escalation{Decision: x.d, Level: level})
-	}
-	if len(steps) == 0 {
-		return nil, nil
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("escalate decisions", err)
-	}
-	return steps, nil
+		return steps, nil
+	})
 }
-
-// scanFunc adapts a function to scanner, to scan extra columns after a
-// shared column list.
-type scanFunc func(dest ...any) error
-
-func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
 // CreateDueOccurrences creates the clean-up occurrences due by today that
 // do not exist yet, each following its clean-up's latest occurrence (so a
@@ -451,71 +372,46 @@ func (db *DB) CreateDueOccurrences(ctx context.Context, today upgradebot.Date, n
 	if today.IsZero() {
 		return nil, upgradebot.Errorf(upgradebot.EINVALID, "Clean-up occurrences need the day they are for.")
 	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("create occurrences", err)
-	}
-	defer tx.Rollback()
-
-	rows, err := tx.QueryContext(ctx, `SELECT id, title, every, assignee, anchor, active, created_by, created_at
-		FROM maintenance WHERE active = 1 ORDER BY id`)
-	if err != nil {
-		return nil, wrap("create occurrences", err)
-	}
-	var list []*upgradebot.Maintenance
-	for rows.Next() {
-		m, err := scanMaintenance(rows)
+	return writeValue(ctx, db, "create occurrences", func(tx *writeTx) ([]*upgradebot.Task, error) {
+		list, err := queryAll(ctx, tx, scanMaintenance, maintenanceSelect+` WHERE active = 1 ORDER BY id`)
 		if err != nil {
-			rows.Close()
-			return nil, wrap("create occurrences", err)
+			return nil, err
 		}
-		list = append(list, m)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, wrap("create occurrences", err)
-	}
 
-	var created []*upgradebot.Task
-	for _, m := range list {
-		var latest sql.NullString
-		assignee := m.Assignee
-		err := tx.QueryRowContext(ctx, `SELECT due, assignee FROM tasks WHERE maintenance_id = ? AND due IS NOT NULL
-			ORDER BY due DESC, id DESC LIMIT 1`, m.ID).Scan(&latest, &assignee)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, wrap("create occurrences", err)
-		}
-		last, err := parseDate(latest)
-		if err != nil {
-			return nil, wrap("create occurrences", err)
-		}
-		for _, due := range m.DueOccurrences(last, today) {
-			t := &upgradebot.Task{
-				Title:         m.Title,
-				Kind:          upgradebot.KindCleanup,
-				Status:        upgradebot.StatusOpen,
-				Assignee:      assignee,
-				Due:           due,
-				Priority:      upgradebot.PriorityNormal,
-				MaintenanceID: m.ID,
+		var created []*upgradebot.Task
+		for _, m := range list {
+			var latest sql.NullString
+			assignee := m.Assignee
+			err := tx.QueryRowContext(ctx, `SELECT due, assignee FROM tasks WHERE maintenance_id = ? AND due IS NOT NULL
+				ORDER BY due DESC, id DESC LIMIT 1`, m.ID).Scan(&latest, &assignee)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return nil, err
 			}
-			if err := addOccurrence(ctx, tx, upgradebot.SystemActor, t); err != nil {
-				return nil, wrap("create occurrences", err)
+			last, err := parseDate(latest)
+			if err != nil {
+				return nil, err
 			}
-			created = append(created, t)
+			for _, due := range m.DueOccurrences(last, today) {
+				t := &upgradebot.Task{
+					Title:         m.Title,
+					Kind:          upgradebot.KindCleanup,
+					Status:        upgradebot.StatusOpen,
+					Assignee:      assignee,
+					Due:           due,
+					Priority:      upgradebot.PriorityNormal,
+					MaintenanceID: m.ID,
+				}
+				if err := addOccurrence(ctx, tx, upgradebot.SystemActor, t); err != nil {
+					return nil, err
+				}
+				created = append(created, t)
+			}
 		}
-	}
-	if len(created) == 0 {
-		return nil, nil
-	}
-	if notify {
-		if err := queueAll(ctx, tx, upgradebot.OccurrenceMessages(created, today)); err != nil {
-			return nil, wrap("create occurrences", err)
+		if len(created) == 0 || !notify {
+			return created, nil
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("create occurrences", err)
-	}
-	return created, nil
+		return created, queueAll(ctx, tx, upgradebot.OccurrenceMessages(created, today))
+	})
 }
 
 func boolInt(b bool) int {

@@ -12,15 +12,9 @@ import (
 // CreateFreeze records a freeze window, audited as freeze.add. Admins only
 // (EFORBIDDEN); EINVALID for a bad freeze or one that ended before today.
 func (db *DB) CreateFreeze(ctx context.Context, actor string, f *upgradebot.Freeze) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("create freeze", err)
-	}
-	defer tx.Rollback()
-	if err := createFreeze(ctx, tx, actor, f); err != nil {
-		return wrap("create freeze", err)
-	}
-	return wrap("create freeze", tx.Commit())
+	return db.write(ctx, "create freeze", func(tx *writeTx) error {
+		return createFreeze(ctx, tx, actor, f)
+	})
 }
 
 func createFreeze(ctx context.Context, tx *writeTx, actor string, f *upgradebot.Freeze) error {
@@ -53,16 +47,9 @@ func createFreeze(ctx context.Context, tx *writeTx, actor string, f *upgradebot.
 // DeleteFreeze removes a freeze window, audited as freeze.remove. Admins
 // only (EFORBIDDEN); ENOTFOUND.
 func (db *DB) DeleteFreeze(ctx context.Context, actor string, id int64) (*upgradebot.Freeze, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("delete freeze", err)
-	}
-	defer tx.Rollback()
-	f, err := deleteFreeze(ctx, tx, actor, id)
-	if err != nil {
-		return nil, wrap("delete freeze", err)
-	}
-	return f, wrap("delete freeze", tx.Commit())
+	return writeValue(ctx, db, "delete freeze", func(tx *writeTx) (*upgradebot.Freeze, error) {
+		return deleteFreeze(ctx, tx, actor, id)
+	})
 }
 
 func deleteFreeze(ctx context.Context, tx *writeTx, actor string, id int64) (*upgradebot.Freeze, error) {

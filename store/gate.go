@@ -17,17 +17,14 @@ import (
 // started or is done, if a gate for it is already pending, or if no owner
 // is set.
 func (db *DB) RequestGate(ctx context.Context, actor, key string, phase upgradebot.Phase, day upgradebot.Date) (*upgradebot.Decision, upgradebot.Routing, error) {
-	tx, err := db.begin(ctx)
+	var d *upgradebot.Decision
+	var r upgradebot.Routing
+	err := db.write(ctx, "request gate", func(tx *writeTx) (err error) {
+		d, r, err = requestGate(ctx, tx, actor, key, phase, day)
+		return err
+	})
 	if err != nil {
-		return nil, upgradebot.Routing{}, wrap("request gate", err)
-	}
-	defer tx.Rollback()
-	d, r, err := requestGate(ctx, tx, actor, key, phase, day)
-	if err != nil {
-		return nil, upgradebot.Routing{}, wrap("request gate", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, upgradebot.Routing{}, wrap("request gate", err)
+		return nil, upgradebot.Routing{}, err
 	}
 	return d, r, nil
 }

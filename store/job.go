@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/upgradebot/upgradebot"
@@ -20,27 +18,19 @@ func (db *DB) RecordRun(ctx context.Context, run upgradebot.JobRun, msgs []upgra
 	case run.Status != upgradebot.RunDone && run.Status != upgradebot.RunSkipped:
 		return false, upgradebot.Errorf(upgradebot.EINVALID, "Unknown run status %q.", run.Status)
 	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return false, wrap("record run", err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO job_runs (job, scheduled_at, status, recorded_at, note) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (job, scheduled_at) DO NOTHING`,
-		run.Job, formatTime(run.At), string(run.Status), formatTime(tx.now), run.Note)
-	if err != nil {
-		return false, wrap("record run", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return false, wrap("record run", err)
-	} else if n == 0 {
-		return false, nil
-	}
-	if err := queueAll(ctx, tx, msgs); err != nil {
-		return false, wrap("record run", err)
-	}
-	return true, wrap("record run", tx.Commit())
+	return writeValue(ctx, db, "record run", func(tx *writeTx) (bool, error) {
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO job_runs (job, scheduled_at, status, recorded_at, note) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (job, scheduled_at) DO NOTHING`,
+			run.Job, formatTime(run.At), string(run.Status), formatTime(tx.now), run.Note)
+		if err != nil {
+			return false, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return false, err
+		}
+		return true, queueAll(ctx, tx, msgs)
+	})
 }
 
 // LastRun returns job's latest recorded run, ENOTFOUND if none.
@@ -64,29 +54,20 @@ func (db *DB) FindRuns(ctx context.Context, job string, from, to time.Time) ([]u
 }
 
 func (db *DB) findRuns(ctx context.Context, query string, args ...any) ([]upgradebot.JobRun, error) {
-	rows, err := db.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
+	return queryAll(ctx, db.db, scanRun, query, args...)
+}
+
+func scanRun(s scanner) (upgradebot.JobRun, error) {
+	var r upgradebot.JobRun
+	var at, recorded, status string
+	if err := s.Scan(&r.Job, &at, &status, &recorded, &r.Note); err != nil {
+		return r, err
 	}
-	defer rows.Close()
-	var runs []upgradebot.JobRun
-	for rows.Next() {
-		var r upgradebot.JobRun
-		var at, recorded, status string
-		if err := rows.Scan(&r.Job, &at, &status, &recorded, &r.Note); err != nil {
-			return nil, err
-		}
-		r.Status = upgradebot.RunStatus(status)
-		if r.At, err = parseTime(at); err != nil {
-			return nil, err
-		}
-		if r.RecordedAt, err = parseTime(recorded); err != nil {
-			return nil, err
-		}
-		runs = append(runs, r)
+	r.Status = upgradebot.RunStatus(status)
+	var err error
+	if r.At, err = parseTime(at); err != nil {
+		return r, err
 	}
-	if err := rows.Err(); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
-	}
-	return runs, nil
+	r.RecordedAt, err = parseTime(recorded)
+	return r, err
 }

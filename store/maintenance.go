@@ -12,20 +12,9 @@ import (
 // CreateMaintenance stores m and its first occurrence, due on m.Anchor,
 // which it returns. The assignee is told unless they are the actor.
 func (db *DB) CreateMaintenance(ctx context.Context, actor string, m *upgradebot.Maintenance) (*upgradebot.Task, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("create clean-up", err)
-	}
-	defer tx.Rollback()
-
-	t, err := createMaintenance(ctx, tx, actor, m)
-	if err != nil {
-		return nil, wrap("create clean-up", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("create clean-up", err)
-	}
-	return t, nil
+	return writeValue(ctx, db, "create clean-up", func(tx *writeTx) (*upgradebot.Task, error) {
+		return createMaintenance(ctx, tx, actor, m)
+	})
 }
 
 // FindMaintenance returns every active clean-up with its earliest open
@@ -37,56 +26,41 @@ func (db *DB) FindMaintenance(ctx context.Context) ([]*upgradebot.Maintenance, e
 	}
 	defer tx.Rollback()
 
-	rows, err := tx.QueryContext(ctx, `
-		SELECT id, title, every, assignee, anchor, active, created_by, created_at
-		FROM maintenance WHERE active = 1 ORDER BY id`)
+	list, err := queryAll(ctx, tx, scanMaintenance, maintenanceSelect+` WHERE active = 1 ORDER BY id`)
 	if err != nil {
 		return nil, wrap("find clean-ups", err)
 	}
-	defer rows.Close()
-	var list []*upgradebot.Maintenance
 	byID := map[int64]*upgradebot.Maintenance{}
-	for rows.Next() {
-		m, err := scanMaintenance(rows)
-		if err != nil {
-			return nil, wrap("find clean-ups", err)
-		}
-		list = append(list, m)
+	for _, m := range list {
 		byID[m.ID] = m
 	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap("find clean-ups", err)
-	}
-	rows.Close()
 
 	// Open occurrences, earliest first: the first seen per clean-up wins.
-	occ, err := tx.QueryContext(ctx, `
+	type occurrence struct {
+		id, maintenanceID int64
+		due               sql.NullString
+	}
+	occs, err := queryAll(ctx, tx, func(s scanner) (occurrence, error) {
+		var o occurrence
+		err := s.Scan(&o.id, &o.maintenanceID, &o.due)
+		return o, err
+	}, `
 		SELECT id, maintenance_id, due FROM tasks
 		WHERE maintenance_id IS NOT NULL AND status = 'open'
 		ORDER BY CASE WHEN due IS NULL THEN 1 ELSE 0 END, due, id`)
 	if err != nil {
 		return nil, wrap("find clean-ups", err)
 	}
-	defer occ.Close()
-	for occ.Next() {
-		var id, mid int64
-		var due sql.NullString
-		if err := occ.Scan(&id, &mid, &due); err != nil {
-			return nil, wrap("find clean-ups", err)
-		}
-		m := byID[mid]
+	for _, o := range occs {
+		m := byID[o.maintenanceID]
 		if m == nil || m.OpenTaskID != 0 {
 			continue
 		}
-		if m.NextDue, err = parseDate(due); err != nil {
+		if m.NextDue, err = parseDate(o.due); err != nil {
 			return nil, wrap("find clean-ups", err)
 		}
-		m.OpenTaskID = id
+		m.OpenTaskID = o.id
 	}
-	if err := occ.Err(); err != nil {
-		return nil, wrap("find clean-ups", err)
-	}
-	occ.Close()
 	return list, wrap("find clean-ups", loadQueues(ctx, tx, list))
 }
 
@@ -100,8 +74,8 @@ func createMaintenance(ctx context.Context, tx *writeTx, actor string, m *upgrad
 	if _, err := upgradebot.ParseInterval(m.Every.String()); err != nil {
 		return nil, err
 	}
-	if m.Assignee != "" && !upgradebot.ValidUserID(m.Assignee) {
-		return nil, upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", m.Assignee)
+	if err := requireUserOrNobody(m.Assignee); err != nil {
+		return nil, err
 	}
 	m.Active, m.CreatedBy, m.CreatedAt = true, actor, tx.now
 	if err := tx.QueryRowContext(ctx, `
@@ -128,6 +102,7 @@ func createMaintenance(ctx context.Context, tx *writeTx, actor string, m *upgrad
 	if err := addOccurrence(ctx, tx, actor, t); err != nil {
 		return nil, err
 	}
+	tx.affects(t.Assignee)
 	if err := tellAssignee(ctx, tx, actor, t); err != nil {
 		return nil, err
 	}
@@ -149,9 +124,7 @@ func addOccurrence(ctx context.Context, tx *writeTx, actor string, t *upgradebot
 // (so completing never doubles), else a new one. Nil if the clean-up is no
 // longer active.
 func nextOccurrence(ctx context.Context, tx *writeTx, actor string, done *upgradebot.Task) (*upgradebot.Task, error) {
-	m, err := scanMaintenance(tx.QueryRowContext(ctx, `
-		SELECT id, title, every, assignee, anchor, active, created_by, created_at
-		FROM maintenance WHERE id = ?`, done.MaintenanceID))
+	m, err := scanMaintenance(tx.QueryRowContext(ctx, maintenanceSelect+` WHERE id = ?`, done.MaintenanceID))
 	if err != nil {
 		return nil, fmt.Errorf("find clean-up %d: %w", done.MaintenanceID, err)
 	}
@@ -187,6 +160,8 @@ func nextOccurrence(ctx context.Context, tx *writeTx, actor string, done *upgrad
 	}
 	return next, nil
 }
+
+const maintenanceSelect = `SELECT id, title, every, assignee, anchor, active, created_by, created_at FROM maintenance`
 
 func scanMaintenance(s scanner) (*upgradebot.Maintenance, error) {
 	var m upgradebot.Maintenance

@@ -104,17 +104,10 @@ func TestMigrateFromEveryVersion(t *testing.T) {
 
 func checkUpgraded(t *testing.T, db *DB, names []string, v int) {
 	ctx := t.Context()
-	rows, err := db.db.QueryContext(ctx, `SELECT name FROM migrations ORDER BY name`)
+	applied, err := queryAll(ctx, db.db, scanString, `SELECT name FROM migrations ORDER BY name`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var applied []string
-	for rows.Next() {
-		var name string
-		rows.Scan(&name)
-		applied = append(applied, name)
-	}
-	rows.Close()
 	if !slices.Equal(applied, names) {
 		t.Fatalf("migrations = %q, want %q", applied, names)
 	}
@@ -170,7 +163,9 @@ func checkUpgraded(t *testing.T, db *DB, names []string, v int) {
 			t.Fatalf("decisions = %+v, %v", list, err)
 		}
 		// Its request DM predates the outbox: no update, but the requester
-		// and the channel are told.
+		// and the channel are told, and the decider's App Home refreshed
+		// (the requester's is folded into the one pending since UBOB
+		// assigned a task above).
 		before, _ := db.PendingMessages(ctx, storetest.Start.AddDate(1, 0, 0), 0)
 		if _, err := db.Decide(ctx, "UOWNER", 1, upgradebot.DecisionApproved, ""); err != nil {
 			t.Fatalf("deciding an old decision: %v", err)
@@ -180,7 +175,7 @@ func checkUpgraded(t *testing.T, db *DB, names []string, v int) {
 		for _, m := range after[len(before):] {
 			kinds = append(kinds, string(m.Kind)+":"+m.To)
 		}
-		if want := []string{"dm:UBOB", "post:CTEAM"}; !slices.Equal(kinds, want) {
+		if want := []string{"dm:UBOB", "post:CTEAM", "home:UOWNER"}; !slices.Equal(kinds, want) {
 			t.Errorf("outcome messages %q, want %q", kinds, want)
 		}
 		if a, err := db.FindAudit(ctx, upgradebot.AuditFilter{Entity: "decision", EntityID: 1}); err != nil || len(a) != 2 {

@@ -38,15 +38,9 @@ func queueMessage(ctx context.Context, tx *writeTx, m *upgradebot.Message) error
 // QueueMessages adds messages to the outbox in one transaction. A home
 // refresh for a user who already has one pending is dropped.
 func (db *DB) QueueMessages(ctx context.Context, msgs []upgradebot.Message) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("queue messages", err)
-	}
-	defer tx.Rollback()
-	if err := queueAll(ctx, tx, msgs); err != nil {
-		return wrap("queue messages", err)
-	}
-	return wrap("queue messages", tx.Commit())
+	return db.write(ctx, "queue messages", func(tx *writeTx) error {
+		return queueAll(ctx, tx, msgs)
+	})
 }
 
 // RecordEvent records a Slack event id and queues msgs in one transaction;
@@ -55,25 +49,17 @@ func (db *DB) RecordEvent(ctx context.Context, eventID string, msgs []upgradebot
 	if eventID == "" || len(eventID) > 100 {
 		return false, upgradebot.Errorf(upgradebot.EINVALID, "A Slack event needs an event id.")
 	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return false, wrap("record event", err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `INSERT INTO slack_events (event_id, received_at) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING`,
-		eventID, formatTime(tx.now))
-	if err != nil {
-		return false, wrap("record event", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return false, wrap("record event", err)
-	} else if n == 0 {
-		return false, nil
-	}
-	if err := queueAll(ctx, tx, msgs); err != nil {
-		return false, wrap("record event", err)
-	}
-	return true, wrap("record event", tx.Commit())
+	return writeValue(ctx, db, "record event", func(tx *writeTx) (bool, error) {
+		res, err := tx.ExecContext(ctx, `INSERT INTO slack_events (event_id, received_at) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING`,
+			eventID, formatTime(tx.now))
+		if err != nil {
+			return false, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return false, err
+		}
+		return true, queueAll(ctx, tx, msgs)
+	})
 }
 
 // queueAll queues msgs, folding home refreshes into a pending one.
@@ -122,21 +108,23 @@ func (db *DB) ClaimMessage(ctx context.Context, id int64, now, until time.Time) 
 
 // CountMessages returns how many messages are in each status.
 func (db *DB) CountMessages(ctx context.Context) (map[upgradebot.MessageStatus]int, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
+	type count struct {
+		status string
+		n      int
+	}
+	list, err := queryAll(ctx, db.db, func(s scanner) (count, error) {
+		var c count
+		err := s.Scan(&c.status, &c.n)
+		return c, err
+	}, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
 	if err != nil {
 		return nil, wrap("count messages", err)
 	}
-	defer rows.Close()
 	counts := map[upgradebot.MessageStatus]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, wrap("count messages", err)
-		}
-		counts[upgradebot.MessageStatus(s)] = n
+	for _, c := range list {
+		counts[upgradebot.MessageStatus(c.status)] = c.n
 	}
-	return counts, wrap("count messages", rows.Err())
+	return counts, nil
 }
 
 // PendingMessages returns up to limit pending messages due at now, oldest
@@ -202,45 +190,39 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, reason string) error {
 // that failed and was created within RetryAllWithin, due now with no
 // attempts, in one transaction audited as message.retry. Admins only.
 func (db *DB) RetryFailed(ctx context.Context, actor string, id int64) (int, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return 0, wrap("retry failed messages", err)
-	}
-	defer tx.Rollback()
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return 0, wrap("retry failed messages", err)
-	}
-	if err := requireAdmin(s, actor, "retry failed messages"); err != nil {
-		return 0, err
-	}
-	query, args := `UPDATE outbox SET status = 'pending', attempts = 0, next_try = ?, last_error = '' WHERE status = 'failed'`,
-		[]any{formatTime(tx.now)}
-	if id != 0 {
-		query, args = query+` AND id = ?`, append(args, id)
-	} else {
-		query, args = query+` AND created_at >= ?`, append(args, formatTime(tx.now.Add(-upgradebot.RetryAllWithin)))
-	}
-	res, err := tx.ExecContext(ctx, query, args...)
-	if err != nil {
-		return 0, wrap("retry failed messages", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, wrap("retry failed messages", err)
-	}
-	if id != 0 && n == 0 {
-		return 0, upgradebot.Errorf(upgradebot.ENOTFOUND, "Message #%d has not failed; `/upgrade failed` lists those that have.", id)
-	}
-	if n > 0 {
-		if err := tx.audit(ctx, actor, "message.retry", "message", id, nil, map[string]int64{"requeued": n}); err != nil {
-			return 0, wrap("retry failed messages", err)
+	return writeValue(ctx, db, "retry failed messages", func(tx *writeTx) (int, error) {
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return 0, err
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, wrap("retry failed messages", err)
-	}
-	return int(n), nil
+		if err := requireAdmin(s, actor, "retry failed messages"); err != nil {
+			return 0, err
+		}
+		query, args := `UPDATE outbox SET status = 'pending', attempts = 0, next_try = ?, last_error = '' WHERE status = 'failed'`,
+			[]any{formatTime(tx.now)}
+		if id != 0 {
+			query, args = query+` AND id = ?`, append(args, id)
+		} else {
+			query, args = query+` AND created_at >= ?`, append(args, formatTime(tx.now.Add(-upgradebot.RetryAllWithin)))
+		}
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return 0, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		if id != 0 && n == 0 {
+			return 0, upgradebot.Errorf(upgradebot.ENOTFOUND, "Message #%d has not failed; `/upgrade failed` lists those that have.", id)
+		}
+		if n > 0 {
+			if err := tx.audit(ctx, actor, "message.retry", "message", id, nil, map[string]int64{"requeued": n}); err != nil {
+				return 0, err
+			}
+		}
+		return int(n), nil
+	})
 }
 
 // markMessage runs one delivery-bookkeeping update. These are not audited:

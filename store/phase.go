@@ -12,15 +12,9 @@ import (
 // SetVendor creates or updates a vendor's cadence and support window,
 // audited as vendor.set. EINVALID for a bad cadence.
 func (db *DB) SetVendor(ctx context.Context, actor string, v *upgradebot.Vendor) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("set vendor", err)
-	}
-	defer tx.Rollback()
-	if err := setVendor(ctx, tx, actor, v); err != nil {
-		return wrap("set vendor", err)
-	}
-	return wrap("set vendor", tx.Commit())
+	return db.write(ctx, "set vendor", func(tx *writeTx) error {
+		return setVendor(ctx, tx, actor, v)
+	})
 }
 
 func setVendor(ctx context.Context, tx *writeTx, actor string, v *upgradebot.Vendor) error {
@@ -65,20 +59,7 @@ func (db *DB) FindVendors(ctx context.Context) ([]*upgradebot.Vendor, error) {
 }
 
 func findVendors(ctx context.Context, q queryer) ([]*upgradebot.Vendor, error) {
-	rows, err := q.QueryContext(ctx, vendorSelect+` ORDER BY name COLLATE NOCASE`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*upgradebot.Vendor
-	for rows.Next() {
-		v, err := scanVendor(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, scanVendor, vendorSelect+` ORDER BY name COLLATE NOCASE`)
 }
 
 func scanVendor(s scanner) (*upgradebot.Vendor, error) {
@@ -100,16 +81,9 @@ func scanVendor(s scanner) (*upgradebot.Vendor, error) {
 // before it started. Only who decides today may record a phase done
 // (EFORBIDDEN; ECONFLICT if no owner is set): others ask with RequestGate.
 func (db *DB) RecordPhase(ctx context.Context, actor, key string, phase upgradebot.Phase, ev upgradebot.PhaseEvent, day upgradebot.Date) (*upgradebot.ReleasePhase, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("record phase", err)
-	}
-	defer tx.Rollback()
-	p, err := recordPhase(ctx, tx, actor, key, phase, ev, day)
-	if err != nil {
-		return nil, wrap("record phase", err)
-	}
-	return p, wrap("record phase", tx.Commit())
+	return writeValue(ctx, db, "record phase", func(tx *writeTx) (*upgradebot.ReleasePhase, error) {
+		return recordPhase(ctx, tx, actor, key, phase, ev, day)
+	})
 }
 
 func recordPhase(ctx context.Context, tx *writeTx, actor, key string, phase upgradebot.Phase, ev upgradebot.PhaseEvent, day upgradebot.Date) (*upgradebot.ReleasePhase, error) {
@@ -198,20 +172,8 @@ func findPhases(ctx context.Context, q queryer, key string) ([]*upgradebot.Relea
 	if key != "" {
 		query, args = query+` WHERE r.key = ?`, append(args, key)
 	}
-	rows, err := q.QueryContext(ctx, query+` ORDER BY r.ga, r.id`, args...)
+	out, err := queryAll(ctx, q, scanPhase, query+` ORDER BY r.ga, r.id`, args...)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*upgradebot.ReleasePhase
-	for rows.Next() {
-		p, err := scanPhase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	plan, err := phasePlan(ctx, q)

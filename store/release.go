@@ -12,19 +12,12 @@ import (
 // CreateRelease validates and stores r and, in the same transaction, gives
 // it its checklist tasks (see applyChecklist). ECONFLICT if its key is taken.
 func (db *DB) CreateRelease(ctx context.Context, actor string, r *upgradebot.Release) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("create release", err)
-	}
-	defer tx.Rollback()
-
-	if err := createRelease(ctx, tx, actor, r); err != nil {
-		return wrap("create release", err)
-	}
-	if err := applyChecklist(ctx, tx, actor, r); err != nil {
-		return wrap("create release", err)
-	}
-	return wrap("create release", tx.Commit())
+	return db.write(ctx, "create release", func(tx *writeTx) error {
+		if err := createRelease(ctx, tx, actor, r); err != nil {
+			return err
+		}
+		return applyChecklist(ctx, tx, actor, r)
+	})
 }
 
 // FindReleases returns the matching releases, earliest GA first.

@@ -61,70 +61,52 @@ func (db *DB) Bootstrap(ctx context.Context, channel, timeZone string, admins []
 		}
 	}
 
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("bootstrap", err)
-	}
-	defer tx.Rollback()
-
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return wrap("bootstrap", err)
-	}
-	changed := false
-	if channel != "" && channel != s.Channel {
-		if err := setSetting(ctx, tx, upgradebot.SystemActor, "setting.set", settingChannel, s.Channel, channel); err != nil {
-			return wrap("bootstrap", err)
+	return db.write(ctx, "bootstrap", func(tx *writeTx) error {
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return err
 		}
-		changed = true
-	}
-	if timeZone != "" && timeZone != s.TimeZone {
-		if err := setSetting(ctx, tx, upgradebot.SystemActor, "setting.set", settingTimeZone, s.TimeZone, timeZone); err != nil {
-			return wrap("bootstrap", err)
+		if channel != "" && channel != s.Channel {
+			if err := setSetting(ctx, tx, upgradebot.SystemActor, "setting.set", settingChannel, s.Channel, channel); err != nil {
+				return err
+			}
 		}
-		changed = true
-	}
-	for _, a := range admins {
-		if s.IsAdmin(a) {
-			continue
+		if timeZone != "" && timeZone != s.TimeZone {
+			if err := setSetting(ctx, tx, upgradebot.SystemActor, "setting.set", settingTimeZone, s.TimeZone, timeZone); err != nil {
+				return err
+			}
 		}
-		if err := addAdmin(ctx, tx, upgradebot.SystemActor, a); err != nil {
-			return wrap("bootstrap", err)
+		for _, a := range admins {
+			if s.IsAdmin(a) {
+				continue
+			}
+			if err := addAdmin(ctx, tx, upgradebot.SystemActor, a); err != nil {
+				return err
+			}
+			s.Admins = append(s.Admins, a)
 		}
-		s.Admins = append(s.Admins, a)
-		changed = true
-	}
-	if !changed {
 		return nil
-	}
-	return wrap("bootstrap", tx.Commit())
+	})
 }
 
 // SetOwner makes user the decision owner. Admins only.
 func (db *DB) SetOwner(ctx context.Context, actor, user string) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("set owner", err)
-	}
-	defer tx.Rollback()
-
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return wrap("set owner", err)
-	}
-	if err := requireAdmin(s, actor, "set the decision owner"); err != nil {
-		return err
-	}
-	if !upgradebot.ValidUserID(user) {
-		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", user)
-	}
-	if user == s.Owner {
-		return nil
-	}
-	if err := setSetting(ctx, tx, actor, "owner.set", settingOwner, s.Owner, user); err != nil {
-		return wrap("set owner", err)
-	}
-	return wrap("set owner", tx.Commit())
+	return db.write(ctx, "set owner", func(tx *writeTx) error {
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return err
+		}
+		if err := requireAdmin(s, actor, "set the decision owner"); err != nil {
+			return err
+		}
+		if err := requireUser(user); err != nil {
+			return err
+		}
+		if user == s.Owner {
+			return nil
+		}
+		return setSetting(ctx, tx, actor, "owner.set", settingOwner, s.Owner, user)
+	})
 }
 
 // SetSettings sets the given settings in one transaction: admins only,
@@ -161,166 +143,127 @@ func (db *DB) SetSettings(ctx context.Context, actor string, values map[string]s
 	}
 	sort.Strings(keys)
 
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("set settings", err)
-	}
-	defer tx.Rollback()
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return wrap("set settings", err)
-	}
-	if err := requireAdmin(s, actor, "change settings"); err != nil {
-		return err
-	}
-	if v, ok := clean[upgradebot.SettingPhases]; ok {
-		plan, _ := upgradebot.ParsePhasePlan(v)
-		if err := checkPhasesKept(ctx, tx, s.Config().Phases, plan); err != nil {
-			return wrap("set settings", err)
+	return db.write(ctx, "set settings", func(tx *writeTx) error {
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return err
 		}
-	}
-	changed := false
-	for _, k := range keys {
-		old := s.Values[k]
-		switch k {
-		case settingChannel:
-			old = s.Channel
-		case settingTimeZone:
-			old = s.TimeZone
+		if err := requireAdmin(s, actor, "change settings"); err != nil {
+			return err
 		}
-		if old == clean[k] {
-			continue
+		if v, ok := clean[upgradebot.SettingPhases]; ok {
+			plan, _ := upgradebot.ParsePhasePlan(v)
+			if err := checkPhasesKept(ctx, tx, s.Config().Phases, plan); err != nil {
+				return err
+			}
 		}
-		if err := setSetting(ctx, tx, actor, "setting.set", k, old, clean[k]); err != nil {
-			return wrap("set settings", err)
+		for _, k := range keys {
+			old := s.Values[k]
+			switch k {
+			case settingChannel:
+				old = s.Channel
+			case settingTimeZone:
+				old = s.TimeZone
+			}
+			if old == clean[k] {
+				continue
+			}
+			if err := setSetting(ctx, tx, actor, "setting.set", k, old, clean[k]); err != nil {
+				return err
+			}
 		}
-		changed = true
-	}
-	if !changed {
 		return nil
-	}
-	return wrap("set settings", tx.Commit())
+	})
 }
 
 // AddAdmin makes user an admin. Admins only; adding an admin again changes
 // nothing.
 func (db *DB) AddAdmin(ctx context.Context, actor, user string) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("add admin", err)
-	}
-	defer tx.Rollback()
-
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return wrap("add admin", err)
-	}
-	if err := requireAdmin(s, actor, "add admins"); err != nil {
-		return err
-	}
-	if !upgradebot.ValidUserID(user) {
-		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", user)
-	}
-	if s.IsAdmin(user) {
-		return nil
-	}
-	if err := addAdmin(ctx, tx, actor, user); err != nil {
-		return wrap("add admin", err)
-	}
-	return wrap("add admin", tx.Commit())
+	return db.write(ctx, "add admin", func(tx *writeTx) error {
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return err
+		}
+		if err := requireAdmin(s, actor, "add admins"); err != nil {
+			return err
+		}
+		if err := requireUser(user); err != nil {
+			return err
+		}
+		if s.IsAdmin(user) {
+			return nil
+		}
+		return addAdmin(ctx, tx, actor, user)
+	})
 }
 
 // RemoveAdmin takes admin rights from user. Admins only; ENOTFOUND if user
 // is not an admin, ECONFLICT if they are the last one.
 func (db *DB) RemoveAdmin(ctx context.Context, actor, user string) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("remove admin", err)
-	}
-	defer tx.Rollback()
-
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return wrap("remove admin", err)
-	}
-	if err := requireAdmin(s, actor, "remove admins"); err != nil {
-		return err
-	}
-	if !s.IsAdmin(user) {
-		return upgradebot.Errorf(upgradebot.ENOTFOUND, "%s is not an admin.", upgradebot.Mention(user))
-	}
-	if len(s.Admins) == 1 {
-		return upgradebot.Errorf(upgradebot.ECONFLICT, "%s is the last admin; add another admin first.", upgradebot.Mention(user))
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM admins WHERE user_id = ?`, user); err != nil {
-		return wrap("remove admin", err)
-	}
-	if err := tx.audit(ctx, actor, "admin.remove", "admin", 0, adminAudit{user}, nil); err != nil {
-		return wrap("remove admin", err)
-	}
-	return wrap("remove admin", tx.Commit())
+	return db.write(ctx, "remove admin", func(tx *writeTx) error {
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return err
+		}
+		if err := requireAdmin(s, actor, "remove admins"); err != nil {
+			return err
+		}
+		if !s.IsAdmin(user) {
+			return upgradebot.Errorf(upgradebot.ENOTFOUND, "%s is not an admin.", upgradebot.Mention(user))
+		}
+		if len(s.Admins) == 1 {
+			return upgradebot.Errorf(upgradebot.ECONFLICT, "%s is the last admin; add another admin first.", upgradebot.Mention(user))
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM admins WHERE user_id = ?`, user); err != nil {
+			return err
+		}
+		return tx.audit(ctx, actor, "admin.remove", "admin", 0, adminAudit{user}, nil)
+	})
 }
 
 // SetAway records an away window: anyone may set their own, admins anyone's.
 // It sets a's ID, CreatedBy and CreatedAt.
 func (db *DB) SetAway(ctx context.Context, actor string, a *upgradebot.Away) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("set away", err)
-	}
-	defer tx.Rollback()
-
-	if err := setAway(ctx, tx, actor, a); err != nil {
-		return wrap("set away", err)
-	}
-	return wrap("set away", tx.Commit())
+	return db.write(ctx, "set away", func(tx *writeTx) error {
+		return setAway(ctx, tx, actor, a)
+	})
 }
 
 // ClearAway removes user's current and future away windows and says how
 // many it removed: anyone may clear their own, admins anyone's.
 func (db *DB) ClearAway(ctx context.Context, actor, user string) (int, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return 0, wrap("clear away", err)
-	}
-	defer tx.Rollback()
-
-	if err := requireActor(actor); err != nil {
-		return 0, err
-	}
-	s, err := tx.settings(ctx)
-	if err != nil {
-		return 0, wrap("clear away", err)
-	}
-	if user != actor {
-		if err := requireAdmin(s, actor, "clear someone else's away window"); err != nil {
+	return writeValue(ctx, db, "clear away", func(tx *writeTx) (int, error) {
+		if err := requireActor(actor); err != nil {
 			return 0, err
 		}
-	}
-	windows, err := findAway(ctx, tx, tx.today(s))
-	if err != nil {
-		return 0, wrap("clear away", err)
-	}
-	n := 0
-	for _, a := range windows {
-		if a.User != user {
-			continue
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return 0, err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM away WHERE id = ?`, a.ID); err != nil {
-			return 0, wrap("clear away", err)
+		if user != actor {
+			if err := requireAdmin(s, actor, "clear someone else's away window"); err != nil {
+				return 0, err
+			}
 		}
-		if err := tx.audit(ctx, actor, "away.clear", "away", a.ID, a, nil); err != nil {
-			return 0, wrap("clear away", err)
+		windows, err := findAway(ctx, tx, tx.today(s))
+		if err != nil {
+			return 0, err
 		}
-		n++
-	}
-	if n == 0 {
-		return 0, nil
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, wrap("clear away", err)
-	}
-	return n, nil
+		n := 0
+		for _, a := range windows {
+			if a.User != user {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM away WHERE id = ?`, a.ID); err != nil {
+				return 0, err
+			}
+			if err := tx.audit(ctx, actor, "away.clear", "away", a.ID, a, nil); err != nil {
+				return 0, err
+			}
+			n++
+		}
+		return n, nil
+	})
 }
 
 // FindAway returns the away windows that end on or after from (all of them
@@ -348,89 +291,71 @@ func (db *DB) RememberPeople(ctx context.Context, people []upgradebot.Person) er
 		return nil
 	}
 
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("remember people", err)
-	}
-	defer tx.Rollback()
-
-	for _, p := range people {
-		if strings.TrimSpace(p.Name) == "" {
-			continue
+	return db.write(ctx, "remember people", func(tx *writeTx) error {
+		for _, p := range people {
+			if strings.TrimSpace(p.Name) == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO people (user_id, name, updated_at) VALUES (?, ?, ?)
+				ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
+				WHERE people.name <> excluded.name`,
+				p.ID, p.Name, formatTime(tx.now)); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO people (user_id, name, updated_at) VALUES (?, ?, ?)
-			ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
-			WHERE people.name <> excluded.name`,
-			p.ID, p.Name, formatTime(tx.now)); err != nil {
-			return wrap("remember people", err)
-		}
-	}
-	return wrap("remember people", tx.Commit())
+		return nil
+	})
 }
 
 // People returns display names by user id.
 func (db *DB) People(ctx context.Context) (map[string]string, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT user_id, name FROM people`)
+	list, err := queryAll(ctx, db.db, scanKeyValue, `SELECT user_id, name FROM people`)
 	if err != nil {
 		return nil, wrap("people", err)
 	}
-	defer rows.Close()
-	people := map[string]string{}
-	for rows.Next() {
-		var id, name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, wrap("people", err)
-		}
-		people[id] = name
+	people := make(map[string]string, len(list))
+	for _, p := range list {
+		people[p.key] = p.value
 	}
-	return people, wrap("people", rows.Err())
+	return people, nil
+}
+
+// keyValue is a row of two text columns.
+type keyValue struct{ key, value string }
+
+func scanKeyValue(s scanner) (keyValue, error) {
+	var kv keyValue
+	err := s.Scan(&kv.key, &kv.value)
+	return kv, err
 }
 
 func readSettings(ctx context.Context, q queryer) (upgradebot.Settings, error) {
 	var s upgradebot.Settings
-	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings`)
+	values, err := queryAll(ctx, q, scanKeyValue, `SELECT key, value FROM settings`)
 	if err != nil {
 		return s, fmt.Errorf("read settings: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return s, fmt.Errorf("read settings: %w", err)
-		}
-		switch k {
+	for _, kv := range values {
+		switch kv.key {
 		case settingOwner:
-			s.Owner = v
+			s.Owner = kv.value
 		case settingChannel:
-			s.Channel = v
+			s.Channel = kv.value
 		case settingTimeZone:
-			s.TimeZone = v
+			s.TimeZone = kv.value
 		default:
 			if s.Values == nil {
 				s.Values = map[string]string{}
 			}
-			s.Values[k] = v
+			s.Values[kv.key] = kv.value
 		}
 	}
-	if err := rows.Close(); err != nil {
-		return s, fmt.Errorf("read settings: %w", err)
-	}
-
-	admins, err := q.QueryContext(ctx, `SELECT user_id FROM admins ORDER BY user_id`)
-	if err != nil {
+	if s.Admins, err = queryAll(ctx, q, scanString, `SELECT user_id FROM admins ORDER BY user_id`); err != nil {
 		return s, fmt.Errorf("read admins: %w", err)
 	}
-	defer admins.Close()
-	for admins.Next() {
-		var a string
-		if err := admins.Scan(&a); err != nil {
-			return s, fmt.Errorf("read admins: %w", err)
-		}
-		s.Admins = append(s.Admins, a)
-	}
 	sort.Strings(s.Admins)
-	return s, admins.Err()
+	return s, nil
 }
 
 // phasePlan reads the team's cycle: the stored phases setting, or the
@@ -569,11 +494,11 @@ func setAway(ctx context.Context, tx *writeTx, actor string, a *upgradebot.Away)
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	if !upgradebot.ValidUserID(a.User) {
-		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", a.User)
+	if err := requireUser(a.User); err != nil {
+		return err
 	}
-	if a.Delegate != "" && !upgradebot.ValidUserID(a.Delegate) {
-		return upgradebot.Errorf(upgradebot.EINVALID, "The delegate %q is not a Slack user; mention them as @name.", a.Delegate)
+	if err := requireUserOrNobody(a.Delegate); err != nil {
+		return upgradebot.Errorf(upgradebot.EINVALID, "The delegate %s", upgradebot.ErrorMessage(err))
 	}
 	if today := tx.today(s); a.To.Before(today) {
 		return upgradebot.Errorf(upgradebot.EINVALID, "That away window ended on %s, before today (%s).", a.To.Human(), today.Human())
@@ -598,28 +523,26 @@ func findAway(ctx context.Context, q queryer, from upgradebot.Date) ([]upgradebo
 		args = append(args, from.String())
 	}
 	query += ` ORDER BY from_day, id`
-	rows, err := q.QueryContext(ctx, query, args...)
+	list, err := queryAll(ctx, q, scanAway, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find away: %w", err)
 	}
-	defer rows.Close()
-	var list []upgradebot.Away
-	for rows.Next() {
-		var a upgradebot.Away
-		var fromDay, toDay, createdAt string
-		if err := rows.Scan(&a.ID, &a.User, &fromDay, &toDay, &a.Delegate, &a.CreatedBy, &createdAt); err != nil {
-			return nil, fmt.Errorf("find away: %w", err)
-		}
-		if a.From, err = upgradebot.ParseDate(fromDay); err != nil {
-			return nil, fmt.Errorf("bad date %q in database", fromDay)
-		}
-		if a.To, err = upgradebot.ParseDate(toDay); err != nil {
-			return nil, fmt.Errorf("bad date %q in database", toDay)
-		}
-		if a.CreatedAt, err = parseTime(createdAt); err != nil {
-			return nil, err
-		}
-		list = append(list, a)
+	return list, nil
+}
+
+func scanAway(s scanner) (upgradebot.Away, error) {
+	var a upgradebot.Away
+	var fromDay, toDay, createdAt string
+	if err := s.Scan(&a.ID, &a.User, &fromDay, &toDay, &a.Delegate, &a.CreatedBy, &createdAt); err != nil {
+		return a, err
 	}
-	return list, rows.Err()
+	var err error
+	if a.From, err = upgradebot.ParseDate(fromDay); err != nil {
+		return a, fmt.Errorf("bad date %q in database", fromDay)
+	}
+	if a.To, err = upgradebot.ParseDate(toDay); err != nil {
+		return a, fmt.Errorf("bad date %q in database", toDay)
+	}
+	a.CreatedAt, err = parseTime(createdAt)
+	return a, err
 }

@@ -1,10 +1,23 @@
 // Package store implements upgradebot.Desk on SQLite, using the pure-Go
 // modernc.org/sqlite driver.
 //
-// Every method that changes data runs in one write transaction that reads the
-// clock once, writes an append-only audit row and queues the outbox messages
-// the change causes, so a change, its audit trail and its notices are
-// committed together or not at all.
+// Every method that changes data runs in one write transaction (DB.write)
+// that reads the clock once, writes an append-only audit row and queues the
+// outbox messages the change causes, so a change, its audit trail and its
+// notices are committed together or not at all.
+//
+// The same transaction queues an App Home refresh for each person whose App
+// Home the change alters, folded into one already pending for them:
+//   - whoever made the change: the actor of each audit row it writes;
+//   - the assignee of each task it creates (also in bulk or by import),
+//     assigns (before and after), completes, cancels, dates or notes, and of
+//     a new clean-up's first occurrence;
+//   - the requester and the person routed to of each decision or phase
+//     gate it requests or decides.
+//
+// Changes the bot makes on its own (as upgradebot.SystemActor: scheduled
+// occurrences, nudges, escalations, reminders), outbox delivery
+// bookkeeping, Slack events, job runs and display names refresh nobody.
 package store
 
 import (
@@ -17,9 +30,9 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/upgradebot/upgradebot"
@@ -196,23 +209,15 @@ func (db *DB) migrateTo(ctx context.Context, n int) error {
 	for _, name := range names {
 		known[name] = true
 	}
-	rows, err := db.db.QueryContext(ctx, `SELECT name FROM migrations`)
+	applied, err := queryAll(ctx, db.db, scanString, `SELECT name FROM migrations`)
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	var unknown []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			rows.Close()
-			return fmt.Errorf("store: migrate: %w", err)
-		}
+	for _, name := range applied {
 		if !known[name] {
 			unknown = append(unknown, name)
 		}
-	}
-	if err := rows.Close(); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
 	}
 	if len(unknown) > 0 {
 		return fmt.Errorf("store: migrate: the database has migrations this program does not know (%s); use a newer upgradebot", strings.Join(unknown, ", "))
@@ -262,36 +267,72 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 // writeTx is a write transaction with the one moment it happens at.
 type writeTx struct {
 	*sql.Tx
-	db   *DB
-	now  time.Time // UTC
-	done sync.Once
+	now      time.Time // UTC
+	affected []string  // see affects
 }
 
-// begin starts a write transaction. The clock is read after BEGIN IMMEDIATE
-// has the write lock, so timestamps follow commit order.
-func (db *DB) begin(ctx context.Context) (*writeTx, error) {
+// affects marks users whose App Home the change alters, to be refreshed in
+// the same transaction when it succeeds. Anything but a Slack user id (""
+// or upgradebot.SystemActor) is nobody, and is ignored.
+func (tx *writeTx) affects(users ...string) {
+	for _, u := range users {
+		if upgradebot.ValidUserID(u) && !slices.Contains(tx.affected, u) {
+			tx.affected = append(tx.affected, u)
+		}
+	}
+}
+
+// errRollback, returned by a write's fn, abandons the transaction and
+// reports success: a dry run.
+var errRollback = errors.New("store: roll back")
+
+// write runs fn in one write transaction and commits it. It admits one
+// writer of this process at a time, and reads the clock into tx.now after
+// BEGIN IMMEDIATE has the write lock, so timestamps follow commit order.
+// When fn succeeds, an App Home refresh for each person fn marked with
+// tx.affects is queued before the commit, folded as queueAll folds them.
+// Any error, fn's or the commit's, is wrapped once with op (see wrap), and
+// nothing fn wrote stays.
+func (db *DB) write(ctx context.Context, op string, fn func(tx *writeTx) error) error {
 	if err := db.lockWriter(ctx); err != nil {
-		return nil, err
+		return wrap(op, err)
 	}
-	tx, err := db.db.BeginTx(ctx, nil)
+	defer db.unlockWriter()
+	sqlTx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
-		db.unlockWriter()
-		return nil, err
+		return wrap(op, err)
 	}
-	return &writeTx{Tx: tx, db: db, now: db.clock.Now().UTC()}, nil
+	defer sqlTx.Rollback()
+
+	tx := &writeTx{Tx: sqlTx, now: db.clock.Now().UTC()}
+	if err := fn(tx); errors.Is(err, errRollback) {
+		return nil
+	} else if err != nil {
+		return wrap(op, err)
+	}
+	homes := make([]upgradebot.Message, len(tx.affected))
+	for i, u := range tx.affected {
+		homes[i] = upgradebot.HomeMessage(u)
+	}
+	if err := queueAll(ctx, tx, homes); err != nil {
+		return wrap(op, err)
+	}
+	return wrap(op, sqlTx.Commit())
 }
 
-// Commit commits the transaction and lets the next writer in.
-func (tx *writeTx) Commit() error {
-	defer tx.done.Do(tx.db.unlockWriter)
-	return tx.Tx.Commit()
-}
-
-// Rollback abandons the transaction, if it is still open, and lets the next
-// writer in. It is safe to call after Commit.
-func (tx *writeTx) Rollback() error {
-	defer tx.done.Do(tx.db.unlockWriter)
-	return tx.Tx.Rollback()
+// writeValue is write for an operation that returns a value: fn's, or the
+// zero value when the write fails.
+func writeValue[T any](ctx context.Context, db *DB, op string, fn func(tx *writeTx) (T, error)) (T, error) {
+	var v T
+	err := db.write(ctx, op, func(tx *writeTx) (err error) {
+		v, err = fn(tx)
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v, nil
 }
 
 func (db *DB) lockWriter(ctx context.Context) error {
@@ -340,9 +381,27 @@ func queryAll[T any](ctx context.Context, q queryer, scan func(scanner) (T, erro
 	return out, rows.Err()
 }
 
-// audit appends a row to the audit trail. before and after are marshalled
-// to JSON; nil is stored as "".
+// scanString scans a row of one text column.
+func scanString(s scanner) (string, error) {
+	var v string
+	err := s.Scan(&v)
+	return v, err
+}
+
+// scanWith scans a row whose leading columns another scan function reads,
+// into that function's destinations followed by extra.
+type scanWith struct {
+	s     scanner
+	extra []any
+}
+
+func (w scanWith) Scan(dest ...any) error { return w.s.Scan(append(dest, w.extra...)...) }
+
+// audit appends a row to the audit trail, and marks actor affected (the
+// change may show on their App Home). before and after are marshalled to
+// JSON; nil is stored as "".
 func (tx *writeTx) audit(ctx context.Context, actor, action, entity string, id int64, before, after any) error {
+	tx.affects(actor)
 	b, err := auditJSON(before)
 	if err != nil {
 		return err
@@ -397,6 +456,23 @@ func requireActor(actor string) error {
 		return upgradebot.Errorf(upgradebot.EINVALID, "Every change needs an actor.")
 	}
 	return nil
+}
+
+// requireUser refuses (EINVALID) anything but a Slack user id, asking for
+// an @mention instead.
+func requireUser(id string) error {
+	if !upgradebot.ValidUserID(id) {
+		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", id)
+	}
+	return nil
+}
+
+// requireUserOrNobody is requireUser that also takes "" for nobody.
+func requireUserOrNobody(id string) error {
+	if id == "" {
+		return nil
+	}
+	return requireUser(id)
 }
 
 // timeLayout is RFC 3339 with a fixed nine-digit fraction: unlike

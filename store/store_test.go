@@ -172,6 +172,39 @@ func TestChangeIsAtomic(t *testing.T) {
 	}
 }
 
+// App Home refreshes are queued in the change's own transaction: when one
+// cannot be queued, the change fails and nothing of it stays.
+func TestHomeRefreshIsPartOfTheChange(t *testing.T) {
+	ctx := t.Context()
+	db, _ := bootstrapped(t)
+	task := &upgradebot.Task{Title: "Upgrade lab interface"}
+	if err := db.CreateTask(ctx, storetest.Bob, task); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.db.ExecContext(ctx, `
+		CREATE TRIGGER homes_broken BEFORE INSERT ON outbox WHEN NEW.kind = 'home'
+		BEGIN SELECT RAISE(ABORT, 'homes broken'); END`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.AssignTask(ctx, storetest.Bob, task.ID, storetest.Alice)
+	if err == nil || upgradebot.ErrorCode(err) != upgradebot.EINTERNAL || !strings.Contains(err.Error(), "store: assign task") {
+		t.Fatalf("err = %v, want an internal error naming the operation", err)
+	}
+	if got, err := db.FindTaskByID(ctx, task.ID); err != nil || got.Assignee != "" {
+		t.Errorf("task = %+v, %v; want it unassigned still", got, err)
+	}
+	for q, want := range map[string]int{
+		`SELECT COUNT(*) FROM outbox WHERE kind = 'dm'`:           0,
+		`SELECT COUNT(*) FROM outbox WHERE kind = 'home'`:         1, // Bob's, from creating the task
+		`SELECT COUNT(*) FROM audit WHERE action = 'task.assign'`: 0,
+	} {
+		var n int
+		if err := db.db.QueryRowContext(ctx, q).Scan(&n); err != nil || n != want {
+			t.Errorf("%s = %d (%v), want %d", q, n, err, want)
+		}
+	}
+}
+
 // If the next occurrence of a clean-up already exists (however it came to
 // be), completing returns it instead of inserting a second.
 func TestCompleteFindsExistingOccurrence(t *testing.T) {
@@ -285,11 +318,12 @@ func TestBackup(t *testing.T) {
 	// The copy opens, and is consistent: every task has its audit row and
 	// its message, because they were committed together.
 	backup := mustOpenPath(t, dest, clock)
-	var tasks, audits, msgs int
+	var tasks, audits, msgs, homes int
 	for q, n := range map[string]*int{
 		`SELECT COUNT(*) FROM tasks`:                         &tasks,
 		`SELECT COUNT(*) FROM audit WHERE action='task.add'`: &audits,
-		`SELECT COUNT(*) FROM outbox`:                        &msgs,
+		`SELECT COUNT(*) FROM outbox WHERE kind = 'dm'`:      &msgs,
+		`SELECT COUNT(*) FROM outbox WHERE kind = 'home'`:    &homes,
 	} {
 		if err := backup.db.QueryRowContext(ctx, q).Scan(n); err != nil {
 			t.Fatal(err)
@@ -297,6 +331,9 @@ func TestBackup(t *testing.T) {
 	}
 	if tasks < 20 || tasks != audits || tasks != msgs {
 		t.Errorf("backup has %d tasks, %d task.add rows, %d messages; want equal and at least 20", tasks, audits, msgs)
+	}
+	if homes != 2 {
+		t.Errorf("backup has %d App Home refreshes, want 2: Bob's and Alice's, each folded into the first", homes)
 	}
 	if int64(tasks) >= written.Load() {
 		t.Logf("backup has all %d tasks; writes did not overlap the copy", tasks)
@@ -387,22 +424,14 @@ func TestConcurrentWritersAcrossHandles(t *testing.T) {
 // queryPlan returns SQLite's plan for query, one step a line.
 func queryPlan(t *testing.T, db *DB, query string, args ...any) string {
 	t.Helper()
-	rows, err := db.db.QueryContext(t.Context(), `EXPLAIN QUERY PLAN `+query, args...)
-	if err != nil {
-		t.Fatalf("explain %s: %v", query, err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
+	plan, err := queryAll(t.Context(), db.db, func(s scanner) (string, error) {
 		var id, parent, notused int
 		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
+		err := s.Scan(&id, &parent, &notused, &detail)
+		return detail, err
+	}, `EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		t.Fatalf("explain %s: %v", query, err)
 	}
 	return strings.Join(plan, "\n")
 }

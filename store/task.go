@@ -20,19 +20,9 @@ const taskFrom = `FROM tasks t LEFT JOIN releases r ON r.id = t.release_id`
 // CreateTask validates t, stores it and sets its ID and timestamps. It tells
 // the assignee unless they assigned it to themselves.
 func (db *DB) CreateTask(ctx context.Context, actor string, t *upgradebot.Task) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("create task", err)
-	}
-	defer tx.Rollback()
-
-	if err := createTask(ctx, tx, actor, t); err != nil {
-		return wrap("create task", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return wrap("create task", err)
-	}
-	return nil
+	return db.write(ctx, "create task", func(tx *writeTx) error {
+		return createTask(ctx, tx, actor, t)
+	})
 }
 
 // FindTaskByID returns ENOTFOUND if there is no such task.
@@ -56,63 +46,32 @@ func (db *DB) FindTasks(ctx context.Context, f upgradebot.TaskFilter) ([]*upgrad
 // AssignTask gives an open task to user ("" unassigns it) and tells them
 // unless they assigned it to themselves.
 func (db *DB) AssignTask(ctx context.Context, actor string, id int64, user string) (*upgradebot.Task, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("assign task", err)
-	}
-	defer tx.Rollback()
-
-	t, err := assignTask(ctx, tx, actor, id, user)
-	if err != nil {
-		return nil, wrap("assign task", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("assign task", err)
-	}
-	return t, nil
+	return writeValue(ctx, db, "assign task", func(tx *writeTx) (*upgradebot.Task, error) {
+		return assignTask(ctx, tx, actor, id, user)
+	})
 }
 
 // SetTaskDue moves an open task's due date; the zero Date clears it.
 func (db *DB) SetTaskDue(ctx context.Context, actor string, id int64, due upgradebot.Date) (*upgradebot.Task, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("set task due", err)
-	}
-	defer tx.Rollback()
-
-	t, err := setTaskDue(ctx, tx, actor, id, due)
-	if err != nil {
-		return nil, wrap("set task due", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("set task due", err)
-	}
-	return t, nil
+	return writeValue(ctx, db, "set task due", func(tx *writeTx) (*upgradebot.Task, error) {
+		return setTaskDue(ctx, tx, actor, id, due)
+	})
 }
 
 // AddTaskNote appends a note to a task, open or closed.
 func (db *DB) AddTaskNote(ctx context.Context, actor string, id int64, text string) (*upgradebot.TaskNote, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("add task note", err)
-	}
-	defer tx.Rollback()
-
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	t, err := findTaskByID(ctx, tx, id)
-	if err != nil {
-		return nil, wrap("add task note", err)
-	}
-	n, err := addTaskNote(ctx, tx, actor, t.ID, text)
-	if err != nil {
-		return nil, wrap("add task note", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("add task note", err)
-	}
-	return n, nil
+	return writeValue(ctx, db, "add task note", func(tx *writeTx) (*upgradebot.TaskNote, error) {
+		if err := requireActor(actor); err != nil {
+			return nil, err
+		}
+		t, err := findTaskByID(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		n, err := addTaskNote(ctx, tx, actor, t.ID, text)
+		tx.affects(t.Assignee)
+		return n, err
+	})
 }
 
 // TaskNotes returns a task's notes, oldest first. ENOTFOUND if there is no
@@ -127,48 +86,37 @@ func (db *DB) TaskNotes(ctx context.Context, id int64) ([]*upgradebot.TaskNote, 
 	if _, err := findTaskByID(ctx, tx, id); err != nil {
 		return nil, wrap("task notes", err)
 	}
-	rows, err := tx.QueryContext(ctx, `
+	notes, err := queryAll(ctx, tx, scanTaskNote, `
 		SELECT id, task_id, author, text, at FROM task_notes WHERE task_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, wrap("task notes", err)
+	return notes, wrap("task notes", err)
+}
+
+func scanTaskNote(s scanner) (*upgradebot.TaskNote, error) {
+	var n upgradebot.TaskNote
+	var at string
+	if err := s.Scan(&n.ID, &n.TaskID, &n.Author, &n.Text, &at); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	var notes []*upgradebot.TaskNote
-	for rows.Next() {
-		var n upgradebot.TaskNote
-		var at string
-		if err := rows.Scan(&n.ID, &n.TaskID, &n.Author, &n.Text, &at); err != nil {
-			return nil, wrap("task notes", err)
-		}
-		if n.At, err = parseTime(at); err != nil {
-			return nil, wrap("task notes", err)
-		}
-		notes = append(notes, &n)
-	}
-	return notes, wrap("task notes", rows.Err())
+	var err error
+	n.At, err = parseTime(at)
+	return &n, err
 }
 
 // CompleteTask marks an open task done, with an optional note. For an
 // occurrence of an active recurring clean-up it also returns the next
 // occurrence, creating it unless it already exists.
 func (db *DB) CompleteTask(ctx context.Context, actor string, id int64, note string) (done, next *upgradebot.Task, err error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, nil, wrap("complete task", err)
-	}
-	defer tx.Rollback()
-
-	done, err = closeTask(ctx, tx, actor, id, upgradebot.StatusDone, note)
-	if err != nil {
-		return nil, nil, wrap("complete task", err)
-	}
-	if done.MaintenanceID != 0 {
-		if next, err = nextOccurrence(ctx, tx, actor, done); err != nil {
-			return nil, nil, wrap("complete task", err)
+	err = db.write(ctx, "complete task", func(tx *writeTx) (err error) {
+		if done, err = closeTask(ctx, tx, actor, id, upgradebot.StatusDone, note); err != nil {
+			return err
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, nil, wrap("complete task", err)
+		if done.MaintenanceID != 0 {
+			next, err = nextOccurrence(ctx, tx, actor, done)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return done, next, nil
 }
@@ -176,44 +124,26 @@ func (db *DB) CompleteTask(ctx context.Context, actor string, id int64, note str
 // CancelTask closes an open task without doing it, with an optional reason
 // kept as a note. It does not schedule a clean-up's next occurrence.
 func (db *DB) CancelTask(ctx context.Context, actor string, id int64, reason string) (*upgradebot.Task, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("cancel task", err)
-	}
-	defer tx.Rollback()
-
-	t, err := closeTask(ctx, tx, actor, id, upgradebot.StatusCancelled, reason)
-	if err != nil {
-		return nil, wrap("cancel task", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("cancel task", err)
-	}
-	return t, nil
+	return writeValue(ctx, db, "cancel task", func(tx *writeTx) (*upgradebot.Task, error) {
+		return closeTask(ctx, tx, actor, id, upgradebot.StatusCancelled, reason)
+	})
 }
 
 // CreateTasks stores many new tasks in one transaction: all of them, or
 // none and the error for the first bad one (its position in the error).
 // Each is audited; nobody is sent a message.
 func (db *DB) CreateTasks(ctx context.Context, actor string, tasks []*upgradebot.Task) error {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("create tasks", err)
-	}
-	defer tx.Rollback()
-
-	for i, t := range tasks {
-		if err := insertNewTask(ctx, tx, actor, t); err != nil {
-			if upgradebot.ErrorCode(err) != upgradebot.EINTERNAL {
-				return upgradebot.Errorf(upgradebot.ErrorCode(err), "task %d of %d: %s", i+1, len(tasks), upgradebot.ErrorMessage(err))
+	return db.write(ctx, "create tasks", func(tx *writeTx) error {
+		for i, t := range tasks {
+			if err := insertNewTask(ctx, tx, actor, t); err != nil {
+				if code := upgradebot.ErrorCode(err); code != upgradebot.EINTERNAL {
+					return upgradebot.Errorf(code, "task %d of %d: %s", i+1, len(tasks), upgradebot.ErrorMessage(err))
+				}
+				return err
 			}
-			return wrap("create tasks", err)
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return wrap("create tasks", err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // createTask inserts a new open task, audits it and tells the assignee.
@@ -249,8 +179,8 @@ func insertNewTaskAs(ctx context.Context, tx *writeTx, actor, action string, t *
 	if t.Status != upgradebot.StatusOpen {
 		return upgradebot.Errorf(upgradebot.EINVALID, "A new task is open, not %s.", t.Status)
 	}
-	if t.Assignee != "" && !upgradebot.ValidUserID(t.Assignee) {
-		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", t.Assignee)
+	if err := requireUserOrNobody(t.Assignee); err != nil {
+		return err
 	}
 	if t.MaintenanceID != 0 {
 		return upgradebot.Errorf(upgradebot.EINVALID, "Clean-up occurrences are scheduled by their clean-up, not created directly.")
@@ -270,7 +200,11 @@ func insertNewTaskAs(ctx context.Context, tx *writeTx, actor, action string, t *
 	if err := insertTask(ctx, tx, t, releaseID); err != nil {
 		return err
 	}
-	return tx.audit(ctx, actor, action, "task", t.ID, nil, t)
+	if err := tx.audit(ctx, actor, action, "task", t.ID, nil, t); err != nil {
+		return err
+	}
+	tx.affects(t.Assignee)
+	return nil
 }
 
 // insertTask writes t as it is and sets its ID.
@@ -418,20 +352,8 @@ func findTasks(ctx context.Context, q queryer, f upgradebot.TaskFilter) ([]*upgr
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, limit, max(f.Offset, 0))
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
+	tasks, err := queryAll(ctx, q, scanTask, query, args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("find tasks: %w", err)
-	}
-	defer rows.Close()
-	var tasks []*upgradebot.Task
-	for rows.Next() {
-		t, err := scanTask(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("find tasks: %w", err)
-		}
-		tasks = append(tasks, t)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("find tasks: %w", err)
 	}
 	return tasks, n, nil
@@ -466,8 +388,8 @@ func assignTask(ctx context.Context, tx *writeTx, actor string, id int64, user s
 	if err := requireActor(actor); err != nil {
 		return nil, err
 	}
-	if user != "" && !upgradebot.ValidUserID(user) {
-		return nil, upgradebot.Errorf(upgradebot.EINVALID, "%q is not a Slack user; mention them as @name.", user)
+	if err := requireUserOrNobody(user); err != nil {
+		return nil, err
 	}
 	t, err := findOpenTask(ctx, tx, id)
 	if err != nil {
@@ -482,6 +404,7 @@ func assignTask(ctx context.Context, tx *writeTx, actor string, id int64, user s
 	if err := tx.audit(ctx, actor, "task.assign", "task", t.ID, &before, t); err != nil {
 		return nil, err
 	}
+	tx.affects(before.Assignee, t.Assignee)
 	if err := tellAssignee(ctx, tx, actor, t); err != nil {
 		return nil, err
 	}
@@ -515,6 +438,7 @@ func setTaskDue(ctx context.Context, tx *writeTx, actor string, id int64, due up
 	if err := tx.audit(ctx, actor, "task.due", "task", t.ID, &before, t); err != nil {
 		return nil, err
 	}
+	tx.affects(t.Assignee)
 	return t, nil
 }
 
@@ -574,5 +498,6 @@ func closeTask(ctx context.Context, tx *writeTx, actor string, id int64, status 
 	if err := tx.audit(ctx, actor, action, "task", t.ID, &before, t); err != nil {
 		return nil, err
 	}
+	tx.affects(t.Assignee)
 	return t, nil
 }

@@ -18,48 +18,46 @@ const importProgressEvery = 250
 // run the transaction is rolled back.
 func (db *DB) ImportTasks(ctx context.Context, actor string, tasks []*upgradebot.Task, opts upgradebot.ImportOptions) (upgradebot.ImportResult, error) {
 	var res upgradebot.ImportResult
-	tx, err := db.begin(ctx)
+	err := db.write(ctx, "import tasks", func(tx *writeTx) error {
+		seen := make(map[string]bool, len(tasks))
+		for i, t := range tasks {
+			if opts.Progress != nil && i%importProgressEvery == 0 {
+				opts.Progress(i, len(tasks))
+			}
+			t.Ref = strings.TrimSpace(t.Ref)
+			if t.Ref == "" {
+				return upgradebot.Errorf(upgradebot.EINVALID, "task %d of %d: no ref; an imported task needs its ticket number", i+1, len(tasks))
+			}
+			exists := seen[t.Ref]
+			if !exists {
+				var err error
+				if exists, err = refExists(ctx, tx, t.Ref); err != nil {
+					return err
+				}
+			}
+			seen[t.Ref] = true
+			if exists {
+				res.Skipped = append(res.Skipped, t)
+				continue
+			}
+			if err := insertNewTaskAs(ctx, tx, actor, "task.import", t); err != nil {
+				if code := upgradebot.ErrorCode(err); code != upgradebot.EINTERNAL {
+					return upgradebot.Errorf(code, "task %d of %d (ref %s): %s", i+1, len(tasks), t.Ref, upgradebot.ErrorMessage(err))
+				}
+				return err
+			}
+			res.Created = append(res.Created, t)
+		}
+		if opts.Progress != nil {
+			opts.Progress(len(tasks), len(tasks))
+		}
+		if opts.DryRun {
+			return errRollback
+		}
+		return nil
+	})
 	if err != nil {
-		return res, wrap("import tasks", err)
-	}
-	defer tx.Rollback()
-
-	seen := make(map[string]bool, len(tasks))
-	for i, t := range tasks {
-		if opts.Progress != nil && i%importProgressEvery == 0 {
-			opts.Progress(i, len(tasks))
-		}
-		t.Ref = strings.TrimSpace(t.Ref)
-		if t.Ref == "" {
-			return upgradebot.ImportResult{}, upgradebot.Errorf(upgradebot.EINVALID, "task %d of %d: no ref; an imported task needs its ticket number", i+1, len(tasks))
-		}
-		exists := seen[t.Ref]
-		if !exists {
-			if exists, err = refExists(ctx, tx, t.Ref); err != nil {
-				return upgradebot.ImportResult{}, wrap("import tasks", err)
-			}
-		}
-		seen[t.Ref] = true
-		if exists {
-			res.Skipped = append(res.Skipped, t)
-			continue
-		}
-		if err := insertNewTaskAs(ctx, tx, actor, "task.import", t); err != nil {
-			if upgradebot.ErrorCode(err) != upgradebot.EINTERNAL {
-				return upgradebot.ImportResult{}, upgradebot.Errorf(upgradebot.ErrorCode(err), "task %d of %d (ref %s): %s", i+1, len(tasks), t.Ref, upgradebot.ErrorMessage(err))
-			}
-			return upgradebot.ImportResult{}, wrap("import tasks", err)
-		}
-		res.Created = append(res.Created, t)
-	}
-	if opts.Progress != nil {
-		opts.Progress(len(tasks), len(tasks))
-	}
-	if opts.DryRun {
-		return res, nil // the deferred Rollback undoes it all
-	}
-	if err := tx.Commit(); err != nil {
-		return upgradebot.ImportResult{}, wrap("import tasks", err)
+		return upgradebot.ImportResult{}, err
 	}
 	return res, nil
 }

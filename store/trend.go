@@ -64,28 +64,20 @@ func weeklyTrend(ctx context.Context, q queryer, now time.Time, today upgradebot
 	// created and closed are as stored (fixed-width UTC text, so text order
 	// is time order); closed is "" for a task still open.
 	type span struct{ created, closed string }
+	scanSpan := func(s scanner) (span, error) {
+		var sp span
+		var closed sql.NullString
+		err := s.Scan(&sp.created, &closed)
+		sp.closed = closed.String
+		return sp, err
+	}
 	var spans []span
 	for _, query := range []string{trendCreatedSince, trendClosedSince} {
-		rows, err := q.QueryContext(ctx, query, first)
+		some, err := queryAll(ctx, q, scanSpan, query, first)
 		if err != nil {
 			return nil, fmt.Errorf("tasks changed since %s: %w", first, err)
 		}
-		for rows.Next() {
-			var s span
-			var closed sql.NullString
-			if err := rows.Scan(&s.created, &closed); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("tasks changed since %s: %w", first, err)
-			}
-			s.closed = closed.String
-			spans = append(spans, s)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("tasks changed since %s: %w", first, err)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("tasks changed since %s: %w", first, err)
-		}
+		spans = append(spans, some...)
 	}
 	for i := range points {
 		at := formatTime(points[i].At)
@@ -117,23 +109,14 @@ func trendReleaseList(ctx context.Context, q queryer, today upgradebot.Date) ([]
 		return nil, err
 	}
 	// A release is live when the last phase of the team's plan is done.
-	rows, err := q.QueryContext(ctx, trendReleases, today.String(), string(plan.Last()))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []upgradebot.ReleaseLive
-	for rows.Next() {
+	return queryAll(ctx, q, func(s scanner) (upgradebot.ReleaseLive, error) {
 		var live sql.NullString
-		r, err := scanRelease(scanWith{rows, []any{&live}})
+		r, err := scanRelease(scanWith{s, []any{&live}})
 		if err != nil {
-			return nil, err
+			return upgradebot.ReleaseLive{}, err
 		}
 		rl := upgradebot.ReleaseLive{Release: r}
-		if rl.Live, err = parseDate(live); err != nil {
-			return nil, err
-		}
-		out = append(out, rl)
-	}
-	return out, rows.Err()
+		rl.Live, err = parseDate(live)
+		return rl, err
+	}, trendReleases, today.String(), string(plan.Last()))
 }

@@ -40,86 +40,61 @@ func (db *DB) Loads(ctx context.Context, today upgradebot.Date) ([]upgradebot.Lo
 
 // readLoads reads what Loads returns, in q's transaction.
 func readLoads(ctx context.Context, q queryer, today upgradebot.Date) ([]upgradebot.Load, error) {
-	rows, err := q.QueryContext(ctx, workloadQuery, today.String())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var loads []upgradebot.Load
-	seen := map[string]bool{}
-	for rows.Next() {
+	loads, err := queryAll(ctx, q, func(s scanner) (upgradebot.Load, error) {
 		var l upgradebot.Load
 		var minutes int64
-		if err := rows.Scan(&l.User, &l.Open, &l.Overdue, &minutes, &l.Unestimated); err != nil {
-			return nil, err
-		}
+		err := s.Scan(&l.User, &l.Open, &l.Overdue, &minutes, &l.Unestimated)
 		l.Planned = time.Duration(minutes) * time.Minute
-		loads = append(loads, l)
-		seen[l.User] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-
-	people, err := q.QueryContext(ctx, peopleQuery)
+		return l, err
+	}, workloadQuery, today.String())
 	if err != nil {
 		return nil, err
 	}
-	defer people.Close()
-	for people.Next() {
-		var u string
-		if err := people.Scan(&u); err != nil {
-			return nil, err
-		}
+	people, err := queryAll(ctx, q, scanString, peopleQuery)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, l := range loads {
+		seen[l.User] = true
+	}
+	for _, u := range people {
 		if !seen[u] {
 			loads = append(loads, upgradebot.Load{User: u})
 			seen[u] = true
 		}
 	}
-	return loads, people.Err()
+	return loads, nil
 }
 
 // SetQueue records a clean-up's queue size and measured rate, audited as
 // maintenance.queue. ENOTFOUND for no such active clean-up, EINVALID for
 // a bad size or rate.
 func (db *DB) SetQueue(ctx context.Context, actor string, id int64, queue int, rate float64) (*upgradebot.Maintenance, error) {
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return nil, wrap("set clean-up queue", err)
-	}
-	defer tx.Rollback()
-
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	if err := upgradebot.ValidateQueue(queue, rate); err != nil {
-		return nil, err
-	}
-	m, err := scanMaintenance(tx.QueryRowContext(ctx, `
-		SELECT id, title, every, assignee, anchor, active, created_by, created_at
-		FROM maintenance WHERE id = ? AND active = 1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "No recurring clean-up %d. `/upgrade maint list` shows them with their numbers.", id)
-	} else if err != nil {
-		return nil, wrap("set clean-up queue", err)
-	}
-	if err := loadQueues(ctx, tx, []*upgradebot.Maintenance{m}); err != nil {
-		return nil, wrap("set clean-up queue", err)
-	}
-	before := *m
-	m.Queue, m.Rate, m.QueueAt = queue, rate, tx.now
-	if _, err := tx.ExecContext(ctx, `UPDATE maintenance SET queue_size = ?, queue_rate = ?, queue_at = ? WHERE id = ?`,
-		m.Queue, m.Rate, formatTime(m.QueueAt), m.ID); err != nil {
-		return nil, wrap("set clean-up queue", err)
-	}
-	if err := tx.audit(ctx, actor, "maintenance.queue", "maintenance", m.ID, &before, m); err != nil {
-		return nil, wrap("set clean-up queue", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("set clean-up queue", err)
-	}
-	return m, nil
+	return writeValue(ctx, db, "set clean-up queue", func(tx *writeTx) (*upgradebot.Maintenance, error) {
+		if err := requireActor(actor); err != nil {
+			return nil, err
+		}
+		if err := upgradebot.ValidateQueue(queue, rate); err != nil {
+			return nil, err
+		}
+		m, err := scanMaintenance(tx.QueryRowContext(ctx, maintenanceSelect+` WHERE id = ? AND active = 1`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "No recurring clean-up %d. `/upgrade maint list` shows them with their numbers.", id)
+		} else if err != nil {
+			return nil, err
+		}
+		if err := loadQueues(ctx, tx, []*upgradebot.Maintenance{m}); err != nil {
+			return nil, err
+		}
+		before := *m
+		m.Queue, m.Rate, m.QueueAt = queue, rate, tx.now
+		if _, err := tx.ExecContext(ctx, `UPDATE maintenance SET queue_size = ?, queue_rate = ?, queue_at = ? WHERE id = ?`,
+			m.Queue, m.Rate, formatTime(m.QueueAt), m.ID); err != nil {
+			return nil, err
+		}
+		return m, tx.audit(ctx, actor, "maintenance.queue", "maintenance", m.ID, &before, m)
+	})
 }
 
 // loadQueues fills in the queue fields of ms (read by scanMaintenance,

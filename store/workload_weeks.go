@@ -26,32 +26,28 @@ func (db *DB) RecordWorkloadWeek(ctx context.Context, today upgradebot.Date, lim
 	if today.IsZero() {
 		return upgradebot.Errorf(upgradebot.EINVALID, "A workload snapshot needs the day it is for.")
 	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return wrap("record workload week", err)
-	}
-	defer tx.Rollback()
-
-	loads, err := readLoads(ctx, tx, today)
-	if err != nil {
-		return wrap("record workload week", err)
-	}
-	w := upgradebot.BuildWorkload(loads, limits)
-	week := upgradebot.WeekOf(today).String()
-	// Replacing the week's rows, rather than upserting them, also drops
-	// whoever has left the team's work since the week was last recorded.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM workload_weeks WHERE week = ?`, week); err != nil {
-		return wrap("record workload week", err)
-	}
-	for _, r := range w.Rows {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO workload_weeks (week, user, open, overdue, planned_min, over, recorded_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			week, r.User, r.Open, r.Overdue, int64(r.Planned/time.Minute), r.Over, formatTime(tx.now)); err != nil {
-			return wrap("record workload week", fmt.Errorf("%s: %w", r.User, err))
+	return db.write(ctx, "record workload week", func(tx *writeTx) error {
+		loads, err := readLoads(ctx, tx, today)
+		if err != nil {
+			return err
 		}
-	}
-	return wrap("record workload week", tx.Commit())
+		w := upgradebot.BuildWorkload(loads, limits)
+		week := upgradebot.WeekOf(today).String()
+		// Replacing the week's rows, rather than upserting them, also drops
+		// whoever has left the team's work since the week was last recorded.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM workload_weeks WHERE week = ?`, week); err != nil {
+			return err
+		}
+		for _, r := range w.Rows {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO workload_weeks (week, user, open, overdue, planned_min, over, recorded_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				week, r.User, r.Open, r.Overdue, int64(r.Planned/time.Minute), r.Over, formatTime(tx.now)); err != nil {
+				return fmt.Errorf("%s: %w", r.User, err)
+			}
+		}
+		return nil
+	})
 }
 
 // overloaded reads the people over the threshold upgradebot.OverloadWeeks
@@ -59,33 +55,37 @@ func (db *DB) RecordWorkloadWeek(ctx context.Context, today upgradebot.Date, lim
 // them (see upgradebot.CompareOverloaded), at most limit of them, and how
 // many there are in all.
 func overloaded(ctx context.Context, q queryer, today upgradebot.Date, limit int) ([]upgradebot.Overloaded, int, error) {
-	rows, err := q.QueryContext(ctx, overloadedQuery, upgradebot.WeekOf(today).String())
+	// One row per week over: the person's load this week, and that week.
+	type overWeek struct {
+		o   upgradebot.Overloaded
+		day upgradebot.Date
+	}
+	rows, err := queryAll(ctx, q, func(s scanner) (overWeek, error) {
+		var w overWeek
+		var minutes int64
+		var week string
+		if err := s.Scan(&w.o.User, &w.o.Open, &w.o.Overdue, &minutes, &week); err != nil {
+			return w, err
+		}
+		w.o.Planned = time.Duration(minutes) * time.Minute
+		day, err := upgradebot.ParseDate(week)
+		if err != nil {
+			return w, fmt.Errorf("workload week %q: %w", week, err)
+		}
+		w.day = day
+		return w, nil
+	}, overloadedQuery, upgradebot.WeekOf(today).String())
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
 	var list []upgradebot.Overloaded
 	var weeks [][]upgradebot.Date
-	for rows.Next() {
-		var o upgradebot.Overloaded
-		var minutes int64
-		var week string
-		if err := rows.Scan(&o.User, &o.Open, &o.Overdue, &minutes, &week); err != nil {
-			return nil, 0, err
-		}
-		day, err := upgradebot.ParseDate(week)
-		if err != nil {
-			return nil, 0, fmt.Errorf("workload week %q: %w", week, err)
-		}
-		if len(list) == 0 || list[len(list)-1].User != o.User {
-			o.Planned = time.Duration(minutes) * time.Minute
-			list = append(list, o)
+	for _, w := range rows {
+		if len(list) == 0 || list[len(list)-1].User != w.o.User {
+			list = append(list, w.o)
 			weeks = append(weeks, nil)
 		}
-		weeks[len(weeks)-1] = append(weeks[len(weeks)-1], day)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
+		weeks[len(weeks)-1] = append(weeks[len(weeks)-1], w.day)
 	}
 	var out []upgradebot.Overloaded
 	for i, o := range list {

@@ -72,6 +72,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"People", testPeople},
 		{"Audit", testAudit},
 		{"Outbox", testOutbox},
+		{"HomeRefresh", testHomeRefresh},
 		{"ConcurrentCreate", testConcurrentCreate},
 		{"CreateTasks", testCreateTasks},
 		{"ImportTasks", testImportTasks},
@@ -152,18 +153,19 @@ func (e *env) setOwner(user string) {
 	}
 }
 
-// lastMessage is the newest pending message's id, a mark for newMessages.
+// lastMessage is the newest pending message's id (App Home refreshes
+// included), a mark for newMessages and newHomes.
 func (e *env) lastMessage() int64 {
 	e.t.Helper()
-	msgs := e.newMessages(0)
+	msgs := e.pending(0)
 	if len(msgs) == 0 {
 		return 0
 	}
 	return msgs[len(msgs)-1].ID
 }
 
-// newMessages returns the pending messages after mark, oldest first.
-func (e *env) newMessages(mark int64) []*upgradebot.Message {
+// pending returns every pending message after mark, oldest first.
+func (e *env) pending(mark int64) []*upgradebot.Message {
 	e.t.Helper()
 	msgs, err := e.desk.PendingMessages(e.ctx, e.clock.Now().AddDate(10, 0, 0), 0)
 	if err != nil {
@@ -173,6 +175,32 @@ func (e *env) newMessages(mark int64) []*upgradebot.Message {
 	for _, m := range msgs {
 		if m.ID > mark {
 			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// newMessages returns the pending messages after mark other than App Home
+// refreshes (newHomes has those), oldest first.
+func (e *env) newMessages(mark int64) []*upgradebot.Message {
+	e.t.Helper()
+	var out []*upgradebot.Message
+	for _, m := range e.pending(mark) {
+		if m.Kind != upgradebot.MessageHome {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// newHomes returns whose App Home refreshes are pending after mark, in the
+// order they were queued.
+func (e *env) newHomes(mark int64) []string {
+	e.t.Helper()
+	var out []string
+	for _, m := range e.pending(mark) {
+		if m.Kind == upgradebot.MessageHome {
+			out = append(out, m.To)
 		}
 	}
 	return out
@@ -1304,8 +1332,8 @@ func testOutbox(t *testing.T, e *env) {
 	var msgs []*upgradebot.Message
 	for _, who := range []string{Alice, Owner, Delegate, Admin2} {
 		mark := e.lastMessage()
-		e.createTask(Bob, &upgradebot.Task{Title: "For " + who, Assignee: who})
-		m := e.newMessages(mark)
+		ok(t, e.desk.QueueMessages(e.ctx, []upgradebot.Message{{Kind: upgradebot.MessageDM, To: who, Text: "For " + upgradebot.Mention(who)}}))
+		m := e.pending(mark)
 		if len(m) != 1 {
 			t.Fatalf("queued %d messages", len(m))
 		}
@@ -1448,8 +1476,11 @@ func testQueueAndClaim(t *testing.T, e *env) {
 		upgradebot.HomeMessage(Bob),
 	}))
 	msgs := e.newMessages(mark)
-	if len(msgs) != 3 {
-		t.Fatalf("%d messages queued, want 3 (two home refreshes folded)", len(msgs))
+	if len(msgs) != 1 || msgs[0].Kind != upgradebot.MessagePost {
+		t.Fatalf("%d messages queued besides home refreshes, want the post", len(msgs))
+	}
+	if homes := e.newHomes(mark); !slices.Equal(homes, []string{Alice, Bob}) {
+		t.Fatalf("home refreshes for %q, want Alice's and Bob's (Alice's second folded into her first)", homes)
 	}
 	wantErr(t, e.desk.QueueMessages(e.ctx, []upgradebot.Message{{Kind: "smoke", To: Alice}}), upgradebot.EINVALID, "smoke")
 	wantErr(t, e.desk.QueueMessages(e.ctx, []upgradebot.Message{{Kind: upgradebot.MessageDM}}), upgradebot.EINVALID, "recipient")
@@ -1496,8 +1527,8 @@ func testRecordEvent(t *testing.T, e *env) {
 	if !first || again {
 		t.Fatalf("RecordEvent: first %v, again %v; want true, false", first, again)
 	}
-	if msgs := e.newMessages(mark); len(msgs) != 1 || msgs[0].To != Alice {
-		t.Fatalf("messages after a duplicate event: %d, want only the first event's", len(msgs))
+	if msgs, homes := e.newMessages(mark), e.newHomes(mark); len(msgs) != 0 || !slices.Equal(homes, []string{Alice}) {
+		t.Fatalf("messages after a duplicate event: %d and home refreshes for %q, want only the first event's", len(msgs), homes)
 	}
 	// A bad message rolls the event back, so Slack's retry is processed.
 	if _, err := e.desk.RecordEvent(e.ctx, "Ev0456", []upgradebot.Message{{Kind: "smoke", To: Alice}}); err == nil {

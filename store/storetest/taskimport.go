@@ -29,6 +29,9 @@ func testImportTasks(t *testing.T, e *env) {
 		t.Errorf("%d tasks after a dry run, want 1", n)
 	}
 	e.wantActions(amark)
+	if msgs := e.pending(mark); len(msgs) != 0 {
+		t.Errorf("a dry run queued %q, want nothing (no App Home refresh either)", summary(msgs))
+	}
 
 	res, err = e.desk.ImportTasks(e.ctx, Admin, batch(), upgradebot.ImportOptions{})
 	ok(t, err)
