@@ -42,11 +42,6 @@ type Reply struct {
 	Text   string
 	Public bool // post in the channel (the user added "share"); otherwise only the user sees it
 	Failed bool // the command was refused or malformed: nothing changed
-	// Changed is set when the command succeeded and was not read-only, so
-	// views of the desk (the App Home) may need refreshing.
-	Changed bool
-	// Assigned is the person the command gave work to, if any.
-	Assigned string
 }
 
 // listLimit is how many lines a list shows before "and N more".
@@ -109,29 +104,7 @@ func (b *Bot) handle(ctx context.Context, req Request) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	r := Reply{Text: out, Public: cmd.Share, Changed: !readOnly(&cmd)}
-	switch cmd.Name {
-	case "add", "assign", "maint add":
-		r.Assigned = cmd.User
-	}
-	return r, nil
-}
-
-// readOnly reports whether cmd only reads the desk: the commands that take
-// share, help, digest (posting it changes nothing on the desk), and the
-// listing forms of owner, away and admin.
-func readOnly(cmd *Command) bool {
-	switch cmd.Name {
-	case "help", "digest":
-		return true
-	case "owner":
-		return cmd.User == ""
-	case "away", "admin", "vendor", "failed":
-		return cmd.Scope == "list"
-	case "config":
-		return cmd.Scope == "show" || cmd.Scope == "holidays"
-	}
-	return specNamed(cmd.Name).share
+	return Reply{Text: out, Public: cmd.Share}, nil
 }
 
 func (c *call) stamp(t time.Time) string {

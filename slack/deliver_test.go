@@ -20,6 +20,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/upgradebot/upgradebot"
 	"github.com/upgradebot/upgradebot/bot"
+	"github.com/upgradebot/upgradebot/internal/desktest"
 	slackapp "github.com/upgradebot/upgradebot/slack"
 	"github.com/upgradebot/upgradebot/store"
 )
@@ -72,12 +73,15 @@ func (e *delivery) deliverer(desk upgradebot.Desk, api *slack.Client) *slackapp.
 		HTTPClient: &http.Client{Timeout: 5 * time.Second}, Interval: -1, ChannelInterval: time.Second}
 }
 
-// do runs a command that must succeed.
+// do runs a command that must succeed. The App Home refreshes it queues
+// are settled undelivered: these tests are about the other messages (the
+// home's own tests queue the refresh they deliver).
 func (e *delivery) do(as, text string) {
 	e.t.Helper()
 	if r := e.b.Handle(context.Background(), bot.Request{User: as, Text: text}); r.Failed {
 		e.t.Fatalf("%q as %s refused: %s", text, as, r.Text)
 	}
+	desktest.SettleHomes(e.t, e.db, e.clock)
 }
 
 // deliver runs one pass and returns how many messages went out.
@@ -223,7 +227,7 @@ func TestDeliverDM(t *testing.T) {
 	if post.Token != "xoxb-test-token" {
 		t.Errorf("token %q", post.Token)
 	}
-	m := e.wantStatus(1, upgradebot.MessageSent, "")
+	m := e.wantStatus(e.msg(1), upgradebot.MessageSent, "")
 	if m.SlackChannel != "D0ALICE" || m.SlackTS != "1764147600.000002" {
 		t.Errorf("recorded channel %q ts %q; want D0ALICE and the ts Slack returned", m.SlackChannel, m.SlackTS)
 	}
@@ -272,7 +276,7 @@ func TestDeliverDecisionRequestHasButtons(t *testing.T) {
 func TestDeliverDecisionOutcomeUpdatesInPlace(t *testing.T) {
 	e := newDelivery(t)
 	e.decide()
-	request := e.message(1)
+	request := e.message(e.msg(1))
 	e.do(owner, "approve 1 One go-live, fewer downtimes.")
 	e.clock.Advance(time.Second) // the owner's DM had a message this second
 	if n := e.deliver(); n != 3 {
@@ -309,8 +313,8 @@ func TestDeliverDecisionOutcomeUpdatesInPlace(t *testing.T) {
 		t.Errorf("calls: %s; want one DM to alice and one post to %s", calls(e.api), teamCh)
 	}
 	var update *upgradebot.Message
-	for id := int64(2); id <= 4; id++ {
-		if m := e.wantStatus(id, upgradebot.MessageSent, ""); m.Kind == upgradebot.MessageUpdate {
+	for n := 2; n <= 4; n++ {
+		if m := e.wantStatus(e.msg(n), upgradebot.MessageSent, ""); m.Kind == upgradebot.MessageUpdate {
 			update = m
 		}
 	}
@@ -328,7 +332,7 @@ func TestDeliverUpdateWaitsForPendingOriginal(t *testing.T) {
 	if n := e.deliver(); n != 0 {
 		t.Fatalf("delivered %d while Slack was down", n)
 	}
-	e.wantStatus(1, upgradebot.MessagePending, "503")
+	e.wantStatus(e.msg(1), upgradebot.MessagePending, "503")
 	e.do(owner, "reject 1 Not this cycle.")
 	var update int64
 	for _, m := range e.pending() {
@@ -343,13 +347,13 @@ func TestDeliverUpdateWaitsForPendingOriginal(t *testing.T) {
 	if n := len(e.api.Calls("chat.update")); n != 0 {
 		t.Fatalf("chat.update called %d times before the original was sent", n)
 	}
-	e.wantStatus(update, upgradebot.MessagePending, "waiting for message #1")
+	e.wantStatus(update, upgradebot.MessagePending, fmt.Sprintf("waiting for message #%d", e.msg(1)))
 
 	e.clock.Advance(10 * time.Second) // past the original's backoff and the update's wait
 	e.deliver()
-	e.wantStatus(1, upgradebot.MessageSent, "")
+	e.wantStatus(e.msg(1), upgradebot.MessageSent, "")
 	ups := e.api.Calls("chat.update")
-	if len(ups) != 1 || ups[0].Param("ts") != e.message(1).SlackTS || ups[0].Param("channel") != "D0OWNER" {
+	if len(ups) != 1 || ups[0].Param("ts") != e.message(e.msg(1)).SlackTS || ups[0].Param("channel") != "D0OWNER" {
 		t.Fatalf("chat.update calls: %v", ups)
 	}
 	e.wantStatus(update, upgradebot.MessageSent, "")
@@ -361,13 +365,13 @@ func TestDeliverUpdateOfFailedOriginalFails(t *testing.T) {
 	e.do(alice, "decide New printer queue?")
 	e.api.ScriptError("conversations.open", "user_not_found")
 	e.deliver()
-	e.wantStatus(1, upgradebot.MessageFailed, "user_not_found")
+	e.wantStatus(e.msg(1), upgradebot.MessageFailed, "user_not_found")
 	e.do(owner, "approve 1")
 	e.clock.Advance(time.Second)
 	e.deliver()
-	for _, m := range []int64{2, 3} {
-		if msg := e.message(m); msg.Kind == upgradebot.MessageUpdate {
-			e.wantStatus(m, upgradebot.MessageFailed, "#1) failed: user_not_found")
+	for _, n := range []int{2, 3} {
+		if m := e.msg(n); e.message(m).Kind == upgradebot.MessageUpdate {
+			e.wantStatus(m, upgradebot.MessageFailed, fmt.Sprintf("#%d) failed: user_not_found", e.msg(1)))
 		}
 	}
 	if n := len(e.api.Calls("chat.update")); n != 0 {
@@ -432,6 +436,24 @@ func TestDeliverHome(t *testing.T) {
 		}
 	}
 	e.wantStatus(e.lastID(t, upgradebot.MessageHome), upgradebot.MessageSent, "")
+}
+
+// msg is the outbox id of the nth message (from 1) that is not an App Home
+// refresh, in the order they were queued: the commands these tests run
+// queue refreshes beside their DMs and posts.
+func (e *delivery) msg(n int) int64 {
+	e.t.Helper()
+	for id := int64(1); id <= 500; id++ {
+		m, err := e.db.FindMessage(context.Background(), id)
+		if err != nil || m.Kind == upgradebot.MessageHome {
+			continue
+		}
+		if n--; n == 0 {
+			return id
+		}
+	}
+	e.t.Fatalf("no message %d", n)
+	return 0
 }
 
 // lastID is the id of the latest message of kind, whatever its status.
@@ -532,7 +554,7 @@ func TestDeliverResponseURL(t *testing.T) {
 	if len(e.api.Calls("")) != 0 {
 		t.Errorf("Web API calls: %s", calls(e.api))
 	}
-	e.wantStatus(1, upgradebot.MessageSent, "")
+	e.wantStatus(e.msg(1), upgradebot.MessageSent, "")
 }
 
 func TestDeliverResponseURLGone(t *testing.T) {
@@ -546,13 +568,13 @@ func TestDeliverResponseURLGone(t *testing.T) {
 	secret := gone.URL + "/actions/T0TEAM/123/SeCrEt"
 	e.queue(upgradebot.Message{Kind: upgradebot.MessageResponse, To: secret, Text: "late reply"})
 	e.deliver()
-	e.wantStatus(1, upgradebot.MessageFailed, "410")
+	e.wantStatus(e.msg(1), upgradebot.MessageFailed, "410")
 	e.clock.Advance(time.Hour)
 	e.deliver()
 	if hits.Load() != 1 {
 		t.Errorf("response_url tried %d times, want 1", hits.Load())
 	}
-	if strings.Contains(e.logs.String(), "SeCrEt") || strings.Contains(e.message(1).LastError, "SeCrEt") {
+	if strings.Contains(e.logs.String(), "SeCrEt") || strings.Contains(e.message(e.msg(1)).LastError, "SeCrEt") {
 		t.Errorf("the response_url leaked into logs or the outbox:\n%s", e.logs)
 	}
 }
@@ -565,8 +587,8 @@ func TestDeliverRateLimited(t *testing.T) {
 	if n := e.deliver(); n != 0 {
 		t.Fatalf("delivered %d while rate limited", n)
 	}
-	e.wantStatus(1, upgradebot.MessagePending, "rate limit")
-	e.wantStatus(2, upgradebot.MessagePending, "") // not tried: everything pauses
+	e.wantStatus(e.msg(1), upgradebot.MessagePending, "rate limit")
+	e.wantStatus(e.msg(2), upgradebot.MessagePending, "") // not tried: everything pauses
 	before := len(e.api.Calls(""))
 	if n := e.deliver(); n != 0 || len(e.api.Calls("")) != before {
 		t.Fatalf("a pass inside Retry-After delivered %d and called %s", n, calls(e.api))
@@ -584,8 +606,8 @@ func TestDeliverRateLimited(t *testing.T) {
 	if ok != 2 { // the 429 and the one that succeeded
 		t.Errorf("chat.postMessage to alice %d times, want 2 (one refused, one delivered): %s", ok, calls(e.api))
 	}
-	e.wantStatus(1, upgradebot.MessageSent, "")
-	e.wantStatus(2, upgradebot.MessageSent, "")
+	e.wantStatus(e.msg(1), upgradebot.MessageSent, "")
+	e.wantStatus(e.msg(2), upgradebot.MessageSent, "")
 	if !strings.Contains(e.metrics(), `upgradebot_delivery_retries_total{kind="dm"} 1`) {
 		t.Errorf("metrics:\n%s", e.metrics())
 	}
@@ -598,7 +620,7 @@ func TestDeliverServerErrorThenSuccess(t *testing.T) {
 	if n := e.deliver(); n != 0 {
 		t.Fatalf("delivered %d", n)
 	}
-	m := e.wantStatus(1, upgradebot.MessagePending, "500")
+	m := e.wantStatus(e.msg(1), upgradebot.MessagePending, "500")
 	if m.Attempts != 1 || !m.NextTry.After(e.clock.Now()) || m.NextTry.After(e.clock.Now().Add(2*time.Second)) {
 		t.Errorf("after a 500: attempts %d, next try %v (now %v); want a backoff of at most 2s", m.Attempts, m.NextTry, e.clock.Now())
 	}
@@ -609,7 +631,7 @@ func TestDeliverServerErrorThenSuccess(t *testing.T) {
 	if n := e.deliver(); n != 1 {
 		t.Fatalf("delivered %d after the backoff", n)
 	}
-	e.wantStatus(1, upgradebot.MessageSent, "")
+	e.wantStatus(e.msg(1), upgradebot.MessageSent, "")
 	if n := len(e.api.Calls("chat.postMessage")); n != 2 {
 		t.Errorf("%d posts, want 2", n)
 	}
@@ -626,7 +648,7 @@ func TestDeliverGivesUpAfterMaxAttempts(t *testing.T) {
 		e.deliver()
 		e.clock.Advance(10 * time.Minute)
 	}
-	e.wantStatus(1, upgradebot.MessageFailed, "gave up after 3 attempts")
+	e.wantStatus(e.msg(1), upgradebot.MessageFailed, "gave up after 3 attempts")
 	e.deliver()
 	if n := len(e.api.Calls("chat.postMessage")); n != 3 {
 		t.Errorf("%d posts, want 3", n)
@@ -659,12 +681,12 @@ func TestDeliverNetworkErrorThenSuccess(t *testing.T) {
 	if n := e.deliver(); n != 0 {
 		t.Fatalf("delivered %d over a dropped connection", n)
 	}
-	e.wantStatus(1, upgradebot.MessagePending, "EOF")
+	e.wantStatus(e.msg(1), upgradebot.MessagePending, "EOF")
 	e.clock.Advance(2 * time.Second)
 	if n := e.deliver(); n != 1 {
 		t.Fatalf("delivered %d after the network came back", n)
 	}
-	e.wantStatus(1, upgradebot.MessageSent, "")
+	e.wantStatus(e.msg(1), upgradebot.MessageSent, "")
 	if n := len(e.api.Calls("chat.postMessage")); n != 1 {
 		t.Errorf("the fake saw %d posts, want 1", n)
 	}
@@ -677,7 +699,7 @@ func TestDeliverChannelNotFoundFails(t *testing.T) {
 	e.do(owner, "approve 1 Confidential-sounding comment")
 	e.api.ScriptError("chat.postMessage", "channel_not_found") // the first post: the request DM
 	e.deliver()
-	e.wantStatus(1, upgradebot.MessageFailed, "channel_not_found")
+	e.wantStatus(e.msg(1), upgradebot.MessageFailed, "channel_not_found")
 	e.clock.Advance(24 * time.Hour)
 	before := len(e.api.Calls("chat.postMessage"))
 	e.deliver()
@@ -686,12 +708,12 @@ func TestDeliverChannelNotFoundFails(t *testing.T) {
 			t.Errorf("the failed message was retried")
 		}
 	}
-	e.wantStatus(1, upgradebot.MessageFailed, "channel_not_found")
+	e.wantStatus(e.msg(1), upgradebot.MessageFailed, "channel_not_found")
 	if !strings.Contains(e.metrics(), `upgradebot_delivery_failures_total{kind="dm"} 1`) {
 		t.Errorf("metrics:\n%s", e.metrics())
 	}
 	logs := e.logs.String()
-	if !strings.Contains(logs, "channel_not_found") || !strings.Contains(logs, "message=1") {
+	if !strings.Contains(logs, "channel_not_found") || !strings.Contains(logs, fmt.Sprintf("message=%d", e.msg(1))) {
 		t.Errorf("the failure is not logged with its id and error:\n%s", logs)
 	}
 	for _, secret := range []string{"go-live to March", "Confidential"} {
@@ -711,8 +733,8 @@ func TestDeliverTokenRevokedStopsRun(t *testing.T) {
 	if !errors.Is(err, slackapp.ErrTokenRevoked) || !strings.Contains(err.Error(), "invalid_auth") {
 		t.Fatalf("Run returned %v, want ErrTokenRevoked naming invalid_auth", err)
 	}
-	e.wantStatus(1, upgradebot.MessageFailed, "invalid_auth")
-	e.wantStatus(2, upgradebot.MessagePending, "") // left for after the reinstall
+	e.wantStatus(e.msg(1), upgradebot.MessageFailed, "invalid_auth")
+	e.wantStatus(e.msg(2), upgradebot.MessagePending, "") // left for after the reinstall
 	if n := len(e.api.Calls("")); n != 1 {
 		t.Errorf("calls after the token was refused: %s", calls(e.api))
 	}
@@ -725,7 +747,7 @@ func TestDeliverRunWakesAndStops(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- e.d.Run(ctx) }()
 	e.do(admin, "add First <@U0ALICE>")
-	for e.message(1).Status != upgradebot.MessageSent {
+	for e.message(e.msg(1)).Status != upgradebot.MessageSent {
 		e.d.Wake()
 		time.Sleep(time.Millisecond)
 	}
@@ -788,7 +810,12 @@ func TestDeliverTwoWorkersOneDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts[upgradebot.MessageSent] != n || counts[upgradebot.MessagePending] != 0 {
+	for i := range n { // every DM sent (App Home refreshes were settled by do)
+		if m := e.message(e.msg(i + 1)); m.Kind != upgradebot.MessageDM || m.Status != upgradebot.MessageSent {
+			t.Errorf("message %d: %s %s", i+1, m.Kind, m.Status)
+		}
+	}
+	if counts[upgradebot.MessagePending] != 0 || counts[upgradebot.MessageFailed] != 0 {
 		t.Errorf("outbox: %v", counts)
 	}
 }
@@ -802,11 +829,11 @@ func TestDeliverChannelInterval(t *testing.T) {
 	if n := e.deliver(); n != 2 {
 		t.Fatalf("delivered %d, want alice's first and bob's", n)
 	}
-	e.wantStatus(1, upgradebot.MessageSent, "")
-	if m := e.wantStatus(2, upgradebot.MessagePending, ""); m.Attempts != 0 {
+	e.wantStatus(e.msg(1), upgradebot.MessageSent, "")
+	if m := e.wantStatus(e.msg(2), upgradebot.MessagePending, ""); m.Attempts != 0 {
 		t.Errorf("the held-back message counts %d attempts", m.Attempts)
 	}
-	e.wantStatus(3, upgradebot.MessageSent, "")
+	e.wantStatus(e.msg(3), upgradebot.MessageSent, "")
 	e.clock.Advance(59 * time.Minute)
 	if n := e.deliver(); n != 0 {
 		t.Fatalf("delivered %d inside the channel interval", n)
@@ -815,7 +842,7 @@ func TestDeliverChannelInterval(t *testing.T) {
 	if n := e.deliver(); n != 1 {
 		t.Fatalf("delivered %d after the channel interval", n)
 	}
-	e.wantStatus(2, upgradebot.MessageSent, "")
+	e.wantStatus(e.msg(2), upgradebot.MessageSent, "")
 }
 
 func TestDeliverInterval(t *testing.T) {

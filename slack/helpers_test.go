@@ -13,9 +13,10 @@ const (
 )
 
 var (
-	start    = desktest.Start
-	mustZone = desktest.MustZone
-	newBot   = desktest.NewBot
-	openDesk = desktest.OpenDesk
-	outbox   = desktest.Outbox
+	start     = desktest.Start
+	mustZone  = desktest.MustZone
+	newBot    = desktest.NewBot
+	openDesk  = desktest.OpenDesk
+	outbox    = desktest.Outbox
+	outboxAll = desktest.OutboxAll
 )

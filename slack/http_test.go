@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -310,7 +311,7 @@ func TestSlashCommands(t *testing.T) {
 		{"list shared", bob, "list mine share", slack.ResponseTypeInChannel, []string{"*Your open tasks* (1)"}, nil},
 		{"help", alice, "help", slack.ResponseTypeEphemeral, []string{"/upgrade", "add <title>"}, nil},
 		{"refused", alice, "done 99", slack.ResponseTypeEphemeral, []string{"No task #99"}, nil},
-		{"assign refreshes both homes", alice, "assign 1 <@U0ALICE>", slack.ResponseTypeEphemeral, []string{"Assigned #1"}, []string{alice}},
+		{"assign refreshes the taker's home and the former assignee's", alice, "assign 1 <@U0ALICE>", slack.ResponseTypeEphemeral, []string{"Assigned #1"}, []string{alice, bob}},
 	} {
 		before := pending(t, e)
 		msg := e.command(t, c.user, c.text)
@@ -1000,5 +1001,64 @@ func BenchmarkSignedSlashCommand(b *testing.B) {
 		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Added #") {
 			b.Fatalf("%d %s", w.Code, w.Body)
 		}
+	}
+}
+
+// tickingClock moves a millisecond each time it is read. The store reads
+// the clock once per transaction, so rows stamped with one time were
+// written by one transaction.
+type tickingClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *tickingClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(time.Millisecond)
+	return c.now
+}
+
+// TestSlashAssignCommitsOnce: a signed /upgrade add that gives Bob work
+// commits the task, its audit row, Bob's DM and the App Home refreshes of
+// Alice (who typed it) and Bob in one transaction, and the adapter writes
+// nothing of its own afterwards.
+func TestSlashAssignCommitsOnce(t *testing.T) {
+	ctx := context.Background()
+	clock := &tickingClock{now: start}
+	db := openDesk(t, filepath.Join(t.TempDir(), "upgradebot.db"), clock)
+	app := &slackapp.App{Bot: &bot.Bot{Desk: db, Clock: clock}}
+	srv := &slackapp.Server{App: app, SigningSecret: signingSecret, Clock: clock, Desk: db}
+	outboxAll(t, db, clock) // whatever setting up the desk queued
+
+	body := (&slackEnv{}).commandBody(alice, "add Rebuild the order sets <@U0BOB|bob> due:fri")
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, signed(t, "http://bot.test/slack/commands", body, clock.Now()))
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Added #1 Rebuild the order sets") {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	task, err := db.FindTaskByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := task.CreatedAt
+	audit, err := db.FindAudit(ctx, upgradebot.AuditFilter{Entity: "task", EntityID: 1})
+	if err != nil || len(audit) != 1 || audit[0].Action != "task.add" || !audit[0].At.Equal(at) {
+		t.Errorf("audit %+v (%v), want task.add at %v", audit, err, at)
+	}
+	msgs, err := db.PendingMessages(ctx, at.Add(time.Hour), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range msgs {
+		got = append(got, string(m.Kind)+" "+m.To)
+		if !m.CreatedAt.Equal(at) {
+			t.Errorf("%s to %s queued at %v, not in the task's transaction (%v)", m.Kind, m.To, m.CreatedAt, at)
+		}
+	}
+	slices.Sort(got)
+	if want := []string{"dm " + bob, "home " + alice, "home " + bob}; !slices.Equal(got, want) {
+		t.Errorf("queued %v, want %v", got, want)
 	}
 }

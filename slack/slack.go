@@ -141,7 +141,9 @@ func (s *App) run(ctx context.Context, cmd slack.SlashCommand, req bot.Request) 
 	}()
 	s.remember(ctx, cmd.UserID, cmd.UserName)
 	r = s.Bot.Handle(ctx, req)
-	s.refreshHomes(ctx, cmd.UserID, r)
+	if !r.Failed {
+		s.wake() // what it queued (DMs, App Home refreshes) goes out now
+	}
 	return r
 }
 
@@ -165,19 +167,6 @@ func (s *App) queue(ctx context.Context, what string, msgs ...upgradebot.Message
 		return
 	}
 	s.wake()
-}
-
-// refreshHomes queues an App Home refresh for user after a command that
-// changed something, and for the person it assigned work to.
-func (s *App) refreshHomes(ctx context.Context, user string, r bot.Reply) {
-	if !r.Changed || r.Failed {
-		return
-	}
-	msgs := []upgradebot.Message{upgradebot.HomeMessage(user)}
-	if r.Assigned != "" && r.Assigned != user {
-		msgs = append(msgs, upgradebot.HomeMessage(r.Assigned))
-	}
-	s.queue(ctx, "home refresh", msgs...)
 }
 
 // remember records the name Slack showed for user, once per process and
@@ -290,8 +279,8 @@ func (s *App) blockAction(ctx context.Context, ic slack.InteractionCallback, a *
 		if err != nil {
 			return s.refuse(ctx, ic, "approve", err)
 		}
-		s.logger().Info("decision approved by button", "user", user, "decision", id)
-		s.queue(ctx, "home refresh", decidedHomes(user, d)...)
+		s.logger().Info("decision approved by button", "user", user, "decision", d.ID)
+		s.wake()
 	case ActionReject:
 		if err := s.openView(ctx, ic.TriggerID, RejectModal(id)); err != nil {
 			s.logger().Error("open reject modal", "user", user, "decision", id, "err", err)
@@ -299,33 +288,21 @@ func (s *App) blockAction(ctx context.Context, ic slack.InteractionCallback, a *
 				"I couldn't open the form. Reject with `/upgrade reject %d <reason>` instead.", id))
 		}
 	case ActionDone:
-		done, _, err := s.Bot.Desk.CompleteTask(ctx, user, id, "")
-		msgs := []upgradebot.Message{upgradebot.HomeMessage(user)}
-		if err == nil && done.Assignee != "" && done.Assignee != user {
-			msgs = append(msgs, upgradebot.HomeMessage(done.Assignee))
-		}
+		// Closing the task refreshes the App Homes it changes, in its own
+		// transaction.
+		_, _, err := s.Bot.Desk.CompleteTask(ctx, user, id, "")
 		if err != nil && upgradebot.ErrorCode(err) == upgradebot.EINTERNAL {
 			return fmt.Errorf("bot: done button: %w", err)
 		}
-		// Refresh the clicker's home even when refused: the task was
-		// probably closed by someone else, and the home still shows it.
-		s.queue(ctx, "home refresh", msgs...)
+		s.wake()
 		if err != nil {
+			// Refresh the clicker's home even when refused: the task was
+			// probably closed by someone else, and the home still shows it.
+			s.queue(ctx, "home refresh", upgradebot.HomeMessage(user))
 			return s.refuse(ctx, ic, "done", err)
 		}
 	}
 	return nil
-}
-
-// decidedHomes are the App Home refreshes after user decided d: theirs,
-// and that of the person it was routed to when someone else answered (the
-// owner answering a decision routed to their delegate).
-func decidedHomes(user string, d *upgradebot.Decision) []upgradebot.Message {
-	msgs := []upgradebot.Message{upgradebot.HomeMessage(user)}
-	if d.RoutedTo != "" && d.RoutedTo != user {
-		msgs = append(msgs, upgradebot.HomeMessage(d.RoutedTo))
-	}
-	return msgs
 }
 
 // refuse tells the clicker why a click changed nothing, ephemerally through
@@ -362,11 +339,7 @@ func (s *App) submitAddTask(ctx context.Context, user string, v slack.View) (any
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{blockForTaskError(err): fieldMessage(err)}), nil
 	}
 	s.logger().Info("task added from the modal", "user", user, "task", t.ID)
-	msgs := []upgradebot.Message{upgradebot.HomeMessage(user)}
-	if t.Assignee != "" && t.Assignee != user {
-		msgs = append(msgs, upgradebot.HomeMessage(t.Assignee))
-	}
-	s.queue(ctx, "home refresh", msgs...)
+	s.wake()
 	return nil, nil
 }
 
@@ -388,8 +361,8 @@ func (s *App) submitReject(ctx context.Context, user string, v slack.View) (any,
 		}
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{BlockReason: upgradebot.ErrorMessage(err)}), nil
 	}
-	s.logger().Info("decision rejected from the modal", "user", user, "decision", id)
-	s.queue(ctx, "home refresh", decidedHomes(user, d)...)
+	s.logger().Info("decision rejected from the modal", "user", user, "decision", d.ID)
+	s.wake()
 	return nil, nil
 }
 

@@ -173,7 +173,7 @@ func TestSocketMode(t *testing.T) {
 	ws.send(envelope("e4", "events_api", home))
 	ws.ack("e4")
 	var homes int
-	for _, m := range outbox(t, db, clock) {
+	for _, m := range outboxAll(t, db, clock) {
 		if strings.HasPrefix(m, "home "+alice) {
 			homes++
 		}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,8 +66,22 @@ func OpenDesk(tb testing.TB, path string, clock upgradebot.Clock) *store.DB {
 	return db
 }
 
-// Outbox drains the pending messages as "kind to: text" lines.
+// Outbox drains the pending messages as "kind to: text" lines, leaving out
+// App Home refreshes (the store queues one with every change; OutboxAll
+// shows them).
 func Outbox(tb testing.TB, db *store.DB, clock upgradebot.Clock) []string {
+	tb.Helper()
+	var out []string
+	for _, line := range OutboxAll(tb, db, clock) {
+		if !strings.HasPrefix(line, string(upgradebot.MessageHome)+" ") {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// OutboxAll drains every pending message as "kind to: text" lines.
+func OutboxAll(tb testing.TB, db *store.DB, clock upgradebot.Clock) []string {
 	tb.Helper()
 	ctx := context.Background()
 	msgs, err := db.PendingMessages(ctx, clock.Now(), 100)
@@ -81,4 +96,23 @@ func Outbox(tb testing.TB, db *store.DB, clock upgradebot.Clock) []string {
 		}
 	}
 	return out
+}
+
+// SettleHomes marks the pending App Home refreshes sent without delivering
+// them, for tests about the other messages a command queues.
+func SettleHomes(tb testing.TB, db *store.DB, clock upgradebot.Clock) {
+	tb.Helper()
+	ctx := context.Background()
+	msgs, err := db.PendingMessages(ctx, clock.Now(), 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, m := range msgs {
+		if m.Kind != upgradebot.MessageHome {
+			continue
+		}
+		if err := db.MarkSent(ctx, m.ID, "", ""); err != nil {
+			tb.Fatal(err)
+		}
+	}
 }
