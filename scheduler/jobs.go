@@ -85,9 +85,8 @@ func Jobs(desk upgradebot.Desk, cfg Config) []Job {
 	}
 }
 
-// digestJob posts the channel digest for the run scheduled at at: what is
-// overdue, due this week, the releases coming, decisions waiting, clean-ups
-// behind and the trend. It is built as of at, so a run caught up late
+// digestJob posts the channel digest (see upgradebot.Digest) for the run
+// scheduled at at. It is built as of at, so a run caught up late
 // reports what was true when it should have run, as far as the data allows.
 // The week's first digest also posts the weekly chart (withWeeklyChart).
 func digestJob(desk upgradebot.Desk, cfg Config) func(context.Context, time.Time) ([]upgradebot.Message, error) {
@@ -103,21 +102,15 @@ func digestJob(desk upgradebot.Desk, cfg Config) func(context.Context, time.Time
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: digest: %w", err)
 		}
-		// The week's workload snapshot first, so the digest can name who
-		// has been over the threshold weeks running; a re-run refreshes it.
-		today := upgradebot.Today(at, cfg.Location)
-		if err := desk.RecordWorkloadWeek(ctx, today, sc.Workload); err != nil {
-			return nil, fmt.Errorf("scheduler: digest: %w", err)
-		}
-		d, err := desk.DigestData(ctx, at, today, upgradebot.DigestLimit)
-		if err != nil {
-			return nil, fmt.Errorf("scheduler: digest: %w", err)
-		}
 		cal, err := Calendar(ctx, desk, cfg)
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: digest: %w", err)
 		}
-		m, ok := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: ch, AllClear: cfg.DigestAllClear || sc.AllClear, Calendar: cal})
+		m, ok, err := upgradebot.Digest(ctx, desk, at, sc.Workload,
+			upgradebot.DigestOptions{Channel: ch, AllClear: cfg.DigestAllClear || sc.AllClear, Calendar: cal})
+		if err != nil {
+			return nil, fmt.Errorf("scheduler: digest: %w", err)
+		}
 		var msgs []upgradebot.Message
 		if ok {
 			msgs = append(msgs, m)
