@@ -48,9 +48,15 @@ type Job struct {
 	// CatchUp is how late a run missed while the bot was down may still run
 	// at start: zero means DefaultCatchUp, negative means never.
 	CatchUp time.Duration
-	// Run builds (does not send) the messages for the run scheduled at at.
-	// They are queued in the same transaction that records the run. An
-	// error, or a panic, means the run is not recorded.
+	// Run does the work of the run scheduled at at and returns the
+	// messages that go with the run: the scheduler queues them in the
+	// transaction that records the run, so they are sent once however
+	// often the run is tried. Work the desk records as it does it (a
+	// nudge, a reminder sent, an escalation step, a clean-up occurrence)
+	// is committed by the desk, with its own messages, before the run is
+	// recorded, so it must be safe to do again: the desk's records make
+	// a second try send nothing. An error, or a panic, means the run is
+	// not recorded.
 	Run func(ctx context.Context, at time.Time) ([]upgradebot.Message, error)
 }
 
