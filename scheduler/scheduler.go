@@ -26,9 +26,9 @@ import (
 	"github.com/upgradebot/upgradebot/cronspec"
 )
 
-// DefaultCatchUp is how late a missed run may still run at start when a job
-// does not set its own window.
-const DefaultCatchUp = 12 * time.Hour
+// CatchUp is how late a run missed while the bot was down may still run at
+// start.
+const CatchUp = 12 * time.Hour
 
 // MaxLookBack bounds how far back catch-up looks for missed runs: older ones
 // are neither run nor recorded.
@@ -45,9 +45,6 @@ const maxJobName = 64
 type Job struct {
 	Name string // unique; identifies its runs in the database
 	Spec string // cron spec as cronspec.Parse reads it, in the scheduler's zone
-	// CatchUp is how late a run missed while the bot was down may still run
-	// at start: zero means DefaultCatchUp, negative means never.
-	CatchUp time.Duration
 	// Run does the work of the run scheduled at at and returns the
 	// messages that go with the run: the scheduler queues them in the
 	// transaction that records the run, so they are sent once however
@@ -249,7 +246,7 @@ func (s *Scheduler) call(ctx context.Context, log *slog.Logger, j *job, at time.
 }
 
 // catchUp looks at j's runs missed between its last recorded run and now:
-// the latest runs, once, if it is within j's catch-up window; the others are
+// the latest runs, once, if it is within the catch-up window; the others are
 // recorded as skipped. A job that never ran starts from now.
 func (s *Scheduler) catchUp(ctx context.Context, j *job, now time.Time) {
 	log := s.logger().With("job", j.Name)
@@ -269,13 +266,10 @@ func (s *Scheduler) catchUp(ctx context.Context, j *job, now time.Time) {
 	if total == 0 {
 		return
 	}
-	window := j.CatchUp
-	if window == 0 {
-		window = DefaultCatchUp
-	}
+	window := CatchUp
 	latest := missed[len(missed)-1]
 	late := now.Sub(latest)
-	catchUp := window > 0 && late <= window
+	catchUp := late <= window
 	skip := missed
 	var note string
 	if catchUp {
