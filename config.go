@@ -72,9 +72,11 @@ const (
 )
 
 // ValidateSetting checks value for key and returns it in canonical form,
-// or EINVALID with the reason. A schedule is checked here only for what
-// the standard library can tell (a known job, no zone prefix, no @every);
-// callers that set one also parse it as a cron spec.
+// or EINVALID with the reason. Of a schedule it checks only the setting (a
+// known job, a spec neither empty nor too long, and no zone prefix: the
+// jobs run in the team's zone); the spec itself is read by one parser,
+// cronspec, which callers that set a schedule call on the canonical value
+// (the root package may not import it).
 func ValidateSetting(key, value string) (string, error) {
 	value = strings.TrimSpace(value)
 	switch key {
@@ -143,8 +145,6 @@ func ValidateSetting(key, value string) (string, error) {
 			return "", Errorf(EINVALID, "a schedule of %d characters is longer than the %d allowed", len(value), MaxSpecLen)
 		case strings.HasPrefix(value, "TZ=") || strings.HasPrefix(value, "CRON_TZ="):
 			return "", Errorf(EINVALID, "schedules run in the team's time zone; drop the %s prefix", value[:strings.Index(value, "=")+1])
-		case strings.HasPrefix(value, "@every"):
-			return "", Errorf(EINVALID, "@every is an interval, not a wall-clock time; write a 5-field spec such as \"*/15 * * * *\"")
 		}
 		return strings.Join(strings.Fields(value), " "), nil
 	}
@@ -244,7 +244,7 @@ type StoredConfig struct {
 	EscalateThen       int
 	AllClear           bool
 	AllClearSet        bool
-	Schedules          map[string]string // cron spec by job name
+	Schedules          map[string]string // cron spec by job name, as stored: cronspec reads it
 	Workload           WorkloadLimits    // zero fields: the defaults
 }
 

@@ -99,6 +99,27 @@ type DigestOptions struct {
 	Calendar WorkingTime
 }
 
+// Digest reads and builds the team-channel digest as of now, for the
+// scheduled digest and the `digest` command alike: it records the week's
+// workload snapshot against limits first (see RecordWorkloadWeek), so the
+// digest can name who has been over the threshold weeks running, then reads
+// the lists as of now (see DigestData), today being opts.Calendar's day at
+// now, and builds the post with BuildDigest: false when it has nothing to
+// post. Recording the snapshot again in a week refreshes it and changes
+// nothing anyone sees, so a preview may call Digest too.
+func Digest(ctx context.Context, desk Desk, now time.Time, limits WorkloadLimits, opts DigestOptions) (Message, bool, error) {
+	today := opts.Calendar.Today(now)
+	if err := desk.RecordWorkloadWeek(ctx, today, limits); err != nil {
+		return Message{}, false, err
+	}
+	d, err := desk.DigestData(ctx, now, today, DigestLimit)
+	if err != nil {
+		return Message{}, false, err
+	}
+	m, ok := BuildDigest(d, opts)
+	return m, ok, nil
+}
+
 // BuildDigest builds the team-channel digest post from d: a header and one
 // section per list that has anything in it (overdue, due soon, vendor
 // releases, decisions waiting, clean-ups behind, people over the workload

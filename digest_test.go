@@ -1,7 +1,10 @@
 package upgradebot_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -355,5 +358,63 @@ func TestBuildDigestFreeze(t *testing.T) {
 	m, ok := upgradebot.BuildDigest(empty, upgradebot.DigestOptions{Channel: "C0TEAM", AllClear: true})
 	if !ok || !strings.HasSuffix(m.Text, " Next freeze: go-live freeze in 12 days, Mon 14 Dec – Sun 20 Dec.") {
 		t.Errorf("all-clear = %q, want it to end with the countdown", m.Text)
+	}
+}
+
+// digestDesk is a Desk that answers only what Digest asks, and keeps it.
+type digestDesk struct {
+	upgradebot.Desk // nil: any other call panics
+	data            upgradebot.DigestData
+	err             error
+	calls           []string
+}
+
+func (d *digestDesk) RecordWorkloadWeek(ctx context.Context, today upgradebot.Date, limits upgradebot.WorkloadLimits) error {
+	d.calls = append(d.calls, fmt.Sprintf("record %s %d/%d", today, limits.Hours, limits.Tasks))
+	return d.err
+}
+
+func (d *digestDesk) DigestData(ctx context.Context, now time.Time, today upgradebot.Date, limit int) (upgradebot.DigestData, error) {
+	d.calls = append(d.calls, fmt.Sprintf("read %s %s %d", now.Format(time.RFC3339), today, limit))
+	return d.data, nil
+}
+
+// TestDigest: the one digest function records the week's workload first,
+// reads the lists as of now with today in the calendar's zone, and builds
+// the post BuildDigest builds from them; a failure to record stops it.
+func TestDigest(t *testing.T) {
+	chicago, err := time.LoadLocation("America/Chicago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC) // still 30 November in Chicago
+	opts := upgradebot.DigestOptions{Channel: "C0TEAM", Calendar: upgradebot.WorkingTime{Location: chicago}}
+	desk := &digestDesk{data: sampleDigest()}
+	m, ok, err := upgradebot.Digest(t.Context(), desk, now, upgradebot.WorkloadLimits{Hours: 30, Tasks: 8}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"record 2026-11-30 30/8", "read 2026-12-01T03:00:00Z 2026-11-30 " + fmt.Sprint(upgradebot.DigestLimit)}
+	if !slices.Equal(desk.calls, want) {
+		t.Errorf("calls %q, want %q", desk.calls, want)
+	}
+	if wm, wok := upgradebot.BuildDigest(sampleDigest(), opts); ok != wok || m.FullText() != wm.FullText() || m.To != "C0TEAM" {
+		t.Errorf("Digest = %+v, %v; want BuildDigest's %+v, %v", m, ok, wm, wok)
+	}
+
+	// Quiet: nothing to post unless an all-clear is asked for.
+	desk = &digestDesk{data: upgradebot.DigestData{Now: now, Today: date("2026-11-30")}}
+	if _, ok, err := upgradebot.Digest(t.Context(), desk, now, upgradebot.WorkloadLimits{}, opts); ok || err != nil {
+		t.Errorf("quiet digest = %v, %v; want nothing to post", ok, err)
+	}
+	opts.AllClear = true
+	if m, ok, err := upgradebot.Digest(t.Context(), desk, now, upgradebot.WorkloadLimits{}, opts); !ok || err != nil || !strings.HasPrefix(m.Text, "*All clear*") {
+		t.Errorf("quiet digest with all-clear = %q, %v, %v; want the all-clear", m.Text, ok, err)
+	}
+
+	busy := errors.New("database is locked")
+	desk = &digestDesk{data: sampleDigest(), err: busy}
+	if _, _, err := upgradebot.Digest(t.Context(), desk, now, upgradebot.WorkloadLimits{}, opts); !errors.Is(err, busy) || len(desk.calls) != 1 {
+		t.Errorf("recording fails: %v after %q; want %v and no read", err, desk.calls, busy)
 	}
 }

@@ -707,21 +707,18 @@ func (c *call) digest(cmd *Command) (string, error) {
 			return "", upgradebot.Errorf(upgradebot.ECONFLICT, "%s", noChannel)
 		}
 	}
-	// The week's workload snapshot, as the scheduled digest records it, so
-	// that the preview names the same people over the threshold weeks
-	// running. Recording is idempotent and changes nothing anyone sees.
-	if err := c.b.Desk.RecordWorkloadWeek(c.ctx, c.today, c.settings.Config().Workload); err != nil {
-		return "", err
-	}
-	data, err := c.b.Desk.DigestData(c.ctx, c.b.Clock.Now(), c.today, upgradebot.DigestLimit)
-	if err != nil {
-		return "", err
-	}
+	// The scheduled digest's own function, so the preview says what the
+	// job would, and names the same people over the threshold weeks
+	// running; asked for, a quiet digest is an all-clear.
 	cal, err := c.calendar()
 	if err != nil {
 		return "", err
 	}
-	msg, _ := upgradebot.BuildDigest(data, upgradebot.DigestOptions{Channel: c.settings.Channel, AllClear: true, Calendar: cal})
+	msg, _, err := upgradebot.Digest(c.ctx, c.b.Desk, c.b.Clock.Now(), c.settings.Config().Workload,
+		upgradebot.DigestOptions{Channel: c.settings.Channel, AllClear: true, Calendar: cal})
+	if err != nil {
+		return "", err
+	}
 	if !post {
 		note := "_" + noChannel + "_"
 		if c.settings.Channel != "" {

@@ -557,6 +557,7 @@ var parseTests = []struct {
 	{desc: "config schedule too few fields", in: `config schedule digest "0 8"`, err: []string{"not a cron spec", "expected exactly 5 fields"}},
 	{desc: "config schedule seconds", in: `config schedule digest "0 0 8 * * 1-5"`, err: []string{"not a cron spec"}},
 	{desc: "config schedule every", in: `config schedule digest "@every 1h"`, err: []string{"@every is an interval"}},
+	{desc: "config schedule 30 February", in: `config schedule digest "0 0 30 2 *"`, err: []string{`"0 0 30 2 *"`, "it never matches a date"}},
 	{desc: "config schedule zone prefix", in: `config schedule digest "TZ=Europe/London 0 8 * * *"`, err: []string{"drop the TZ= prefix"}},
 	{desc: "config schedule unknown job", in: `config schedule lunch "0 12 * * *"`, err: []string{`"lunch" is not a job`, "release-reminders"}},
 	{desc: "config schedule no spec", in: "config schedule digest", err: []string{"Give the job and its cron spec"}},

@@ -1,31 +1,22 @@
-// Package cronspec checks the 5-field cron specs the team's schedules are
-// written in, the way the scheduler reads them, so that a bad one is refused
-// when it is set (by a command, or by the store) and not found at the next
-// start. It is shared by bot/ and store/, which may not import each other.
+// Package cronspec is the one reader of the cron specs the team's jobs are
+// scheduled by: the command that sets a schedule, the store that keeps it
+// and the scheduler that runs it all parse a spec here, so a spec that one
+// accepts the others accept too, and a bad one is refused, with the reason,
+// when it is set rather than found at the next start.
+//
+// A spec is a standard 5-field cron spec (minute hour day-of-month month
+// day-of-week) or a descriptor such as @daily, read by robfig/cron's parser
+// and evaluated on the wall clock of a time zone (see Schedule). It is
+// shared by bot/, store/ and scheduler/, which may not import each other.
 package cronspec
 
-import (
-	"github.com/robfig/cron/v3"
+import "time"
 
-	"github.com/upgradebot/upgradebot"
-)
-
-// Check returns EINVALID, with the reason, unless spec is a standard
-// 5-field cron spec (minute hour day-of-month month weekday).
-func Check(spec string) (err error) {
-	shown := spec
-	if r := []rune(shown); len(r) > 40 {
-		shown = string(r[:40]) + "…"
-	}
-	defer func() {
-		// The parser is not ours; a spec must never crash the bot.
-		if r := recover(); r != nil {
-			err = upgradebot.Errorf(upgradebot.EINVALID, "%q is not a cron spec: %v", shown, r)
-		}
-	}()
-	if _, err := cron.ParseStandard(spec); err != nil {
-		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a cron spec like \"0 8 * * 1-5\" (minute hour day-of-month month weekday): %v",
-			shown, err)
-	}
-	return nil
+// Check returns nil if Parse accepts spec, and Parse's EINVALID error, with
+// the reason, if not. Whether a spec is accepted does not depend on the
+// zone it is read in, so a spec Check accepts when it is set is accepted
+// when the scheduler parses it in the team's zone at the next start.
+func Check(spec string) error {
+	_, err := Parse(spec, time.UTC)
+	return err
 }

@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/upgradebot/upgradebot"
@@ -14,16 +13,10 @@ import (
 // and its reading of the latest occurrence make a second run create
 // nothing. Assignees are told on working days; on other days the
 // occurrence is created quietly.
-func cleanupsJob(desk upgradebot.Desk, cfg Config) RunFunc {
-	return func(ctx context.Context, at time.Time) ([]upgradebot.Message, error) {
-		cal, err := Calendar(ctx, desk, cfg)
-		if err != nil {
-			return nil, fmt.Errorf("scheduler: clean-ups: %w", err)
-		}
-		today := cal.Today(at)
-		if _, err := desk.CreateDueOccurrences(ctx, today, cal.IsWorkingDay(today)); err != nil {
-			return nil, fmt.Errorf("scheduler: clean-ups: %w", err)
-		}
-		return nil, nil
+func cleanupsJob(ctx context.Context, desk upgradebot.Desk, t team, at time.Time) ([]upgradebot.Message, error) {
+	today := t.cal.Today(at)
+	if _, err := desk.CreateDueOccurrences(ctx, today, t.cal.IsWorkingDay(today)); err != nil {
+		return nil, err
 	}
+	return nil, nil // queued by the desk with the occurrences
 }

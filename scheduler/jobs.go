@@ -1,49 +1,28 @@
 package scheduler
 
 import (
+	"cmp"
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/upgradebot/upgradebot"
 )
 
-// Config is what the team's jobs need to know. Zero policy fields (hours,
-// lead times, nudge and escalation thresholds, all-clear, channel) take
-// the values admins store with `/upgrade config`, read at each run, then
-// the defaults below; the specs and the zone are fixed when Jobs is called.
+// Config is what the team's jobs take from where the bot runs: the zone
+// and the schedules, fixed when Jobs is called. Everything else they need
+// (the channel, working hours and holidays, lead times, nudge and
+// escalation thresholds, the all-clear) is what admins store with
+// `/upgrade config`, read once at the start of each run, then the
+// defaults.
 type Config struct {
-	Channel  string         // the team channel for digests and notices
-	Location *time.Location // the team's zone
+	Location *time.Location // the team's zone; nil: UTC
 
-	DigestSpec string // cron spec of the channel digest (default weekdays 08:00)
-	// DigestAllClear posts a one-line all-clear when there is nothing to
-	// report; otherwise a quiet day posts nothing.
-	DigestAllClear bool
-	DigestCatchUp  time.Duration // default DefaultCatchUp
-
-	// The team's working time (zero: upgradebot.DefaultWorkStart to
-	// DefaultWorkEnd, Monday to Friday); its holidays are read from the
-	// desk at each run.
-	WorkStart, WorkEnd time.Duration
-	WorkDays           []time.Weekday
-
-	ReminderSpec    string        // vendor release reminders (default DefaultReminderSpec)
-	ReminderLeads   []int         // days before GA and end of support (default upgradebot.DefaultReminderLeads)
-	ReminderCatchUp time.Duration // default DefaultCatchUp
-
-	NudgeSpec         string        // overdue nudges (default DefaultNudgeSpec)
-	NudgeEvery        int           // working days between nudges (default upgradebot.DefaultNudgeEvery)
-	NudgeChannelAfter int           // nudges before the channel is told (default upgradebot.DefaultNudgeChannelAfter)
-	NudgeCatchUp      time.Duration // default DefaultCatchUp
-
-	EscalationSpec    string        // decision escalation (default DefaultEscalationSpec)
-	EscalateAfter     int           // working days (default upgradebot.DefaultEscalateAfter)
-	EscalateThen      int           // working days (default upgradebot.DefaultEscalateThen)
-	EscalationCatchUp time.Duration // default DefaultCatchUp
-
-	CleanupSpec    string        // recurring clean-up occurrences (default DefaultCleanupSpec)
-	CleanupCatchUp time.Duration // default DefaultCatchUp
+	// Each job's cron spec, in Location (empty: the job's default below).
+	DigestSpec     string // the channel digest
+	ReminderSpec   string // vendor release reminders
+	NudgeSpec      string // overdue nudges
+	EscalationSpec string // decision escalation
+	CleanupSpec    string // recurring clean-up occurrences
 }
 
 // Default schedules.
@@ -73,62 +52,41 @@ const (
 
 // Jobs returns the team's scheduled jobs, reading and writing through desk.
 func Jobs(desk upgradebot.Desk, cfg Config) []Job {
-	if cfg.Location == nil {
-		cfg.Location = time.UTC
+	loc := cfg.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	job := func(name, spec, def string, w work) Job {
+		return Job{Name: name, Spec: cmp.Or(spec, def), Run: withTeam(desk, loc, name, w)}
 	}
 	return []Job{
-		{Name: JobDigest, Spec: or(cfg.DigestSpec, DefaultDigestSpec), CatchUp: cfg.DigestCatchUp, Run: OnWorkingDays(desk, cfg, digestJob(desk, cfg))},
-		{Name: JobReminders, Spec: or(cfg.ReminderSpec, DefaultReminderSpec), CatchUp: cfg.ReminderCatchUp, Run: remindersJob(desk, cfg)},
-		{Name: JobNudges, Spec: or(cfg.NudgeSpec, DefaultNudgeSpec), CatchUp: cfg.NudgeCatchUp, Run: nudgesJob(desk, cfg)},
-		{Name: JobEscalation, Spec: or(cfg.EscalationSpec, DefaultEscalationSpec), CatchUp: cfg.EscalationCatchUp, Run: escalationJob(desk, cfg)},
-		{Name: JobCleanups, Spec: or(cfg.CleanupSpec, DefaultCleanupSpec), CatchUp: cfg.CleanupCatchUp, Run: cleanupsJob(desk, cfg)},
+		job(JobDigest, cfg.DigestSpec, DefaultDigestSpec, digestJob),
+		job(JobReminders, cfg.ReminderSpec, DefaultReminderSpec, remindersJob),
+		job(JobNudges, cfg.NudgeSpec, DefaultNudgeSpec, nudgesJob),
+		job(JobEscalation, cfg.EscalationSpec, DefaultEscalationSpec, escalationJob),
+		job(JobCleanups, cfg.CleanupSpec, DefaultCleanupSpec, cleanupsJob),
 	}
 }
 
-// digestJob posts the channel digest for the run scheduled at at: what is
-// overdue, due this week, the releases coming, decisions waiting, clean-ups
-// behind and the trend. It is built as of at, so a run caught up late
-// reports what was true when it should have run, as far as the data allows.
-// The week's first digest also posts the weekly chart (withWeeklyChart).
-func digestJob(desk upgradebot.Desk, cfg Config) func(context.Context, time.Time) ([]upgradebot.Message, error) {
-	return func(ctx context.Context, at time.Time) ([]upgradebot.Message, error) {
-		ch, err := channel(ctx, desk, cfg)
-		if err != nil {
-			return nil, fmt.Errorf("scheduler: digest: %w", err)
-		}
-		if ch == "" {
-			return nil, nil // nowhere to post; the run is still recorded
-		}
-		sc, err := stored(ctx, desk)
-		if err != nil {
-			return nil, fmt.Errorf("scheduler: digest: %w", err)
-		}
-		// The week's workload snapshot first, so the digest can name who
-		// has been over the threshold weeks running; a re-run refreshes it.
-		today := upgradebot.Today(at, cfg.Location)
-		if err := desk.RecordWorkloadWeek(ctx, today, sc.Workload); err != nil {
-			return nil, fmt.Errorf("scheduler: digest: %w", err)
-		}
-		d, err := desk.DigestData(ctx, at, today, upgradebot.DigestLimit)
-		if err != nil {
-			return nil, fmt.Errorf("scheduler: digest: %w", err)
-		}
-		cal, err := Calendar(ctx, desk, cfg)
-		if err != nil {
-			return nil, fmt.Errorf("scheduler: digest: %w", err)
-		}
-		m, ok := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: ch, AllClear: cfg.DigestAllClear || sc.AllClear, Calendar: cal})
-		var msgs []upgradebot.Message
-		if ok {
-			msgs = append(msgs, m)
-		}
-		return withWeeklyChart(ctx, desk, cal, ch, at, msgs)
+// digestJob posts the channel digest (see upgradebot.Digest) for the run
+// scheduled at at, on working days only: on a weekend or a holiday it sends
+// nothing, and the next working day's run reports what there is then. It is
+// built as of at, so a run caught up late reports what was true when it
+// should have run, as far as the data allows. The all-clear is the stored
+// setting's. The week's first digest also posts the weekly chart
+// (withWeeklyChart).
+func digestJob(ctx context.Context, desk upgradebot.Desk, t team, at time.Time) ([]upgradebot.Message, error) {
+	if !t.cal.IsWorkingDay(t.cal.Today(at)) || t.channel == "" {
+		return nil, nil // nothing to send, or nowhere to post; the run is still recorded
 	}
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
+	m, ok, err := upgradebot.Digest(ctx, desk, at, t.config.Workload,
+		upgradebot.DigestOptions{Channel: t.channel, AllClear: t.config.AllClear, Calendar: t.cal})
+	if err != nil {
+		return nil, err
 	}
-	return v
+	var msgs []upgradebot.Message
+	if ok {
+		msgs = append(msgs, m)
+	}
+	return withWeeklyChart(ctx, desk, t.cal, t.channel, at, msgs)
 }

@@ -328,20 +328,12 @@ func TestCleanupJob(t *testing.T) {
 	}
 }
 
-// TestDigestOnWorkingDays: wrapped with OnWorkingDays, the digest posts
-// nothing on a holiday or a weekend; the next working day's reports it all.
+// TestDigestOnWorkingDays: the digest job posts nothing on a holiday or a
+// weekend; the next working day's reports it all.
 func TestDigestOnWorkingDays(t *testing.T) {
 	d := newTeam(t)
 	d.task("Regression-test the lab interfaces", alice, "2026-11-20")
 	d.holidays("2026-12-24", "2026-12-25")
-	var digest scheduler.Job
-	for _, j := range scheduler.Jobs(d.db, d.cfg) {
-		if j.Name == scheduler.JobDigest {
-			digest = j
-		}
-	}
-	digest.Run = scheduler.OnWorkingDays(d.db, d.cfg, digest.Run)
-	d.s.Jobs = []scheduler.Job{digest}
 	d.want(scheduler.JobDigest, "2026-12-23 08:00", "post "+channel, "post "+channel) // the desk's first digest: with the chart
 	d.want(scheduler.JobDigest, "2026-12-24 08:00")
 	d.want(scheduler.JobDigest, "2026-12-25 08:00")
@@ -391,4 +383,38 @@ func TestNudgesUnderCron(t *testing.T) {
 			t.Errorf("%d nudge runs recorded, want 40 (8 working hours, 5 days)", got)
 		}
 	})
+}
+
+// readsDesk is the team's desk counting the reads of the settings and the
+// holidays.
+type readsDesk struct {
+	*store.DB
+	settings, holidays int
+}
+
+func (r *readsDesk) Settings(ctx context.Context) (upgradebot.Settings, error) {
+	r.settings++
+	return r.DB.Settings(ctx)
+}
+
+func (r *readsDesk) Holidays(ctx context.Context) ([]upgradebot.Date, error) {
+	r.holidays++
+	return r.DB.Holidays(ctx)
+}
+
+// TestJobsReadTeamOnce: each run of each job reads the settings and the
+// holidays once, however many of them (channel, calendar, thresholds) it
+// uses.
+func TestJobsReadTeamOnce(t *testing.T) {
+	d := newTeam(t)
+	d.task("Regression-test the lab interfaces", alice, "2026-11-20")
+	reads := &readsDesk{DB: d.db}
+	d.s.Jobs = scheduler.Jobs(reads, d.cfg)
+	for _, j := range d.s.Jobs {
+		reads.settings, reads.holidays = 0, 0
+		d.run(j.Name, "2026-11-30 09:00")
+		if reads.settings != 1 || reads.holidays != 1 {
+			t.Errorf("%s read the settings %d times and the holidays %d times, want once each", j.Name, reads.settings, reads.holidays)
+		}
+	}
 }

@@ -1,9 +1,7 @@
 package scheduler
 
 import (
-	"cmp"
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/upgradebot/upgradebot"
@@ -11,31 +9,17 @@ import (
 
 // nudgesJob nudges the assignees of overdue tasks and clean-ups, only when
 // at is within working hours on a working day in the team's zone: one DM
-// per person, then every NudgeEvery working days, and a line in the team
-// channel once a task has had NudgeChannelAfter nudges. The desk records
-// each nudge with its messages, so a task is nudged at most once a day
-// however often the job runs.
-func nudgesJob(desk upgradebot.Desk, cfg Config) RunFunc {
-	return func(ctx context.Context, at time.Time) ([]upgradebot.Message, error) {
-		cal, err := Calendar(ctx, desk, cfg)
-		if err != nil {
-			return nil, fmt.Errorf("scheduler: nudges: %w", err)
-		}
-		if !cal.WithinWorkingHours(at) {
-			return nil, nil
-		}
-		ch, err := channel(ctx, desk, cfg)
-		if err != nil {
-			return nil, fmt.Errorf("scheduler: nudges: %w", err)
-		}
-		sc, err := stored(ctx, desk)
-		if err != nil {
-			return nil, fmt.Errorf("scheduler: nudges: %w", err)
-		}
-		p := upgradebot.NudgePolicy{Every: cmp.Or(cfg.NudgeEvery, sc.NudgeEvery), ChannelAfter: cmp.Or(cfg.NudgeChannelAfter, sc.NudgeAfter)}
-		if _, err := desk.SendNudges(ctx, cal.Today(at), cal, p, ch); err != nil {
-			return nil, fmt.Errorf("scheduler: nudges: %w", err)
-		}
-		return nil, nil // queued by the desk with the nudge records
+// per person, then every nudge.every working days, and a line in the team
+// channel once a task has had nudge.after nudges (the stored settings, or
+// the defaults). The desk records each nudge with its messages, so a task
+// is nudged at most once a day however often the job runs.
+func nudgesJob(ctx context.Context, desk upgradebot.Desk, t team, at time.Time) ([]upgradebot.Message, error) {
+	if !t.cal.WithinWorkingHours(at) {
+		return nil, nil
 	}
+	p := upgradebot.NudgePolicy{Every: t.config.NudgeEvery, ChannelAfter: t.config.NudgeAfter}
+	if _, err := desk.SendNudges(ctx, t.cal.Today(at), t.cal, p, t.channel); err != nil {
+		return nil, err
+	}
+	return nil, nil // queued by the desk with the nudge records
 }

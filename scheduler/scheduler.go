@@ -5,7 +5,7 @@
 // processes share the database, and at start catches up on runs missed while
 // the bot was down.
 //
-// The loop is robfig/cron's; schedules are this package's Schedule. Time is
+// The loop is robfig/cron's; schedules are cronspec's Schedule. Time is
 // read from the injected upgradebot.Clock, and by cron's loop from the wall
 // clock (tests drive both with testing/synctest).
 package scheduler
@@ -23,11 +23,12 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/upgradebot/upgradebot"
+	"github.com/upgradebot/upgradebot/cronspec"
 )
 
-// DefaultCatchUp is how late a missed run may still run at start when a job
-// does not set its own window.
-const DefaultCatchUp = 12 * time.Hour
+// CatchUp is how late a run missed while the bot was down may still run at
+// start.
+const CatchUp = 12 * time.Hour
 
 // MaxLookBack bounds how far back catch-up looks for missed runs: older ones
 // are neither run nor recorded.
@@ -43,13 +44,16 @@ const maxJobName = 64
 // Job is one piece of periodic work.
 type Job struct {
 	Name string // unique; identifies its runs in the database
-	Spec string // standard 5-field cron spec, in the scheduler's zone
-	// CatchUp is how late a run missed while the bot was down may still run
-	// at start: zero means DefaultCatchUp, negative means never.
-	CatchUp time.Duration
-	// Run builds (does not send) the messages for the run scheduled at at.
-	// They are queued in the same transaction that records the run. An
-	// error, or a panic, means the run is not recorded.
+	Spec string // cron spec as cronspec.Parse reads it, in the scheduler's zone
+	// Run does the work of the run scheduled at at and returns the
+	// messages that go with the run: the scheduler queues them in the
+	// transaction that records the run, so they are sent once however
+	// often the run is tried. Work the desk records as it does it (a
+	// nudge, a reminder sent, an escalation step, a clean-up occurrence)
+	// is committed by the desk, with its own messages, before the run is
+	// recorded, so it must be safe to do again: the desk's records make
+	// a second try send nothing. An error, or a panic, means the run is
+	// not recorded.
 	Run func(ctx context.Context, at time.Time) ([]upgradebot.Message, error)
 }
 
@@ -68,7 +72,7 @@ type Scheduler struct {
 // job is a Job with its parsed schedule.
 type job struct {
 	Job
-	sched Schedule
+	sched cronspec.Schedule
 }
 
 // Validate checks the configuration: a desk and a zone, and for every job a
@@ -100,7 +104,7 @@ func (s *Scheduler) compile() ([]*job, error) {
 			return nil, fmt.Errorf("scheduler: job %q has no Run function", j.Name)
 		}
 		seen[j.Name] = true
-		sched, err := ParseSchedule(j.Spec, s.Location)
+		sched, err := cronspec.Parse(j.Spec, s.Location)
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: job %q: %w", j.Name, err)
 		}
@@ -242,7 +246,7 @@ func (s *Scheduler) call(ctx context.Context, log *slog.Logger, j *job, at time.
 }
 
 // catchUp looks at j's runs missed between its last recorded run and now:
-// the latest runs, once, if it is within j's catch-up window; the others are
+// the latest runs, once, if it is within the catch-up window; the others are
 // recorded as skipped. A job that never ran starts from now.
 func (s *Scheduler) catchUp(ctx context.Context, j *job, now time.Time) {
 	log := s.logger().With("job", j.Name)
@@ -262,23 +266,20 @@ func (s *Scheduler) catchUp(ctx context.Context, j *job, now time.Time) {
 	if total == 0 {
 		return
 	}
-	window := j.CatchUp
-	if window == 0 {
-		window = DefaultCatchUp
-	}
+	window := CatchUp
 	latest := missed[len(missed)-1]
 	late := now.Sub(latest)
-	catchUp := window > 0 && late <= window
+	catchUp := late <= window
 	skip := missed
 	var note string
 	if catchUp {
 		skip = missed[:len(missed)-1]
-		note = "missed while the bot was down; the later run at " + j.sched.format(latest) + " was caught up instead"
+		note = "missed while the bot was down; the later run at " + j.format(latest) + " was caught up instead"
 	} else {
 		if len(skip) > maxSkippedRows {
 			skip = skip[1:]
 		}
-		note = fmt.Sprintf("missed while the bot was down; at start (%s) it was more than %s late", j.sched.format(now), window)
+		note = fmt.Sprintf("missed while the bot was down; at start (%s) it was more than %s late", j.format(now), window)
 	}
 	recorded := 0
 	for _, at := range skip {
@@ -304,12 +305,12 @@ func (s *Scheduler) catchUp(ctx context.Context, j *job, now time.Time) {
 		level = slog.LevelWarn
 	}
 	attrs := []any{"missed", total, "skipped", total - boolInt(catchUp), "skipped_recorded", recorded,
-		"last_run", j.sched.format(last.At), "window", window.String()}
+		"last_run", j.format(last.At), "window", window.String()}
 	if catchUp {
-		attrs = append(attrs, "caught_up", j.sched.format(latest), "late", late.String(), "ran", ran)
+		attrs = append(attrs, "caught_up", j.format(latest), "late", late.String(), "ran", ran)
 	}
 	if last.At.Before(from) {
-		attrs = append(attrs, "looked_back_since", j.sched.format(from))
+		attrs = append(attrs, "looked_back_since", j.format(from))
 	}
 	log.Log(ctx, level, "catch-up: runs missed while the bot was down", attrs...)
 }
@@ -321,9 +322,9 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// format writes t in the schedule's zone, as people there read it.
-func (s Schedule) format(t time.Time) string {
-	return t.In(s.loc).Format("Mon 2006-01-02 15:04 MST")
+// format writes t in j's zone, as people there read it.
+func (j *job) format(t time.Time) string {
+	return t.In(j.sched.Location()).Format("Mon 2006-01-02 15:04 MST")
 }
 
 // entry is one job under cron's loop: the schedule cron asks for the next

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/upgradebot/upgradebot"
+	"github.com/upgradebot/upgradebot/cronspec"
 	"github.com/upgradebot/upgradebot/scheduler"
 	"github.com/upgradebot/upgradebot/store"
 )
@@ -28,6 +29,26 @@ import (
 // that database/sql's goroutines start and end there.
 
 const channel = "C0UPGRADES"
+
+func mustZone(t testing.TB, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// ts parses an RFC 3339 time; the offsets in the tables say which side of a
+// clock change each instant is on.
+func ts(t testing.TB, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
 
 // run is one call of a test job's Run: the instant it was for, and when (on
 // the bubble's clock) it was called.
@@ -705,4 +726,14 @@ func TestRunDueDuringCatchUp(t *testing.T) {
 		checkCalls(t, rec, "digest", []string{"2026-12-01T08:00:00-06:00"},
 			map[string]string{"2026-12-01T08:00:00-06:00": "2026-12-01T08:30:00-06:00"})
 	})
+}
+
+// BenchmarkBetweenMinutely is the worst catch-up scan: an every-minute job
+// over the whole 31-day look-back.
+func BenchmarkBetweenMinutely(b *testing.B) {
+	sched := cronspec.MustParse("* * * * *", mustZone(b, "America/New_York"))
+	a := ts(b, "2026-10-15T00:00:00Z")
+	for b.Loop() {
+		sched.Between(a, a.Add(scheduler.MaxLookBack), 201)
+	}
 }

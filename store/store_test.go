@@ -448,6 +448,8 @@ func TestSetSettings(t *testing.T) {
 	for _, bad := range []map[string]string{
 		{upgradebot.SettingLeads: "10", upgradebot.SettingHours: "17:00-08:00"},
 		{upgradebot.SettingLeads: "10", upgradebot.SettingSchedulePrefix + "digest": "0 25 * * *"},
+		{upgradebot.SettingLeads: "10", upgradebot.SettingSchedulePrefix + "digest": "0 0 30 2 *"},
+		{upgradebot.SettingLeads: "10", upgradebot.SettingSchedulePrefix + "digest": "@every 1h"},
 		{upgradebot.SettingLeads: "10", "colour": "blue"},
 		{upgradebot.SettingLeads: "10", "owner": storetest.Alice},
 	} {

@@ -38,6 +38,7 @@ import (
 
 	"github.com/upgradebot/upgradebot"
 	"github.com/upgradebot/upgradebot/bot"
+	"github.com/upgradebot/upgradebot/cronspec"
 	"github.com/upgradebot/upgradebot/scheduler"
 	"github.com/upgradebot/upgradebot/store"
 )
@@ -443,14 +444,16 @@ func every(ctx context.Context, d time.Duration, f func()) {
 // Each job's schedule is, first, its environment variable when set (only
 // the digest has one: UPGRADEBOT_DIGEST_SCHEDULE), then the spec stored
 // with `/upgrade config schedule`, then the default; schedules are read
-// here, at start. A stored spec the scheduler cannot use is logged and the
-// default used, so a bad value never stops the bot. The jobs' policy
-// (hours, lead times, thresholds, all-clear, channel) is left to the jobs,
-// which read the stored values at each run.
+// here, at start, by the parser the command and the store check a spec with
+// (cronspec), so a spec they accepted is used. Only a spec stored before
+// they checked it can fail here: it is logged and the default used, so it
+// never stops the bot. The jobs' policy (hours, lead times, thresholds,
+// all-clear, channel) is left to the jobs, which read the stored values at
+// each run.
 func (m *Main) scheduler(ctx context.Context) (*scheduler.Scheduler, error) {
 	spec := m.Getenv(digestScheduleEnv)
 	if spec != "" {
-		if _, err := scheduler.ParseSchedule(spec, m.Location); err != nil {
+		if _, err := cronspec.Parse(spec, m.Location); err != nil {
 			return nil, usageError{digestScheduleEnv + ": " + upgradebot.ErrorMessage(err)}
 		}
 	}
@@ -464,8 +467,9 @@ func (m *Main) scheduler(ctx context.Context) (*scheduler.Scheduler, error) {
 		if v == "" {
 			return ""
 		}
-		if _, err := scheduler.ParseSchedule(v, m.Location); err != nil {
-			m.Logger.Warn("stored schedule unusable; using the default", "job", job, "err", err)
+		if _, err := cronspec.Parse(v, m.Location); err != nil {
+			m.Logger.Warn("stored schedule unusable (stored before specs were checked); using the default; set it again with /upgrade config schedule",
+				"job", job, "err", err)
 			return ""
 		}
 		return v

@@ -219,22 +219,7 @@ func TestStoredSchedules(t *testing.T) {
 	}
 	specs := func(env map[string]string) map[string]string {
 		t.Helper()
-		m, _, _ := newTestMain(env, "")
-		defer m.Close()
-		if _, err := m.parseFlags("exec", nil); err != nil {
-			t.Fatal(err)
-		}
-		if err := m.open(t.Context(), "exec"); err != nil {
-			t.Fatal(err)
-		}
-		s, err := m.scheduler(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := map[string]string{}
-		for _, j := range s.Jobs {
-			got[j.Name] = j.Spec
-		}
+		got, _ := startSpecs(t, env)
 		return got
 	}
 	got := specs(env)
@@ -244,5 +229,67 @@ func TestStoredSchedules(t *testing.T) {
 	env["UPGRADEBOT_DIGEST_SCHEDULE"] = "0 6 * * *"
 	if got := specs(env); got["digest"] != "0 6 * * *" || got["nudges"] != "0 10-15 * * 1-5" {
 		t.Errorf("the environment does not win: %v", got)
+	}
+}
+
+// startSpecs starts the scheduler as serve would on env's database and
+// returns each job's spec, and what was logged.
+func startSpecs(t *testing.T, env map[string]string) (map[string]string, string) {
+	t.Helper()
+	m, _, errOut := newTestMain(env, "")
+	defer m.Close()
+	if _, err := m.parseFlags("exec", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.open(t.Context(), "exec"); err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.scheduler(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, j := range s.Jobs {
+		got[j.Name] = j.Spec
+	}
+	return got, errOut.String()
+}
+
+// TestScheduleCheckedWhenSet: `/upgrade config schedule` reads a spec with
+// the parser the scheduler starts with, so a spec that never fires (30
+// February) is refused when it is set, with the reason, and nothing is
+// stored; and every spec it accepts is the one the scheduler uses at the
+// next start, never dropped for the default.
+func TestScheduleCheckedWhenSet(t *testing.T) {
+	env := map[string]string{"UPGRADEBOT_DB": filepath.Join(t.TempDir(), "s.db"), "UPGRADEBOT_ADMINS": "U0ADMIN"}
+	set := func(spec string) (int, string) {
+		t.Helper()
+		code, out, stderr := runMain(t, env, "", "exec", "--as", "U0ADMIN", `/upgrade config schedule digest "`+spec+`"`)
+		return code, out + stderr
+	}
+	for _, c := range []struct{ spec, reason string }{
+		{"0 0 30 2 *", "it never matches a date"},
+		{"0 0 31 4 *", "it never matches a date"},
+		{"0 25 * * *", "above maximum"},
+		{"every morning", "expected exactly 5 fields"},
+		{"@every 1h", "@every is an interval"},
+		{"TZ=UTC 0 8 * * *", "drop the TZ= prefix"},
+	} {
+		code, out := set(c.spec)
+		if code != 1 || !strings.Contains(out, c.reason) {
+			t.Errorf("config schedule digest %q: exit %d, want 1 saying %q:\n%s", c.spec, code, c.reason, out)
+		}
+		if got, _ := startSpecs(t, env); got["digest"] != "0 8 * * 1-5" {
+			t.Errorf("after %q was refused, the digest starts on %q, want the default", c.spec, got["digest"])
+		}
+	}
+	for _, spec := range []string{"0 0 29 2 *", "@daily", "0 9 * * 1-5", "30 0 31 1,3 *", "0 0 30 2 1"} {
+		if code, out := set(spec); code != 0 || !strings.Contains(out, "next starts") {
+			t.Fatalf("config schedule digest %q: exit %d:\n%s", spec, code, out)
+		}
+		got, logged := startSpecs(t, env)
+		if got["digest"] != spec || strings.Contains(logged, "unusable") {
+			t.Errorf("accepted %q, but the digest starts on %q:\n%s", spec, got["digest"], logged)
+		}
 	}
 }

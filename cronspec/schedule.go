@@ -1,4 +1,4 @@
-package scheduler
+package cronspec
 
 import (
 	"fmt"
@@ -37,13 +37,14 @@ type Schedule struct {
 
 var _ cron.Schedule = Schedule{}
 
-// ParseSchedule parses a standard cron spec ("minute hour day-of-month month
+// Parse parses a standard cron spec ("minute hour day-of-month month
 // day-of-week", or a descriptor such as @daily) evaluated in loc. A leading
-// "CRON_TZ=Zone " (or "TZ=Zone ") overrides loc. Specs that do not name
-// wall-clock times (@every) and specs that never match are refused, with an
-// EINVALID error whose message names the spec and says what is wrong, fit to
-// show to whoever typed it.
-func ParseSchedule(spec string, loc *time.Location) (s Schedule, err error) {
+// "CRON_TZ=Zone " (or "TZ=Zone ") overrides loc. Refused, with an EINVALID
+// error whose message names the spec and says what is wrong, fit to show to
+// whoever typed it: a spec robfig/cron cannot parse, one that does not name
+// wall-clock times (@every), a second zone prefix, and one that never fires
+// (it matches no date, like 30 February or 31 April: see fires).
+func Parse(spec string, loc *time.Location) (s Schedule, err error) {
 	if loc == nil {
 		return Schedule{}, upgradebot.Errorf(upgradebot.EINVALID, "Schedule %q has no time zone.", spec)
 	}
@@ -62,6 +63,10 @@ func ParseSchedule(spec string, loc *time.Location) (s Schedule, err error) {
 			return Schedule{}, invalid(spec, fmt.Sprintf("%q is not an IANA time zone like America/Chicago", zone))
 		}
 		body = strings.TrimSpace(rest)
+		if strings.HasPrefix(body, "TZ=") || strings.HasPrefix(body, "CRON_TZ=") {
+			// robfig/cron would read this one and we would not.
+			return Schedule{}, invalid(spec, "it has two time zone prefixes")
+		}
 	}
 	if strings.HasPrefix(body, "@every") {
 		return Schedule{}, invalid(spec, "@every is an interval, not a wall-clock time; write a 5-field spec such as \"*/15 * * * *\"")
@@ -82,11 +87,32 @@ func ParseSchedule(spec string, loc *time.Location) (s Schedule, err error) {
 	}
 	naive := *wall
 	naive.Location = time.UTC
-	// SpecSchedule looks five years ahead, which covers 29 February.
-	if naive.Next(time.Unix(0, 0).UTC()).IsZero() {
+	if !fires(&naive) {
 		return Schedule{}, invalid(spec, "it never matches a date")
 	}
 	return Schedule{spec: spec, loc: loc, wall: &naive}, nil
+}
+
+// firesFrom and firesYears bound the search for a spec's first run: every
+// date there is comes round in any eight years (29 February at worst eight
+// years apart, across a century year that is not a leap year, such as
+// 2100), so a spec that matches no date in these eight matches none ever.
+var firesFrom = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+const firesYears = 8
+
+// fires reports whether the naive wall-clock schedule wall matches a time
+// in the firesYears from firesFrom.
+func fires(wall *cron.SpecSchedule) bool {
+	end := firesFrom.AddDate(firesYears, 0, 0)
+	// SpecSchedule.Next gives up five years after where it starts, so
+	// start again every four.
+	for from := firesFrom; from.Before(end); from = from.AddDate(4, 0, 0) {
+		if n := wall.Next(from); !n.IsZero() {
+			return n.Before(end)
+		}
+	}
+	return false
 }
 
 // invalid is the error for a bad spec: it names the spec, the reason and the
@@ -97,10 +123,10 @@ func invalid(spec, reason string) error {
 		spec, reason)
 }
 
-// MustParseSchedule is ParseSchedule for specs fixed in the program; it
-// panics on a bad spec.
-func MustParseSchedule(spec string, loc *time.Location) Schedule {
-	s, err := ParseSchedule(spec, loc)
+// MustParse is Parse for specs fixed in the program; it panics on a bad
+// spec.
+func MustParse(spec string, loc *time.Location) Schedule {
+	s, err := Parse(spec, loc)
 	if err != nil {
 		panic(err)
 	}
@@ -114,16 +140,26 @@ func (s Schedule) String() string { return s.spec }
 func (s Schedule) Location() *time.Location { return s.loc }
 
 // Next returns the first scheduled instant strictly after t, in the
-// schedule's zone, or the zero time if there is none within five years.
+// schedule's zone, or the zero time if there is none in the nine years
+// after t: never, for a schedule from Parse, which refuses a spec that does
+// not run within any eight years.
 func (s Schedule) Next(t time.Time) time.Time {
 	if s.wall == nil {
 		return time.Time{}
 	}
 	n := naive(t.In(s.loc))
-	limit := n.AddDate(6, 0, 0)
+	limit := n.AddDate(firesYears+1, 0, 0)
 	for {
-		n = s.wall.Next(n)
-		if n.IsZero() || n.After(limit) {
+		next := s.wall.Next(n)
+		if next.IsZero() {
+			// SpecSchedule.Next gives up five years after n: go on
+			// from four years on (29 February across 2100).
+			if n = n.AddDate(4, 0, 0); n.After(limit) {
+				return time.Time{}
+			}
+			continue
+		}
+		if n = next; n.After(limit) {
 			return time.Time{}
 		}
 		// Naive times only grow, and an instant maps back at most the

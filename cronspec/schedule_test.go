@@ -1,4 +1,4 @@
-package scheduler_test
+package cronspec_test
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/upgradebot/upgradebot"
-	"github.com/upgradebot/upgradebot/scheduler"
+	"github.com/upgradebot/upgradebot/cronspec"
 )
 
 func mustZone(t testing.TB, name string) *time.Location {
@@ -112,7 +112,7 @@ func TestScheduleNext(t *testing.T) {
 			[]string{"2026-04-05T01:45:00+11:00", "2026-04-06T01:45:00+10:30"}},
 	}
 	for _, tt := range tests {
-		sched, err := scheduler.ParseSchedule(tt.spec, mustZone(t, tt.zone))
+		sched, err := cronspec.Parse(tt.spec, mustZone(t, tt.zone))
 		if err != nil {
 			t.Errorf("%s: %v", tt.desc, err)
 			continue
@@ -173,7 +173,7 @@ func TestScheduleOncePerDay(t *testing.T) {
 		for _, zone := range zones {
 			loc := mustZone(t, zone)
 			for _, sp := range specs {
-				sched := scheduler.MustParseSchedule(sp.spec, loc)
+				sched := cronspec.MustParse(sp.spec, loc)
 				days := map[string]int{}
 				from := time.Date(year, 1, 1, 0, 0, 0, 0, loc).Add(-time.Second)
 				for at := sched.Next(from); at.Year() == year; at = sched.Next(at) {
@@ -217,13 +217,13 @@ func TestSchedulePrevBetween(t *testing.T) {
 		{"leap day, years back", "America/Chicago", "0 9 29 2 *", "2027-01-01T00:00:00-06:00", "2024-02-29T09:00:00-06:00"},
 	}
 	for _, tt := range prev {
-		got := scheduler.MustParseSchedule(tt.spec, mustZone(t, tt.zone)).Prev(ts(t, tt.at))
+		got := cronspec.MustParse(tt.spec, mustZone(t, tt.zone)).Prev(ts(t, tt.at))
 		if want := ts(t, tt.want); !got.Equal(want) {
 			t.Errorf("%s: Prev(%s) = %s, want %s", tt.desc, tt.at, got.Format(time.RFC3339), tt.want)
 		}
 	}
 
-	weekdays := scheduler.MustParseSchedule("0 8 * * 1-5", chicago)
+	weekdays := cronspec.MustParse("0 8 * * 1-5", chicago)
 	a, b := ts(t, "2026-11-30T08:00:00-06:00"), ts(t, "2026-12-03T09:00:00-06:00")
 	got, n := weekdays.Between(a, b, 0)
 	want := []string{"2026-12-01T08:00:00-06:00", "2026-12-02T08:00:00-06:00", "2026-12-03T08:00:00-06:00"}
@@ -235,7 +235,7 @@ func TestSchedulePrevBetween(t *testing.T) {
 		t.Errorf("Between(%s, %s] limit 2 = %v (%d), want the newest two of 3: %v", a, b, got, n, want[1:])
 	}
 	// (a, b] across New York's gap: the 02:30 run is the change instant.
-	got, n = scheduler.MustParseSchedule("30 2 * * *", ny).Between(ts(t, "2026-03-07T02:30:00-05:00"), ts(t, "2026-03-08T03:00:00-04:00"), 0)
+	got, n = cronspec.MustParse("30 2 * * *", ny).Between(ts(t, "2026-03-07T02:30:00-05:00"), ts(t, "2026-03-08T03:00:00-04:00"), 0)
 	if n != 1 || !sameInstants(t, got, []string{"2026-03-08T03:00:00-04:00"}) {
 		t.Errorf("Between across the gap = %v (%d), want [2026-03-08T03:00:00-04:00]", got, n)
 	}
@@ -254,9 +254,9 @@ func sameInstants(t *testing.T, got []time.Time, want []string) bool {
 	return true
 }
 
-// TestParseScheduleRefuses checks that a bad spec is refused up front with a
+// TestParseRefuses checks that a bad spec is refused up front with a
 // message that names it.
-func TestParseScheduleRefuses(t *testing.T) {
+func TestParseRefuses(t *testing.T) {
 	chicago := mustZone(t, "America/Chicago")
 	tests := []struct{ spec, reason string }{
 		{"61 8 * * *", "above maximum"},
@@ -272,34 +272,34 @@ func TestParseScheduleRefuses(t *testing.T) {
 		{"TZ= 0 8 * * *", "names no IANA time zone"},
 	}
 	for _, tt := range tests {
-		_, err := scheduler.ParseSchedule(tt.spec, chicago)
+		_, err := cronspec.Parse(tt.spec, chicago)
 		if err == nil {
-			t.Errorf("ParseSchedule(%q) accepted it", tt.spec)
+			t.Errorf("Parse(%q) accepted it", tt.spec)
 			continue
 		}
 		msg := upgradebot.ErrorMessage(err)
 		if upgradebot.ErrorCode(err) != upgradebot.EINVALID || !strings.Contains(msg, `"`+tt.spec+`"`) || !strings.Contains(msg, tt.reason) {
-			t.Errorf("ParseSchedule(%q) = %v; want EINVALID naming the spec and %q", tt.spec, err, tt.reason)
+			t.Errorf("Parse(%q) = %v; want EINVALID naming the spec and %q", tt.spec, err, tt.reason)
 		}
 	}
-	if _, err := scheduler.ParseSchedule("0 8 * * *", nil); err == nil {
-		t.Error("ParseSchedule with no zone accepted it")
+	if _, err := cronspec.Parse("0 8 * * *", nil); err == nil {
+		t.Error("Parse with no zone accepted it")
 	}
 }
 
-// FuzzParseSchedule checks that no spec crashes the parser and that every
+// FuzzParse checks that no spec crashes the parser and that every
 // accepted one moves forward: Next is after t, and Prev finds it again.
-func FuzzParseSchedule(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{"0 8 * * 1-5", "30 2 * * *", "*/15 * * * *", "@daily", "CRON_TZ=Europe/London 30 1 * * *",
 		"TZ=UTC", "0 0 29 2 *", "5-10/2 1,2 */3 jan-mar sun", "@every 1h", "? ? ? ? ?"} {
 		f.Add(s, int64(1793512800)) // 2026-11-01T01:00:00-05:00
 	}
 	ny := mustZone(f, "America/New_York")
 	f.Fuzz(func(t *testing.T, spec string, unix int64) {
-		sched, err := scheduler.ParseSchedule(spec, ny)
+		sched, err := cronspec.Parse(spec, ny)
 		if err != nil {
 			if upgradebot.ErrorCode(err) != upgradebot.EINVALID || !strings.Contains(upgradebot.ErrorMessage(err), fmt.Sprintf("%q", spec)) {
-				t.Errorf("ParseSchedule(%q) = %v, want EINVALID naming the spec", spec, err)
+				t.Errorf("Parse(%q) = %v, want EINVALID naming the spec", spec, err)
 			}
 			return
 		}
@@ -318,19 +318,9 @@ func FuzzParseSchedule(f *testing.F) {
 }
 
 func BenchmarkScheduleNext(b *testing.B) {
-	sched := scheduler.MustParseSchedule("0 8 * * 1-5", mustZone(b, "America/Chicago"))
+	sched := cronspec.MustParse("0 8 * * 1-5", mustZone(b, "America/Chicago"))
 	at := ts(b, "2026-01-01T00:00:00Z")
 	for b.Loop() {
 		at = sched.Next(at)
-	}
-}
-
-// BenchmarkBetweenMinutely is the worst catch-up scan: an every-minute job
-// over the whole 31-day look-back.
-func BenchmarkBetweenMinutely(b *testing.B) {
-	sched := scheduler.MustParseSchedule("* * * * *", mustZone(b, "America/New_York"))
-	a := ts(b, "2026-10-15T00:00:00Z")
-	for b.Loop() {
-		sched.Between(a, a.Add(scheduler.MaxLookBack), 201)
 	}
 }
