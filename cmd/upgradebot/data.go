@@ -105,7 +105,7 @@ func (m *Main) importTasks(ctx context.Context, args []string) error {
 			cols = append(cols, fmt.Sprintf("%s=%q", f, c))
 		}
 	}
-	fmt.Fprintf(m.Stdout, "%s: %d tickets; columns %s\n", args[0], len(res.Tasks)+len(res.Closed), strings.Join(cols, ", "))
+	fmt.Fprintf(m.Stdout, "%s: %d tickets; columns %s\n", args[0], len(res.Tasks), strings.Join(cols, ", "))
 	if len(res.Ignored) > 0 {
 		fmt.Fprintf(m.Stdout, "Ignored columns (no task field): %q\n", res.Ignored)
 	}
@@ -115,13 +115,19 @@ func (m *Main) importTasks(ctx context.Context, args []string) error {
 	iopts := upgradebot.ImportOptions{DryRun: m.Data.DryRun}
 	// A progress line only for a person watching a large import.
 	f, isFile := m.Stdout.(*os.File)
-	progress := isFile && isTerminal(f) && len(res.Tasks) >= 1000
+	progress := isFile && isTerminal(f) && len(res.Tasks)-len(res.Closed) >= 1000
 	if progress {
 		iopts.Progress = func(done, total int) {
 			fmt.Fprintf(m.Stdout, "\rimporting %d/%d tasks (%d%%)", done, total, done*100/max(total, 1))
 		}
 	}
-	out, err := m.DB.ImportTasks(ctx, actor, res.Tasks, iopts)
+	var open []*upgradebot.Task
+	for _, t := range res.Tasks {
+		if t.Status == upgradebot.StatusOpen {
+			open = append(open, t)
+		}
+	}
+	out, err := m.DB.ImportTasks(ctx, actor, open, iopts)
 	if progress {
 		fmt.Fprintln(m.Stdout)
 	}

@@ -176,9 +176,10 @@ func TestExportRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		status := slices.Index(recs[0], "status")
 		var open [][]string
 		for _, r := range recs {
-			if r[len(r)-2] != "done" { // status, then the id
+			if r[status] != "done" {
 				open = append(open, r[:len(r)-1]) // without the id
 			}
 		}
