@@ -36,12 +36,21 @@ func ParseDateOrder(s string) (DateOrder, error) {
 	return "", upgradebot.Errorf(upgradebot.EINVALID, "%q is not a date order; say mdy (12/5/2026 is 5 December) or dmy (12/5/2026 is 12 May)", s)
 }
 
-// describe names the order for people.
-func (o DateOrder) describe() string {
+// Describe names the order for people: "month/day/year" or
+// "day/month/year".
+func (o DateOrder) Describe() string {
 	if o == DayFirst {
 		return "day/month/year"
 	}
 	return "month/day/year"
+}
+
+// Other is the other order.
+func (o DateOrder) Other() DateOrder {
+	if o == DayFirst {
+		return MonthFirst
+	}
+	return DayFirst
 }
 
 // dateParts is a date split into its three parts, before it is read.
@@ -132,14 +141,11 @@ func parseDue(s string, order DateOrder) (upgradebot.Date, error) {
 	case !ok || form == notDate:
 		return upgradebot.Date{}, upgradebot.Errorf(upgradebot.EINVALID, "due %q is not a date like 2026-12-05, 12/5/2026, 05.12.2026 or 5/Dec/26", clip(s))
 	}
-	other := DayFirst
-	if order == DayFirst {
-		other = MonthFirst
-	}
+	other := order.Other()
 	if _, _, amb := d.ambiguous(); amb {
 		if _, f := d.read(other); f == dateOK {
 			return upgradebot.Date{}, upgradebot.Errorf(upgradebot.EINVALID, "due %q is not a %s date; if the file writes %s, import with -date-format %s",
-				clip(s), order.describe(), other.describe(), other)
+				clip(s), order.Describe(), other.Describe(), other)
 		}
 	}
 	return upgradebot.Date{}, upgradebot.Errorf(upgradebot.EINVALID, "due %q is not a day of the calendar", clip(s))
