@@ -25,16 +25,25 @@ func (db *DB) ImportTasks(ctx context.Context, actor string, tasks []*upgradebot
 	defer tx.Rollback()
 
 	seen := make(map[string]bool, len(tasks))
+	var problems []string
+	code := ""
 	for i, t := range tasks {
 		if opts.Progress != nil && i%importProgressEvery == 0 {
 			opts.Progress(i, len(tasks))
 		}
 		if err := importTask(ctx, tx, actor, t, opts.Update, seen, &res); err != nil {
-			if upgradebot.ErrorCode(err) != upgradebot.EINTERNAL {
-				return upgradebot.ImportResult{}, upgradebot.Errorf(upgradebot.ErrorCode(err), "task %d of %d%s: %s", i+1, len(tasks), refNote(t.Ref), upgradebot.ErrorMessage(err))
+			if upgradebot.ErrorCode(err) == upgradebot.EINTERNAL {
+				return upgradebot.ImportResult{}, wrap("import tasks", err)
 			}
-			return upgradebot.ImportResult{}, wrap("import tasks", err)
+			// A refused task wrote nothing: go on, to report every one.
+			if code == "" {
+				code = upgradebot.ErrorCode(err)
+			}
+			problems = append(problems, fmt.Sprintf("task %d of %d%s: %s", i+1, len(tasks), refNote(t.Ref), upgradebot.ErrorMessage(err)))
 		}
+	}
+	if len(problems) > 0 {
+		return upgradebot.ImportResult{}, importError(code, problems)
 	}
 	if opts.Progress != nil {
 		opts.Progress(len(tasks), len(tasks))
@@ -117,6 +126,25 @@ func importTask(ctx context.Context, tx *writeTx, actor string, t *upgradebot.Ta
 		res.Skipped = append(res.Skipped, t)
 	}
 	return nil
+}
+
+// maxImportProblems is how many refused tasks an import's error names.
+const maxImportProblems = 50
+
+// importError reports the refused tasks of an import, with the code of the
+// first: one as it is, several one a line.
+func importError(code string, problems []string) error {
+	if len(problems) == 1 {
+		return upgradebot.Errorf(code, "%s", problems[0])
+	}
+	msg := fmt.Sprintf("%d tasks cannot be imported, so none is:", len(problems))
+	for _, p := range problems[:min(len(problems), maxImportProblems)] {
+		msg += "\n  " + p
+	}
+	if len(problems) > maxImportProblems {
+		msg += fmt.Sprintf("\n  and %d more", len(problems)-maxImportProblems)
+	}
+	return upgradebot.Errorf(code, "%s", msg)
 }
 
 // refNote names a ref in an error about an import's task.

@@ -63,6 +63,10 @@ func testImportTasks(t *testing.T, e *env) {
 	bad = []*upgradebot.Task{{Title: "Fine", Ref: "CHG0010"}, {Title: "Bad release", Ref: "CHG0011", Release: "nope"}}
 	_, err = e.desk.ImportTasks(e.ctx, Admin, bad, upgradebot.ImportOptions{})
 	wantErr(t, err, upgradebot.ENOTFOUND, "task 2 of 2", "CHG0011")
+	// Every refused task is named, not only the first.
+	bad = []*upgradebot.Task{{Title: "Bad release", Ref: "CHG0012", Release: "nope"}, {Title: "Fine", Ref: "CHG0013"}, {Title: "", Ref: "CHG0014"}}
+	_, err = e.desk.ImportTasks(e.ctx, Admin, bad, upgradebot.ImportOptions{})
+	wantErr(t, err, upgradebot.ENOTFOUND, "2 tasks cannot be imported, so none is:\n  task 1 of 3 (ref CHG0012): No release with key nope", "\n  task 3 of 3 (ref CHG0014): the title is empty")
 	if _, n := e.findTasks(upgradebot.TaskFilter{}); n != 3 {
 		t.Errorf("%d tasks after failed imports, want 3", n)
 	}
