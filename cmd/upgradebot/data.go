@@ -59,7 +59,8 @@ func (m *Main) refuse(cmd string, err error) error {
 }
 
 // importTasks reads a ticket system's CSV export and imports its open
-// tickets as tasks, all in one transaction.
+// tickets as tasks, all in one transaction; with -update, it also applies
+// the closes and due dates of tickets whose tasks are already there.
 func (m *Main) importTasks(ctx context.Context, args []string) error {
 	if len(args) != 1 {
 		return usageError{"import needs one argument: the CSV file, e.g. upgradebot import -dry-run tickets.csv"}
@@ -148,8 +149,14 @@ func (m *Main) importRead(file string, res *taskcsv.Result) {
 	if c, ok := res.Columns[taskcsv.FieldResolution]; ok {
 		cols = append(cols, fmt.Sprintf("%s=%q", taskcsv.FieldResolution, c))
 	}
+	open := 0
+	for _, t := range res.Tasks {
+		if t.Status == upgradebot.StatusOpen {
+			open++
+		}
+	}
 	fmt.Fprintf(m.Stdout, "%s: %d tickets (%d closed), %s-separated; columns %s\n",
-		file, len(res.Tasks), len(res.Closed), res.Delimiter(), strings.Join(cols, ", "))
+		file, open+len(res.Closed), len(res.Closed), res.Delimiter(), strings.Join(cols, ", "))
 	if len(res.Ignored) > 0 {
 		fmt.Fprintf(m.Stdout, "Ignored columns (no task field): %q\n", res.Ignored)
 	}
