@@ -2,12 +2,17 @@
 // tasks as CSV that it reads back. It is pure: no database, no clock.
 //
 // A file's columns are matched to task fields by their headers, ignoring
-// case and surrounding space. ServiceNow-style headers (Number, Short
-// description, Assigned to, Due date, Priority, State) and Jira-style
-// headers (Issue key, Summary, Assignee, Due date, Priority, Status) are
-// recognised, as are the field names themselves (ref, title, ...); a
-// Mapping names the column of a field explicitly and wins. Columns that
-// give no field are ignored and listed in the Result.
+// case, surrounding space and the difference between _ and a space.
+// ServiceNow's field names, which its CSV export writes by default (number,
+// short_description, assigned_to, due_date, priority, state), and its
+// labels (Number, Short description, ...) are recognised, as are Jira's
+// headers (Issue key, Summary, Assignee, Due date, Priority, Status,
+// Resolution) and the field names themselves (ref, title, ...); a Mapping
+// names the column of a field explicitly and wins. Columns that give no
+// field are ignored and listed in the Result.
+//
+// The delimiter (comma, semicolon or tab) is read from the header line, or
+// from Excel's "sep=;" line before it, unless Options says it.
 package taskcsv
 
 import (
@@ -18,7 +23,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/upgradebot/upgradebot"
 )
@@ -34,14 +38,24 @@ const (
 	FieldRelease  = "release"
 	FieldPhase    = "phase" // the release's phase the task belongs to
 	FieldStatus   = "status"
+	FieldEstimate = "estimate" // 4h, 1.5h, 2d: see upgradebot.ParseEstimate
+	// FieldResolution is Jira's resolution: when a ticket has one (Done,
+	// Won't Do...), it says the ticket is closed and how. It is read, not
+	// written.
+	FieldResolution = "resolution"
 )
 
-// Fields lists every field, in the order Write writes them.
-var Fields = []string{FieldRef, FieldTitle, FieldAssignee, FieldDue, FieldPriority, FieldKind, FieldRelease, FieldPhase, FieldStatus}
+// Fields lists every field Write writes, in its order.
+var Fields = []string{FieldRef, FieldTitle, FieldAssignee, FieldDue, FieldPriority, FieldKind, FieldRelease, FieldPhase, FieldStatus, FieldEstimate}
+
+// readFields are the fields a column can give: Fields and the resolution.
+var readFields = append(slices.Clone(Fields), FieldResolution)
 
 var required = []string{FieldRef, FieldTitle}
 
-// headers are the column names recognised out of the box, lower case.
+// headers are the column names recognised out of the box, as headerKey
+// writes them: ServiceNow's field names (short_description) are its
+// labels (Short description) in this form.
 var headers = map[string]string{
 	"ref": FieldRef, "number": FieldRef, "issue key": FieldRef, "key": FieldRef, "ticket": FieldRef,
 	"title": FieldTitle, "short description": FieldTitle, "summary": FieldTitle,
@@ -52,6 +66,14 @@ var headers = map[string]string{
 	"release":  FieldRelease,
 	"phase":    FieldPhase,
 	"status":   FieldStatus, "state": FieldStatus,
+	"estimate":   FieldEstimate,
+	"resolution": FieldResolution,
+}
+
+// headerKey is how a header is looked up in headers: lower case, _ as a
+// space, runs of space as one.
+func headerKey(h string) string {
+	return strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(h, "_", " "))), " ")
 }
 
 // Mapping names the file's column for a task field: title → "Short description".
@@ -90,8 +112,8 @@ func (m Mapping) add(part string) error {
 	if !ok || col == "" {
 		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not field=Column, e.g. title=Short description", part)
 	}
-	if !slices.Contains(Fields, field) {
-		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a task field; the fields are %s", field, strings.Join(Fields, ", "))
+	if !slices.Contains(readFields, field) {
+		return upgradebot.Errorf(upgradebot.EINVALID, "%q is not a task field; the fields are %s", field, strings.Join(readFields, ", "))
 	}
 	m[field] = col
 	return nil
@@ -138,19 +160,35 @@ type Options struct {
 	// user id. An assignee that is neither a user id nor in Users is a bad
 	// row.
 	Users map[string]string
+	// Comma is the delimiter: ',', ';' or '\t'. 0 reads it from the file.
+	Comma rune
+	// DateOrder reads dates like 12/5/2026; the zero order reads them
+	// month first unless the file shows otherwise (see MonthFirst).
+	DateOrder DateOrder
 }
 
 // Result is a file read into tasks.
 type Result struct {
-	Tasks []*upgradebot.Task // the open tasks to import, in file order
-	Lines []int              // the line of each task in the file
+	// Tasks are the file's tickets, in file order: open ones to import,
+	// and closed ones (status done or cancelled), which carry only their
+	// ref, title and status: an import creates no task for them, but may
+	// close the task of their ref (upgradebot.ImportOptions.Update).
+	Tasks []*upgradebot.Task
+	Lines []int // the line of each task in the file
 	// Columns is the column each field was read from.
 	Columns map[string]string
 	// Ignored are the file's columns that give no field.
 	Ignored []string
-	// Closed are the lines skipped because their status says the ticket is
-	// closed (done, resolved, closed, cancelled...).
+	// Closed are the lines whose status (or resolution) says the ticket
+	// is closed: done, resolved, closed, cancelled, won't do...
 	Closed []int
+	// Comma is the delimiter the file was read with.
+	Comma rune
+	// DateOrder is how dates like 12/5/2026 were read, and Ambiguous how
+	// many due dates read differently in the other order (0: the order
+	// changed nothing).
+	DateOrder DateOrder
+	Ambiguous int
 }
 
 // Line returns the file line of the i-th task (0-based), or 0.
@@ -161,66 +199,207 @@ func (r *Result) Line(i int) int {
 	return r.Lines[i]
 }
 
-// Read reads a CSV export with a header line. The first bad row stops it:
-// the error (EINVALID) names its line and what is wrong, and no tasks are
-// returned. Every row needs a ref, unique in the file.
+// Delimiter names the delimiter the file was read with: comma, semicolon
+// or tab.
+func (r *Result) Delimiter() string { return delimiterName(r.Comma) }
+
+// maxBadRows is how many bad rows an error quotes; the lines of the rest
+// are listed.
+const maxBadRows = 50
+
+// Read reads a CSV export with a header line. Every row is read: if any is
+// bad, the error (EINVALID) names each bad row's line and what is wrong
+// with it, and no tasks are returned. Every ticket needs a ref, unique in
+// the file, except closed ones, which are skipped without one.
 func Read(r io.Reader, opts Options) (*Result, error) {
-	cr := csv.NewReader(r)
-	cr.TrimLeadingSpace = true
+	res := &Result{Columns: map[string]string{}, Comma: opts.Comma}
+	cr, skipped, err := newReader(r, res)
+	if err != nil {
+		return nil, err
+	}
 	head, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, upgradebot.Errorf(upgradebot.EINVALID, "the file is empty; it needs a header line")
-	} else if err != nil {
-		return nil, csvError(err)
+	if err != nil {
+		return nil, csvError(err, skipped)
 	}
-	if len(head) > 0 {
-		head[0] = strings.TrimPrefix(head[0], "\ufeff") // Excel's byte-order mark
+	for i, h := range head {
+		head[i] = text(h)
 	}
-	res := &Result{Columns: map[string]string{}}
 	index, err := columns(head, opts.Map, res)
 	if err != nil {
 		return nil, err
 	}
-	lineOf := map[string]int{}
+
+	type row struct {
+		line int
+		rec  []string
+	}
+	var rows []row
+	var bad []badRow
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			bad = append(bad, badRow{pe.StartLine + skipped, pe.Err.Error()})
+			continue // the reader goes on at the next line
 		} else if err != nil {
-			return nil, csvError(err)
+			return nil, fmt.Errorf("taskcsv: read: %w", err)
 		}
 		line, _ := cr.FieldPos(0)
-		get := func(field string) string {
-			if i, ok := index[field]; ok {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
+		rows = append(rows, row{line + skipped, rec})
+	}
+
+	get := func(rec []string, field string) string {
+		if i, ok := index[field]; ok && i < len(rec) {
+			return unneutralise(strings.TrimSpace(text(rec[i])))
 		}
-		if slices.IndexFunc(rec, func(s string) bool { return strings.TrimSpace(s) != "" }) < 0 {
+		return ""
+	}
+	res.DateOrder = opts.DateOrder
+	if _, ok := index[FieldDue]; ok {
+		dues := make([]string, len(rows))
+		for i, r := range rows {
+			dues[i] = get(r.rec, FieldDue)
+		}
+		inferred, n := inferOrder(dues)
+		if res.DateOrder == "" {
+			res.DateOrder = inferred
+		}
+		res.Ambiguous = n
+	}
+	res.DateOrder = res.DateOrder.orDefault()
+
+	lineOf := map[string]int{}
+	for _, r := range rows {
+		if slices.IndexFunc(r.rec, func(s string) bool { return strings.TrimSpace(s) != "" }) < 0 {
 			continue // a blank line at the end of a spreadsheet export
 		}
-		if closedStatus(get(FieldStatus)) {
-			res.Closed = append(res.Closed, line)
+		if len(r.rec) != len(head) {
+			bad = append(bad, badRow{r.line, fmt.Sprintf("wrong number of fields: %d, and the header has %d (is the delimiter %s?)", len(r.rec), len(head), delimiterName(res.Comma))})
 			continue
 		}
-		t, err := task(get, opts.Users)
-		if err != nil {
-			return nil, upgradebot.Errorf(upgradebot.EINVALID, "line %d: %s", line, upgradebot.ErrorMessage(err))
+		get := func(field string) string { return get(r.rec, field) }
+		status := statusOf(get(FieldStatus), get(FieldResolution))
+		var t *upgradebot.Task
+		if status != upgradebot.StatusOpen {
+			res.Closed = append(res.Closed, r.line)
+			if t = closedTask(get, status); t == nil {
+				continue // nothing to match it to: skipped, as before
+			}
+		} else {
+			var problems []string
+			if t, problems = task(get, opts.Users, res.DateOrder); len(problems) > 0 {
+				bad = append(bad, badRow{r.line, strings.Join(problems, "; ")})
+				continue
+			}
 		}
 		if prev, ok := lineOf[t.Ref]; ok {
-			return nil, upgradebot.Errorf(upgradebot.EINVALID, "line %d: ref %s is also on line %d; each ticket once", line, t.Ref, prev)
+			bad = append(bad, badRow{r.line, fmt.Sprintf("ref %s is also on line %d; each ticket once", t.Ref, prev)})
+			continue
 		}
-		lineOf[t.Ref] = line
+		lineOf[t.Ref] = r.line
 		res.Tasks = append(res.Tasks, t)
-		res.Lines = append(res.Lines, line)
+		res.Lines = append(res.Lines, r.line)
+	}
+	if len(bad) > 0 {
+		return nil, badRowsError(bad)
 	}
 	return res, nil
 }
 
-func csvError(err error) error {
+// newReader reads the first line to choose the delimiter (unless
+// res.Comma is set), which it records in res, and returns a CSV reader
+// positioned at the header and the number of lines before it: 1 after
+// Excel's "sep=;" line, else 0.
+func newReader(r io.Reader, res *Result) (*csv.Reader, int, error) {
+	br := bufio.NewReader(r)
+	first, err := br.ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, 0, fmt.Errorf("taskcsv: read: %w", err)
+	}
+	first = strings.TrimPrefix(first, "\ufeff") // Excel's byte-order mark
+	skipped := 0
+	if c, ok := excelSep(first); ok {
+		if res.Comma == 0 {
+			res.Comma = c
+		}
+		if first, err = br.ReadString('\n'); err != nil && !errors.Is(err, io.EOF) {
+			return nil, 0, fmt.Errorf("taskcsv: read: %w", err)
+		}
+		skipped = 1
+	}
+	if strings.TrimSpace(first) == "" {
+		return nil, 0, upgradebot.Errorf(upgradebot.EINVALID, "the file is empty; it needs a header line")
+	}
+	if res.Comma == 0 {
+		res.Comma = detectDelimiter(first)
+	}
+	cr := csv.NewReader(io.MultiReader(strings.NewReader(first), br))
+	cr.Comma = res.Comma
+	cr.FieldsPerRecord = -1 // a short row is a bad row, reported with the rest
+	// Leading space before a quote is allowed, but not for tabs: the reader
+	// would take an empty field's tab as space.
+	cr.TrimLeadingSpace = res.Comma != '\t'
+	return cr, skipped, nil
+}
+
+// badRow is a line of the file and what is wrong with it.
+type badRow struct {
+	line int
+	msg  string
+}
+
+// badRowsError reports every bad row: each of the first maxBadRows with
+// what is wrong, the lines of the rest after them.
+func badRowsError(bad []badRow) error {
+	slices.SortStableFunc(bad, func(a, b badRow) int { return a.line - b.line })
+	if len(bad) == 1 {
+		return upgradebot.Errorf(upgradebot.EINVALID, "line %d: %s", bad[0].line, bad[0].msg)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d bad rows; nothing is imported until each reads:", len(bad))
+	for _, r := range bad[:min(len(bad), maxBadRows)] {
+		fmt.Fprintf(&b, "\n  line %d: %s", r.line, r.msg)
+	}
+	if len(bad) > maxBadRows {
+		var lines []int
+		for _, r := range bad[maxBadRows:] {
+			lines = append(lines, r.line)
+		}
+		fmt.Fprintf(&b, "\n  and %d more, on lines %s", len(lines), lineRanges(lines))
+	}
+	return upgradebot.Errorf(upgradebot.EINVALID, "%s", b.String())
+}
+
+// lineRanges writes sorted line numbers with runs as ranges: "7-9, 12".
+func lineRanges(lines []int) string {
+	var parts []string
+	for i := 0; i < len(lines); {
+		j := i
+		for j+1 < len(lines) && lines[j+1] <= lines[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d-%d", lines[i], lines[j]))
+		} else {
+			parts = append(parts, fmt.Sprint(lines[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}
+
+// csvError reports a header that does not read as CSV; skipped lines
+// came before it.
+func csvError(err error, skipped int) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return upgradebot.Errorf(upgradebot.EINVALID, "line %d: %v", pe.StartLine, pe.Err)
+		return upgradebot.Errorf(upgradebot.EINVALID, "line %d: %v", pe.StartLine+skipped, pe.Err)
+	}
+	if errors.Is(err, io.EOF) {
+		return upgradebot.Errorf(upgradebot.EINVALID, "the file is empty; it needs a header line")
 	}
 	return fmt.Errorf("taskcsv: read: %w", err)
 }
@@ -233,7 +412,7 @@ func columns(head []string, m Mapping, res *Result) (map[string]int, error) {
 	}
 	index := map[string]int{}
 	used := map[int]bool{}
-	for _, field := range Fields {
+	for _, field := range readFields {
 		col, ok := m[field]
 		if !ok {
 			continue
@@ -245,7 +424,7 @@ func columns(head []string, m Mapping, res *Result) (map[string]int, error) {
 		index[field], used[i] = i, true
 	}
 	for i, h := range head {
-		field, ok := headers[strings.ToLower(strings.TrimSpace(h))]
+		field, ok := headers[headerKey(h)]
 		if !ok || used[i] {
 			continue
 		}
@@ -286,30 +465,54 @@ func columns(head []string, m Mapping, res *Result) (map[string]int, error) {
 	return index, nil
 }
 
-// task builds and checks the task of one row.
-func task(get func(string) string, users map[string]string) (*upgradebot.Task, error) {
+// task builds and checks the task of an open ticket's row, with every
+// problem it has.
+func task(get func(string) string, users map[string]string, order DateOrder) (*upgradebot.Task, []string) {
 	t := &upgradebot.Task{Ref: get(FieldRef), Title: get(FieldTitle), Release: get(FieldRelease),
-		Phase: upgradebot.Phase(strings.ToLower(get(FieldPhase)))}
+		Phase: upgradebot.Phase(strings.ToLower(get(FieldPhase))), Kind: upgradebot.TaskKind(strings.ToLower(get(FieldKind)))}
+	var problems []string
+	check := func(err error) {
+		if err != nil {
+			problems = append(problems, upgradebot.ErrorMessage(err))
+		}
+	}
 	if t.Ref == "" {
-		return nil, upgradebot.Errorf(upgradebot.EINVALID, "no ref (ticket number); it is the key that makes importing twice safe")
+		problems = append(problems, "no ref (ticket number); it is the key that makes importing twice safe")
 	}
+	check(upgradebot.ValidateTitle("title", t.Title))
 	var err error
-	if t.Assignee, err = assignee(get(FieldAssignee), users); err != nil {
-		return nil, err
+	t.Assignee, err = assignee(get(FieldAssignee), users)
+	check(err)
+	t.Due, err = parseDue(get(FieldDue), order)
+	check(err)
+	t.Priority, err = priority(get(FieldPriority))
+	check(err)
+	if e := get(FieldEstimate); e != "" {
+		t.Estimate, err = upgradebot.ParseEstimate(e)
+		check(err)
 	}
-	if t.Due, err = parseDue(get(FieldDue)); err != nil {
-		return nil, err
+	if t.Kind != "" && !slices.Contains(upgradebot.TaskKinds, t.Kind) {
+		problems = append(problems, fmt.Sprintf("kind %q is not one of upgrade, maintenance, cleanup", clip(string(t.Kind))))
 	}
-	if t.Priority, err = priority(get(FieldPriority)); err != nil {
-		return nil, err
+	if len(problems) == 0 {
+		check(t.Validate())
 	}
-	if k := strings.ToLower(get(FieldKind)); k != "" {
-		t.Kind = upgradebot.TaskKind(k)
+	return t, problems
+}
+
+// closedTask is the task of a closed ticket's row: its ref, title and
+// status, all an import needs to close the task of its ref. Nothing else of
+// the row is read, so an old ticket's departed assignee or odd date does
+// not stop the import. nil if the row has no ref that could match a task.
+func closedTask(get func(string) string, status upgradebot.TaskStatus) *upgradebot.Task {
+	t := &upgradebot.Task{Ref: get(FieldRef), Title: get(FieldTitle), Status: status}
+	if upgradebot.ValidateTitle("title", t.Title) != nil {
+		t.Title = "(closed ticket)"
 	}
-	if err := t.Validate(); err != nil {
-		return nil, err
+	if t.Ref == "" || t.Validate() != nil {
+		return nil
 	}
-	return t, nil
+	return t
 }
 
 func assignee(s string, users map[string]string) (string, error) {
@@ -324,22 +527,6 @@ func assignee(s string, users map[string]string) (string, error) {
 		return id, nil
 	}
 	return "", upgradebot.Errorf(upgradebot.EINVALID, "assignee %q is not a Slack user id (U…); add a line %s=U… to the -users file", s, s)
-}
-
-// parseDue reads 2026-12-05 (a time after it is ignored, as ServiceNow
-// writes) or Jira's 5/Dec/26 (with or without a time).
-func parseDue(s string) (upgradebot.Date, error) {
-	if s == "" {
-		return upgradebot.Date{}, nil
-	}
-	day, _, _ := strings.Cut(s, " ")
-	day, _, _ = strings.Cut(day, "T")
-	for _, layout := range []string{time.DateOnly, "2/Jan/06", "2/Jan/2006"} {
-		if t, err := time.Parse(layout, day); err == nil {
-			return upgradebot.DateOf(t), nil
-		}
-	}
-	return upgradebot.Date{}, upgradebot.Errorf(upgradebot.EINVALID, "due %q is not a date like 2026-12-05 (or 5/Dec/26)", s)
 }
 
 // priority reads our priorities, ServiceNow's ("1 - Critical" to
@@ -362,25 +549,69 @@ func priority(s string) (upgradebot.Priority, error) {
 	return "", upgradebot.Errorf(upgradebot.EINVALID, "priority %q is not one I know: high, normal, low, ServiceNow's 1 - Critical to 5 - Planning or Jira's Highest to Lowest", s)
 }
 
-// closedStatus reports whether a status says the ticket needs no more work.
-func closedStatus(s string) bool {
-	v := strings.ToLower(s)
+// statusOf reads a ticket's status, and Jira's resolution, as a task
+// status. A resolution other than "Unresolved" closes the ticket, as in
+// Jira; then, or for a closed status, words of giving up (cancelled, won't
+// do, duplicate, rejected, ServiceNow's Closed Incomplete and Closed
+// Skipped) mean cancelled, anything else done. Any other status is open.
+func statusOf(status, resolution string) upgradebot.TaskStatus {
+	s, r := strings.ToLower(status), strings.ToLower(resolution)
+	closed := r != "" && r != "unresolved" && r != "none"
 	switch {
-	case strings.HasPrefix(v, "closed"), strings.HasPrefix(v, "cancel"), strings.HasPrefix(v, "won't"), strings.HasPrefix(v, "complete"):
-		return true
+	case s == "done", s == "resolved", s == "fixed", s == "cancelled", s == "canceled",
+		strings.HasPrefix(s, "closed"), strings.HasPrefix(s, "complete"), strings.HasPrefix(s, "cancel"),
+		strings.HasPrefix(s, "won't"), strings.HasPrefix(s, "wont"), s == "rejected", s == "withdrawn", s == "declined":
+		closed = true
 	}
-	return v == "done" || v == "resolved"
+	if !closed {
+		return upgradebot.StatusOpen
+	}
+	for _, v := range []string{s, r} {
+		for _, w := range []string{"cancel", "won't", "wont", "duplicate", "reject", "withdrawn", "declined", "cannot reproduce", "incomplete", "skipped", "abandon", "obsolete"} {
+			if strings.Contains(v, w) {
+				return upgradebot.StatusCancelled
+			}
+		}
+	}
+	return upgradebot.StatusDone
 }
 
+// RefPrefix starts the ref Write gives a task that has none: UB-12 for
+// task #12.
+const RefPrefix = "UB-"
+
 // Write writes tasks as CSV with a header of Fields and their id last
-// (which Read ignores), so that a file written here imports again.
+// (which Read ignores), so that a file written here imports again. Every
+// row has a ref: a task without one is written with RefPrefix and its id
+// (UB-12), or, should that be another task's ref, UB-12-2 (then -3...). A
+// cell a spreadsheet would run as a formula (one starting with =, +, -, @,
+// tab or CR) is written after an apostrophe, which Read removes again.
 func Write(w io.Writer, tasks []*upgradebot.Task) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(append(slices.Clone(Fields), "id")); err != nil {
 		return fmt.Errorf("taskcsv: write: %w", err)
 	}
+	taken := make(map[string]bool, len(tasks))
 	for _, t := range tasks {
-		rec := []string{t.Ref, t.Title, t.Assignee, t.Due.String(), string(t.Priority), string(t.Kind), t.Release, string(t.Phase), string(t.Status), fmt.Sprint(t.ID)}
+		taken[t.Ref] = true
+	}
+	for _, t := range tasks {
+		ref := t.Ref
+		if ref == "" {
+			ref = fmt.Sprintf("%s%d", RefPrefix, t.ID)
+			for n := 2; taken[ref]; n++ {
+				ref = fmt.Sprintf("%s%d-%d", RefPrefix, t.ID, n)
+			}
+			taken[ref] = true
+		}
+		est := ""
+		if t.Estimate > 0 {
+			est = upgradebot.FormatEffort(t.Estimate)
+		}
+		rec := []string{ref, t.Title, t.Assignee, t.Due.String(), string(t.Priority), string(t.Kind), t.Release, string(t.Phase), string(t.Status), est, fmt.Sprint(t.ID)}
+		for i := range rec {
+			rec[i] = neutralise(rec[i])
+		}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("taskcsv: write: %w", err)
 		}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/upgradebot/upgradebot"
 )
@@ -27,14 +28,15 @@ func TestServiceNowHeaders(t *testing.T) {
 	}
 	got := summarize(res.Tasks)
 	want := []string{
-		"CHG0030001|Apply the lab interface patch|U0SAM|2026-12-04|high",
-		"CHG0030002|Retire the old fax queue, finally|U0PRIYA||low",
+		"CHG0030001|Apply the lab interface patch|U0SAM|2026-12-04|high|open",
+		"CHG0030002|Retire the old fax queue, finally|U0PRIYA||low|open",
+		"CHG0030003|Already finished|||normal|done",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("tasks:\n%q\nwant\n%q", got, want)
 	}
-	if !slices.Equal(res.Lines, []int{2, 3}) || !slices.Equal(res.Closed, []int{4}) {
-		t.Errorf("lines %v, closed %v; want [2 3], [4]", res.Lines, res.Closed)
+	if !slices.Equal(res.Lines, []int{2, 3, 4}) || !slices.Equal(res.Closed, []int{4}) {
+		t.Errorf("lines %v, closed %v; want [2 3 4], [4]", res.Lines, res.Closed)
 	}
 	if !slices.Equal(res.Ignored, []string{"Caller", "Assignment group"}) {
 		t.Errorf("ignored %q", res.Ignored)
@@ -51,7 +53,7 @@ func TestJiraHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"UPG-12|Build the test environment|U0DANA|2026-12-05|high", "UPG-13|Write the cutover runbook|||normal"}
+	want := []string{"UPG-12|Build the test environment|U0DANA|2026-12-05|high|open", "UPG-13|Write the cutover runbook|||normal|open", "UPG-9|Old spike|||normal|done"}
 	if got := summarize(res.Tasks); !slices.Equal(got, want) {
 		t.Errorf("tasks %q, want %q", got, want)
 	}
@@ -73,7 +75,7 @@ func TestMapping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := summarize(res.Tasks); !slices.Equal(got, []string{"T-1|Check the backups|U0SAM|2026-12-10|normal"}) {
+	if got := summarize(res.Tasks); !slices.Equal(got, []string{"T-1|Check the backups|U0SAM|2026-12-10|normal|open"}) {
 		t.Errorf("tasks %q", got)
 	}
 	if len(res.Ignored) != 0 {
@@ -138,11 +140,65 @@ func TestUsersFile(t *testing.T) {
 	wantErr(t, err, "users line 1")
 }
 
+// TestWriteReadRoundTrip: what Write writes, Read reads back as it was:
+// quotes, commas, estimates, and titles a spreadsheet would run as
+// formulas, which are written as text.
 func TestWriteReadRoundTrip(t *testing.T) {
+	d := upgradebot.Date{Year: 2026, Month: 12, Day: 4}
 	tasks := []*upgradebot.Task{
-		{ID: 4, Ref: "CHG1", Title: `Quotes "and", commas`, Assignee: "U0SAM", Due: upgradebot.Date{Year: 2026, Month: 12, Day: 4}, Priority: upgradebot.PriorityHigh, Kind: upgradebot.KindMaintenance, Release: "medcore-2026q4", Phase: upgradebot.PhaseBuild, Status: upgradebot.StatusOpen},
-		{ID: 5, Ref: "CHG2", Title: "Plain", Priority: upgradebot.PriorityLow, Kind: upgradebot.KindUpgrade, Status: upgradebot.StatusOpen},
-		{ID: 6, Ref: "CHG3", Title: "Finished", Priority: upgradebot.PriorityNormal, Kind: upgradebot.KindUpgrade, Status: upgradebot.StatusDone},
+		{ID: 4, Ref: "CHG1", Title: `Quotes "and", commas`, Assignee: "U0SAM", Due: d, Priority: upgradebot.PriorityHigh, Kind: upgradebot.KindMaintenance, Release: "medcore-2026q4", Phase: upgradebot.PhaseBuild, Estimate: 90 * time.Minute},
+		{ID: 5, Ref: "CHG2", Title: "Plain", Priority: upgradebot.PriorityLow, Kind: upgradebot.KindUpgrade, Estimate: 7 * time.Minute},
+		{ID: 6, Ref: "CHG3", Title: "Finished", Status: upgradebot.StatusDone},
+		{ID: 7, Ref: "CHG4", Title: `=HYPERLINK("http://x","y")`},
+		{ID: 8, Ref: "CHG5", Title: "+1"},
+		{ID: 9, Ref: "-CHG6", Title: "-1"},
+		{ID: 10, Ref: "CHG7", Title: "@SUM(A1)", Estimate: 2000 * time.Hour},
+		{ID: 11, Ref: "CHG8", Title: "'quoted' stays quoted"},
+		{ID: 12, Ref: "CHG9", Title: "Cancelled", Status: upgradebot.StatusCancelled},
+	}
+	for _, task := range tasks {
+		if err := task.Validate(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if err := Write(&b, tasks); err != nil {
+		t.Fatal(err)
+	}
+	// In a spreadsheet, the formulas are text.
+	for _, cell := range []string{`'=HYPERLINK(""http://x"",""y"")"`, "CHG5,'+1,", "'-CHG6,'-1,", "'@SUM(A1)", ",'quoted' stays quoted,"} {
+		if !strings.Contains(b.String(), cell) {
+			t.Errorf("the file has no %s:\n%s", cell, b.String())
+		}
+	}
+	res, err := Read(&b, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Tasks) != len(tasks) || !slices.Equal(res.Closed, []int{4, 10}) || !slices.Equal(res.Ignored, []string{"id"}) {
+		t.Fatalf("read back %d tasks, closed %v, ignored %q", len(res.Tasks), res.Closed, res.Ignored)
+	}
+	for i, got := range res.Tasks {
+		want := *tasks[i]
+		want.ID = 0
+		if want.Status != upgradebot.StatusOpen {
+			// A closed ticket is read as its ref, title and status.
+			want = upgradebot.Task{Ref: want.Ref, Title: want.Title, Status: want.Status, Kind: upgradebot.KindUpgrade, Priority: upgradebot.PriorityNormal}
+		}
+		if *got != want {
+			t.Errorf("round trip:\n got %+v\nwant %+v", *got, want)
+		}
+	}
+}
+
+// TestWriteRefs: a task without a ref is written with UB-<id>, so that the
+// file imports; never a ref another row has.
+func TestWriteRefs(t *testing.T) {
+	tasks := []*upgradebot.Task{
+		{ID: 3, Title: "No ref", Status: upgradebot.StatusOpen},
+		{ID: 4, Ref: "UB-5", Title: "Imported from another database", Status: upgradebot.StatusOpen},
+		{ID: 5, Title: "No ref, and UB-5 is taken", Status: upgradebot.StatusOpen},
+		{ID: 6, Ref: "UB-5-2", Title: "Taken too", Status: upgradebot.StatusOpen},
 	}
 	var b bytes.Buffer
 	if err := Write(&b, tasks); err != nil {
@@ -152,14 +208,25 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Tasks) != 2 || !slices.Equal(res.Closed, []int{4}) || !slices.Equal(res.Ignored, []string{"id"}) {
-		t.Fatalf("read back %d tasks, closed %v, ignored %q", len(res.Tasks), res.Closed, res.Ignored)
+	var refs []string
+	for _, task := range res.Tasks {
+		refs = append(refs, task.Ref)
 	}
-	for i, got := range res.Tasks {
-		want := *tasks[i]
-		want.ID = 0
-		if *got != want {
-			t.Errorf("round trip:\n got %+v\nwant %+v", *got, want)
+	if want := []string{"UB-3", "UB-5", "UB-5-3", "UB-5-2"}; !slices.Equal(refs, want) {
+		t.Errorf("refs %q, want %q", refs, want)
+	}
+}
+
+// TestNeutralise: exactly a leading apostrophe before a formula character
+// is added on writing and removed on reading.
+func TestNeutralise(t *testing.T) {
+	for _, s := range []string{"", "=1", "+", "-", "@x", "\tx", "\rx", "'", "'=1", "''=1", "x=1", "'x", "=", "''"} {
+		w := neutralise(s)
+		if got := unneutralise(w); got != s {
+			t.Errorf("unneutralise(neutralise(%q)) = %q", s, got)
+		}
+		if w != "" && strings.IndexByte(formulaStart, w[0]) >= 0 {
+			t.Errorf("neutralise(%q) = %q still starts a formula", s, w)
 		}
 	}
 }
@@ -167,7 +234,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 func summarize(tasks []*upgradebot.Task) []string {
 	var out []string
 	for _, t := range tasks {
-		out = append(out, strings.Join([]string{t.Ref, t.Title, t.Assignee, t.Due.String(), string(t.Priority)}, "|"))
+		out = append(out, strings.Join([]string{t.Ref, t.Title, t.Assignee, t.Due.String(), string(t.Priority), string(t.Status)}, "|"))
 	}
 	return out
 }

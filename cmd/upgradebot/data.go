@@ -15,12 +15,15 @@ import (
 
 // dataConfig holds the flags of import, export and ics.
 type dataConfig struct {
-	Map     string // import -map: field=Column,...
-	Mapping string // import -mapping FILE
-	Users   string // import -users FILE: name=U… lines
-	DryRun  bool   // import -dry-run
-	Format  string // export -format csv|json
-	Out     string // export, ics -o FILE ("" or "-": stdout)
+	Map        string // import -map: field=Column,...
+	Mapping    string // import -mapping FILE
+	Users      string // import -users FILE: name=U… lines
+	DryRun     bool   // import -dry-run
+	Update     bool   // import -update: apply closes and due dates to existing refs
+	Delimiter  string // import -delimiter , ; or tab ("": read from the file)
+	DateFormat string // import -date-format mdy|dmy, for dates like 12/5/2026
+	Format     string // export -format csv|json
+	Out        string // export, ics -o FILE ("" or "-": stdout)
 }
 
 // dataFlags registers the flags of the data subcommands on fs.
@@ -31,6 +34,9 @@ func (m *Main) dataFlags(fs *flag.FlagSet, cmd string) {
 		fs.StringVar(&m.Data.Mapping, "mapping", "", "")
 		fs.StringVar(&m.Data.Users, "users", "", "")
 		fs.BoolVar(&m.Data.DryRun, "dry-run", false, "")
+		fs.BoolVar(&m.Data.Update, "update", false, "")
+		fs.StringVar(&m.Data.Delimiter, "delimiter", "", "")
+		fs.StringVar(&m.Data.DateFormat, "date-format", "", "")
 	case "export":
 		fs.StringVar(&m.Data.Format, "format", "csv", "")
 		fs.StringVar(&m.Data.Out, "o", "", "")
@@ -52,7 +58,8 @@ func (m *Main) refuse(cmd string, err error) error {
 }
 
 // importTasks reads a ticket system's CSV export and imports its open
-// tickets as tasks, all in one transaction.
+// tickets as tasks, all in one transaction; with -update, it also applies
+// the closes and due dates of tickets whose tasks are already there.
 func (m *Main) importTasks(ctx context.Context, args []string) error {
 	if len(args) != 1 {
 		return usageError{"import needs one argument: the CSV file, e.g. upgradebot import -dry-run tickets.csv"}
@@ -62,6 +69,14 @@ func (m *Main) importTasks(ctx context.Context, args []string) error {
 		return err
 	}
 	opts := taskcsv.Options{Map: taskcsv.Mapping{}, Users: map[string]string{}}
+	if m.Data.Delimiter != "" {
+		if opts.Comma, err = taskcsv.ParseDelimiter(m.Data.Delimiter); err != nil {
+			return usageError{"-delimiter: " + upgradebot.ErrorMessage(err)}
+		}
+	}
+	if opts.DateOrder, err = taskcsv.ParseDateOrder(m.Data.DateFormat); err != nil {
+		return usageError{"-date-format: " + upgradebot.ErrorMessage(err)}
+	}
 	if m.Data.Mapping != "" {
 		if opts.Map, err = readWith(m.Data.Mapping, taskcsv.ReadMapping); err != nil {
 			return m.refuse("import", err)
@@ -98,20 +113,8 @@ func (m *Main) importTasks(ctx context.Context, args []string) error {
 	if err != nil {
 		return m.refuse("import", fmt.Errorf("%s: %w", args[0], err))
 	}
-	var cols []string
-	for _, f := range taskcsv.Fields {
-		if c, ok := res.Columns[f]; ok {
-			cols = append(cols, fmt.Sprintf("%s=%q", f, c))
-		}
-	}
-	fmt.Fprintf(m.Stdout, "%s: %d tickets; columns %s\n", args[0], len(res.Tasks)+len(res.Closed), strings.Join(cols, ", "))
-	if len(res.Ignored) > 0 {
-		fmt.Fprintf(m.Stdout, "Ignored columns (no task field): %q\n", res.Ignored)
-	}
-	if len(res.Closed) > 0 {
-		fmt.Fprintf(m.Stdout, "Skipped %d closed tickets (done, resolved, closed or cancelled).\n", len(res.Closed))
-	}
-	iopts := upgradebot.ImportOptions{DryRun: m.Data.DryRun}
+	m.importRead(args[0], res)
+	iopts := upgradebot.ImportOptions{DryRun: m.Data.DryRun, Update: m.Data.Update}
 	// A progress line only for a person watching a large import.
 	f, isFile := m.Stdout.(*os.File)
 	progress := isFile && isTerminal(f) && len(res.Tasks) >= 1000
@@ -127,14 +130,75 @@ func (m *Main) importTasks(ctx context.Context, args []string) error {
 	if err != nil {
 		return m.refuse("import", fmt.Errorf("%s: %w", args[0], err))
 	}
-	verb, note := "Imported", ""
-	if m.Data.DryRun {
-		verb, note = "Dry run: would import", " Nothing was written."
-	}
-	fmt.Fprintf(m.Stdout, "%s %d new tasks; %d refs already there, skipped (existing tasks left as they are).%s\n",
-		verb, len(out.Created), len(out.Skipped), note)
-	m.Logger.Info("import", "file", args[0], "actor", actor, "created", len(out.Created), "skipped", len(out.Skipped), "dry_run", m.Data.DryRun)
+	m.importDone(out)
+	m.Logger.Info("import", "file", args[0], "actor", actor, "created", len(out.Created), "updated", len(out.Updated),
+		"skipped", len(out.Skipped), "closed", len(out.Closed), "dry_run", m.Data.DryRun)
 	return nil
+}
+
+// importRead says how the file was read: its tickets, delimiter and
+// columns, and how dates like 12/5/2026 were read when that mattered.
+func (m *Main) importRead(file string, res *taskcsv.Result) {
+	var cols []string
+	for _, f := range taskcsv.Fields {
+		if c, ok := res.Columns[f]; ok {
+			cols = append(cols, fmt.Sprintf("%s=%q", f, c))
+		}
+	}
+	if c, ok := res.Columns[taskcsv.FieldResolution]; ok {
+		cols = append(cols, fmt.Sprintf("%s=%q", taskcsv.FieldResolution, c))
+	}
+	open := 0
+	for _, t := range res.Tasks {
+		if t.Status == upgradebot.StatusOpen {
+			open++
+		}
+	}
+	fmt.Fprintf(m.Stdout, "%s: %d tickets (%d closed), %s-separated; columns %s\n",
+		file, open+len(res.Closed), len(res.Closed), res.Delimiter(), strings.Join(cols, ", "))
+	if len(res.Ignored) > 0 {
+		fmt.Fprintf(m.Stdout, "Ignored columns (no task field): %q\n", res.Ignored)
+	}
+	if res.Ambiguous > 0 && m.Data.DateFormat == "" {
+		fmt.Fprintf(m.Stdout, "%d due dates like 12/5/2026 read as %s; if the file writes %s, import with -date-format %s.\n",
+			res.Ambiguous, res.DateOrder.Describe(), res.DateOrder.Other().Describe(), res.DateOrder.Other())
+	}
+}
+
+// maxListedUpdates is how many changes of an -update import are listed;
+// the audit log has them all.
+const maxListedUpdates = 20
+
+// importDone says what the import did, or would do on a dry run.
+func (m *Main) importDone(out upgradebot.ImportResult) {
+	verb, upd, note := "Imported", "updated", ""
+	if m.Data.DryRun {
+		verb, upd, note = "Dry run: would import", "would update", " Nothing was written."
+	}
+	line := fmt.Sprintf("%s %d new tasks", verb, len(out.Created))
+	switch {
+	case m.Data.Update:
+		line += fmt.Sprintf("; %s %d tasks; %d refs already there, nothing to change", upd, len(out.Updated), len(out.Skipped))
+	case len(out.Skipped) > 0:
+		line += fmt.Sprintf("; %d refs already there, skipped (existing tasks left as they are; -update applies the ticket system's closes and due dates)", len(out.Skipped))
+	default:
+		line += "; 0 refs already there"
+	}
+	fmt.Fprintf(m.Stdout, "%s.%s\n", line, note)
+	for i, u := range out.Updated {
+		if i == maxListedUpdates {
+			fmt.Fprintf(m.Stdout, "  … and %d more (upgradebot exec \"/upgrade audit\" lists them)\n", len(out.Updated)-i)
+			break
+		}
+		change := fmt.Sprintf("due %s → %s", u.Before.Due.Human(), u.After.Due.Human())
+		if u.After.Status != u.Before.Status {
+			change = string(u.After.Status) + ", as in the ticket system"
+		}
+		fmt.Fprintf(m.Stdout, "  #%d %s: %s\n", u.After.ID, u.After.Ref, change)
+	}
+	if len(out.Closed) > 0 {
+		fmt.Fprintf(m.Stdout, "Skipped %d closed tickets (done, resolved, closed or cancelled).\n", len(out.Closed))
+	}
 }
 
 // readWith opens path and hands it to read.
@@ -165,13 +229,26 @@ func (m *Main) exportData(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		out := make([]exportTask, len(tasks))
+		for i, t := range tasks {
+			out[i] = exportTask{Task: t, EstimateHours: t.Estimate.Hours()}
+		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
-			Tasks    []*upgradebot.Task    `json:"tasks"`
+			Tasks    []exportTask          `json:"tasks"`
 			Releases []*upgradebot.Release `json:"releases"`
-		}{tasks, releases})
+		}{out, releases})
 	})
+}
+
+// exportTask is a task as the JSON export writes it: the estimate in hours
+// ("estimate_hours": 1.5, absent if none), not in time.Duration's
+// nanoseconds, so that a spreadsheet or script reads it as it is.
+type exportTask struct {
+	*upgradebot.Task
+	Estimate      *struct{} `json:"estimate,omitempty"` // hides the Task's nanoseconds
+	EstimateHours float64   `json:"estimate_hours,omitempty"`
 }
 
 // writeICS writes the calendar feed.

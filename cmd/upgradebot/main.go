@@ -130,6 +130,8 @@ Usage:
   upgradebot backup [flags] FILE          write a consistent copy of the live database to FILE
   upgradebot import [flags] FILE.csv      import a ticket system's CSV export as tasks, all or nothing:
                   -map field=Column,...  -mapping FILE  -users FILE (name=U… lines)  -dry-run
+                  -update (apply closes and due dates to refs already there)
+                  -delimiter ,|;|tab (default: read from the file)  -date-format mdy|dmy (for 12/5/2026)
   upgradebot export [-format csv|json] [-o FILE]  write every task (and, in JSON, the releases)
   upgradebot ics [-o FILE]                write the iCalendar feed: releases, clean-ups, due dates
   upgradebot chart [-o FILE]              write a PNG of open work and releases behind, last 12 weeks
