@@ -111,37 +111,69 @@ func (c *call) stamp(t time.Time) string {
 	return t.In(c.loc).Format("2006-01-02 15:04 MST")
 }
 
+// help answers `help` with the commands by topic, `help <topic>` with one
+// topic's commands and what each does, and `help <command>` with how to
+// write it.
 func (c *call) help(cmd *Command) (string, error) {
-	if topic := strings.ToLower(strings.TrimSpace(cmd.Text)); topic != "" {
-		var out []string
+	topic := strings.ToLower(strings.TrimSpace(cmd.Text))
+	if topic == "" {
+		return helpOverview(), nil
+	}
+	var out []string
+	for _, t := range topics {
+		if t.name != topic {
+			continue
+		}
+		out = append(out, "*"+t.title+"*")
+		for _, s := range specs {
+			if s.topic == t.name {
+				out = append(out, fmt.Sprintf("• `%s` — %s%s", s.usage, s.summary, s.who.helpNote()))
+			}
+		}
+	}
+	if len(out) == 0 {
 		for _, s := range specs {
 			if s.name == topic || strings.HasPrefix(s.name, topic+" ") {
 				out = append(out, fmt.Sprintf("`/upgrade %s`\n%s%s.", s.usage, upgradebot.UpperFirst(s.summary), s.who.helpNote()))
 			}
 		}
-		if len(out) == 0 {
-			return "", unknownCommand(topic)
-		}
-		text := strings.Join(out, "\n")
-		if topic == "config" {
-			for _, f := range configOrder {
-				text += "\n• `/upgrade " + configForms[f] + "`"
-			}
-			text += "\nJobs: " + strings.Join(upgradebot.JobNames(), ", ") + "."
-			text += "\n" + phasesHelp
-		}
-		if strings.Contains(text, "<date>") {
-			text += "\nDates: " + DateForms + " (in the team's time zone)."
-		}
-		return text, nil
 	}
+	if len(out) == 0 {
+		return "", unknownCommand(topic)
+	}
+	text := strings.Join(out, "\n")
+	if topic == "config" {
+		for _, f := range configOrder {
+			text += "\n• `/upgrade " + configForms[f] + "`"
+		}
+		text += "\nJobs: " + strings.Join(upgradebot.JobNames(), ", ") + "."
+		text += "\n" + phasesHelp
+	}
+	if strings.Contains(text, "<date>") {
+		text += "\nDates: " + DateForms + " (in the team's time zone)."
+	}
+	return text, nil
+}
+
+// helpOverview is every command by topic, each as its words and what it
+// must be given (the options are in `help <topic>`), short enough for a
+// phone.
+func helpOverview() string {
 	var b strings.Builder
-	b.WriteString("*/upgrade* keeps the upgrade desk: tasks, vendor releases, clean-ups and decisions.\n")
-	for _, s := range specs {
-		fmt.Fprintf(&b, "• `%s` — %s%s\n", s.usage, s.summary, s.who.helpNote())
+	b.WriteString("*/upgrade* keeps the upgrade desk: tasks, vendor releases, clean-ups and decisions. " +
+		"`/upgrade help <topic>` says what each command does; `/upgrade help <command>` how to write it.")
+	for _, t := range topics {
+		var forms []string
+		for _, s := range specs {
+			if s.topic == t.name {
+				form, _, _ := strings.Cut(s.usage, " [")
+				forms = append(forms, "`"+form+"`")
+			}
+		}
+		fmt.Fprintf(&b, "\n*%s* (`help %s`): %s", t.title, t.name, strings.Join(forms, " · "))
 	}
-	b.WriteString("Dates: " + DateForms + ". People: mention them with @. Titles with spaces may be quoted. Add `share` to a list to show it to the channel.")
-	return b.String(), nil
+	b.WriteString("\nDates: " + DateForms + ". People: @name. Titles with spaces may be quoted. Add `share` to a list to show it to the channel.")
+	return b.String()
 }
 
 func (c *call) add(cmd *Command) (string, error) {

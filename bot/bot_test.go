@@ -84,6 +84,10 @@ func TestTasks(t *testing.T) {
 	run(t, []step{
 		{desc: "help lists commands", as: alice, text: "", want: []string{"add <title>", "approve <id>", "Dates:"}},
 		{desc: "help for one command", as: alice, text: "help add", want: []string{"/upgrade add <title>", "Dates:"}},
+		{desc: "help groups the commands by topic", as: alice, text: "help",
+			want: []string{"*Tasks* (`help tasks`): `add <title>` · `list`", "*Decisions* (`help decisions`)", "`approve <id>`"}, not: []string{"— add a task"}},
+		{desc: "help for one topic", as: alice, text: "help decisions",
+			want: []string{"*Decisions*", "• `approve <id> [comment]` — approve a decision (owner or delegate)"}, not: []string{"add <title>"}},
 		{desc: "add bare title", as: alice, text: "add Review release notes", want: []string{"Added #1 Review release notes", "unassigned"}, sent: none},
 		{desc: "add with everything, options anywhere", as: alice, text: "add due:2026-12-04 “Build order sets” <@U0BOB|bob> kind:upgrade prio:high ref:CHG001",
 			want: []string{"Added #2 Build order sets", "<@U0BOB>", "due Fri 4 Dec 2026", "high"}, sent: []string{"dm U0BOB: <@U0ALICE> assigned you #2 Build order sets"}},

@@ -53,8 +53,9 @@ type Command struct {
 }
 
 // spec is one command of the language: its words, grammar, help, who may
-// run it and the handler that runs it. specs is the only table of
-// commands: parsing, help, logging and running all read it.
+// run it and the handler that runs it. The groups below, one per topic,
+// make specs, the only table of commands: parsing, help, logging and
+// running all read it.
 type spec struct {
 	name    string   // its words: "add", "release add"
 	aliases []string // other words people type for it: "ls", "maintenance add"
@@ -71,6 +72,7 @@ type spec struct {
 	share     bool     // read-only: a trailing "share" posts the reply in the channel
 	parse     func(p *parser, c *Command) error
 	run       func(c *call, cmd *Command) (string, error)
+	topic     string // the topics entry it is listed under (set in init)
 }
 
 // who says who may run a command.
@@ -93,100 +95,138 @@ func (w who) helpNote() string {
 	return ""
 }
 
-// specs is the command language, in the order help lists it. It is set in
-// init because help reads it.
+// topics are what people do with the desk, in the order help lists them;
+// `help <topic>` shows one topic's commands.
+var topics = []struct{ name, title string }{
+	{"tasks", "Tasks"},
+	{"upgrades", "Releases and the upgrade cycle"},
+	{"cleanups", "Clean-ups"},
+	{"decisions", "Decisions"},
+	{"team", "The team and settings"},
+}
+
+// specs is every command, topic by topic, in the order help lists them. It
+// is set in init because help reads it.
 var specs []*spec
 
 func init() {
-	specs = []*spec{
-		{name: "help", aliases: []string{"?"}, run: (*call).help, usage: "help [command]", summary: "what the bot can do, or how to write one command",
-			parse: func(p *parser, c *Command) error { c.Text = strings.Join(p.rest(), " "); return nil }},
-		{name: "add", run: (*call).add, usage: "add <title> [due:<date>] [@user] [kind:upgrade|maintenance|cleanup] [release:<key>] [prio:high|normal|low] [ref:<ticket>] [est:<N>h|<N>d]",
-			summary: "add a task", options: []string{"due", "kind", "release", "prio", "ref", "est"}, parse: parseAdd},
-		{name: "list", aliases: []string{"ls"}, run: (*call).list, usage: "list [mine|open|overdue|done|all] [@user] [release:<key>] [kind:<kind>]",
-			summary: "list tasks (open by default)", options: []string{"release", "kind"}, share: true, parse: parseList},
-		{name: "find", run: (*call).find, usage: "find <words>", summary: "find tasks whose title or ref has every word", share: true,
-			parse: func(p *parser, c *Command) error {
-				c.Text = strings.Join(p.rest(), " ")
-				if c.Text == "" {
-					return p.usageErr("what should I look for?")
-				}
-				return nil
-			}},
-		{name: "show", run: (*call).show, usage: "show <id>", summary: "a task with its notes", share: true,
-			parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
-		{name: "done", aliases: []string{"close", "complete"}, run: (*call).done, usage: "done <id> [note]", summary: "mark a task done",
-			parse: func(p *parser, c *Command) error { return p.idAndText(c, "") }},
-		{name: "assign", run: (*call).assign, usage: "assign <id> @user", summary: "give a task to someone", parse: parseAssign},
-		{name: "due", run: (*call).due, usage: "due <id> <date>", summary: "move a task's due date", parse: parseDue},
-		{name: "note", run: (*call).note, usage: "note <id> <text>", summary: "add a note to a task",
-			parse: func(p *parser, c *Command) error {
-				return p.idAndText(c, "the text is missing.")
-			}},
-		{name: "cancel", run: (*call).cancel, usage: "cancel <id> [reason]", summary: "close a task without doing it",
-			parse: func(p *parser, c *Command) error { return p.idAndText(c, "") }},
-		{name: "release add", run: (*call).releaseAdd, usage: "release add <vendor> <name> ga:<date> [key:<key>] [support:<date>]",
-			summary: "record a vendor release", options: []string{"ga", "key", "support"}, parse: parseReleaseAdd},
-		{name: "releases", aliases: []string{"release"}, run: (*call).releases, usage: "releases [all]", summary: "vendor releases (recent and coming; all with `all`)", share: true,
-			parse: func(p *parser, c *Command) error { return p.scope(c, "", "all") }},
-		{name: "release phase", keyFirst: true, run: (*call).releasePhase, usage: "release phase <key> <phase> start|done [<date>]",
-			summary: "record that a release's phase (one of the team's, see `config`; review, build, test, train, go-live unless changed) started or was done (today, or that day); the release is live when its last phase is done; closing a phase is a gate: from anyone but the decision owner (or delegate) it asks them to approve; also `release <key> phase <phase> start|done`", parse: parseReleasePhase},
-		{name: "release item", keyFirst: true, run: (*call).releaseItem, usage: `release item <key> adopt|defer|skip "<item title>" [reason]`,
-			summary: "log the team's verdict on one item of a release's notes, with the reason (needed to defer or skip, shown as not doing); deferred items come back in the next release's checklist; also `release <key> item ...`", parse: parseReleaseItem},
-		{name: "release items", keyFirst: true, run: (*call).releaseItems, usage: "release items <key>", share: true,
-			summary: "a release's note items by verdict with the reasons, and the items deferred in earlier releases still carried; also `release <key> items`", parse: parseReleaseItems},
-		{name: "checklist", run: (*call).checklist, usage: "checklist", summary: "the release checklist: the tasks every new release gets, by phase", share: true,
-			parse: func(p *parser, c *Command) error { return p.none() }},
-		{name: "checklist add", who: admins, run: (*call).checklistAdd, usage: "checklist add <phase> <title> [est:<N>h|<N>d]",
-			summary: "add a task every new release gets in that phase", options: []string{"est"}, parse: parseChecklistAdd},
-		{name: "checklist remove", who: admins, run: (*call).checklistRemove, usage: "checklist remove <id>", summary: "remove a task from the release checklist; releases keep theirs",
-			parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
-		{name: "vendor", run: (*call).vendor, usage: "vendor [<name> cadence:<N>w [support:<N>w]]",
-			summary: "vendors and how often each ships a release; set one's cadence and support window", options: []string{"cadence", "support"}, parse: parseVendor},
-		{name: "forecast", run: (*call).forecast, usage: "forecast", summary: "per vendor: releases behind, coming go-lives, support, what it takes to catch up", share: true,
-			parse: func(p *parser, c *Command) error { return p.none() }},
-		{name: "maint add", aliases: []string{"maintenance add"}, run: (*call).maintAdd, usage: "maint add <title> every:<N>d|<N>w|<N>m [@user] [first:<date>]",
-			summary: "add a recurring clean-up", options: []string{"every", "first"}, parse: parseMaintAdd},
-		{name: "maint list", aliases: []string{"maint", "maintenance", "maintenance list"}, run: (*call).maintList, usage: "maint list", summary: "recurring clean-ups and when each is next due", share: true,
-			parse: func(p *parser, c *Command) error { return p.none() }},
-		{name: "maint queue", aliases: []string{"maintenance queue"}, keyFirst: true, run: (*call).maintQueue, usage: "maint queue <id> <items> rate <N>/h",
-			summary: "record a clean-up's queue and how many items one person clears an hour (also `maint <id> queue <items> rate <N>/h`)", parse: parseMaintQueue},
-		{name: "workload", run: (*call).workload, usage: "workload", summary: "open and overdue tasks and planned hours per person; who is over the threshold and who has room", share: true,
-			parse: func(p *parser, c *Command) error { return p.none() }},
-		{name: "freeze", who: admins, run: (*call).freeze, usage: "freeze <from>..<to> <reason>", summary: "record a freeze window, like a go-live or a clinical blackout",
-			parse: parseFreeze},
-		{name: "freeze remove", who: admins, run: (*call).freezeRemove, usage: "freeze remove <id>", summary: "remove a freeze window",
-			parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
-		{name: "freezes", run: (*call).freezes, usage: "freezes", summary: "current and coming freeze windows", share: true,
-			parse: func(p *parser, c *Command) error { return p.none() }},
-		{name: "decide", run: (*call).decide, usage: "decide <question> [due:<date>]", summary: "ask the decision owner to approve or reject",
-			options: []string{"due"}, parse: parseDecide},
-		{name: "decisions", run: (*call).decisions, usage: "decisions [pending|all]", summary: "decision requests (pending by default)", share: true,
-			parse: func(p *parser, c *Command) error { return p.scope(c, "pending", "pending", "all") }},
-		{name: "approve", who: deciders, decisions: true, run: (*call).approve, usage: "approve <id> [comment]", summary: "approve a decision",
-			parse: func(p *parser, c *Command) error { return p.idAndText(c, "") }},
-		{name: "reject", who: deciders, decisions: true, run: (*call).reject, usage: "reject <id> <reason>", summary: "reject a decision, with the reason",
-			parse: func(p *parser, c *Command) error {
-				return p.idAndText(c, "a reason is required: the requester sees it.")
-			}},
-		{name: "digest", run: (*call).digest, usage: "digest [now]", summary: "the team channel's digest as it would be posted now; `now` posts it (admin)",
-			parse: func(p *parser, c *Command) error { return p.scope(c, "", "now") }},
-		{name: "owner", run: (*call).owner, usage: "owner [@user]", summary: "show the decision owner, or set it (admin)", parse: parseOwner},
-		{name: "away", run: (*call).away, usage: "away <date>..<date> [delegate:@user] [@user] | away | away clear [@user]",
-			summary: "record time away and who decides meanwhile; others' only by admins", options: []string{"delegate"}, parse: parseAway},
-		{name: "mute", run: (*call).mute, usage: "mute [until <date>] [@user]",
-			summary: "stop your overdue reminders until a day, or until you unmute; someone else's (admin)", parse: parseMute},
-		{name: "unmute", run: (*call).unmute, usage: "unmute [@user]", summary: "turn overdue reminders back on; someone else's (admin)", parse: parseMute},
-		{name: "config", ownKeys: true, run: (*call).config, usage: "config [channel|tz|hours|holidays|leads|nudges|escalation|allclear|workload|phases|schedule <value>]",
-			summary: "every setting and where it comes from; change one (admin): `help config`", options: []string{"every"}, parse: parseConfig},
-		{name: "failed", run: (*call).failed, usage: "failed [retry <id>|all]",
-			summary: "messages Slack refused for good, and why; send them again once the cause is fixed (admin)", parse: parseFailed},
-		{name: "people", run: (*call).people, usage: "people", summary: "who the desk knows, by name, with their role; write them as @name", share: true,
-			parse: func(p *parser, c *Command) error { return p.none() }},
-		{name: "admin", run: (*call).admin, usage: "admin add|remove @user | admin", summary: "list admins, or change them (admin)", parse: parseAdmin},
-		{name: "audit", run: (*call).audit, usage: "audit [#<task>|D<decision>|release <key>|vendor <name>|maint <id>|freeze <id>|checklist <id>]",
-			summary: "the audit trail: latest changes, or one thing's (a bare number is a task)", share: true, parse: parseAudit},
+	groups := [][]*spec{taskSpecs, releaseSpecs, cleanupSpecs, decisionSpecs, teamSpecs} // in topics' order
+	for i, t := range topics {
+		for _, s := range groups[i] {
+			s.topic = t.name
+		}
+		specs = append(specs, groups[i]...)
 	}
+}
+
+// taskSpecs are the commands about tasks (help topic tasks).
+var taskSpecs = []*spec{
+	{name: "add", run: (*call).add, usage: "add <title> [due:<date>] [@user] [kind:upgrade|maintenance|cleanup] [release:<key>] [prio:high|normal|low] [ref:<ticket>] [est:<N>h|<N>d]",
+		summary: "add a task", options: []string{"due", "kind", "release", "prio", "ref", "est"}, parse: parseAdd},
+	{name: "list", aliases: []string{"ls"}, run: (*call).list, usage: "list [mine|open|overdue|done|all] [@user] [release:<key>] [kind:<kind>]",
+		summary: "list tasks (open by default)", options: []string{"release", "kind"}, share: true, parse: parseList},
+	{name: "find", run: (*call).find, usage: "find <words>", summary: "find tasks whose title or ref has every word", share: true,
+		parse: func(p *parser, c *Command) error {
+			c.Text = strings.Join(p.rest(), " ")
+			if c.Text == "" {
+				return p.usageErr("what should I look for?")
+			}
+			return nil
+		}},
+	{name: "show", run: (*call).show, usage: "show <id>", summary: "a task with its notes", share: true,
+		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
+	{name: "done", aliases: []string{"close", "complete"}, run: (*call).done, usage: "done <id> [note]", summary: "mark a task done",
+		parse: func(p *parser, c *Command) error { return p.idAndText(c, "") }},
+	{name: "assign", run: (*call).assign, usage: "assign <id> @user", summary: "give a task to someone", parse: parseAssign},
+	{name: "due", run: (*call).due, usage: "due <id> <date>", summary: "move a task's due date", parse: parseDue},
+	{name: "note", run: (*call).note, usage: "note <id> <text>", summary: "add a note to a task",
+		parse: func(p *parser, c *Command) error {
+			return p.idAndText(c, "the text is missing.")
+		}},
+	{name: "cancel", run: (*call).cancel, usage: "cancel <id> [reason]", summary: "close a task without doing it",
+		parse: func(p *parser, c *Command) error { return p.idAndText(c, "") }},
+}
+
+// releaseSpecs are the commands about vendor releases and the upgrade
+// cycle (help topic upgrades).
+var releaseSpecs = []*spec{
+	{name: "release add", run: (*call).releaseAdd, usage: "release add <vendor> <name> ga:<date> [key:<key>] [support:<date>]",
+		summary: "record a vendor release", options: []string{"ga", "key", "support"}, parse: parseReleaseAdd},
+	{name: "releases", aliases: []string{"release"}, run: (*call).releases, usage: "releases [all]", summary: "vendor releases (recent and coming; all with `all`)", share: true,
+		parse: func(p *parser, c *Command) error { return p.scope(c, "", "all") }},
+	{name: "release phase", keyFirst: true, run: (*call).releasePhase, usage: "release phase <key> <phase> start|done [<date>]",
+		summary: "record that a release's phase (one of the team's, see `config`; review, build, test, train, go-live unless changed) started or was done (today, or that day); the release is live when its last phase is done; closing a phase is a gate: from anyone but the decision owner (or delegate) it asks them to approve; also `release <key> phase <phase> start|done`", parse: parseReleasePhase},
+	{name: "release item", keyFirst: true, run: (*call).releaseItem, usage: `release item <key> adopt|defer|skip "<item title>" [reason]`,
+		summary: "log the team's verdict on one item of a release's notes, with the reason (needed to defer or skip, shown as not doing); deferred items come back in the next release's checklist; also `release <key> item ...`", parse: parseReleaseItem},
+	{name: "release items", keyFirst: true, run: (*call).releaseItems, usage: "release items <key>", share: true,
+		summary: "a release's note items by verdict with the reasons, and the items deferred in earlier releases still carried; also `release <key> items`", parse: parseReleaseItems},
+	{name: "checklist", run: (*call).checklist, usage: "checklist", summary: "the release checklist: the tasks every new release gets, by phase", share: true,
+		parse: func(p *parser, c *Command) error { return p.none() }},
+	{name: "checklist add", who: admins, run: (*call).checklistAdd, usage: "checklist add <phase> <title> [est:<N>h|<N>d]",
+		summary: "add a task every new release gets in that phase", options: []string{"est"}, parse: parseChecklistAdd},
+	{name: "checklist remove", who: admins, run: (*call).checklistRemove, usage: "checklist remove <id>", summary: "remove a task from the release checklist; releases keep theirs",
+		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
+	{name: "vendor", run: (*call).vendor, usage: "vendor [<name> cadence:<N>w [support:<N>w]]",
+		summary: "vendors and how often each ships a release; set one's cadence and support window", options: []string{"cadence", "support"}, parse: parseVendor},
+	{name: "forecast", run: (*call).forecast, usage: "forecast", summary: "per vendor: releases behind, coming go-lives, support, what it takes to catch up", share: true,
+		parse: func(p *parser, c *Command) error { return p.none() }},
+	{name: "freeze", who: admins, run: (*call).freeze, usage: "freeze <from>..<to> <reason>", summary: "record a freeze window, like a go-live or a clinical blackout",
+		parse: parseFreeze},
+	{name: "freeze remove", who: admins, run: (*call).freezeRemove, usage: "freeze remove <id>", summary: "remove a freeze window",
+		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
+	{name: "freezes", run: (*call).freezes, usage: "freezes", summary: "current and coming freeze windows", share: true,
+		parse: func(p *parser, c *Command) error { return p.none() }},
+}
+
+// cleanupSpecs are the commands about recurring clean-ups (help topic
+// cleanups).
+var cleanupSpecs = []*spec{
+	{name: "maint add", aliases: []string{"maintenance add"}, run: (*call).maintAdd, usage: "maint add <title> every:<N>d|<N>w|<N>m [@user] [first:<date>]",
+		summary: "add a recurring clean-up", options: []string{"every", "first"}, parse: parseMaintAdd},
+	{name: "maint list", aliases: []string{"maint", "maintenance", "maintenance list"}, run: (*call).maintList, usage: "maint list", summary: "recurring clean-ups and when each is next due", share: true,
+		parse: func(p *parser, c *Command) error { return p.none() }},
+	{name: "maint queue", aliases: []string{"maintenance queue"}, keyFirst: true, run: (*call).maintQueue, usage: "maint queue <id> <items> rate <N>/h",
+		summary: "record a clean-up's queue and how many items one person clears an hour (also `maint <id> queue <items> rate <N>/h`)", parse: parseMaintQueue},
+}
+
+// decisionSpecs are the commands about decisions (help topic decisions).
+var decisionSpecs = []*spec{
+	{name: "decide", run: (*call).decide, usage: "decide <question> [due:<date>]", summary: "ask the decision owner to approve or reject",
+		options: []string{"due"}, parse: parseDecide},
+	{name: "decisions", run: (*call).decisions, usage: "decisions [pending|all]", summary: "decision requests (pending by default)", share: true,
+		parse: func(p *parser, c *Command) error { return p.scope(c, "pending", "pending", "all") }},
+	{name: "approve", who: deciders, decisions: true, run: (*call).approve, usage: "approve <id> [comment]", summary: "approve a decision",
+		parse: func(p *parser, c *Command) error { return p.idAndText(c, "") }},
+	{name: "reject", who: deciders, decisions: true, run: (*call).reject, usage: "reject <id> <reason>", summary: "reject a decision, with the reason",
+		parse: func(p *parser, c *Command) error {
+			return p.idAndText(c, "a reason is required: the requester sees it.")
+		}},
+}
+
+// teamSpecs are the commands about the team, its settings and the desk
+// itself (help topic team).
+var teamSpecs = []*spec{
+	{name: "workload", run: (*call).workload, usage: "workload", summary: "open and overdue tasks and planned hours per person; who is over the threshold and who has room", share: true,
+		parse: func(p *parser, c *Command) error { return p.none() }},
+	{name: "digest", run: (*call).digest, usage: "digest [now]", summary: "the team channel's digest as it would be posted now; `now` posts it (admin)",
+		parse: func(p *parser, c *Command) error { return p.scope(c, "", "now") }},
+	{name: "owner", run: (*call).owner, usage: "owner [@user]", summary: "show the decision owner, or set it (admin)", parse: parseOwner},
+	{name: "away", run: (*call).away, usage: "away <date>..<date> [delegate:@user] [@user] | away | away clear [@user]",
+		summary: "record time away and who decides meanwhile; others' only by admins", options: []string{"delegate"}, parse: parseAway},
+	{name: "mute", run: (*call).mute, usage: "mute [until <date>] [@user]",
+		summary: "stop your overdue reminders until a day, or until you unmute; someone else's (admin)", parse: parseMute},
+	{name: "unmute", run: (*call).unmute, usage: "unmute [@user]", summary: "turn overdue reminders back on; someone else's (admin)", parse: parseUnmute},
+	{name: "people", run: (*call).people, usage: "people", summary: "who the desk knows, by name, with their role; write them as @name", share: true,
+		parse: func(p *parser, c *Command) error { return p.none() }},
+	{name: "admin", run: (*call).admin, usage: "admin add|remove @user | admin", summary: "list admins, or change them (admin)", parse: parseAdmin},
+	{name: "config", ownKeys: true, run: (*call).config, usage: "config [channel|tz|hours|holidays|leads|nudges|escalation|allclear|workload|phases|schedule <value>]",
+		summary: "every setting and where it comes from; change one (admin): `help config`", options: []string{"every"}, parse: parseConfig},
+	{name: "failed", run: (*call).failed, usage: "failed [retry <id>|all]",
+		summary: "messages Slack refused for good, and why; send them again once the cause is fixed (admin)", parse: parseFailed},
+	{name: "audit", run: (*call).audit, usage: "audit [#<task>|D<decision>|release <key>|vendor <name>|maint <id>|freeze <id>|checklist <id>]",
+		summary: "the audit trail: latest changes, or one thing's (a bare number is a task)", share: true, parse: parseAudit},
+	{name: "help", aliases: []string{"?"}, run: (*call).help, usage: "help [command]", summary: "what the bot can do, or how to write one command",
+		parse: func(p *parser, c *Command) error { c.Text = strings.Join(p.rest(), " "); return nil }},
 }
 
 // lookupSpec finds the spec whose words start toks, and how many words it

@@ -242,15 +242,24 @@ func parseConfig(p *parser, c *Command) error {
 	return nil
 }
 
-// parseMute reads `mute [until <date>] [@user]` and `unmute [@user]`: To
-// is the last day muted (zero: until unmuted).
+// parseUnmute reads `unmute [@user]`.
+func parseUnmute(p *parser, c *Command) error {
+	var err error
+	if c.User, err = p.oneUser("person"); err != nil {
+		return err
+	}
+	return p.none()
+}
+
+// parseMute reads `mute [until <date>] [@user]`: To is the last day muted
+// (zero: until unmuted).
 func parseMute(p *parser, c *Command) error {
 	var err error
 	if c.User, err = p.oneUser("person"); err != nil {
 		return err
 	}
-	if c.Name == "unmute" || len(p.toks) == 0 {
-		return p.none()
+	if len(p.toks) == 0 {
+		return nil
 	}
 	if t := p.toks[0]; t.word() && t.lower() == "until" {
 		p.toks = p.toks[1:]
