@@ -60,6 +60,10 @@ type DigestData struct {
 	ForecastReleases []*Release
 	ForecastPhases   []*ReleasePhase
 	ForecastPlan     PhasePlan // the team's cycle; empty: DefaultPhasePlan
+	// Go-lives are moved onto working days off these holidays and out of
+	// these freezes (those not over by Today).
+	ForecastHolidays []Date
+	ForecastFreezes  []*Freeze
 
 	// NextFreeze is the freeze in force at Today or, if none, the next one
 	// to start; nil when none is coming.
@@ -215,7 +219,8 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 // cadence, in name order.
 func digestForecastLines(d DigestData) []string {
 	f := MakeForecast(ForecastInput{Today: d.Today, Vendors: d.ForecastVendors, Releases: d.ForecastReleases,
-		Phases: d.ForecastPhases, Plan: d.ForecastPlan})
+		Phases: d.ForecastPhases, Plan: d.ForecastPlan, Freezes: d.ForecastFreezes,
+		Calendar: WorkingTime{Holidays: d.ForecastHolidays}})
 	return mapLines(f.Vendors, func(vf *VendorForecast) string { return "• " + vf.Line() })
 }
 

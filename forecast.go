@@ -118,13 +118,21 @@ type ForecastInput struct {
 	// DefaultPhasePlan. A release is live when its last phase is done.
 	Plan PhasePlan
 	// Pace overrides the measured pace when CycleDays is set (to ask "what
-	// if"); otherwise MeasurePace(Plan, Phases, Today) is used.
+	// if"); otherwise each vendor's pace is measured from the phases of its
+	// own releases (MeasurePace), the plan's lengths when it has none.
 	Pace Pace
+	// Calendar and Freezes place go-lives: on a working day, not on a
+	// holiday and not inside a freeze (the first such day on or after the
+	// day the cycle gives). A zero Calendar is Monday to Friday.
+	Calendar WorkingTime
+	Freezes  []*Freeze
 }
 
 // Forecast is the catch-up forecast for every vendor with a cadence.
 type Forecast struct {
-	Today   Date
+	Today Date
+	// Pace is the whole team's: AtOnce is how many upgrades of any vendor
+	// ran at once. Each vendor's own cycle is in its VendorForecast.
 	Pace    Pace
 	Vendors []*VendorForecast
 }
@@ -137,6 +145,9 @@ type Planned struct {
 	InProgress bool // a phase has started
 	Start      Date
 	Live       Date
+	// Moved says why Live is later than the cycle gives ("Sat 25 Dec is
+	// not a working day", "inside the go-live freeze …"), "" if it is not.
+	Moved string
 }
 
 // Step is a day from which the team is one more release behind even right
@@ -149,6 +160,9 @@ type Step struct {
 // VendorForecast is one vendor's forecast.
 type VendorForecast struct {
 	Vendor *Vendor
+	// Pace is the vendor's own: measured from its releases' phases, or the
+	// team's plan when none of them has a completed phase.
+	Pace   Pace
 	Live   *Release   // the latest release that went live; nil if none did
 	Behind []*Release // released (GA by today) after Live and not live
 
@@ -188,30 +202,79 @@ type VendorForecast struct {
 	SkipLive      Date       // when SkipTo would go live
 }
 
-// MakeForecast forecasts each vendor that has a cadence, in name order.
+// MakeForecast forecasts each vendor that has a cadence, in name order,
+// each at its own pace: an ERP vendor is not planned with the cycle
+// measured on the EHR.
 func MakeForecast(in ForecastInput) *Forecast {
 	plan := in.Plan
 	if len(plan) == 0 {
 		plan = DefaultPhasePlan()
 	}
-	pace := in.Pace
-	if pace.CycleDays <= 0 {
-		pace = MeasurePace(plan, in.Phases, in.Today)
+	f := &Forecast{Today: in.Today, Pace: MeasurePace(plan, in.Phases, in.Today)}
+	if in.Pace.CycleDays > 0 {
+		f.Pace = in.Pace
 	}
-	pace.AtOnce = max(pace.AtOnce, 1)
-	f := &Forecast{Today: in.Today, Pace: pace}
+	f.Pace.AtOnce = max(f.Pace.AtOnce, 1)
 	byRelease := map[int64][]*ReleasePhase{}
 	for _, p := range in.Phases {
 		byRelease[p.ReleaseID] = append(byRelease[p.ReleaseID], p)
 	}
+	golive := goLivePolicy{cal: in.Calendar, freezes: in.Freezes}
 	vendors := slices.Clone(in.Vendors)
 	slices.SortFunc(vendors, func(a, b *Vendor) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	for _, v := range vendors {
-		if v.CadenceDays > 0 {
-			f.Vendors = append(f.Vendors, forecastVendor(v, in.Releases, byRelease, plan, pace, in.Today))
+		if v.CadenceDays <= 0 {
+			continue
 		}
+		pace := in.Pace
+		if pace.CycleDays <= 0 {
+			var own []*ReleasePhase
+			for _, r := range in.Releases {
+				if r.ID != 0 && lowerASCII(r.Vendor) == lowerASCII(v.Name) {
+					own = append(own, byRelease[r.ID]...)
+				}
+			}
+			pace = MeasurePace(plan, own, in.Today)
+		}
+		pace.AtOnce = max(pace.AtOnce, 1)
+		f.Vendors = append(f.Vendors, forecastVendor(v, in.Releases, byRelease, plan, pace, golive, in.Today))
 	}
 	return f
+}
+
+// goLivePolicy places go-lives on days the team can go live: working days
+// that are not holidays, outside every freeze.
+type goLivePolicy struct {
+	cal     WorkingTime
+	freezes []*Freeze
+}
+
+// day returns the first allowed day on or after d, and why it is later
+// than d ("" when it is d).
+func (g goLivePolicy) day(d Date) (Date, string) {
+	why := ""
+	for range 3660 { // ten years of days: a calendar with no allowed day gives up
+		if f := FreezeOn(g.freezes, d); f != nil {
+			if why == "" {
+				why = "inside the " + f.Name() + " " + f.From.Human() + " – " + f.To.Human()
+			}
+			d = f.To.AddDays(1)
+			continue
+		}
+		if !g.cal.IsWorkingDay(d) {
+			if why == "" {
+				if g.cal.IsHoliday(d) {
+					why = d.Human() + " is a team holiday"
+				} else {
+					why = d.Human() + " is not a working day"
+				}
+			}
+			d = d.AddDays(1)
+			continue
+		}
+		return d, why
+	}
+	return d, why
 }
 
 // ProjectReleases returns the vendor's releases, earliest GA first, with
@@ -236,8 +299,8 @@ func ProjectReleases(v *Vendor, releases []*Release, until Date) []*Release {
 	return out
 }
 
-func forecastVendor(v *Vendor, releases []*Release, phases map[int64][]*ReleasePhase, plan PhasePlan, pace Pace, today Date) *VendorForecast {
-	vf := &VendorForecast{Vendor: v}
+func forecastVendor(v *Vendor, releases []*Release, phases map[int64][]*ReleasePhase, plan PhasePlan, pace Pace, golive goLivePolicy, today Date) *VendorForecast {
+	vf := &VendorForecast{Vendor: v, Pace: pace}
 	horizon := today.AddMonths(12 * ForecastYears)
 	all := ProjectReleases(v, releases, horizon)
 
@@ -268,7 +331,7 @@ func forecastVendor(v *Vendor, releases []*Release, phases map[int64][]*ReleaseP
 			vf.Behind = append(vf.Behind, r)
 		}
 	}
-	vf.Coming = schedule(pending, pace, today)
+	vf.Coming = schedule(pending, pace, golive, today)
 
 	// Drift, and the days the team falls (or catches up) a release.
 	perSlot := float64(pace.CycleDays) / float64(pace.AtOnce)
@@ -333,21 +396,35 @@ func forecastVendor(v *Vendor, releases []*Release, phases map[int64][]*ReleaseP
 	vf.KeepPaceWeeks = v.CadenceDays * pace.AtOnce / 7
 	vf.CatchUpWeeks = int(365 * float64(pace.AtOnce) / (b + perYear) / 7)
 	vf.AtOnce = max(1, int(math.Ceil(float64(pace.CycleDays)*(b+perYear)/365-1e-9)))
+	// Skipping: go straight to the latest release out, folding into it the
+	// ones before it that have not started. A release already in progress
+	// is finished, not skipped: its work is done or under way.
+	started := map[*Release]bool{}
+	for _, pl := range pending {
+		started[pl.Release] = pl.InProgress
+	}
 	latest := -1
 	for i, r := range vf.Behind {
-		if r.ID != 0 {
+		if r.ID != 0 && !started[r] {
 			latest = i
 		}
 	}
 	if latest >= 1 {
-		vf.SkipTo, vf.Consolidate = vf.Behind[latest], vf.Behind[:latest]
+		for _, r := range vf.Behind[:latest] {
+			if !started[r] {
+				vf.Consolidate = append(vf.Consolidate, r)
+			}
+		}
+	}
+	if len(vf.Consolidate) > 0 {
+		vf.SkipTo = vf.Behind[latest]
 		var rest []Planned
 		for _, pl := range pending {
-			if !pl.Release.GA.Before(vf.SkipTo.GA) {
+			if pl.InProgress || !pl.Release.GA.Before(vf.SkipTo.GA) {
 				rest = append(rest, pl)
 			}
 		}
-		for _, pl := range schedule(rest, pace, today) {
+		for _, pl := range schedule(rest, pace, golive, today) {
 			if pl.Release == vf.SkipTo {
 				vf.SkipLive = pl.Live
 			}
@@ -386,8 +463,9 @@ func inProgress(plan PhasePlan, phases []*ReleasePhase, pace Pace, today Date) (
 // schedule gives each pending release (in GA order) its start and go-live:
 // releases in progress keep theirs and hold an upgrade slot until then; the
 // others start, in GA order, when a slot is free and not before their GA or
-// today, and go live one cycle later. The result is by go-live.
-func schedule(pending []Planned, pace Pace, today Date) []Planned {
+// today, and go live one cycle later. Every go-live is moved to the first
+// day the policy allows. The result is by go-live.
+func schedule(pending []Planned, pace Pace, golive goLivePolicy, today Date) []Planned {
 	slots := make([]Date, pace.AtOnce)
 	for i := range slots {
 		slots[i] = today
@@ -396,6 +474,7 @@ func schedule(pending []Planned, pace Pace, today Date) []Planned {
 	k := 0
 	for i := range out {
 		if out[i].InProgress {
+			out[i].Live, out[i].Moved = golive.day(out[i].Live)
 			j := k % len(slots)
 			if out[i].Live.After(slots[j]) {
 				slots[j] = out[i].Live
@@ -417,7 +496,8 @@ func schedule(pending []Planned, pace Pace, today Date) []Planned {
 		if out[i].Release.GA.After(start) {
 			start = out[i].Release.GA
 		}
-		out[i].Start, out[i].Live = start, start.AddDays(pace.CycleDays)
+		out[i].Start = start
+		out[i].Live, out[i].Moved = golive.day(start.AddDays(pace.CycleDays))
 		slots[j] = out[i].Live
 	}
 	slices.SortStableFunc(out, func(a, b Planned) int { return a.Live.Compare(b.Live) })
@@ -440,12 +520,12 @@ func waiting(coming []Planned, day Date) int {
 // go-lives shown per vendor.
 func (f *Forecast) Text(coming int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "*Forecast* on %s · %s", f.Today.Human(), f.Pace.Human())
+	fmt.Fprintf(&b, "*Forecast* on %s · %s", f.Today.Human(), f.Pace.AtOnceHuman())
 	if len(f.Vendors) == 0 {
 		b.WriteString("\nNo vendor has a cadence yet: set one with `/upgrade vendor <name> cadence:13w`.")
 	}
 	for _, vf := range f.Vendors {
-		b.WriteString("\n" + vf.Text(f.Pace, f.Today, coming))
+		b.WriteString("\n" + vf.Text(f.Today, coming))
 	}
 	return b.String()
 }
@@ -453,19 +533,26 @@ func (f *Forecast) Text(coming int) string {
 // Human describes the pace: "cycle 15 weeks (the team's phase lengths) · 1
 // upgrade at a time (default)".
 func (p Pace) Human() string {
+	return p.CycleHuman() + " · " + p.AtOnceHuman()
+}
+
+// CycleHuman is "cycle 15 weeks (the team's phase lengths)" or "cycle 106
+// days (measured from 6 completed phases)".
+func (p Pace) CycleHuman() string {
 	s := "cycle " + Span(p.CycleDays)
 	if p.MeasuredPhases > 0 {
-		s += " (measured from " + Plural(p.MeasuredPhases, "completed phase") + ")"
-	} else {
-		s += " (the team's phase lengths)"
+		return s + " (measured from " + Plural(p.MeasuredPhases, "completed phase") + ")"
 	}
-	s += " · " + Plural(p.AtOnce, "upgrade") + " at a time"
+	return s + " (the team's phase lengths)"
+}
+
+// AtOnceHuman is "2 upgrades at a time (measured)".
+func (p Pace) AtOnceHuman() string {
+	s := Plural(p.AtOnce, "upgrade") + " at a time"
 	if p.AtOnceMeasured {
-		s += " (measured)"
-	} else {
-		s += " (default)"
+		return s + " (measured)"
 	}
-	return s
+	return s + " (default)"
 }
 
 // releaseName is how a release reads in the forecast: its key, or "expected
@@ -491,9 +578,10 @@ func decimal(x float64) string {
 }
 
 // Text renders one vendor's forecast, showing the next coming go-lives.
-func (vf *VendorForecast) Text(pace Pace, today Date, coming int) string {
+func (vf *VendorForecast) Text(today Date, coming int) string {
+	pace := vf.Pace
 	var b strings.Builder
-	fmt.Fprintf(&b, "*%s* · a release every %s", Escape(vf.Vendor.Name), Span(vf.Vendor.CadenceDays))
+	fmt.Fprintf(&b, "*%s* · a release every %s · %s", Escape(vf.Vendor.Name), Span(vf.Vendor.CadenceDays), pace.CycleHuman())
 	if vf.Live != nil {
 		b.WriteString(" · live on " + releaseName(vf.Live))
 	}
@@ -508,6 +596,9 @@ func (vf *VendorForecast) Text(pace Pace, today Date, coming int) string {
 			s := releaseName(pl.Release) + " " + pl.Live.Human()
 			if pl.InProgress {
 				s += " (in progress)"
+			}
+			if pl.Moved != "" {
+				s += " (" + pl.Moved + ")"
 			}
 			parts = append(parts, s)
 		}

@@ -82,8 +82,8 @@ func TestForecastExample(t *testing.T) {
 	}
 	text := f.Text(4)
 	for _, want := range []string{
-		"cycle 15 weeks (measured from 5 completed phases) · 1 upgrade at a time (measured)",
-		"*MedCore* · a release every 13 weeks · live on `medcore-2026q2`",
+		"*Forecast* on Thu 26 Nov 2026 · 1 upgrade at a time (measured)",
+		"*MedCore* · a release every 13 weeks · cycle 15 weeks (measured from 5 completed phases) · live on `medcore-2026q2`",
 		"Behind today: 1 (`medcore-2026q3`)",
 		"`medcore-2026q3` Thu 11 Mar 2027 · `medcore-2026q4` Thu 24 Jun 2027 · expected release (GA ~Thu 4 Mar 2027) Thu 7 Oct 2027",
 		"each release goes live 2 weeks later after its GA than the one before, one more release behind every 6.5 cycles (about 98 weeks)",
@@ -235,5 +235,84 @@ func TestForecastCustomPlan(t *testing.T) {
 	in.Plan = nil
 	if vf := upgradebot.MakeForecast(in).Vendors[0]; vf.Live != nil {
 		t.Errorf("default plan: live = %v, want none", vf.Live.Key)
+	}
+}
+
+// TestForecastCalendarTrue: a go-live the cycle puts on a weekend, a team
+// holiday or inside a freeze moves to the first day the team can go live,
+// saying why, and the next release's slot starts from the moved day.
+func TestForecastCalendarTrue(t *testing.T) {
+	in := medcore()
+	// With the example's pace medcore-2026q3 goes live Thu 11 Mar 2027 and
+	// medcore-2026q4 Thu 24 Jun 2027.
+	in.Freezes = []*upgradebot.Freeze{{ID: 1, From: d("2027-03-08"), To: d("2027-03-14"), Reason: "go-live"}}
+	in.Calendar = upgradebot.WorkingTime{Holidays: []upgradebot.Date{d("2027-03-15")}}
+	vf := upgradebot.MakeForecast(in).Vendors[0]
+	first := vf.Coming[0]
+	if first.Live != d("2027-03-16") || !strings.Contains(first.Moved, "inside the go-live freeze Mon 8 Mar 2027 – Sun 14 Mar 2027") {
+		t.Errorf("first go-live %s (%s), want Tue 16 Mar 2027: after the freeze and the Monday holiday", first.Live.Human(), first.Moved)
+	}
+	if second := vf.Coming[1]; second.Start != first.Live || second.Live != d("2027-06-29") {
+		t.Errorf("second starts %s and goes live %s, want the first's go-live and 105 days later", second.Start.Human(), second.Live.Human())
+	}
+	for _, pl := range vf.Coming {
+		if wd := pl.Live.Weekday(); wd == 0 || wd == 6 {
+			t.Errorf("%s goes live on a weekend: %s", pl.Release.Key, pl.Live.Human())
+		}
+	}
+	text := upgradebot.MakeForecast(in).Text(4)
+	if !strings.Contains(text, "`medcore-2026q3` Tue 16 Mar 2027 (inside the go-live freeze") {
+		t.Errorf("the reason is not shown:\n%s", text)
+	}
+}
+
+// TestForecastPerVendor: each vendor is planned at its own measured pace;
+// a vendor with no completed phase takes the team's plan, not another
+// vendor's measured cycle, and the team's concurrency counts both.
+func TestForecastPerVendor(t *testing.T) {
+	in := medcore()
+	in.Vendors = append(in.Vendors, &upgradebot.Vendor{Name: "Ledgerly", CadenceDays: 182})
+	in.Releases = append(in.Releases, &upgradebot.Release{ID: 9, Key: "ledgerly-2026.2", Vendor: "Ledgerly", Name: "2026.2", GA: d("2026-07-01")})
+	in.Phases = append(in.Phases, &upgradebot.ReleasePhase{ReleaseID: 9, Release: "ledgerly-2026.2", Phase: upgradebot.PhaseReview, Start: d("2026-08-10")})
+	f := upgradebot.MakeForecast(in)
+	if len(f.Vendors) != 2 {
+		t.Fatalf("%d vendors", len(f.Vendors))
+	}
+	erp, ehr := f.Vendors[0], f.Vendors[1]
+	if ehr.Pace.CycleDays != 105 || ehr.Pace.MeasuredPhases != 5 {
+		t.Errorf("MedCore pace %+v, want its own 105 days from 5 phases", ehr.Pace)
+	}
+	want := 0
+	for _, st := range upgradebot.DefaultPhasePlan() {
+		want += st.Days
+	}
+	if erp.Pace.CycleDays != want || erp.Pace.MeasuredPhases != 0 {
+		t.Errorf("Ledgerly pace %+v, want the plan's %d days, not MedCore's", erp.Pace, want)
+	}
+	if f.Pace.AtOnce != 2 || !f.Pace.AtOnceMeasured {
+		t.Errorf("team at once = %d, want 2: MedCore and Ledgerly ran together", f.Pace.AtOnce)
+	}
+}
+
+// TestForecastNoSkipOfStartedWork: a release already in progress is not
+// advised to be skipped; only releases not started are folded into the
+// latest.
+func TestForecastNoSkipOfStartedWork(t *testing.T) {
+	in := medcore()
+	in.Today = d("2027-01-05")
+	in.Releases = append(in.Releases, &upgradebot.Release{ID: 4, Key: "medcore-2027q1", Vendor: "MedCore", Name: "2027q1", GA: d("2027-01-04")})
+	// medcore-2026q3 is in its test phase.
+	in.Phases = append(in.Phases, phases(2, "medcore-2026q3", "2026-10-01", false, 14, 28, 35)...)
+	vf := upgradebot.MakeForecast(in).Vendors[0]
+	if vf.SkipTo == nil || vf.SkipTo.Key != "medcore-2027q1" {
+		t.Fatalf("skip to %v, want medcore-2027q1", vf.SkipTo)
+	}
+	for _, r := range vf.Consolidate {
+		if r.Key == "medcore-2026q3" {
+			t.Errorf("advises skipping medcore-2026q3, which is in progress: %v", vf.Consolidate)
+		}
+	}
+	if len(vf.Consolidate) != 1 || vf.Consolidate[0].Key != "medcore-2026q4" {
+		t.Errorf("consolidate %v, want medcore-2026q4 only", vf.Consolidate)
 	}
 }

@@ -100,7 +100,11 @@ func (c *call) forecast(cmd *Command) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	cal, err := c.calendar()
+	if err != nil {
+		return "", err
+	}
 	f := upgradebot.MakeForecast(upgradebot.ForecastInput{Today: c.today, Vendors: vendors, Releases: releases, Phases: phases,
-		Plan: c.settings.Config().Phases})
+		Plan: c.settings.Config().Phases, Calendar: cal, Freezes: c.freezesFrom(c.today)})
 	return f.Text(forecastComing), nil
 }

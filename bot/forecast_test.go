@@ -34,8 +34,8 @@ func TestForecastCommands(t *testing.T) {
 	steps = append(steps,
 		step{desc: "started twice", as: bob, text: "release medcore-2026q2 phase review start", fail: true, want: []string{"already started on Thu 6 Aug 2026"}},
 		step{desc: "forecast", as: alice, text: "forecast", want: []string{
-			"cycle 15 weeks (measured from 5 completed phases) · 1 upgrade at a time (measured)",
-			"live on `medcore-2026q2`",
+			"· 1 upgrade at a time (measured)",
+			"cycle 15 weeks (measured from 5 completed phases) · live on `medcore-2026q2`",
 			"Behind today: 1 (`medcore-2026q3`)",
 			"`medcore-2026q3` Thu 11 Mar 2027 · `medcore-2026q4` Thu 24 Jun 2027",
 			"one more release behind every 6.5 cycles (about 98 weeks): even right after a go-live you will be 3 behind from Thu 30 Nov 2028, 4 from Thu 5 Dec 2030",

@@ -171,6 +171,13 @@ func digestData(ctx context.Context, q queryer, now time.Time, today upgradebot.
 	if d.ForecastPlan, err = phasePlan(ctx, q); err != nil {
 		return d, fmt.Errorf("forecast phases: %w", err)
 	}
+	// Go-lives land on working days outside holidays and freezes.
+	if d.ForecastHolidays, err = readHolidays(ctx, q); err != nil {
+		return d, fmt.Errorf("forecast holidays: %w", err)
+	}
+	if d.ForecastFreezes, err = findFreezes(ctx, q, today, -1); err != nil {
+		return d, fmt.Errorf("forecast freezes: %w", err)
+	}
 	return d, nil
 }
 
