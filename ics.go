@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,45 +15,101 @@ import (
 // CalendarName is the calendar feed's name in calendar apps.
 const CalendarName = "EHR upgrade desk"
 
-// CalendarHorizon is how far ahead the calendar feed projects the
-// occurrences of recurring clean-ups.
-const CalendarHorizon = 183 // days
+// CalendarHorizon is how far ahead the calendar feed shows forecast
+// go-lives.
+const CalendarHorizon = 2 * 365 // days
 
-// CalendarEvent is one all-day event of the team's calendar feed.
+// CalendarEvent is one all-day event of the team's calendar feed, or a
+// series of them.
 type CalendarEvent struct {
 	UID         string // stable: the same thing keeps its UID across feeds
 	Day         Date
+	Last        Date // the last day of a multi-day event (a freeze); zero for one day
 	Summary     string
 	Description string
 	Stamp       time.Time // when the thing was last changed (DTSTAMP)
+	// RRule repeats the event (RFC 5545 RRULE value, e.g.
+	// "FREQ=WEEKLY;INTERVAL=2"): a recurring clean-up's planned
+	// occurrences are one event, not one per date.
+	RRule string
+}
+
+// CalendarInput is what the calendar feed shows.
+type CalendarInput struct {
+	Today    Date
+	Releases []*Release
+	Vendors  []*Vendor // their support windows give releases without a support date one
+	Cleanups []*Maintenance
+	Open     []*Task
+	Freezes  []*Freeze
+	Forecast *Forecast         // predicted go-lives; nil for none
+	People   map[string]string // display names by user id
 }
 
 // CalendarEvents lists, soonest first: every release's GA and end of
-// support, each active clean-up's open occurrence and its occurrences for
-// CalendarHorizon days after today, and the due date of every other open
-// task with one.
-func CalendarEvents(releases []*Release, cleanups []*Maintenance, open []*Task, today Date) []CalendarEvent {
+// support (its own date, or its GA plus the vendor's support window); the
+// freezes; the forecast's go-lives of recorded releases within
+// CalendarHorizon, marked as forecasts; each active clean-up's open
+// occurrence and, from the one after it, its planned occurrences as one
+// recurring event; and the due date of every other open task with one.
+// People are shown by name.
+func CalendarEvents(in CalendarInput) []CalendarEvent {
 	var out []CalendarEvent
-	for _, r := range releases {
-		name := r.Vendor + " " + r.Name
+	name := func(user string) string {
+		if n := in.People[user]; n != "" {
+			return "@" + n
+		}
+		return user
+	}
+	window := map[string]int{}
+	for _, v := range in.Vendors {
+		window[lowerASCII(v.Name)] = v.SupportDays
+	}
+	for _, r := range in.Releases {
+		rn := r.Vendor + " " + r.Name
 		out = append(out, CalendarEvent{UID: "release-" + r.Key + "-ga@upgradebot", Day: r.GA, Stamp: r.CreatedAt,
-			Summary: name + " GA", Description: fmt.Sprintf("Release %s (%s) is generally available.", r.Key, name)})
-		if !r.Support.IsZero() {
+			Summary: rn + " GA", Description: fmt.Sprintf("Release %s (%s) is generally available.", r.Key, rn)})
+		switch days := window[lowerASCII(r.Vendor)]; {
+		case !r.Support.IsZero():
 			out = append(out, CalendarEvent{UID: "release-" + r.Key + "-support@upgradebot", Day: r.Support, Stamp: r.CreatedAt,
-				Summary: name + " end of support", Description: fmt.Sprintf("Vendor support for release %s (%s) ends.", r.Key, name)})
+				Summary: rn + " end of support", Description: fmt.Sprintf("Vendor support for release %s (%s) ends.", r.Key, rn)})
+		case days > 0:
+			out = append(out, CalendarEvent{UID: "release-" + r.Key + "-support@upgradebot", Day: r.GA.AddDays(days), Stamp: r.CreatedAt,
+				Summary: rn + " end of support", Description: fmt.Sprintf("Vendor support for release %s (%s) ends: %s after its GA, the vendor's support window.", r.Key, rn, Span(days))})
 		}
 	}
-	byID := map[int64]*Maintenance{}
-	for _, m := range cleanups {
-		byID[m.ID] = m
+	for _, f := range in.Freezes {
+		summary := "Change freeze: " + f.Reason
+		if strings.Contains(strings.ToLower(f.Reason), "freeze") {
+			summary = f.Reason
+		}
+		out = append(out, CalendarEvent{UID: fmt.Sprintf("freeze-%d@upgradebot", f.ID), Day: f.From, Last: f.To, Stamp: f.CreatedAt,
+			Summary: summary, Description: fmt.Sprintf("No changes go live from %s to %s.", f.From.Human(), f.To.Human())})
 	}
-	for _, t := range open {
+	if in.Forecast != nil {
+		horizon := in.Today.AddDays(CalendarHorizon)
+		for _, vf := range in.Forecast.Vendors {
+			for _, pl := range vf.Coming {
+				if pl.Release.ID == 0 || pl.Live.After(horizon) {
+					continue
+				}
+				r := pl.Release
+				desc := fmt.Sprintf("Forecast, not a plan: %s (%s) goes live about then at %s's pace, %s.", r.Key, r.Vendor+" "+r.Name, vf.Vendor.Name, vf.Pace.CycleHuman())
+				if pl.Moved != "" {
+					desc += " Moved: " + pl.Moved + "."
+				}
+				out = append(out, CalendarEvent{UID: "release-" + r.Key + "-golive-forecast@upgradebot", Day: pl.Live, Stamp: r.CreatedAt,
+					Summary: r.Vendor + " " + r.Name + " go-live (forecast)", Description: desc})
+			}
+		}
+	}
+	for _, t := range in.Open {
 		if t.Due.IsZero() {
 			continue
 		}
 		desc := fmt.Sprintf("Task #%d · %s · %s", t.ID, t.Kind, t.Priority)
 		if t.Assignee != "" {
-			desc += " · assigned to " + t.Assignee
+			desc += " · assigned to " + name(t.Assignee)
 		}
 		if t.Ref != "" {
 			desc += " · ref " + t.Ref
@@ -66,25 +123,43 @@ func CalendarEvents(releases []*Release, cleanups []*Maintenance, open []*Task, 
 		}
 		out = append(out, CalendarEvent{UID: uid, Day: t.Due, Stamp: t.UpdatedAt, Summary: fmt.Sprintf("#%d %s", t.ID, t.Title), Description: desc})
 	}
-	end := today.AddDays(CalendarHorizon)
-	for _, m := range cleanups {
+	for _, m := range in.Cleanups {
 		if !m.Active || m.Every.N <= 0 {
 			continue
 		}
-		from := cmp.Or(m.NextDue, today)
-		if today.After(from) {
-			from = today
+		from := cmp.Or(m.NextDue, in.Today)
+		if in.Today.After(from) {
+			from = in.Today
 		}
-		for d := m.Every.NextAfter(m.Anchor, from); !d.After(end); d = m.Every.NextAfter(m.Anchor, d) {
-			desc := "Recurring clean-up, " + m.Every.Human()
-			if m.Assignee != "" {
-				desc += " · assigned to " + m.Assignee
-			}
-			out = append(out, CalendarEvent{UID: cleanupUID(m.ID, d), Day: d, Stamp: m.CreatedAt, Summary: m.Title + " (planned)", Description: desc})
+		desc := "Recurring clean-up, " + m.Every.Human()
+		if m.Assignee != "" {
+			desc += " · assigned to " + name(m.Assignee)
 		}
+		out = append(out, CalendarEvent{UID: fmt.Sprintf("cleanup-%d-series@upgradebot", m.ID), Day: m.Every.NextAfter(m.Anchor, from),
+			Stamp: m.CreatedAt, Summary: m.Title + " (planned)", Description: desc, RRule: m.Every.RRule(m.Anchor)})
 	}
 	slices.SortStableFunc(out, func(a, b CalendarEvent) int { return cmp.Or(a.Day.Compare(b.Day), cmp.Compare(a.UID, b.UID)) })
 	return out
+}
+
+// RRule is the interval as an iCalendar recurrence rule for a series
+// anchored on anchor. Months keep the anchor's day, or the month's last
+// day when it is shorter, as Occurrence counts them.
+func (iv Interval) RRule(anchor Date) string {
+	switch iv.Unit {
+	case 'w':
+		return fmt.Sprintf("FREQ=WEEKLY;INTERVAL=%d", iv.N)
+	case 'm':
+		if anchor.Day <= 28 {
+			return fmt.Sprintf("FREQ=MONTHLY;INTERVAL=%d;BYMONTHDAY=%d", iv.N, anchor.Day)
+		}
+		days := make([]string, 0, 4)
+		for d := 28; d <= anchor.Day; d++ {
+			days = append(days, strconv.Itoa(d))
+		}
+		return fmt.Sprintf("FREQ=MONTHLY;INTERVAL=%d;BYMONTHDAY=%s;BYSETPOS=-1", iv.N, strings.Join(days, ","))
+	}
+	return fmt.Sprintf("FREQ=DAILY;INTERVAL=%d", iv.N)
 }
 
 func cleanupUID(id int64, d Date) string {
@@ -98,19 +173,37 @@ func LoadCalendar(ctx context.Context, d Desk, now time.Time) ([]CalendarEvent, 
 	if err != nil {
 		return nil, fmt.Errorf("calendar: %w", err)
 	}
-	releases, err := d.FindReleases(ctx, ReleaseFilter{})
+	today := Today(now, s.Location())
+	in := CalendarInput{Today: today}
+	if in.Releases, err = d.FindReleases(ctx, ReleaseFilter{}); err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	if in.Vendors, err = d.FindVendors(ctx); err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	if in.Cleanups, err = d.FindMaintenance(ctx); err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	if in.Open, _, err = d.FindTasks(ctx, TaskFilter{Statuses: []TaskStatus{StatusOpen}}); err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	if in.Freezes, err = d.FindFreezes(ctx, today); err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	if in.People, err = d.People(ctx); err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	phases, err := d.FindPhases(ctx, "")
 	if err != nil {
 		return nil, fmt.Errorf("calendar: %w", err)
 	}
-	cleanups, err := d.FindMaintenance(ctx)
+	holidays, err := d.Holidays(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("calendar: %w", err)
 	}
-	open, _, err := d.FindTasks(ctx, TaskFilter{Statuses: []TaskStatus{StatusOpen}})
-	if err != nil {
-		return nil, fmt.Errorf("calendar: %w", err)
-	}
-	return CalendarEvents(releases, cleanups, open, Today(now, s.Location())), nil
+	in.Forecast = MakeForecast(ForecastInput{Today: today, Vendors: in.Vendors, Releases: in.Releases, Phases: phases,
+		Plan: s.Config().Phases, Calendar: WorkingTime{Holidays: holidays}, Freezes: in.Freezes})
+	return CalendarEvents(in), nil
 }
 
 // WriteICS writes events as an iCalendar (RFC 5545) file of all-day
@@ -129,7 +222,14 @@ func WriteICS(w io.Writer, name string, events []CalendarEvent) error {
 		line("UID:" + e.UID)
 		line("DTSTAMP:" + e.Stamp.UTC().Format("20060102T150405Z"))
 		line("DTSTART;VALUE=DATE:" + icsDate(e.Day))
-		line("DTEND;VALUE=DATE:" + icsDate(e.Day.AddDays(1)))
+		last := e.Day
+		if e.Last.After(e.Day) {
+			last = e.Last
+		}
+		line("DTEND;VALUE=DATE:" + icsDate(last.AddDays(1)))
+		if e.RRule != "" {
+			line("RRULE:" + e.RRule)
+		}
 		line("SUMMARY:" + escapeICS(e.Summary))
 		if e.Description != "" {
 			line("DESCRIPTION:" + escapeICS(e.Description))

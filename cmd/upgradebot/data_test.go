@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	ics "github.com/arran4/golang-ical"
 
@@ -484,6 +485,11 @@ func TestICS(t *testing.T) {
 		`add "` + long + `" due:2026-12-04 ref:CHG9`,
 		"add Undated task",
 		"maint add Master file clean-up every:1m first:2026-12-09",
+		"vendor MedCore cadence:13w support:52w",
+		"release add MedCore 2026.3 ga:2026-09-01",
+		"release medcore-2026.3 phase review start 2026-10-01",
+		"freeze 2027-01-11..2027-01-15 go-live",
+		"add Swap the label printers due:2026-12-10 <@U0ALICE|alice>",
 	} {
 		if code, out, stderr := runMain(t, env, "", "exec", "-clock", "2026-11-30T09:00", c); code != 0 {
 			t.Fatalf("%s: exit %d\n%s%s", c, code, out, stderr)
@@ -522,15 +528,59 @@ func TestICS(t *testing.T) {
 		"release-medcore-2027.1-support@upgradebot": "2028-03-01 MedCore 2027.1 end of support",
 		"task-1@upgradebot":                         "2026-12-04 #1 " + long,
 		"cleanup-1-2026-12-09@upgradebot":           "2026-12-09 #3 Master file clean-up",
-		"cleanup-1-2027-01-09@upgradebot":           "2027-01-09 Master file clean-up (planned)",
+		// The planned occurrences are one recurring event from the next one.
+		"cleanup-1-series@upgradebot": "2027-01-09 Master file clean-up (planned)",
+		// A release with no support date ends the vendor's window after its GA.
+		"release-medcore-2026.3-support@upgradebot": "2027-08-31 MedCore 2026.3 end of support",
+		"freeze-1@upgradebot":                       "2027-01-11 Change freeze: go-live",
+		"task-4@upgradebot":                         "2026-12-10 #4 Swap the label printers",
 	}
 	for uid, w := range want {
 		if got[uid] != w {
 			t.Errorf("event %s = %q, want %q", uid, got[uid], w)
 		}
 	}
-	if len(got) != 9 { // 2 release dates, 1 task, the open occurrence and 5 planned ones to 1 Jun 2027
-		t.Errorf("%d events, want 9: %q", len(got), got)
+	// 2 dates of each release, 2 tasks, the open occurrence, the series,
+	// the freeze and the two go-lives the forecast predicts.
+	if len(got) != 11 {
+		t.Errorf("%d events, want 11: %q", len(got), got)
+	}
+	events := map[string]*ics.VEvent{}
+	for _, ev := range cal.Events() {
+		events[ev.Id()] = ev
+	}
+	prop := func(uid string, p ics.ComponentProperty) string {
+		ev := events[uid]
+		if ev == nil || ev.GetProperty(p) == nil {
+			return ""
+		}
+		return ev.GetProperty(p).Value
+	}
+	if r := prop("cleanup-1-series@upgradebot", ics.ComponentPropertyRrule); r != "FREQ=MONTHLY;INTERVAL=1;BYMONTHDAY=9" {
+		t.Errorf("the clean-up's RRULE = %q", r)
+	}
+	if end, err := events["freeze-1@upgradebot"].GetAllDayEndAt(); err != nil || end.Format("2006-01-02") != "2027-01-16" {
+		t.Errorf("the freeze ends %v (%v), want DTEND 2027-01-16: the 15th is its last day", end, err)
+	}
+	if d := prop("task-4@upgradebot", ics.ComponentPropertyDescription); !strings.Contains(d, "assigned to @alice") {
+		t.Errorf("the assignee is not named: %q", d)
+	}
+	var forecasts int
+	for uid, ev := range events {
+		if !strings.HasSuffix(uid, "-golive-forecast@upgradebot") {
+			continue
+		}
+		forecasts++
+		start, _ := ev.GetAllDayStartAt()
+		if wd := start.Weekday(); wd == time.Saturday || wd == time.Sunday || (start.After(time.Date(2027, 1, 10, 0, 0, 0, 0, time.UTC)) && start.Before(time.Date(2027, 1, 16, 0, 0, 0, 0, time.UTC))) {
+			t.Errorf("forecast go-live %s on %s: a weekend or inside the freeze", uid, start.Format("Mon 2006-01-02"))
+		}
+		if s := prop(uid, ics.ComponentPropertySummary); !strings.HasSuffix(s, "go-live (forecast)") {
+			t.Errorf("forecast event %s not marked: %q", uid, s)
+		}
+	}
+	if forecasts != 2 {
+		t.Errorf("%d forecast go-lives, want 2 (medcore-2026.3 in progress, medcore-2027.1 after it)", forecasts)
 	}
 	// The same data gives the same feed: UIDs and stamps are stable.
 	_, again, _ := runMain(t, env, "", "ics", "-clock", "2026-11-30T09:00")
