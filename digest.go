@@ -49,6 +49,9 @@ type DigestData struct {
 	// Today, longest overdue first.
 	Cleanups      []OverdueCleanup
 	CleanupsTotal int
+	// Queued are the active clean-ups with a queue reading, so each
+	// queue's clear date counts its owner's other queues (PlanQueues).
+	Queued []*Maintenance
 
 	// Open work for the trend line: tasks open at Now, and tasks that were
 	// open 7 days before (created by then and not closed by then).
@@ -173,10 +176,11 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 	add("Decisions waiting", d.DecisionsTotal,
 		mapLines(decisions, func(x *Decision) string { return digestDecisionLine(x, d.Now, d.Today) }),
 		func(n int) string { return Plural(n, "decision") + " waiting" }, "`/upgrade decisions`")
+	queues := PlanQueues(d.Queued, opts.Calendar)
 	add("Clean-ups behind", d.CleanupsTotal,
 		mapLines(cleanups, func(c OverdueCleanup) string {
 			s := digestCleanupLine(c, d.Today)
-			if q := c.Maintenance.QueueSummary(opts.Calendar, d.Now); q != "" {
+			if q := c.Maintenance.QueueSummary(opts.Calendar, queues); q != "" {
 				s += " · " + q
 			}
 			return s

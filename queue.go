@@ -1,7 +1,9 @@
 package upgradebot
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,10 +51,11 @@ func (m *Maintenance) WorkLeft() time.Duration {
 	return time.Duration(math.Ceil(float64(m.Queue)/m.Rate*60)) * time.Minute
 }
 
-// ClearsOn returns the day work is done if one person does it in the
-// team's working hours on working days from at on (the rest of today's
-// hours count when at is within them), and false if that is more than ten
-// years away. No work clears today.
+// ClearsOn returns the day work is done if one person does it on working
+// days from at on, and false if that is more than ten years away. A working
+// day holds WorkdayHours of work (the day est:1d means) within the team's
+// hours; of today, what is left of both after at counts. No work clears
+// today.
 func (w WorkingTime) ClearsOn(at time.Time, work time.Duration) (Date, bool) {
 	local := at.In(w.loc())
 	day := DateOf(local)
@@ -60,12 +63,13 @@ func (w WorkingTime) ClearsOn(at time.Time, work time.Duration) (Date, bool) {
 		return day, true
 	}
 	start, end := w.hours()
+	perDay := min(end-start, WorkdayHours*time.Hour)
 	h, m, s := local.Clock()
 	since := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second
 	for range maxClearDays {
 		if w.IsWorkingDay(day) {
 			from := max(start, min(since, end))
-			if avail := end - from; avail > 0 {
+			if avail := min(end-from, perDay-(from-start)); avail > 0 {
 				if work <= avail {
 					return day, true
 				}
@@ -88,22 +92,72 @@ func ValidateQueue(queue int, rate float64) error {
 	return nil
 }
 
+// QueueClear is when a clean-up's queue clears as of its last reading, its
+// owner working their queues one after another.
+type QueueClear struct {
+	Work   time.Duration // this queue's work left at its reading
+	AsOf   time.Time     // the reading (QueueAt)
+	Clears Date
+	OK     bool // false: not within ten years at this rate
+	// After is how many of the same person's queues come before this one:
+	// its clear date counts their work first.
+	After int
+}
+
+// PlanQueues says when each clean-up's queue clears (by clean-up id), as of
+// the readings: one person works their queues in sequence, in the order
+// the clean-ups were set up, so two queues never clear as if worked at once. A person's
+// sequence starts at their latest reading. Clean-ups without a queue or a
+// rate are left out.
+func PlanQueues(ms []*Maintenance, w WorkingTime) map[int64]QueueClear {
+	byUser := map[string][]*Maintenance{}
+	for _, m := range ms {
+		if m.Active && m.Rate > 0 && m.Queue > 0 {
+			byUser[m.Assignee] = append(byUser[m.Assignee], m)
+		}
+	}
+	out := map[int64]QueueClear{}
+	for _, queue := range byUser {
+		slices.SortFunc(queue, func(a, b *Maintenance) int { return cmp.Compare(a.ID, b.ID) })
+		var start time.Time
+		for _, m := range queue {
+			if m.QueueAt.After(start) {
+				start = m.QueueAt
+			}
+		}
+		var total time.Duration
+		for i, m := range queue {
+			total += m.WorkLeft()
+			day, ok := w.ClearsOn(start, total)
+			out[m.ID] = QueueClear{Work: m.WorkLeft(), AsOf: m.QueueAt, Clears: day, OK: ok, After: i}
+		}
+	}
+	return out
+}
+
 // QueueSummary says how long a clean-up's queue takes to clear, for lists
-// and the digest: "1240 left at 22/h: 56.36h of work, clears Tue 15 Dec
-// 2026". Empty if no queue was recorded.
-func (m *Maintenance) QueueSummary(w WorkingTime, now time.Time) string {
+// and the digest, as of its reading: "1240 left as of Thu 26 Nov at 22/h:
+// 56.37h of work, clears Fri 4 Dec 2026 (after 1 other queue of theirs)".
+// Empty if no queue was recorded.
+func (m *Maintenance) QueueSummary(w WorkingTime, plan map[int64]QueueClear) string {
 	if m.Rate <= 0 {
 		return ""
 	}
 	if m.Queue == 0 {
 		return "queue clear"
 	}
-	left := m.WorkLeft()
-	s := strconv.Itoa(m.Queue) + " left at " + FormatRate(m.Rate) + ": " + FormatEffort(left) + " of work"
-	if d, ok := w.ClearsOn(now, left); ok {
-		s += ", clears " + d.Human()
-	} else {
-		s += ", not clearing within ten years at this rate"
+	q := plan[m.ID]
+	s := strconv.Itoa(m.Queue) + " left"
+	if !m.QueueAt.IsZero() {
+		s += " as of " + DateOf(m.QueueAt.In(w.loc())).Human()
+	}
+	s += " at " + FormatRate(m.Rate) + ": " + FormatEffort(m.WorkLeft()) + " of work"
+	if !q.OK {
+		return s + ", not clearing within ten years at this rate"
+	}
+	s += ", clears " + q.Clears.Human()
+	if q.After > 0 {
+		s += " (after " + Plural(q.After, "other queue") + " of theirs)"
 	}
 	return s
 }

@@ -13,14 +13,28 @@ const (
 	DefaultWorkloadTasks = 15 // open tasks
 )
 
+// WorkloadWindowDays is how far ahead checklist work counts as today's
+// load: a release's checklist task undated or due later is counted apart
+// (Later), so a release months away does not read as a full plate now.
+const WorkloadWindowDays = 14
+
 // Load is one person's open work. User "" is the unassigned work.
 type Load struct {
 	User        string
-	Open        int           // open tasks
+	Open        int           // open tasks (checklist work beyond the window apart)
 	Overdue     int           // of those, due before today
-	Planned     time.Duration // sum of the open tasks' estimates
-	Unestimated int           // open tasks without an estimate
+	Planned     time.Duration // sum of those tasks' estimates
+	Unestimated int           // of those, tasks without an estimate
+	// Queued is the work left in the person's clean-up queues (items over
+	// rate, as last read), in Queues queues.
+	Queued time.Duration
+	Queues int
+	// Later counts checklist tasks undated or due after the window.
+	Later int
 }
+
+// Hours is the person's load in work: task estimates and clean-up backlogs.
+func (l Load) Hours() time.Duration { return l.Planned + l.Queued }
 
 // WorkloadLimits are the team's thresholds; zero fields take the defaults.
 type WorkloadLimits struct {
@@ -55,11 +69,14 @@ type WorkloadRow struct {
 
 // Handover suggests moving work from someone over the threshold to
 // someone with room: about Hours of estimated work and Tasks tasks (the
-// excess over the thresholds, capped by the room the receiver has).
+// excess over the thresholds, capped by the room the receiver has and by
+// the tasks' estimates). With Queue, the excess is in clean-up queues,
+// which move by sharing the queue, not as tasks.
 type Handover struct {
 	From, To string
 	Hours    time.Duration
 	Tasks    int
+	Queue    bool
 }
 
 // Workload is the team's load: one row per person, most loaded first,
@@ -87,7 +104,8 @@ type WorkloadService interface {
 }
 
 // BuildWorkload compares loads with the limits. A person is over when
-// their planned hours or open tasks exceed the threshold. For each person
+// their hours (task estimates plus clean-up backlogs) or open tasks exceed
+// the threshold. For each person
 // over, most loaded first, it suggests the person not over with the most
 // room left (the smaller of their free share of hours and of tasks),
 // counting what was already suggested to them; nobody is suggested when
@@ -101,16 +119,19 @@ func BuildWorkload(loads []Load, lim WorkloadLimits) Workload {
 			w.Unassigned.Overdue += l.Overdue
 			w.Unassigned.Planned += l.Planned
 			w.Unassigned.Unestimated += l.Unestimated
+			w.Unassigned.Queued += l.Queued
+			w.Unassigned.Queues += l.Queues
+			w.Unassigned.Later += l.Later
 			continue
 		}
-		w.Rows = append(w.Rows, WorkloadRow{Load: l, Over: l.Planned > maxH || l.Open > maxT})
+		w.Rows = append(w.Rows, WorkloadRow{Load: l, Over: l.Hours() > maxH || l.Open > maxT})
 	}
 	// Most loaded first: the larger share of either threshold.
 	share := func(h time.Duration, t int) float64 {
 		return max(float64(h)/float64(maxH), float64(t)/float64(maxT))
 	}
 	slices.SortFunc(w.Rows, func(a, b WorkloadRow) int {
-		return cmp.Or(cmp.Compare(share(b.Planned, b.Open), share(a.Planned, a.Open)),
+		return cmp.Or(cmp.Compare(share(b.Hours(), b.Open), share(a.Hours(), a.Open)),
 			cmp.Compare(b.Overdue, a.Overdue), cmp.Compare(a.User, b.User))
 	})
 
@@ -123,7 +144,7 @@ func BuildWorkload(loads []Load, lim WorkloadLimits) Workload {
 	var rooms []*room
 	for _, r := range w.Rows {
 		if !r.Over {
-			rooms = append(rooms, &room{r.User, maxH - r.Planned, maxT - r.Open})
+			rooms = append(rooms, &room{r.User, maxH - r.Hours(), maxT - r.Open})
 		}
 	}
 	free := func(r *room) float64 {
@@ -142,10 +163,17 @@ func BuildWorkload(loads []Load, lim WorkloadLimits) Workload {
 		if best == nil {
 			break
 		}
-		h := min(max(r.Planned-maxH, 0), best.hours)
+		excess := min(max(r.Hours()-maxH, 0), best.hours)
+		h := min(excess, r.Planned) // task work moves as tasks
 		t := min(max(r.Open-maxT, 0), best.tasks)
 		if t == 0 && h > 0 {
 			t = 1 // hours move with at least one task
+		}
+		if h == 0 && t == 0 && excess > 0 {
+			// Over on clean-up queues alone: share one.
+			w.Suggestions = append(w.Suggestions, Handover{From: r.User, To: best.user, Hours: excess, Queue: true})
+			best.hours -= excess
+			continue
 		}
 		w.Suggestions = append(w.Suggestions, Handover{From: r.User, To: best.user, Hours: h, Tasks: t})
 		best.hours -= h

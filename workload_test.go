@@ -171,11 +171,13 @@ func TestClearsOn(t *testing.T) {
 		want string
 	}{
 		{"nothing left", at("2026-11-26 10:00"), 0, "2026-11-26"},
-		{"fits the rest of today", at("2026-11-26 10:00"), 7 * h, "2026-11-26"},
-		{"spills into Friday", at("2026-11-26 10:00"), 7*h + time.Minute, "2026-11-27"},
-		{"after hours starts tomorrow", at("2026-11-26 18:00"), 9 * h, "2026-11-27"},
-		{"weekend skipped, holiday skipped", at("2026-11-27 08:00"), 18*h + time.Minute, "2026-12-02"},
-		{"before hours counts the whole day", at("2026-11-30 06:00"), 9 * h, "2026-11-30"},
+		// A working day holds 8h of work (est:1d) within 08:00-17:00.
+		{"fits the rest of today", at("2026-11-26 10:00"), 6 * h, "2026-11-26"},
+		{"spills into Friday", at("2026-11-26 10:00"), 6*h + time.Minute, "2026-11-27"},
+		{"after hours starts tomorrow", at("2026-11-26 18:00"), 8 * h, "2026-11-27"},
+		{"a day is 8h, not the 9h of the team's hours", at("2026-11-27 08:00"), 9 * h, "2026-11-30"},
+		{"weekend skipped, holiday skipped", at("2026-11-27 08:00"), 16*h + time.Minute, "2026-12-02"},
+		{"before hours counts the whole day", at("2026-11-30 06:00"), 8 * h, "2026-11-30"},
 	}
 	for _, tt := range tests {
 		got, ok := cal.ClearsOn(tt.at, tt.work)
@@ -195,14 +197,16 @@ func TestQueue(t *testing.T) {
 	}
 	ny, _ := time.LoadLocation("America/New_York")
 	cal := WorkingTime{Location: ny}
-	now := time.Date(2026, 11, 26, 9, 0, 0, 0, ny)
-	if got := m.QueueSummary(cal, now); got != "1240 left at 22/h: 56.37h of work, clears Fri 4 Dec 2026" {
+	m.ID, m.Active, m.QueueAt = 1, true, time.Date(2026, 11, 26, 9, 0, 0, 0, ny)
+	plan := PlanQueues([]*Maintenance{m}, cal)
+	// 56.37h at 8h a working day from Thu 26 Nov 09:00 (7h left that day).
+	if got := m.QueueSummary(cal, plan); got != "1240 left as of Thu 26 Nov 2026 at 22/h: 56.37h of work, clears Mon 7 Dec 2026" {
 		t.Errorf("QueueSummary = %q", got)
 	}
-	if got := (&Maintenance{}).QueueSummary(cal, now); got != "" {
+	if got := (&Maintenance{}).QueueSummary(cal, plan); got != "" {
 		t.Errorf("no queue: %q", got)
 	}
-	if got := (&Maintenance{Rate: 3}).QueueSummary(cal, now); got != "queue clear" {
+	if got := (&Maintenance{Rate: 3}).QueueSummary(cal, plan); got != "queue clear" {
 		t.Errorf("empty queue: %q", got)
 	}
 	for _, in := range []string{"22/h", "22", "7.5/h", "22/hr"} {

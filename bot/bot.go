@@ -431,6 +431,7 @@ func (c *call) maintList(cmd *Command) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	queues := upgradebot.PlanQueues(ms, cal)
 	var b strings.Builder
 	fmt.Fprintf(&b, "*Recurring clean-ups* (%d)", len(ms))
 	for _, m := range ms {
@@ -443,7 +444,7 @@ func (c *call) maintList(cmd *Command) (string, error) {
 		default:
 			fmt.Fprintf(&b, " · #%d next due %s", m.OpenTaskID, m.NextDue.Human())
 		}
-		if q := m.QueueSummary(cal, c.b.Clock.Now()); q != "" {
+		if q := m.QueueSummary(cal, queues); q != "" {
 			b.WriteString(" · " + q)
 		}
 	}

@@ -337,7 +337,7 @@ func TestConfig(t *testing.T) {
 		{desc: "set escalation", as: admin, text: "config escalation remind:3 escalate:1", want: []string{"reminded after 3 working days", "escalated 1 working day after"}},
 		{desc: "set workload", as: admin, text: "config workload hours:32 tasks:12",
 			want: []string{"Workload threshold set: a person is over with more than 32h of estimated open work or more than 12 open tasks.", "`/upgrade workload` uses it now."}},
-		{desc: "workload uses it", as: alice, text: "workload", want: []string{"more than 32h planned or 12 open tasks"}},
+		{desc: "workload uses it", as: alice, text: "workload", want: []string{"more than 32h of work or 12 open tasks"}},
 		{desc: "set allclear", as: admin, text: "config allclear on", want: []string{"all-clear is on"}},
 		{desc: "set schedule says next start", as: admin, text: `config schedule digest "0 7 * * 1-5"`, want: []string{"`0 7 * * 1-5`", "applies when the bot next starts"}},
 		{desc: "set channel from escape", as: admin, text: "config channel <#C0OTHER|ops>", want: []string{"Team channel set to <#C0OTHER>"}},
@@ -379,7 +379,7 @@ func TestWorkload(t *testing.T) {
 		{desc: "list has it", as: alice, text: "list mine", want: []string{"est 30h", "est 16h"}},
 		{desc: "bob's task", as: alice, text: "add Train the ward <@U0BOB> est:4h"},
 		{desc: "workload", as: bob, text: "workload", want: []string{
-			"more than 40h planned or 15 open tasks",
+			"more than 40h of work or 15 open tasks",
 			"<@U0ALICE> · 2 open tasks, 1 overdue · 46h planned · *over*",
 			"<@U0BOB> · 1 open task · 4h planned",
 			"Suggestion: move 1 task (about 6h) from <@U0ALICE> to <@U0BOB>",
@@ -391,7 +391,10 @@ func TestWorkload(t *testing.T) {
 func TestCleanupQueue(t *testing.T) {
 	run(t, []step{
 		{desc: "maint add", as: alice, text: "maint add Duplicate records every:2w <@U0BOB>"},
-		{desc: "queue", as: bob, text: "maint 1 queue 1,240 rate 22/h", want: []string{"Duplicate records", "1240 left at 22/h: 56.37h of work, clears"}},
+		{desc: "queue", as: bob, text: "maint 1 queue 1,240 rate 22/h", want: []string{"Duplicate records", "1240 left as of Thu 26 Nov 2026 at 22/h: 56.37h of work, clears Mon 7 Dec 2026"}},
+		{desc: "a second queue of bob's", as: alice, text: "maint add Master files every:1m <@U0BOB>"},
+		{desc: "worked after the first, not at once", as: bob, text: "maint 2 queue 176 rate 22/h",
+			want: []string{"176 left as of Thu 26 Nov 2026 at 22/h: 8h of work, clears Tue 8 Dec 2026 (after 1 other queue of theirs)"}},
 		{desc: "list shows it", as: bob, text: "maint list", want: []string{"1. Duplicate records", "56.37h of work"}},
 		{desc: "audited", as: bob, text: "audit maint 1", want: []string{"maintenance.queue"}, not: []string{"task.add"}},
 		{desc: "bad rate", as: bob, text: "maint 1 queue 10 rate fast", fail: true, want: []string{"22/h"}},
@@ -470,4 +473,28 @@ func TestPeopleByName(t *testing.T) {
 			t.Errorf("people lacks %q:\n%s", w, r.Text)
 		}
 	}
+}
+
+// TestCapacity: a clean-up backlog is work like a task estimate, so someone
+// holding a 132h duplicate-record queue is over and never offered as having
+// room, and checklist work months away is counted apart.
+func TestCapacity(t *testing.T) {
+	run(t, []step{
+		{desc: "bob's clean-up", as: admin, text: "maint add Duplicate record pairs every:2w <@U0BOB>"},
+		{desc: "a 132h backlog", as: bob, text: "maint 1 queue 2904 rate 22/h", want: []string{"132h of work"}},
+		{desc: "alice over on tasks", as: admin, text: "add Build the order sets <@U0ALICE> est:1w due:fri"},
+		{desc: "more for alice", as: admin, text: "add Test the order sets <@U0ALICE> est:2d due:fri"},
+		{desc: "a little for ann", as: admin, text: "add Book the training room <@U0ADMIN> est:2h due:fri"},
+		{desc: "carol has room too", as: admin, text: "add Label the scanners <@U0DELEG> est:1h due:fri"},
+		{desc: "a checklist item", as: admin, text: "checklist add build Build the interfaces est:4h"},
+		{desc: "a release months away", as: admin, text: "release add MedCore 2027.3 ga:2027-09-01", want: []string{"1 checklist task"}},
+		{desc: "workload", as: alice, text: "workload", want: []string{
+			"<@U0BOB> · 1 open task · 132h in 1 clean-up queue · *over*",
+			"<@U0ALICE> · 2 open tasks · 56h planned · *over*",
+			"Suggestion: share about 38h of <@U0BOB>'s clean-up queues with <@U0ADMIN>, who has room.",
+			"Suggestion: move 1 task (about 16h) from <@U0ALICE> to <@U0DELEG>, who has room.",
+			"unassigned · 0 open tasks · 1 checklist task later",
+			"Work is task estimates plus clean-up queues",
+		}, not: []string{"to <@U0BOB>", "4h planned"}},
+	})
 }

@@ -142,9 +142,9 @@ func checklistNote(r *upgradebot.Release) string {
 	if r.ChecklistTasks == 0 {
 		return ""
 	}
-	s := " and " + plural(r.ChecklistTasks, "checklist task")
+	s := " and " + upgradebot.Plural(r.ChecklistTasks, "checklist task")
 	if r.RevisitTasks > 0 {
-		s += " (" + plural(r.RevisitTasks, "deferred item") + " to revisit)"
+		s += " (" + upgradebot.Plural(r.RevisitTasks, "deferred item") + " to revisit)"
 	}
 	return s
 }

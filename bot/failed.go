@@ -21,7 +21,7 @@ func (c *call) failed(cmd *Command) (string, error) {
 		text := "No message failed in the last day, so there is nothing to send again."
 		if n > 0 {
 			text = fmt.Sprintf("Queued %s again; they are sent within a minute. If Slack refuses again, they come back here.",
-				plural(n, "message"))
+				upgradebot.Plural(n, "message"))
 		}
 		if cmd.ID != 0 {
 			return text, nil
@@ -32,7 +32,7 @@ func (c *call) failed(cmd *Command) (string, error) {
 		}
 		if old := counts[upgradebot.MessageFailed]; old > 0 {
 			text += fmt.Sprintf(" %s older than a day stay failed: they are likely out of date (`/upgrade failed` lists them; `failed retry <id>` sends one that still matters).",
-				plural(old, "message"))
+				upgradebot.Plural(old, "message"))
 		}
 		return text, nil
 	}

@@ -27,8 +27,8 @@ func (c *call) workload(cmd *Command) (string, error) {
 	}
 	w := upgradebot.BuildWorkload(loads, c.settings.Config().Workload)
 	var b strings.Builder
-	fmt.Fprintf(&b, "*Workload* (over: more than %dh planned or %d open tasks)", w.Limits.Hours, w.Limits.Tasks)
-	if len(w.Rows) == 0 && w.Unassigned.Open == 0 {
+	fmt.Fprintf(&b, "*Workload* (over: more than %dh of work or %d open tasks)", w.Limits.Hours, w.Limits.Tasks)
+	if len(w.Rows) == 0 && w.Unassigned.Open == 0 && w.Unassigned.Later == 0 {
 		b.WriteString("\nNo open work.")
 		return b.String(), nil
 	}
@@ -42,11 +42,16 @@ func (c *call) workload(cmd *Command) (string, error) {
 			b.WriteString(" · *over*")
 		}
 	}
-	if w.Unassigned.Open > 0 {
+	if w.Unassigned.Open > 0 || w.Unassigned.Later > 0 {
 		b.WriteString("\n• unassigned · " + loadText(w.Unassigned))
 	}
 	for _, s := range w.Suggestions {
-		fmt.Fprintf(&b, "\nSuggestion: move %s", plural(s.Tasks, "task"))
+		if s.Queue {
+			fmt.Fprintf(&b, "\nSuggestion: share about %s of %s's clean-up queues with %s, who has room.",
+				upgradebot.FormatEffort(s.Hours), upgradebot.Mention(s.From), upgradebot.Mention(s.To))
+			continue
+		}
+		fmt.Fprintf(&b, "\nSuggestion: move %s", upgradebot.Plural(s.Tasks, "task"))
 		if s.Hours > 0 {
 			fmt.Fprintf(&b, " (about %s)", upgradebot.FormatEffort(s.Hours))
 		}
@@ -61,11 +66,13 @@ func (c *call) workload(cmd *Command) (string, error) {
 	if len(over) > len(w.Suggestions) {
 		b.WriteString("\nNobody else has room: consider moving due dates (`due <id> <date>`).")
 	}
+	fmt.Fprintf(&b, "\n_Work is task estimates plus clean-up queues (items over rate, %dh a working day); checklist tasks due more than %d days ahead are counted apart._",
+		upgradebot.WorkdayHours, upgradebot.WorkloadWindowDays)
 	return b.String(), nil
 }
 
 func loadText(l upgradebot.Load) string {
-	s := plural(l.Open, "open task")
+	s := upgradebot.Plural(l.Open, "open task")
 	if l.Overdue > 0 {
 		s += fmt.Sprintf(", %d overdue", l.Overdue)
 	}
@@ -75,14 +82,16 @@ func loadText(l upgradebot.Load) string {
 			s += fmt.Sprintf(" (+%d not estimated)", l.Unestimated)
 		}
 	}
-	return s
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
+	if l.Queued > 0 {
+		s += fmt.Sprintf(" · %s in %s", upgradebot.FormatEffort(l.Queued), upgradebot.Plural(l.Queues, "clean-up queue"))
+		if l.Planned > 0 {
+			s += fmt.Sprintf(" · %s in all", upgradebot.FormatEffort(l.Hours()))
+		}
 	}
-	return fmt.Sprintf("%d %ss", n, what)
+	if l.Later > 0 {
+		s += fmt.Sprintf(" · %s later", upgradebot.Plural(l.Later, "checklist task"))
+	}
+	return s
 }
 
 // maintQueue records a clean-up's queue and rate, and says when it clears.
@@ -95,6 +104,10 @@ func (c *call) maintQueue(cmd *Command) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("Recorded for %s: %s (one person in the team's working hours).",
-		upgradebot.Escape(m.Title), m.QueueSummary(cal, c.b.Clock.Now())), nil
+	all, err := c.b.Desk.FindMaintenance(c.ctx)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("Recorded for %s: %s (one person, %d hours a working day, their queues one after another).",
+		upgradebot.Escape(m.Title), m.QueueSummary(cal, upgradebot.PlanQueues(all, cal)), upgradebot.WorkdayHours), nil
 }

@@ -124,6 +124,12 @@ func digestData(ctx context.Context, q queryer, now time.Time, today upgradebot.
 	if d.Cleanups, err = digestCleanups(ctx, q, day, limit); err != nil {
 		return d, fmt.Errorf("clean-ups behind: %w", err)
 	}
+	if d.Queued, err = queryAll(ctx, q, scanMaintenance, maintenanceSelect+` WHERE active = 1 AND queue_size > 0 AND queue_rate > 0 ORDER BY id`); err != nil {
+		return d, fmt.Errorf("clean-up queues: %w", err)
+	}
+	if err := loadQueues(ctx, q, d.Queued); err != nil {
+		return d, fmt.Errorf("clean-up queues: %w", err)
+	}
 
 	var notClosed int
 	if err := q.QueryRowContext(ctx, digestNotClosed).Scan(&notClosed); err != nil {

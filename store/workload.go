@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/upgradebot/upgradebot"
@@ -12,12 +13,25 @@ import (
 
 // workloadQuery aggregates open work per assignee in SQL; the
 // tasks_workload index covers it, so it reads no table rows.
+//
+// Checklist work (a task with a phase) undated or due after the window's
+// last day is counted apart as Later: it is not today's load.
 const workloadQuery = `
-	SELECT assignee, COUNT(*),
-		COALESCE(SUM(CASE WHEN due IS NOT NULL AND due < ? THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(estimate_min), 0),
-		COALESCE(SUM(CASE WHEN estimate_min = 0 THEN 1 ELSE 0 END), 0)
+	SELECT assignee,
+		COALESCE(SUM(CASE WHEN ` + laterTask + ` THEN 0 ELSE 1 END), 0),
+		COALESCE(SUM(CASE WHEN due IS NOT NULL AND due < @today THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN ` + laterTask + ` THEN 0 ELSE estimate_min END), 0),
+		COALESCE(SUM(CASE WHEN estimate_min = 0 AND NOT (` + laterTask + `) THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN ` + laterTask + ` THEN 1 ELSE 0 END), 0)
 	FROM tasks WHERE status = 'open' GROUP BY assignee`
+
+// laterTask is checklist work beyond the window (its last day is the
+// query's @window parameter).
+const laterTask = `(phase != '' AND (due IS NULL OR due > @window))`
+
+// queuedWork is each person's clean-up backlogs, as last read.
+const queuedWork = `SELECT assignee, queue_size, queue_rate FROM maintenance
+	WHERE active = 1 AND queue_size > 0 AND queue_rate > 0`
 
 // peopleQuery is everyone who has had work: task assignees (closed work
 // included) and clean-up owners.
@@ -43,12 +57,29 @@ func readLoads(ctx context.Context, q queryer, today upgradebot.Date) ([]upgrade
 	loads, err := queryAll(ctx, q, func(s scanner) (upgradebot.Load, error) {
 		var l upgradebot.Load
 		var minutes int64
-		err := s.Scan(&l.User, &l.Open, &l.Overdue, &minutes, &l.Unestimated)
+		err := s.Scan(&l.User, &l.Open, &l.Overdue, &minutes, &l.Unestimated, &l.Later)
 		l.Planned = time.Duration(minutes) * time.Minute
 		return l, err
-	}, workloadQuery, today.String())
+	}, workloadQuery, sql.Named("today", today.String()), sql.Named("window", today.AddDays(upgradebot.WorkloadWindowDays).String()))
 	if err != nil {
 		return nil, err
+	}
+	queued, err := queryAll(ctx, q, func(s scanner) (*upgradebot.Maintenance, error) {
+		var m upgradebot.Maintenance
+		err := s.Scan(&m.Assignee, &m.Queue, &m.Rate)
+		return &m, err
+	}, queuedWork)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range queued {
+		i := slices.IndexFunc(loads, func(l upgradebot.Load) bool { return l.User == m.Assignee })
+		if i < 0 {
+			loads = append(loads, upgradebot.Load{User: m.Assignee})
+			i = len(loads) - 1
+		}
+		loads[i].Queued += m.WorkLeft()
+		loads[i].Queues++
 	}
 	people, err := queryAll(ctx, q, scanString, peopleQuery)
 	if err != nil {
