@@ -63,14 +63,17 @@ type DigestData struct {
 	ForecastReleases []*Release
 	ForecastPhases   []*ReleasePhase
 	ForecastPlan     PhasePlan // the team's cycle; empty: DefaultPhasePlan
-	// Go-lives are moved onto working days off these holidays and out of
-	// these freezes (those not over by Today).
-	ForecastHolidays []Date
-	ForecastFreezes  []*Freeze
 
 	// NextFreeze is the freeze in force at Today or, if none, the next one
-	// to start; nil when none is coming.
+	// to start; nil when none is coming. Freezes are all those not over by
+	// Today, by start: work due inside one is flagged, and go-lives are
+	// moved out of them and off Holidays.
 	NextFreeze *Freeze
+	Freezes    []*Freeze
+	Holidays   []Date
+	// FirstTask is when the first task was created (zero: none): the trend
+	// compares with a week ago only once there is a week of history.
+	FirstTask time.Time
 
 	// Overloaded: people over the workload threshold OverloadWeeks or
 	// more team weeks running, Today's week included, as the weekly
@@ -165,10 +168,10 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 			More: total - len(lines), Hint: hint})
 		counts = append(counts, count(total))
 	}
-	add("Overdue", d.OverdueTotal, mapLines(overdue, func(t *Task) string { return digestTaskLine(t, d.Today) }),
+	add("Overdue", d.OverdueTotal, mapLines(overdue, func(t *Task) string { return digestTaskLine(t, d.Today, d.Freezes) }),
 		func(n int) string { return fmt.Sprintf("%d overdue", n) }, "`/upgrade list overdue`")
 	add(fmt.Sprintf("Due in the next %d days", DigestDueDays), d.DueSoonTotal,
-		mapLines(dueSoon, func(t *Task) string { return digestTaskLine(t, d.Today) }),
+		mapLines(dueSoon, func(t *Task) string { return digestTaskLine(t, d.Today, d.Freezes) }),
 		func(n int) string { return fmt.Sprintf("%d due within %d days", n, DigestDueDays) }, "`/upgrade list open`")
 	add(fmt.Sprintf("Vendor releases, next %d days", DigestReleaseDays), d.ReleasesTotal,
 		mapLines(releases, func(r *Release) string { return digestReleaseLine(r, d.Today) }),
@@ -200,13 +203,13 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 		}
 		msg.Text = fmt.Sprintf("*All clear* for %s: nothing overdue or due within %d days, no decisions waiting, "+
 			"no clean-ups behind, no vendor release within %d days. %s",
-			d.Today.Human(), DigestDueDays, DigestReleaseDays, TrendLine(d.OpenNow, d.OpenWeekAgo))
+			d.Today.Human(), DigestDueDays, DigestReleaseDays, d.trendLine())
 		if fl := FreezeLine(d.NextFreeze, d.Today); fl != "" {
 			msg.Text += " " + fl + "."
 		}
 		return msg, true
 	}
-	trend := []string{TrendLine(d.OpenNow, d.OpenWeekAgo)}
+	trend := []string{d.trendLine()}
 	if fl := FreezeLine(d.NextFreeze, d.Today); fl != "" {
 		trend = append(trend, fl+".")
 	}
@@ -223,9 +226,18 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 // cadence, in name order.
 func digestForecastLines(d DigestData) []string {
 	f := MakeForecast(ForecastInput{Today: d.Today, Vendors: d.ForecastVendors, Releases: d.ForecastReleases,
-		Phases: d.ForecastPhases, Plan: d.ForecastPlan, Freezes: d.ForecastFreezes,
-		Calendar: WorkingTime{Holidays: d.ForecastHolidays}})
+		Phases: d.ForecastPhases, Plan: d.ForecastPlan, Freezes: d.Freezes,
+		Calendar: WorkingTime{Holidays: d.Holidays}})
 	return mapLines(f.Vendors, func(vf *VendorForecast) string { return "• " + vf.Line() })
+}
+
+// trendLine is TrendLine once the desk has a week of history, and open
+// work alone before that: a new desk is not "up 17 from 0 a week ago".
+func (d DigestData) trendLine() string {
+	if d.FirstTask.IsZero() || d.FirstTask.After(d.Now.AddDate(0, 0, -7)) {
+		return "Open work: " + Plural(d.OpenNow, "task") + "."
+	}
+	return TrendLine(d.OpenNow, d.OpenWeekAgo)
 }
 
 // TrendLine compares open work now with open work a week before:
@@ -256,9 +268,9 @@ func Waited(d time.Duration) string {
 	}
 }
 
-// digestTaskLine is a task in the digest: number, title, owner, and how
-// late it is or when it is due.
-func digestTaskLine(t *Task, today Date) string {
+// digestTaskLine is a task in the digest: number, title, owner, how late it
+// is or when it is due, its release, and the freeze it is due inside.
+func digestTaskLine(t *Task, today Date, freezes []*Freeze) string {
 	s := fmt.Sprintf("• #%d %s · %s", t.ID, Escape(clipRunes(t.Title, digestTitleLen)), owner(t.Assignee))
 	switch n := today.DaysUntil(t.Due); {
 	case t.Due.IsZero():
@@ -269,6 +281,12 @@ func digestTaskLine(t *Task, today Date) string {
 	}
 	if t.Priority == PriorityHigh {
 		s += " · high"
+	}
+	if t.Release != "" {
+		s += " · " + Escape(t.Release)
+	}
+	if f := FreezeOn(freezes, t.Due); f != nil && !t.Due.IsZero() {
+		s += " · *inside the " + f.Name() + "*"
 	}
 	return s
 }

@@ -58,6 +58,7 @@ func sampleDigest() upgradebot.DigestData {
 		CleanupsTotal: 1,
 		OpenNow:       52,
 		OpenWeekAgo:   47,
+		FirstTask:     digestNow.AddDate(0, -3, 0), // a desk in use for months
 	}
 }
 
@@ -113,7 +114,7 @@ func TestBuildDigest(t *testing.T) {
 }
 
 func TestBuildDigestQuietOrAllClear(t *testing.T) {
-	empty := upgradebot.DigestData{Now: digestNow, Today: date("2026-11-30"), OpenNow: 3, OpenWeekAgo: 5}
+	empty := upgradebot.DigestData{Now: digestNow, Today: date("2026-11-30"), OpenNow: 3, OpenWeekAgo: 5, FirstTask: digestNow.AddDate(0, -3, 0)}
 	if m, ok := upgradebot.BuildDigest(empty, upgradebot.DigestOptions{Channel: "C0TEAM"}); ok {
 		t.Errorf("nothing to say, not all-clear: BuildDigest = %+v, true; want quiet", m)
 	}
@@ -416,5 +417,36 @@ func TestDigest(t *testing.T) {
 	desk = &digestDesk{data: sampleDigest(), err: busy}
 	if _, _, err := upgradebot.Digest(t.Context(), desk, now, upgradebot.WorkloadLimits{}, opts); !errors.Is(err, busy) || len(desk.calls) != 1 {
 		t.Errorf("recording fails: %v after %q; want %v and no read", err, desk.calls, busy)
+	}
+}
+
+// TestBuildDigestTruths: work due inside a freeze is flagged, checklist
+// work shows its release, and a desk younger than a week shows open work
+// without a comparison with a week when it had none.
+func TestBuildDigestTruths(t *testing.T) {
+	d := sampleDigest()
+	d.Freezes = []*upgradebot.Freeze{{ID: 1, From: date("2026-11-30"), To: date("2026-12-02"), Reason: "go-live"}}
+	d.DueSoon[1].Release = "medcore-2026q4" // #11, due today
+	m, ok := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: "C0TEAM"})
+	if !ok {
+		t.Fatal("nothing to post")
+	}
+	text := m.FullText()
+	for _, w := range []string{
+		"• #11 Call the vendor about the interface engine · <@U0ALEX> · due today · medcore-2026q4 · *inside the go-live freeze*",
+		"• #14 Train the super users · <@U0SAM> · due tomorrow · *inside the go-live freeze*",
+		"Open work: 52 tasks, up 5 from 47 a week ago.",
+	} {
+		if !strings.Contains(text, w) {
+			t.Errorf("digest lacks %q:\n%s", w, text)
+		}
+	}
+	if strings.Contains(text, "#12 Build the go-live checklist · <@U0DANA> · due Fri 4 Dec · *inside") {
+		t.Errorf("a task due after the freeze is flagged:\n%s", text)
+	}
+	d.FirstTask = digestNow.AddDate(0, 0, -3)
+	m, _ = upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: "C0TEAM"})
+	if text := m.FullText(); !strings.Contains(text, "Open work: 52 tasks.") || strings.Contains(text, "a week ago") {
+		t.Errorf("a three-day-old desk compares with a week ago:\n%s", text)
 	}
 }

@@ -80,7 +80,7 @@ func TestCompareOverloaded(t *testing.T) {
 // /upgrade workload; past the limit "…and N more" carries the pointer; a
 // digest with only them is not all clear.
 func TestBuildDigestOverloaded(t *testing.T) {
-	base := upgradebot.DigestData{Now: digestNow, Today: date("2026-11-30"), OpenNow: 60, OpenWeekAgo: 58}
+	base := upgradebot.DigestData{Now: digestNow, Today: date("2026-11-30"), OpenNow: 60, OpenWeekAgo: 58, FirstTask: digestNow.AddDate(0, -3, 0)}
 	sam := upgradebot.Overloaded{Load: upgradebot.Load{User: "U0SAM", Open: 22, Overdue: 4, Planned: 46 * time.Hour}, Weeks: 2}
 	priya := upgradebot.Overloaded{Load: upgradebot.Load{User: "U0PRIYA", Open: 17, Planned: 90 * time.Minute}, Weeks: 3}
 	alex := upgradebot.Overloaded{Load: upgradebot.Load{User: "U0ALEX", Open: 1, Planned: 41 * time.Hour}, Weeks: 2}

@@ -135,21 +135,33 @@ func digestData(ctx context.Context, q queryer, now time.Time, today upgradebot.
 	if err := q.QueryRowContext(ctx, digestNotClosed).Scan(&notClosed); err != nil {
 		return d, fmt.Errorf("count open tasks: %w", err)
 	}
-	if d.OpenNow, err = openAt(ctx, q, notClosed, now); err != nil {
-		return d, err
+	// Open work now is what the lists are read from: every task not
+	// closed as they are read, whatever the run's nominal time.
+	d.OpenNow = notClosed
+	var first sql.NullString
+	if err := q.QueryRowContext(ctx, `SELECT MIN(created_at) FROM tasks`).Scan(&first); err != nil {
+		return d, fmt.Errorf("first task: %w", err)
+	}
+	if first.Valid {
+		if d.FirstTask, err = parseTime(first.String); err != nil {
+			return d, fmt.Errorf("first task: %w", err)
+		}
 	}
 	if d.OpenWeekAgo, err = openAt(ctx, q, notClosed, now.AddDate(0, 0, -7)); err != nil {
 		return d, err
 	}
 
-	// The freeze in force today or the next to start: the first by start
-	// day of those not yet over.
-	next, err := findFreezes(ctx, q, today, 1)
-	if err != nil {
-		return d, fmt.Errorf("next freeze: %w", err)
+	// The freezes not over by today: the first is the one in force or
+	// next to start; work due inside one is flagged, and go-lives are
+	// moved out of them (and off holidays).
+	if d.Freezes, err = findFreezes(ctx, q, today, -1); err != nil {
+		return d, fmt.Errorf("freezes: %w", err)
 	}
-	if len(next) > 0 {
-		d.NextFreeze = next[0]
+	if len(d.Freezes) > 0 {
+		d.NextFreeze = d.Freezes[0]
+	}
+	if d.Holidays, err = readHolidays(ctx, q); err != nil {
+		return d, fmt.Errorf("holidays: %w", err)
 	}
 
 	if d.Overloaded, d.OverloadedTotal, err = overloaded(ctx, q, today, limit); err != nil {
@@ -176,13 +188,6 @@ func digestData(ctx context.Context, q queryer, now time.Time, today upgradebot.
 	}
 	if d.ForecastPlan, err = phasePlan(ctx, q); err != nil {
 		return d, fmt.Errorf("forecast phases: %w", err)
-	}
-	// Go-lives land on working days outside holidays and freezes.
-	if d.ForecastHolidays, err = readHolidays(ctx, q); err != nil {
-		return d, fmt.Errorf("forecast holidays: %w", err)
-	}
-	if d.ForecastFreezes, err = findFreezes(ctx, q, today, -1); err != nil {
-		return d, fmt.Errorf("forecast freezes: %w", err)
 	}
 	return d, nil
 }
