@@ -265,6 +265,10 @@ type ReleasePhase struct {
 
 	UpdatedBy string    `json:"updated_by"`
 	UpdatedAt time.Time `json:"updated_at"`
+
+	// Override is set by RecordPhase when whoever decides started this
+	// phase while the gate of an earlier one still waited. Not stored.
+	Override *Decision `json:"-"`
 }
 
 // Record applies ev on day to p: start sets the actual start (and, if there

@@ -42,6 +42,9 @@ func (c *call) releasePhase(cmd *Command) (string, error) {
 	var text string
 	if p.End.IsZero() {
 		text = fmt.Sprintf("Started the %s phase of `%s` on %s (planned to end %s).", p.Phase, p.Release, p.Start.Human(), p.PlannedEnd.Human())
+		if g := p.Override; g != nil {
+			text += fmt.Sprintf(" You started it while the gate closing %s (D%d) still waits: recorded in the audit trail as an override.", g.Phase, g.ID)
+		}
 		text += c.freezeOverNote(p.PlannedStart, p.PlannedEnd)
 	} else {
 		text = fmt.Sprintf("Done: the %s phase of `%s` on %s, after %d days.", p.Phase, p.Release, p.End.Human(), p.Start.DaysUntil(p.End))

@@ -103,6 +103,36 @@ func mayClosePhase(ctx context.Context, tx *writeTx, actor, key string, phase up
 	return nil
 }
 
+// mayStartPhase keeps the cycle's order: a phase cannot start while the
+// gate of an earlier phase of the release waits (ECONFLICT, naming the gate
+// and who decides), except by whoever decides today, whose start is an
+// override: the gate is returned so that it is audited and said.
+func mayStartPhase(ctx context.Context, tx *writeTx, actor, key string, releaseID int64, plan upgradebot.PhasePlan, phase upgradebot.Phase, ev upgradebot.PhaseEvent) (*upgradebot.Decision, error) {
+	if ev != upgradebot.PhaseStart {
+		return nil, nil
+	}
+	gates, err := queryAll(ctx, tx, scanDecisionOnly, `SELECT `+decisionColumns+` FROM decisions WHERE release_id = ? AND status = 'pending' ORDER BY id`, releaseID)
+	if err != nil {
+		return nil, fmt.Errorf("find pending gates: %w", err)
+	}
+	for _, g := range gates {
+		if plan.Index(g.Phase) < 0 || plan.Index(g.Phase) >= plan.Index(phase) {
+			continue
+		}
+		_, r, err := routing(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		if r.MayDecide(actor) {
+			return g, nil
+		}
+		return nil, upgradebot.Errorf(upgradebot.ECONFLICT,
+			"The %s phase of %s cannot start yet: the gate closing %s (decision D%d) still waits on %s. They can approve it (`/upgrade approve D%d`) or start %s anyway.",
+			phase, upgradebot.Escape(key), g.Phase, g.ID, upgradebot.Mention(r.To), g.ID, phase)
+	}
+	return nil, nil
+}
+
 // settleGates approves, as actor, the gates still pending for a phase the
 // decider has just recorded done themselves, so that the requester is told
 // and nobody is reminded of a question already answered. Only who may

@@ -122,6 +122,10 @@ func recordPhase(ctx context.Context, tx *writeTx, actor, key string, phase upgr
 			return nil, err
 		}
 	}
+	override, err := mayStartPhase(ctx, tx, actor, key, id, plan, phase, ev)
+	if err != nil {
+		return nil, err
+	}
 	p.UpdatedBy, p.UpdatedAt = actor, tx.now
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO release_phases (release_id, phase, planned_start, planned_end, actual_start, actual_end, updated_by, updated_at)
@@ -142,6 +146,13 @@ func recordPhase(ctx context.Context, tx *writeTx, actor, key string, phase upgr
 	}
 	if err := tx.audit(ctx, actor, "release.phase", "release", id, b, p); err != nil {
 		return nil, err
+	}
+	if override != nil {
+		if err := tx.audit(ctx, actor, "release.phase.override", "release", id, nil, map[string]any{"key": "override",
+			"value": fmt.Sprintf("%s started while the gate closing %s (D%d) waits", phase, override.Phase, override.ID)}); err != nil {
+			return nil, err
+		}
+		p.Override = override
 	}
 	if ev == upgradebot.PhaseDone {
 		if err := settleGates(ctx, tx, actor, id, phase, day); err != nil {

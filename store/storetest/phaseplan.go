@@ -64,10 +64,19 @@ func testPhasePlan(t *testing.T, e *env) {
 		t.Fatalf("phases = %q (stored %q), want %q", plan, e.settings().Values[upgradebot.SettingPhases], custom)
 	}
 
+	// The review's gate still waits, so the build cannot start, except by
+	// whoever decides, as an override they are audited for.
+	_, err = e.desk.RecordPhase(e.ctx, Alice, r.Key, upgradebot.PhaseBuild, upgradebot.PhaseStart, day("2026-11-20"))
+	wantErr(t, err, upgradebot.ECONFLICT, "cannot start yet: the gate closing review", "still waits on <@"+Owner+">")
 	// A phase started now is planned with the new length; the review,
 	// planned before, keeps its dates.
-	build, err := e.desk.RecordPhase(e.ctx, Alice, r.Key, upgradebot.PhaseBuild, upgradebot.PhaseStart, day("2026-11-20"))
+	mark = e.lastAudit()
+	build, err := e.desk.RecordPhase(e.ctx, Owner, r.Key, upgradebot.PhaseBuild, upgradebot.PhaseStart, day("2026-11-20"))
 	ok(t, err)
+	if build.Override == nil || build.Override.Phase != upgradebot.PhaseReview {
+		t.Errorf("build started over the pending review gate: override %+v", build.Override)
+	}
+	e.wantActions(mark, "release.phase", "release.phase.override")
 	if build.PlannedEnd != day("2026-12-11") {
 		t.Errorf("build planned to end %s, want 2026-12-11 (3 weeks)", build.PlannedEnd)
 	}
@@ -93,7 +102,8 @@ func testPhasePlan(t *testing.T, e *env) {
 	if tk := e.createTask(Alice, &upgradebot.Task{Title: "Staff the help desk", Release: r.Key, Phase: "Cut Over"}); tk.Phase != "cut-over" {
 		t.Errorf("task phase = %q, want cut-over", tk.Phase)
 	}
-	cut, err := e.desk.RecordPhase(e.ctx, Alice, r.Key, "cutover", upgradebot.PhaseStart, day("2026-11-23"))
+	// (The review gate still waits: the owner starts it, as an override.)
+	cut, err := e.desk.RecordPhase(e.ctx, Owner, r.Key, "cutover", upgradebot.PhaseStart, day("2026-11-23"))
 	ok(t, err)
 	if cut.Phase != "cut-over" || cut.PlannedEnd != day("2026-11-26") {
 		t.Errorf("cut-over = %s planned to end %s, want cut-over ending 2026-11-26", cut.Phase, cut.PlannedEnd)
