@@ -110,6 +110,10 @@ type Main struct {
 	Logger   *slog.Logger
 	Location *time.Location // the team's zone, once the store is open
 	Data     dataConfig     // the flags of import, export and ics
+	// Live is set, once the store is open, when serve has run on the
+	// database: its messages are Slack's to deliver, the console runs no
+	// scheduled jobs, seeds no demo and makes nobody an admin.
+	Live bool
 }
 
 // NewMain returns a Main reading the real environment and terminal.
@@ -331,10 +335,19 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 		}
 		pinned.Set(t)
 	}
+	since, err := db.ServedSince(ctx)
+	if err != nil {
+		return err
+	}
+	m.Live = !since.IsZero()
 	admins := m.Config.Admins
-	if cmd == "console" || cmd == "exec" {
-		// The person at the console runs it: they are an admin.
-		admins = append(admins, bot.ConsoleUser.ID)
+	if (cmd == "console" || cmd == "exec") && !m.Live {
+		// The person at the console of a new desk is its first admin. The
+		// console never makes them one again (an admin may have removed
+		// them), nor on a desk that serve has used: they are not in Slack.
+		if len(s.Admins) == 0 && len(admins) == 0 {
+			admins = append(admins, bot.ConsoleUser.ID)
+		}
 		if err := db.RememberPeople(ctx, []upgradebot.Person{bot.ConsoleUser}); err != nil {
 			return err
 		}
@@ -343,7 +356,7 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 		return fmt.Errorf("apply settings: %w", err)
 	}
 	m.Bot = &bot.Bot{Desk: db, Clock: m.Clock, Logger: logger, Fixed: m.fixedSettings()}
-	if m.Config.Demo {
+	if m.Config.Demo && !m.Live { // demo people and their DMs have no place on Slack
 		seeded, err := bot.SeedDemo(ctx, db, upgradebot.Today(m.Clock.Now(), m.Location))
 		if err != nil {
 			return err
@@ -392,6 +405,9 @@ func parseClock(s string, loc *time.Location) (time.Time, error) {
 }
 
 func (m *Main) console(ctx context.Context) error {
+	if m.Live && m.Config.Clock == "fast" {
+		return usageError{"-clock fast: serve has run on " + m.Config.DB + ", so the simulated days' scheduled posts would go to Slack; use it on a console-only database"}
+	}
 	user, err := m.user(ctx)
 	if err != nil {
 		return err
@@ -406,6 +422,8 @@ func (m *Main) console(ctx context.Context) error {
 	defer wg.Wait()
 	defer cancel() // stop the scheduled posts before waiting for them
 	switch {
+	case m.Live:
+		// serve runs the schedule and delivers the messages.
 	case m.Config.Clock == "fast":
 		// Console time runs an hour every 100 ms: a week in about 17 s.
 		sched, err := m.scheduler(ctx)
