@@ -153,16 +153,18 @@ func clockUsage(cmd string) string {
 func checkArgs(cmd subcommand, fs *flag.FlagSet, args, rest []string) error {
 	// "-demo false": a switch takes no separate value, so "false" ended
 	// the flags and everything after it would be read as arguments.
+	prev := ""
 	if first := len(args) - len(rest); first > 0 {
-		prev := args[first-1]
-		if name, ok := flagName(prev); ok && !strings.Contains(prev, "=") && isSwitch(fs, name) {
-			if _, err := strconv.ParseBool(rest[0]); err == nil {
-				return usageError{fmt.Sprintf("-%s is a switch: write -%s=%s", name, name, rest[0])}
-			}
+		prev = args[first-1]
+	}
+	if name, ok := flagName(prev); ok && !strings.Contains(prev, "=") && isSwitch(fs, name) {
+		if _, err := strconv.ParseBool(rest[0]); err == nil {
+			return usageError{fmt.Sprintf("-%s is a switch: write -%s=%s", name, name, rest[0])}
 		}
 	}
-	// A flag after the arguments would be taken as one, or as exec's text.
-	for i := max(cmd.nargs, 1); i < len(rest); i++ {
+	// A flag after the arguments would be taken as one, or as exec's text;
+	// after "--" it was meant as one.
+	for i := max(cmd.nargs, 1); i < len(rest) && prev != "--"; i++ {
 		name, ok := flagName(rest[i])
 		if !ok || (cmd.nargs < 0 && fs.Lookup(name) == nil) {
 			continue

@@ -110,7 +110,7 @@ func TestArgumentsStillRead(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ok.db")
 	for _, args := range [][]string{
 		{"exec", "-db", db, "-demo=false", "add", "Check", "the", "-1", "offset"}, // exec's words may start with -
-		{"exec", "-db", db, "--", "list"},
+		{"exec", "-db", db, "--", "add", "Drop", "the", "-as", "flag"},            // after --, all of it is the text
 		{"exec", "-db", db, "-as", "U0ALICE", "/upgrade list mine"},
 		{"migrate", "-db", db},
 		{"console", "-db", db, "-demo=false"},
@@ -120,7 +120,7 @@ func TestArgumentsStillRead(t *testing.T) {
 			t.Errorf("%q: exit %d\n%s%s", args, code, out, stderr)
 		}
 	}
-	if _, out, _ := runMain(t, nil, "", "exec", "-db", db, "list"); !strings.Contains(out, "Check the -1 offset") {
+	if _, out, _ := runMain(t, nil, "", "exec", "-db", db, "list"); !strings.Contains(out, "Check the -1 offset") || !strings.Contains(out, "Drop the -as flag") {
 		t.Errorf("exec's words were not read as the command:\n%s", out)
 	}
 }
