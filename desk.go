@@ -235,6 +235,7 @@ type Desk interface {
 	TrendService
 	FreezeService
 	ChecklistService
+	LiveService
 	// Ping checks that the backend answers.
 	Ping(ctx context.Context) error
 }

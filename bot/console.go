@@ -21,6 +21,13 @@ import (
 //	[#C0UPGRADES] …     a post in a channel
 //	[update DM @dana] … an earlier message edited in place
 //
+// That is on a console-only desk. Once serve has run on the desk
+// (LiveService), the messages are Slack's to deliver: the console never
+// marks one sent, prints nothing it did not queue, and shows what each
+// command queued as it will go out:
+//
+//	[queued for Slack: DM @alex] …
+//
 // Console lines may also be ":as @name" (switch user), ":who", ":help" and
 // ":quit"; a command may be prefixed with "--as @name" to run it once as
 // someone else. "@name" is turned into the mention Slack would send.
@@ -38,6 +45,13 @@ type Console struct {
 
 // Run reads lines until EOF or :quit.
 func (c *Console) Run(ctx context.Context) error {
+	live, err := c.live(ctx)
+	if err != nil {
+		return err
+	}
+	if live {
+		fmt.Fprintln(c.Out, LiveNotice)
+	}
 	if _, err := c.Deliver(ctx); err != nil {
 		return err
 	}
@@ -104,8 +118,13 @@ func (c *Console) line(ctx context.Context, line string) bool {
 	return false
 }
 
-// Exec runs one command as user, prints the reply and then everything the
-// outbox holds. It returns the reply so callers can tell a refusal.
+// LiveNotice is what the console says first on a desk serve has run on.
+const LiveNotice = "This desk is live on Slack (serve has run on it): its messages are left for Slack, and the console shows what each command queued."
+
+// Exec runs one command as user and prints the reply. On a console-only
+// desk it then prints everything the outbox holds and marks it sent; on a
+// live desk it prints only the messages the command queued and leaves them
+// for Slack. It returns the reply so callers can tell a refusal.
 func (c *Console) Exec(ctx context.Context, user, line string) (Reply, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -113,14 +132,60 @@ func (c *Console) Exec(ctx context.Context, user, line string) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	live, err := c.live(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	var mark int64
+	if live {
+		if mark, err = c.Bot.Desk.LastMessageID(ctx); err != nil {
+			return Reply{}, fmt.Errorf("console: read outbox: %w", err)
+		}
+	}
 	reply := c.Bot.Handle(ctx, Request{User: user, Text: text})
 	prefix := ""
 	if reply.Public {
 		prefix = "[shared in channel] "
 	}
 	fmt.Fprintln(c.Out, indent(prefix+consoleText(c.names(ctx), reply.Text)))
+	if live {
+		return reply, c.showQueued(ctx, mark)
+	}
 	_, err = c.deliver(ctx)
 	return reply, err
+}
+
+// live reports whether serve has run on the desk, making its messages
+// Slack's to deliver.
+func (c *Console) live(ctx context.Context) (bool, error) {
+	since, err := c.Bot.Desk.ServedSince(ctx)
+	if err != nil {
+		return false, fmt.Errorf("console: %w", err)
+	}
+	return !since.IsZero(), nil
+}
+
+// showQueued prints the messages queued after the outbox id mark (App Home
+// refreshes aside) as they will go to Slack, and leaves them pending.
+func (c *Console) showQueued(ctx context.Context, mark int64) error {
+	last, err := c.Bot.Desk.LastMessageID(ctx)
+	if err != nil {
+		return fmt.Errorf("console: read outbox: %w", err)
+	}
+	people := c.names(ctx)
+	for id := mark + 1; id <= last; id++ {
+		m, err := c.Bot.Desk.FindMessage(ctx, id)
+		if upgradebot.ErrorCode(err) == upgradebot.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("console: read outbox: %w", err)
+		}
+		if m.Kind == upgradebot.MessageHome {
+			continue
+		}
+		fmt.Fprintln(c.Out, indent(fmt.Sprintf("[queued for Slack: %s] %s", c.where(ctx, people, m), consoleText(people, m.FullText()))))
+	}
+	return nil
 }
 
 // stripSlash removes a leading "/upgrade" (or "upgrade").
@@ -133,10 +198,14 @@ func stripSlash(line string) string {
 	return line
 }
 
-// Deliver prints every pending outbox message and marks it sent.
+// Deliver prints every pending outbox message and marks it sent, on a
+// console-only desk; on a live one it does nothing (Slack delivers them).
 func (c *Console) Deliver(ctx context.Context) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if live, err := c.live(ctx); err != nil || live {
+		return 0, err
+	}
 	return c.deliver(ctx)
 }
 
@@ -160,33 +229,36 @@ func (c *Console) deliver(ctx context.Context) (int, error) {
 		}
 		people := c.names(ctx)
 		for _, m := range msgs {
-			var where string
-			switch m.Kind {
-			case upgradebot.MessageHome:
+			if m.Kind == upgradebot.MessageHome {
 				// The console has no App Home; there is nothing to show.
 				if err := c.Bot.Desk.MarkSent(ctx, m.ID, "console", ""); err != nil {
 					return n, fmt.Errorf("console: mark message %d sent: %w", m.ID, err)
 				}
 				continue
-			case upgradebot.MessageDM:
-				where = "DM " + consoleText(people, upgradebot.Mention(m.To))
-			case upgradebot.MessagePost:
-				where = "#" + m.To
-				if m.Attach != "" {
-					where += " " + attachNote(ctx, c.Bot.Desk, m)
-				}
-			case upgradebot.MessageUpdate:
-				where = "update DM " + consoleText(people, upgradebot.Mention(m.To))
-			default:
-				where = string(m.Kind) + " " + m.To
 			}
-			fmt.Fprintln(c.Out, indent(fmt.Sprintf("[%s] %s", where, consoleText(people, m.FullText()))))
+			fmt.Fprintln(c.Out, indent(fmt.Sprintf("[%s] %s", c.where(ctx, people, m), consoleText(people, m.FullText()))))
 			if err := c.Bot.Desk.MarkSent(ctx, m.ID, "console", strconv.FormatInt(m.ID, 10)); err != nil {
 				return n, fmt.Errorf("console: mark message %d sent: %w", m.ID, err)
 			}
 			n++
 		}
 	}
+}
+
+// where says where m goes: "DM @alex", "#C0UPGRADES", "update DM @dana".
+func (c *Console) where(ctx context.Context, people map[string]string, m *upgradebot.Message) string {
+	switch m.Kind {
+	case upgradebot.MessageDM:
+		return "DM " + consoleText(people, upgradebot.Mention(m.To))
+	case upgradebot.MessagePost:
+		if m.Attach != "" {
+			return "#" + m.To + " " + attachNote(ctx, c.Bot.Desk, m)
+		}
+		return "#" + m.To
+	case upgradebot.MessageUpdate:
+		return "update DM " + consoleText(people, upgradebot.Mention(m.To))
+	}
+	return string(m.Kind) + " " + m.To
 }
 
 // indent puts continuation lines of a multi-line reply under the first.

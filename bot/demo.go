@@ -17,8 +17,9 @@ var (
 	DemoChannel = "C0UPGRADES"
 )
 
-// ConsoleUser is who types in the console unless told otherwise. The
-// console makes them an admin.
+// ConsoleUser is who types in the console unless told otherwise. They are
+// not in Slack: the console makes them an admin only of a new desk that has
+// no admin and that serve has never used, and never again once removed.
 var ConsoleUser = upgradebot.Person{ID: "U0CONSOLE", Name: "you"}
 
 // SeedDemo fills an empty desk with a realistic demo relative to today: a

@@ -30,20 +30,20 @@ type dataConfig struct {
 func (m *Main) dataFlags(fs *flag.FlagSet, cmd string) {
 	switch cmd {
 	case "import":
-		fs.StringVar(&m.Data.Map, "map", "", "")
-		fs.StringVar(&m.Data.Mapping, "mapping", "", "")
-		fs.StringVar(&m.Data.Users, "users", "", "")
-		fs.BoolVar(&m.Data.DryRun, "dry-run", false, "")
-		fs.BoolVar(&m.Data.Update, "update", false, "")
-		fs.StringVar(&m.Data.Delimiter, "delimiter", "", "")
-		fs.StringVar(&m.Data.DateFormat, "date-format", "", "")
+		fs.StringVar(&m.Data.Map, "map", "", "say which column is which, as `field=Column,...`; fields: ref, title, assignee, due, priority, kind, release, phase, status, estimate")
+		fs.StringVar(&m.Data.Mapping, "mapping", "", "read the column mapping from `FILE`, one field=Column a line (-map wins)")
+		fs.StringVar(&m.Data.Users, "users", "", "read assignees' Slack ids from `FILE`, one name=U… a line, for names the desk does not know")
+		fs.BoolVar(&m.Data.DryRun, "dry-run", false, "say what the import would do and write nothing")
+		fs.BoolVar(&m.Data.Update, "update", false, "also apply the ticket system's closes and due dates to tasks whose ref is already there (audited)")
+		fs.StringVar(&m.Data.Delimiter, "delimiter", "", "the column `SEPARATOR`: , ; or tab (default: read from the file's header)")
+		fs.StringVar(&m.Data.DateFormat, "date-format", "", "read dates like 12/5/2026 in `ORDER` mdy or dmy (default: month first unless the file has a date like 25/12/2026)")
 	case "export":
-		fs.StringVar(&m.Data.Format, "format", "csv", "")
-		fs.StringVar(&m.Data.Out, "o", "", "")
+		fs.StringVar(&m.Data.Format, "format", "csv", "`FORMAT` csv (tasks, in the import's columns) or json (tasks and releases)")
+		fs.StringVar(&m.Data.Out, "o", "", "write to `FILE` (whole or not at all) instead of standard output")
 	case "ics":
-		fs.StringVar(&m.Data.Out, "o", "", "")
+		fs.StringVar(&m.Data.Out, "o", "", "write to `FILE` (whole or not at all) instead of standard output")
 	case "chart":
-		fs.StringVar(&m.Data.Out, "o", "chart.png", "")
+		fs.StringVar(&m.Data.Out, "o", "chart.png", "write the PNG to `FILE`; - for standard output")
 	}
 }
 

@@ -13,10 +13,11 @@
 //	upgradebot export           write every task as CSV or JSON
 //	upgradebot ics              write the iCalendar feed
 //	upgradebot chart            write the weekly chart as a PNG
-//	upgradebot help             the flags and environment variables
+//	upgradebot help [COMMAND]   the commands and environment variables, or one command's flags
 //
 // Settings come from flags or UPGRADEBOT_* environment variables; run
-// `upgradebot help` for the list. TestUsageNamesEverySubcommand keeps this
+// `upgradebot help` for the list, `upgradebot COMMAND -h` for a command's
+// flags. TestUsageNamesEverySubcommand keeps this
 // list and the usage text in step with Run.
 package main
 
@@ -24,13 +25,11 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -111,6 +110,10 @@ type Main struct {
 	Logger   *slog.Logger
 	Location *time.Location // the team's zone, once the store is open
 	Data     dataConfig     // the flags of import, export and ics
+	// Live is set, once the store is open, when serve has run on the
+	// database: its messages are Slack's to deliver, the console runs no
+	// scheduled jobs, seeds no demo and makes nobody an admin.
+	Live bool
 }
 
 // NewMain returns a Main reading the real environment and terminal.
@@ -136,6 +139,9 @@ Usage:
   upgradebot ics [-o FILE]                write the iCalendar feed: releases, clean-ups, due dates
   upgradebot chart [-o FILE]              write a PNG of open work and releases behind, last 12 weeks
                                           (default chart.png)
+  upgradebot COMMAND -h                   a command's arguments and flags, each explained (or: help COMMAND)
+
+Flags come before a command's arguments; a switch is -demo, or -demo=false ("-demo false" is refused).
 
 Settings (flag, or environment variable):
   -db FILE        UPGRADEBOT_DB        SQLite file (default ./upgradebot.db)
@@ -151,55 +157,60 @@ Slack (serve):
   SLACK_API_URL          the Web API base (default https://slack.com/api/; GovSlack, tests)
   UPGRADEBOT_SEND_INTERVAL  least time between two Web API calls of the outbox (default 250ms)
 Console and exec:
-  -as USER        act as this Slack user id or known @name (default U0CONSOLE, an admin)
-  -demo           seed demo data into a new, empty database (default true for console)
+  -as USER        act as this Slack user id or known @name (default U0CONSOLE, @you: made an admin only
+                  of a new database that has none, never of one serve has run on)
+  -demo           seed demo data into a new, empty database serve has never used (default true for console)
   -clock TIME     pin the clock, e.g. 2026-11-30T09:00 in the team's zone (for demos and training),
                   or "fast": console time runs an hour every 100 ms, scheduled posts included
   UPGRADEBOT_DIGEST_SCHEDULE  cron spec of the channel digest (default "0 8 * * 1-5": weekdays 08:00)
 `
 
-// subcommands are what Run runs besides help.
-var subcommands = []string{"serve", "console", "exec", "run-job", "migrate", "backup", "import", "export", "ics", "chart"}
-
 // Run runs the subcommand named by args[0].
 func (m *Main) Run(ctx context.Context, args []string) error {
 	// The main job: on Slack when there are credentials, else the console.
-	cmd := "console"
+	name, implicit := "console", true
 	if m.Getenv("SLACK_BOT_TOKEN") != "" {
-		cmd = "serve"
+		name = "serve"
 	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
+		name, args, implicit = args[0], args[1:], false
 	}
-	switch {
-	case slices.Contains(subcommands, cmd):
-	case cmd == "help" || cmd == "-h" || cmd == "--help":
-		fmt.Fprint(m.Stdout, usage)
+	if name == "help" {
+		return m.help(args)
+	}
+	cmd, ok := lookup(name)
+	if !ok {
+		return usageError{fmt.Sprintf("unknown command %q; run `upgradebot help`", name)}
+	}
+	rest, err := m.parseFlags(name, args)
+	if errors.Is(err, errHelp) {
+		if implicit {
+			fmt.Fprint(m.Stdout, usage)
+		} else {
+			printUsage(m.Stdout, cmd, m.flagSet(cmd, new(string)))
+		}
 		return nil
-	default:
-		return usageError{fmt.Sprintf("unknown command %q; run `upgradebot help`", cmd)}
-	}
-	rest, err := m.parseFlags(cmd, args)
-	if err != nil {
+	} else if err != nil {
 		return err
 	}
+	// Nothing is opened, let alone created, before the arguments are right.
+	if len(rest) == 0 && cmd.nargs != 0 {
+		return usageError{cmd.wrongArgs}
+	}
 	var sc slackConfig
-	if cmd == "serve" {
+	if cmd.name == "serve" {
 		if sc, err = m.slackConfig(); err != nil {
 			return err
 		}
 	}
-	if err := m.open(ctx, cmd); err != nil {
+	if err := m.open(ctx, name); err != nil {
 		return err
 	}
-	switch cmd {
+	switch name {
 	case "migrate":
 		fmt.Fprintf(m.Stdout, "%s: migrations applied\n", m.Config.DB)
 		return nil
 	case "backup":
-		if len(rest) != 1 {
-			return usageError{"backup needs one argument: the file to write"}
-		}
 		if err := m.DB.Backup(ctx, rest[0]); err != nil {
 			return err
 		}
@@ -208,52 +219,59 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "serve":
 		return m.serve(ctx, sc)
 	case "run-job":
-		if len(rest) != 1 {
-			return usageError{"run-job needs the job's name, e.g. upgradebot run-job digest"}
-		}
 		return m.runJob(ctx, rest[0])
 	case "import":
 		return m.importTasks(ctx, rest)
-	case "export", "ics", "chart":
-		if len(rest) != 0 {
-			return usageError{fmt.Sprintf("%s takes no arguments; write to a file with -o FILE", cmd)}
-		}
-		if cmd == "ics" {
-			return m.writeICS(ctx)
-		}
-		if cmd == "chart" {
-			return m.writeChart(ctx)
-		}
+	case "ics":
+		return m.writeICS(ctx)
+	case "chart":
+		return m.writeChart(ctx)
+	case "export":
 		return m.exportData(ctx)
 	case "exec":
-		if len(rest) == 0 {
-			return usageError{`exec needs the command text, e.g. upgradebot exec --as U0123 "/upgrade list"`}
-		}
 		return m.exec(ctx, strings.Join(rest, " "))
 	}
 	return m.console(ctx)
 }
 
-func (m *Main) parseFlags(cmd string, args []string) ([]string, error) {
-	env := func(k, def string) string {
-		if v := m.Getenv(k); v != "" {
-			return v
-		}
-		return def
+// help prints the usage, or with a command's name that command's.
+func (m *Main) help(args []string) error {
+	switch {
+	case len(args) == 0 || isHelp(args[:1]) || args[0] == "help":
+		fmt.Fprint(m.Stdout, usage)
+		return nil
+	case len(args) > 1:
+		return usageError{fmt.Sprintf("help takes one command's name at most; got %s", quoteArgs(args))}
 	}
-	fs := flag.NewFlagSet("upgradebot "+cmd, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	cmd, ok := lookup(args[0])
+	if !ok {
+		return usageError{fmt.Sprintf("unknown command %q; run `upgradebot help`", args[0])}
+	}
+	printUsage(m.Stdout, cmd, m.flagSet(cmd, new(string)))
+	return nil
+}
+
+// parseFlags parses cmd's flags and the settings from the environment, and
+// returns the arguments after the flags. Arguments cmd does not take are
+// refused (checkArgs); an empty list is left to the caller. -h, -help or
+// --help anywhere before "--" returns errHelp.
+func (m *Main) parseFlags(name string, args []string) ([]string, error) {
+	cmd, ok := lookup(name)
+	if !ok {
+		return nil, usageError{fmt.Sprintf("unknown command %q; run `upgradebot help`", name)}
+	}
 	var admins string
-	fs.StringVar(&m.Config.DB, "db", env("UPGRADEBOT_DB", "./upgradebot.db"), "")
-	fs.StringVar(&admins, "admins", env("UPGRADEBOT_ADMINS", ""), "")
-	fs.StringVar(&m.Config.TZ, "tz", env("UPGRADEBOT_TZ", ""), "")
-	fs.StringVar(&m.Config.Channel, "channel", env("UPGRADEBOT_CHANNEL", ""), "")
-	fs.StringVar(&m.Config.Clock, "clock", "", "")
-	fs.StringVar(&m.Config.As, "as", bot.ConsoleUser.ID, "")
-	fs.BoolVar(&m.Config.Demo, "demo", cmd == "console", "")
-	m.dataFlags(fs, cmd) // import, export and ics have flags of their own
+	fs := m.flagSet(cmd, &admins)
+	if isHelp(args) {
+		return nil, errHelp
+	}
 	if err := fs.Parse(args); err != nil {
-		return nil, usageError{fmt.Sprintf("%v; run `upgradebot help`", err)}
+		return nil, usageError{fmt.Sprintf("%v; run `upgradebot %s -h`", err, name)}
+	}
+	if rest := fs.Args(); len(rest) > 0 {
+		if err := checkArgs(cmd, fs, args, rest); err != nil {
+			return nil, err
+		}
 	}
 	for _, a := range strings.Split(admins, ",") {
 		if a = strings.TrimSpace(a); a == "" {
@@ -317,10 +335,19 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 		}
 		pinned.Set(t)
 	}
+	since, err := db.ServedSince(ctx)
+	if err != nil {
+		return err
+	}
+	m.Live = !since.IsZero()
 	admins := m.Config.Admins
-	if cmd == "console" || cmd == "exec" {
-		// The person at the console runs it: they are an admin.
-		admins = append(admins, bot.ConsoleUser.ID)
+	if (cmd == "console" || cmd == "exec") && !m.Live {
+		// The person at the console of a new desk is its first admin. The
+		// console never makes them one again (an admin may have removed
+		// them), nor on a desk that serve has used: they are not in Slack.
+		if len(s.Admins) == 0 && len(admins) == 0 {
+			admins = append(admins, bot.ConsoleUser.ID)
+		}
 		if err := db.RememberPeople(ctx, []upgradebot.Person{bot.ConsoleUser}); err != nil {
 			return err
 		}
@@ -329,7 +356,7 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 		return fmt.Errorf("apply settings: %w", err)
 	}
 	m.Bot = &bot.Bot{Desk: db, Clock: m.Clock, Logger: logger, Fixed: m.fixedSettings()}
-	if m.Config.Demo {
+	if m.Config.Demo && !m.Live { // demo people and their DMs have no place on Slack
 		seeded, err := bot.SeedDemo(ctx, db, upgradebot.Today(m.Clock.Now(), m.Location))
 		if err != nil {
 			return err
@@ -378,6 +405,9 @@ func parseClock(s string, loc *time.Location) (time.Time, error) {
 }
 
 func (m *Main) console(ctx context.Context) error {
+	if m.Live && m.Config.Clock == "fast" {
+		return usageError{"-clock fast: serve has run on " + m.Config.DB + ", so the simulated days' scheduled posts would go to Slack; use it on a console-only database"}
+	}
 	user, err := m.user(ctx)
 	if err != nil {
 		return err
@@ -392,6 +422,8 @@ func (m *Main) console(ctx context.Context) error {
 	defer wg.Wait()
 	defer cancel() // stop the scheduled posts before waiting for them
 	switch {
+	case m.Live:
+		// serve runs the schedule and delivers the messages.
 	case m.Config.Clock == "fast":
 		// Console time runs an hour every 100 ms: a week in about 17 s.
 		sched, err := m.scheduler(ctx)

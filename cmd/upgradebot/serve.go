@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/upgradebot/upgradebot/bot"
 	slackapp "github.com/upgradebot/upgradebot/slack"
 )
 
@@ -106,6 +107,16 @@ func (m *Main) serve(ctx context.Context, c slackConfig) error {
 	api := slack.New(c.BotToken, opts...)
 	if err := checkToken(ctx, api, log); err != nil {
 		return err
+	}
+	// From now on the console and exec leave this desk's messages to us.
+	if err := m.DB.RecordServe(ctx); err != nil {
+		return err
+	}
+	if s, err := m.DB.Settings(ctx); err != nil {
+		return err
+	} else if s.IsAdmin(bot.ConsoleUser.ID) {
+		log.Warn("the console's user is an admin of this desk, but not in Slack: escalations may go to them; an admin can run /upgrade admin remove <@"+bot.ConsoleUser.ID+">",
+			"user", bot.ConsoleUser.ID)
 	}
 
 	metrics := slackapp.NewMetrics()

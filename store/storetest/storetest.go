@@ -99,6 +99,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"Checklist", testChecklist},
 		{"ReleaseItems", testReleaseItems},
 		{"PhasePlan", testPhasePlan},
+		{"Live", testLive},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
