@@ -366,3 +366,45 @@ func Span(days int) string {
 	}
 	return fmt.Sprintf("%d days", days)
 }
+
+// ReleaseProgress is where a release is in the team's cycle.
+type ReleaseProgress struct {
+	Live    Date          // when its last phase was done; zero if it is not live
+	Current *ReleasePhase // the latest started phase not done; nil if none
+	Last    *ReleasePhase // the latest phase done, if nothing is under way
+}
+
+// Progress reads a release's recorded phases against plan.
+func Progress(plan PhasePlan, phases []*ReleasePhase) ReleaseProgress {
+	var p ReleaseProgress
+	for _, ph := range plan.Phases() {
+		for _, rp := range phases {
+			if rp.Phase != ph || rp.Start.IsZero() {
+				continue
+			}
+			if rp.End.IsZero() {
+				p.Current = rp
+			} else {
+				p.Last = rp
+				if ph == plan.Last() {
+					p.Live = rp.End
+				}
+			}
+		}
+	}
+	return p
+}
+
+// Human is the progress in a few words: "live since Fri 8 Jan 2027", "in
+// build since Mon 16 Nov 2026", "review done Fri 13 Nov 2026", "not started".
+func (p ReleaseProgress) Human() string {
+	switch {
+	case !p.Live.IsZero():
+		return "live since " + p.Live.Human()
+	case p.Current != nil:
+		return "in " + string(p.Current.Phase) + " since " + p.Current.Start.Human()
+	case p.Last != nil:
+		return string(p.Last.Phase) + " done " + p.Last.End.Human()
+	}
+	return "not started"
+}

@@ -378,7 +378,36 @@ func (c *call) releases(cmd *Command) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return bullets(what, fmt.Sprintf("*%s*: none. Record one with `/upgrade release add <vendor> <name> ga:<date>`.", what), rs, c.releaseLine), nil
+	phases, err := c.b.Desk.FindPhases(c.ctx, "")
+	if err != nil {
+		return "", err
+	}
+	byRelease := map[string][]*upgradebot.ReleasePhase{}
+	for _, p := range phases {
+		byRelease[p.Release] = append(byRelease[p.Release], p)
+	}
+	pending, err := c.b.Desk.FindDecisions(c.ctx, upgradebot.DecisionFilter{Status: upgradebot.DecisionPending})
+	if err != nil {
+		return "", err
+	}
+	plan := c.settings.Config().Phases
+	line := func(r *upgradebot.Release) string {
+		pr := upgradebot.Progress(plan, byRelease[r.Key])
+		s := c.releaseLine(r) + " · " + pr.Human()
+		if pr.Live.IsZero() && !r.GA.After(c.today) {
+			s += " · *behind*"
+		}
+		for _, d := range pending {
+			if d.Release == r.Key {
+				s += fmt.Sprintf(" · gate for %s waiting (D%d)", d.Phase, d.ID)
+			}
+		}
+		return s
+	}
+	if len(rs) == 0 {
+		return fmt.Sprintf("*%s*: none. Record one with `/upgrade release add <vendor> <name> ga:<date>`.", what), nil
+	}
+	return bullets(what, "", rs, line) + "\n`/upgrade release <key>` shows one on a page.", nil
 }
 
 // bullets renders a titled list, one bullet an item, at most listLimit of

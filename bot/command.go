@@ -152,7 +152,17 @@ var taskSpecs = []*spec{
 var releaseSpecs = []*spec{
 	{name: "release add", run: (*call).releaseAdd, usage: "release add <vendor> <name> ga:<date> [key:<key>] [support:<date>]",
 		summary: "record a vendor release", options: []string{"ga", "key", "support"}, parse: parseReleaseAdd},
-	{name: "releases", aliases: []string{"release"}, run: (*call).releases, usage: "releases [all]", summary: "vendor releases (recent and coming; all with `all`)", share: true,
+	{name: "release", run: (*call).release, usage: "release <key>", share: true,
+		summary: "one release on one page: GA and support, each phase planned and done, the gate waiting, open checklist work, release-note verdicts, the forecast go-live",
+		parse: func(p *parser, c *Command) error {
+			if len(p.toks) == 0 { // release alone lists them
+				c.Name = "releases"
+				return nil
+			}
+			c.Key, p.toks = strings.ToLower(p.toks[0].plain()), p.toks[1:]
+			return p.none()
+		}},
+	{name: "releases", run: (*call).releases, usage: "releases [all]", summary: "vendor releases (recent and coming; all with `all`)", share: true,
 		parse: func(p *parser, c *Command) error { return p.scope(c, "", "all") }},
 	{name: "release phase", keyFirst: true, run: (*call).releasePhase, usage: "release phase <key> <phase> start|done [<date>]",
 		summary: "record that a release's phase (one of the team's, see `config`; review, build, test, train, go-live unless changed) started or was done (today, or that day); the release is live when its last phase is done; closing a phase is a gate: from anyone but the decision owner (or delegate) it asks them to approve; also `release <key> phase <phase> start|done`", parse: parseReleasePhase},

@@ -58,6 +58,11 @@ var grammarTests = []struct {
 	{desc: "people shared", in: "people share", want: Command{Name: "people", Share: true}},
 	{desc: "a plain @name without the desk's people", in: "owner @nadia", err: []string{`I can't tell who "@nadia" is`}},
 
+	// One release on one page.
+	{desc: "release board", in: "release MedCore-2026q4", want: Command{Name: "release", Key: "medcore-2026q4"}},
+	{desc: "release board shared", in: "release medcore-2026q4 share", want: Command{Name: "release", Key: "medcore-2026q4", Share: true}},
+	{desc: "release board takes one key", in: "release medcore-2026q4 now", err: []string{`I didn't expect "now"`, "Usage: `/upgrade release <key>`"}},
+
 	// Decisions have their own ids.
 	{desc: "approve D7", in: "approve D7", want: Command{Name: "approve", ID: 7}},
 	{desc: "reject d7 with reason", in: "reject d7 too risky", want: Command{Name: "reject", ID: 7, Text: "too risky"}},
