@@ -2,6 +2,7 @@ package upgradebot
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -163,6 +164,47 @@ func UpperFirst(s string) string {
 // quoted, so a line of a question can never pass for the bot's own text.
 func Quote(s string) string {
 	return ">" + strings.ReplaceAll(Escape(s), "\n", "\n>")
+}
+
+// slackToken matches the inside of the angle brackets Slack reads as its
+// own syntax: user, channel and user-group mentions, dates, and links.
+var slackToken = regexp.MustCompile(`^(?:@[UW][A-Z0-9]+|#[CG][A-Z0-9]+|!subteam\^[A-Z0-9]+|!date\^[^<>|]+|(?:https?|mailto):[^<>|\s]+)(?:\|[^<>]*)?$`)
+
+// SlackSafe makes mrkdwn safe to send as is: every <, > and & that is not
+// part of Slack's own syntax is escaped (so "`/upgrade reject 3 <reason>`"
+// shows its <reason> instead of a broken link), while mentions, links,
+// entities already escaped and the > that starts a quoted line stay. It is
+// idempotent, so a text may pass through it twice.
+func SlackSafe(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '<':
+			if j := strings.IndexAny(s[i+1:], "<>\n"); j >= 0 && s[i+1+j] == '>' && slackToken.MatchString(s[i+1:i+1+j]) {
+				b.WriteString(s[i : i+2+j])
+				i += 1 + j
+				continue
+			}
+			b.WriteString("&lt;")
+		case '>':
+			if i == 0 || s[i-1] == '\n' {
+				b.WriteByte(c) // a quoted line
+				continue
+			}
+			b.WriteString("&gt;")
+		case '&':
+			rest := s[i:]
+			if strings.HasPrefix(rest, "&amp;") || strings.HasPrefix(rest, "&lt;") || strings.HasPrefix(rest, "&gt;") {
+				b.WriteByte(c)
+				continue
+			}
+			b.WriteString("&amp;")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // Escape makes user-typed text safe to put in a Slack mrkdwn message: it

@@ -26,3 +26,28 @@ func TestQuoteEveryLine(t *testing.T) {
 		t.Errorf("Quote = %q", got)
 	}
 }
+
+// TestSlackSafe: what is not Slack's own syntax is escaped, what is stays.
+func TestSlackSafe(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"`/upgrade reject 3 <reason>`", "`/upgrade reject 3 &lt;reason&gt;`"},
+		{"assigned by <@U0ALICE> to <@W0BOB|bob>", "assigned by <@U0ALICE> to <@W0BOB|bob>"},
+		{"in <#C0TEAM> and <#C0TEAM|upgrades>", "in <#C0TEAM> and <#C0TEAM|upgrades>"},
+		{"see <https://wiki.example/x|the wiki>", "see <https://wiki.example/x|the wiki>"},
+		{"<!channel> <!here>", "&lt;!channel&gt; &lt;!here&gt;"},
+		{"Labs &amp; rads &lt;check&gt;", "Labs &amp; rads &lt;check&gt;"},
+		{"a & b < c > d", "a &amp; b &lt; c &gt; d"},
+		{">quoted\n>second line", ">quoted\n>second line"},
+		{"<@U0ALICE", "&lt;@U0ALICE"},
+		{"<<@U0ALICE>>", "&lt;<@U0ALICE>&gt;"},
+		{"<from>..<to>", "&lt;from&gt;..&lt;to&gt;"},
+	} {
+		got := SlackSafe(tt.in)
+		if got != tt.want {
+			t.Errorf("SlackSafe(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if again := SlackSafe(got); again != got {
+			t.Errorf("SlackSafe is not idempotent on %q: %q", got, again)
+		}
+	}
+}

@@ -65,6 +65,7 @@ func ReplyMessage(r bot.Reply) *slack.Msg {
 // for notifications and screen readers that cannot show blocks. It is the
 // message's text, clipped if very long.
 func FallbackText(s string) string {
+	s = upgradebot.SlackSafe(s)
 	if textLen(s) <= maxFallbackText {
 		return s
 	}
@@ -79,7 +80,7 @@ func FallbackText(s string) string {
 // @channel or bare URLs in user-typed text into mentions or links; the
 // <@U…> mentions the bot writes still work.
 func TextBlocks(text string, maxBlocks int) []slack.Block {
-	parts := splitText(text, maxSectionText)
+	parts := splitText(upgradebot.SlackSafe(text), maxSectionText)
 	if len(parts) > maxBlocks {
 		parts = parts[:maxBlocks]
 		last := parts[maxBlocks-1]
@@ -139,11 +140,12 @@ func sectionBlocks(s upgradebot.Section) []slack.Block {
 	var text strings.Builder
 	n := 0
 	if s.Title != "" {
-		title, _ := cutText("*"+s.Title, maxSectionText-1)
+		title, _ := cutText("*"+upgradebot.SlackSafe(s.Title), maxSectionText-1)
 		text.WriteString(title + "*")
 		n = textLen(title) + 1
 	}
 	for i, line := range s.Lines {
+		line = upgradebot.SlackSafe(line)
 		w := textLen(line)
 		if text.Len() > 0 {
 			w++ // the newline before it
@@ -168,14 +170,17 @@ func sectionBlocks(s upgradebot.Section) []slack.Block {
 	return blocks
 }
 
-// contextBlock is a line of small mrkdwn text.
+// contextBlock is a line of small mrkdwn text, made SlackSafe.
 func contextBlock(text string) *slack.ContextBlock {
-	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, true))
+	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, upgradebot.SlackSafe(text), false, true))
 }
 
-// mrkdwnSection is a section of mrkdwn text, verbatim (see TextBlocks).
+// mrkdwnSection is a section of mrkdwn text, verbatim but SlackSafe (see
+// TextBlocks): every mrkdwn text the adapter sends goes through one of
+// these, or TextBlocks, SectionBlocks and FallbackText, which make it
+// SlackSafe first.
 func mrkdwnSection(text string) *slack.SectionBlock {
-	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, true), nil, nil)
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, upgradebot.SlackSafe(text), false, true), nil, nil)
 }
 
 // plainText is a plain_text object, as buttons and headers need.

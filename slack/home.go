@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/slack-go/slack"
+	"github.com/upgradebot/upgradebot"
 	"github.com/upgradebot/upgradebot/bot"
 )
 
@@ -47,7 +48,7 @@ func homeItem(it bot.HomeItem) []slack.Block {
 	case bot.HomeDone:
 		done := slack.NewButtonBlockElement(ActionDone, id, plainText("Done"))
 		return []slack.Block{slack.NewSectionBlock(
-			slack.NewTextBlockObject(slack.MarkdownType, it.Text, false, true),
+			slack.NewTextBlockObject(slack.MarkdownType, upgradebot.SlackSafe(it.Text), false, true),
 			nil, slack.NewAccessory(done), slack.SectionBlockOptionBlockID("task_"+id))}
 	case bot.HomeDecide:
 		return []slack.Block{mrkdwnSection(it.Text), decisionButtons(it.ID)}

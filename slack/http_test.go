@@ -309,7 +309,7 @@ func TestSlashCommands(t *testing.T) {
 			[]string{"Added #1 Rebuild the order sets", "<@U0BOB>", "Fri 4 Dec 2026"}, []string{alice, bob}},
 		{"list", bob, "list", slack.ResponseTypeEphemeral, []string{"*Open tasks* (1)", "#1 Rebuild the order sets"}, nil},
 		{"list shared", bob, "list mine share", slack.ResponseTypeInChannel, []string{"*Your open tasks* (1)"}, nil},
-		{"help", alice, "help", slack.ResponseTypeEphemeral, []string{"/upgrade", "add <title>"}, nil},
+		{"help", alice, "help", slack.ResponseTypeEphemeral, []string{"/upgrade", "add &lt;title&gt;"}, nil},
 		{"refused", alice, "done 99", slack.ResponseTypeEphemeral, []string{"No task #99"}, nil},
 		{"assign refreshes the taker's home and the former assignee's", alice, "assign 1 <@U0ALICE>", slack.ResponseTypeEphemeral, []string{"Assigned #1"}, []string{alice, bob}},
 	} {
@@ -534,7 +534,7 @@ func TestAddWithoutTextOpensModal(t *testing.T) {
 	// views.open refused (the trigger expired): the user is told what to type instead.
 	api.ScriptError("views.open", "expired_trigger_id")
 	msg := e.command(t, alice, "add")
-	if !strings.Contains(msg.Text, "/upgrade add <title>") || msg.ResponseType != slack.ResponseTypeEphemeral {
+	if !strings.Contains(msg.Text, "/upgrade add &lt;title&gt;") || msg.ResponseType != slack.ResponseTypeEphemeral {
 		t.Errorf("failed views.open answered %+v", msg)
 	}
 }
