@@ -207,6 +207,24 @@ func SlackSafe(s string) string {
 	return b.String()
 }
 
+// ForViewer is text as user reads it: their own mention becomes "you"
+// (nobody is shown a mention of themselves, which reads oddly and lights up
+// every line of their own App Home). "you is" and "you has" read "you
+// are", "you have".
+func ForViewer(text, user string) string {
+	if !ValidUserID(user) || !strings.Contains(text, "<@"+user) {
+		return text
+	}
+	re := regexp.MustCompile(`<@` + user + `(?:\|[^<>]*)?>`)
+	text = youAre.Replace(re.ReplaceAllString(text, "you"))
+	if rest, ok := strings.CutPrefix(text, "you "); ok {
+		text = "You " + rest
+	}
+	return text
+}
+
+var youAre = strings.NewReplacer("you is ", "you are ", "you has ", "you have ", "\nyou ", "\nYou ")
+
 // Escape makes user-typed text safe to put in a Slack mrkdwn message: it
 // escapes the three characters Slack asks for, so a title cannot ping
 // @channel or forge a mention.

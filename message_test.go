@@ -51,3 +51,19 @@ func TestSlackSafe(t *testing.T) {
 		}
 	}
 }
+
+// TestForViewer: a DM or an App Home shows the reader "you", never their
+// own mention.
+func TestForViewer(t *testing.T) {
+	for _, tt := range []struct{ in, user, want string }{
+		{"<@U0DANA> assigned you #11 Update · <@U0PRIYA> · due Fri", "U0PRIYA", "<@U0DANA> assigned you #11 Update · you · due Fri"},
+		{"Decision #1 approved by <@U0OWNER|olga>: ok", "U0OWNER", "Decision #1 approved by you: ok"},
+		{"<@U0OWNER> is now the decision owner.", "U0OWNER", "You are now the decision owner."},
+		{"asked by <@U0ALICE>", "U0BOB", "asked by <@U0ALICE>"},
+		{"<@U0ALICE2> and <@U0ALICE>", "U0ALICE", "<@U0ALICE2> and you"},
+	} {
+		if got := ForViewer(tt.in, tt.user); got != tt.want {
+			t.Errorf("ForViewer(%q, %s) = %q, want %q", tt.in, tt.user, got, tt.want)
+		}
+	}
+}

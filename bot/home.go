@@ -73,6 +73,10 @@ func (b *Bot) Home(ctx context.Context, user string) (Home, error) {
 			return Home{}, fmt.Errorf("bot: home for %s: %w", user, err)
 		}
 		if p != nil {
+			p.Text, p.Note = upgradebot.ForViewer(p.Text, user), upgradebot.ForViewer(p.Note, user)
+			for i := range p.Items {
+				p.Items[i].Text = upgradebot.ForViewer(p.Items[i].Text, user)
+			}
 			h.Parts = append(h.Parts, *p)
 		}
 	}

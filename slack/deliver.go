@@ -270,6 +270,11 @@ func (d *Deliverer) deliver(ctx context.Context, m *upgradebot.Message) (channel
 	if d.API == nil && m.Kind != upgradebot.MessageResponse {
 		return "", "", permanent("no Slack Web API client")
 	}
+	if m.Kind == upgradebot.MessageDM || m.Kind == upgradebot.MessageUpdate {
+		v := *m // a DM is read by the person it goes to: their mention is "you"
+		v.Text = upgradebot.ForViewer(v.Text, m.To)
+		m = &v
+	}
 	switch m.Kind {
 	case upgradebot.MessageDM:
 		ch, err := d.openDM(ctx, m.To)

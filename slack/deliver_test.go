@@ -294,7 +294,7 @@ func TestDeliverDecisionOutcomeUpdatesInPlace(t *testing.T) {
 	if b := buttons(bs); len(b) != 0 {
 		t.Errorf("the updated request still has buttons: %v", b)
 	}
-	if s := texts(bs); !strings.Contains(s, "Decision #1 approved by <@U0OWNER>: One go-live, fewer downtimes.") || !strings.Contains(s, ">Skip 2026.3") {
+	if s := texts(bs); !strings.Contains(s, "Decision #1 approved by you: One go-live, fewer downtimes.") || !strings.Contains(s, ">Skip 2026.3") {
 		t.Errorf("updated text: %q", s)
 	}
 	var toAlice, toTeam int

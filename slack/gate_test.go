@@ -63,7 +63,7 @@ func TestPhaseGateApproveButton(t *testing.T) {
 	if got := buttons(bs); len(got) != 0 {
 		t.Errorf("the updated gate still has buttons: %v", got)
 	}
-	if s := texts(bs); !strings.Contains(s, "Decision #1 approved by <@U0OWNER>") ||
+	if s := texts(bs); !strings.Contains(s, "Decision #1 approved by you") || // the owner reads their DM: no self-mention
 		!strings.Contains(s, "The build phase of `medcore-2027.1` is recorded done on Mon 30 Nov 2026.") {
 		t.Errorf("updated DM: %q", s)
 	}
