@@ -546,5 +546,8 @@ func mentions(users []string) string {
 	return strings.Join(m, ", ")
 }
 
-// humanTime is how refusals name a moment: "2026-11-26 14:05 UTC".
-func humanTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+// humanTime is how refusals name a moment, in the team's time zone:
+// "2026-11-26 09:05 EST".
+func humanTime(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}

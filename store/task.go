@@ -260,15 +260,19 @@ func findTaskByID(ctx context.Context, q queryer, id int64) (*upgradebot.Task, e
 }
 
 // findOpenTask loads a task that the caller is about to change: ENOTFOUND,
-// or ECONFLICT naming who closed it and when.
-func findOpenTask(ctx context.Context, q queryer, id int64) (*upgradebot.Task, error) {
-	t, err := findTaskByID(ctx, q, id)
+// or ECONFLICT naming who closed it and when (in the team's time zone).
+func findOpenTask(ctx context.Context, tx *writeTx, id int64) (*upgradebot.Task, error) {
+	t, err := findTaskByID(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
 	if t.Status != upgradebot.StatusOpen {
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return nil, err
+		}
 		return nil, upgradebot.Errorf(upgradebot.ECONFLICT, "Task #%d was already %s by %s at %s.",
-			t.ID, t.Status, upgradebot.Mention(t.ClosedBy), humanTime(t.ClosedAt))
+			t.ID, t.Status, upgradebot.Mention(t.ClosedBy), humanTime(t.ClosedAt, s.Location()))
 	}
 	return t, nil
 }
