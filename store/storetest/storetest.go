@@ -99,6 +99,9 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"Checklist", testChecklist},
 		{"ReleaseItems", testReleaseItems},
 		{"PhasePlan", testPhasePlan},
+		{"BulkTasks", testBulkTasks},
+		{"UnassignReopen", testUnassignReopen},
+		{"EditTask", testEditTask},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
