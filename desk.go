@@ -78,6 +78,17 @@ type TaskService interface {
 	// task.reopen; its assignee is told when someone else reopens it.
 	// ENOTFOUND, ECONFLICT if it is open.
 	ReopenTask(ctx context.Context, actor string, id int64) (*Task, error)
+	// UndoTaskChange takes back actor's own last change to tasks (one
+	// command: every task it changed, as one of UndoableActions, made within
+	// UndoWindow): each task is restored to exactly the state the audit trail
+	// recorded before the change (UpdatedAt becomes the undo's time), and a
+	// clean-up occurrence the change scheduled is cancelled. Audited as
+	// task.undo per task; whoever had or now has a task, other than actor,
+	// is told. ENOTFOUND when actor never changed a task; ECONFLICT, saying
+	// why and changing nothing, when the last change is older than
+	// UndoWindow, is not one undo takes back, or someone else changed one of
+	// its tasks since.
+	UndoTaskChange(ctx context.Context, actor string) (*TaskUndo, error)
 }
 
 // ReleaseFilter selects releases, by GA date ascending.

@@ -269,6 +269,7 @@ type writeTx struct {
 	*sql.Tx
 	now      time.Time // UTC
 	affected []string  // see affects
+	change   int64     // the id of the first audit row this transaction wrote, 0 before it
 }
 
 // affects marks users whose App Home the change alters, to be refreshed in
@@ -399,7 +400,8 @@ func (w scanWith) Scan(dest ...any) error { return w.s.Scan(append(dest, w.extra
 
 // audit appends a row to the audit trail, and marks actor affected (the
 // change may show on their App Home). before and after are marshalled to
-// JSON; nil is stored as "".
+// JSON; nil is stored as "". The rows of one transaction are one change
+// (change_id), which undo takes back as a whole.
 func (tx *writeTx) audit(ctx context.Context, actor, action, entity string, id int64, before, after any) error {
 	tx.affects(actor)
 	b, err := auditJSON(before)
@@ -410,11 +412,16 @@ func (tx *writeTx) audit(ctx context.Context, actor, action, entity string, id i
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO audit (at, actor, action, entity, entity_id, before_json, after_json)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		formatTime(tx.now), actor, action, entity, id, b, a); err != nil {
+	var rowID int64
+	if err := tx.QueryRowContext(ctx, `
+		INSERT INTO audit (at, actor, action, entity, entity_id, before_json, after_json, change_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+		formatTime(tx.now), actor, action, entity, id, b, a, nullID(tx.change)).Scan(&rowID); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	if tx.change == 0 {
+		tx.change = rowID
 	}
 	return nil
 }

@@ -102,6 +102,8 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"BulkTasks", testBulkTasks},
 		{"UnassignReopen", testUnassignReopen},
 		{"EditTask", testEditTask},
+		{"Undo", testUndo},
+		{"UndoChange", testUndoChange},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
