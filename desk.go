@@ -44,8 +44,9 @@ type TaskService interface {
 	AssignTask(ctx context.Context, actor string, id int64, user string) (*Task, error)
 	// AssignTasks is AssignTask for several tasks in one transaction, each
 	// audited: all of them, or none and the error of the first refused,
-	// naming it. Each person is told once, however many tasks.
-	AssignTasks(ctx context.Context, actor string, ids []int64, user string) ([]*Task, error)
+	// naming it. Each person is told once, however many tasks. It returns
+	// the tasks as they were and as they are.
+	AssignTasks(ctx context.Context, actor string, ids []int64, user string) (before, after []*Task, err error)
 	// SetTaskDue moves an open task's due date. ENOTFOUND, ECONFLICT if closed.
 	SetTaskDue(ctx context.Context, actor string, id int64, due Date) (*Task, error)
 	// AddTaskNote appends a note. ENOTFOUND, EINVALID for empty text.
@@ -72,8 +73,9 @@ type TaskService interface {
 	// and after; the assignee is told when someone else edits it.
 	// ENOTFOUND (the task, or a release), EINVALID for a bad value or an
 	// edit that changes nothing, ECONFLICT if the task is closed or a
-	// clean-up occurrence is moved onto a day another one has.
-	EditTask(ctx context.Context, actor string, id int64, e TaskEdit) (*Task, error)
+	// clean-up occurrence is moved onto a day another one has. It returns
+	// the task as it was and as it is.
+	EditTask(ctx context.Context, actor string, id int64, e TaskEdit) (before, after *Task, err error)
 	// ReopenTask puts a done or cancelled task back to open, audited as
 	// task.reopen; its assignee is told when someone else reopens it.
 	// ENOTFOUND, ECONFLICT if it is open.

@@ -47,7 +47,7 @@ func (db *DB) FindTasks(ctx context.Context, f upgradebot.TaskFilter) ([]*upgrad
 // unless they assigned it to themselves; whoever had it is told when
 // someone else takes it off them.
 func (db *DB) AssignTask(ctx context.Context, actor string, id int64, user string) (*upgradebot.Task, error) {
-	tasks, err := db.AssignTasks(ctx, actor, []int64{id}, user)
+	_, tasks, err := db.AssignTasks(ctx, actor, []int64{id}, user)
 	if err != nil {
 		return nil, err
 	}

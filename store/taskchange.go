@@ -18,39 +18,39 @@ import (
 // transaction, all or none. The new assignee is told once about all of
 // them, unless they assigned them to themselves; each person who had one is
 // told once which of theirs someone else took off them.
-func (db *DB) AssignTasks(ctx context.Context, actor string, ids []int64, user string) ([]*upgradebot.Task, error) {
+func (db *DB) AssignTasks(ctx context.Context, actor string, ids []int64, user string) (before, after []*upgradebot.Task, err error) {
 	verb := "assigned"
 	if user == "" {
 		verb = "unassigned"
 	}
-	return writeValue(ctx, db, "assign tasks", func(tx *writeTx) ([]*upgradebot.Task, error) {
+	err = db.write(ctx, "assign tasks", func(tx *writeTx) error {
+		before, after = nil, nil
 		if err := requireActor(actor); err != nil {
-			return nil, err
+			return err
 		}
 		if err := requireUserOrNobody(user); err != nil {
-			return nil, err
+			return err
 		}
-		var befores, afters []*upgradebot.Task
 		err := eachTask(ids, verb, func(id int64) error {
 			b, a, err := assignTask(ctx, tx, actor, id, user)
-			befores, afters = append(befores, b), append(afters, a)
+			before, after = append(before, b), append(after, a)
 			return err
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		today, err := txToday(ctx, tx)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		var msgs []upgradebot.Message
 		var theirs []*upgradebot.Task
 		lost := byPerson{}
-		for i, a := range afters {
-			if user != "" && befores[i].Assignee != user {
+		for i, a := range after {
+			if user != "" && before[i].Assignee != user {
 				theirs = append(theirs, a)
 			}
-			if from := befores[i].Assignee; from != "" && from != user && from != actor {
+			if from := before[i].Assignee; from != "" && from != user && from != actor {
 				lost.add(from, a)
 			}
 		}
@@ -60,8 +60,12 @@ func (db *DB) AssignTasks(ctx context.Context, actor string, ids []int64, user s
 		for _, from := range lost.people {
 			msgs = append(msgs, upgradebot.TaskTakenMessage(from, actor, user, lost.tasks[from], today))
 		}
-		return afters, queueAll(ctx, tx, msgs)
+		return queueAll(ctx, tx, msgs)
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return before, after, nil
 }
 
 // CompleteTasks marks open tasks done in one transaction, all or none, each
@@ -115,8 +119,8 @@ func (db *DB) CancelTasks(ctx context.Context, actor string, ids []int64, reason
 }
 
 // EditTask changes the fields of an open task that e names.
-func (db *DB) EditTask(ctx context.Context, actor string, id int64, e upgradebot.TaskEdit) (*upgradebot.Task, error) {
-	return writeValue(ctx, db, "edit task", func(tx *writeTx) (*upgradebot.Task, error) {
+func (db *DB) EditTask(ctx context.Context, actor string, id int64, e upgradebot.TaskEdit) (before, after *upgradebot.Task, err error) {
+	after, err = writeValue(ctx, db, "edit task", func(tx *writeTx) (*upgradebot.Task, error) {
 		if err := requireActor(actor); err != nil {
 			return nil, err
 		}
@@ -129,7 +133,8 @@ func (db *DB) EditTask(ctx context.Context, actor string, id int64, e upgradebot
 		} else if err != nil {
 			return nil, err
 		}
-		before := *t
+		b := *t
+		before = &b
 		e.Apply(t)
 		if e.Title != nil {
 			if err := upgradebot.ValidateTitle("title", t.Title); err != nil {
@@ -142,17 +147,17 @@ func (db *DB) EditTask(ctx context.Context, actor string, id int64, e upgradebot
 		if t.MaintenanceID != 0 && t.Kind != upgradebot.KindCleanup {
 			return nil, upgradebot.Errorf(upgradebot.EINVALID, "Task #%d is an occurrence of a recurring clean-up, so its kind stays cleanup.", t.ID)
 		}
-		if taskState(&before) == taskState(t) {
+		if taskState(before) == taskState(t) {
 			return nil, upgradebot.Errorf(upgradebot.EINVALID, "Task #%d already has those values; nothing changed.", t.ID)
 		}
-		if err := occurrenceDayFree(ctx, tx, &before, t.Due); err != nil {
+		if err := occurrenceDayFree(ctx, tx, before, t.Due); err != nil {
 			return nil, err
 		}
 		t.UpdatedAt = tx.now
 		if err := updateTask(ctx, tx, t); err != nil {
 			return nil, err
 		}
-		if err := tx.audit(ctx, actor, "task.edit", "task", t.ID, &before, t); err != nil {
+		if err := tx.audit(ctx, actor, "task.edit", "task", t.ID, before, t); err != nil {
 			return nil, err
 		}
 		tx.affects(t.Assignee)
@@ -163,9 +168,13 @@ func (db *DB) EditTask(ctx context.Context, actor string, id int64, e upgradebot
 		if err != nil {
 			return nil, err
 		}
-		m := upgradebot.TaskEditedMessage(t.Assignee, actor, &before, t, today)
+		m := upgradebot.TaskEditedMessage(t.Assignee, actor, before, t, today)
 		return t, queueMessage(ctx, tx, &m)
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return before, after, nil
 }
 
 // ReopenTask puts a done or cancelled task back to open.

@@ -58,7 +58,7 @@ func testBulkTasks(t *testing.T, e *env) {
 	wantErr(t, err, upgradebot.ENOTFOUND, "No task #999999.", "None of #1, #2 and #999999 was marked done.")
 	_, _, err = e.desk.CompleteTasks(e.ctx, Bob, []int64{a.ID, closed.ID, b.ID}, "")
 	wantErr(t, err, upgradebot.ECONFLICT, "Task #4 was already done by <@UALICE> at 2026-11-26 09:00 EST.", "None of #1, #4 and #2 was marked done.")
-	_, err = e.desk.AssignTasks(e.ctx, Admin, []int64{a.ID, 999999}, Alice)
+	_, _, err = e.desk.AssignTasks(e.ctx, Admin, []int64{a.ID, 999999}, Alice)
 	wantErr(t, err, upgradebot.ENOTFOUND, "No task #999999.", "None of #1 and #999999 was assigned.")
 	_, err = e.desk.CancelTasks(e.ctx, Admin, []int64{closed.ID, c.ID}, "")
 	wantErr(t, err, upgradebot.ECONFLICT, "Task #4 was already done", "None of #4 and #3 was cancelled.")
@@ -93,10 +93,11 @@ func testBulkTasks(t *testing.T, e *env) {
 	f := e.createTask(Bob, &upgradebot.Task{Title: "Print labels", Assignee: Alice})
 	e.deliverAll()
 	amark, mark = e.lastAudit(), e.lastMessage()
-	got, err := e.desk.AssignTasks(e.ctx, Admin, []int64{c.ID, d.ID, f.ID}, Alice)
+	was, got, err := e.desk.AssignTasks(e.ctx, Admin, []int64{c.ID, d.ID, f.ID}, Alice)
 	ok(t, err)
-	if len(got) != 3 || got[0].Assignee != Alice || got[1].Assignee != Alice || got[2].Assignee != Alice {
-		t.Errorf("AssignTasks = %v", got)
+	if len(got) != 3 || got[0].Assignee != Alice || got[1].Assignee != Alice || got[2].Assignee != Alice ||
+		len(was) != 3 || was[0].Assignee != "" || was[1].Assignee != Bob || was[2].Assignee != Alice {
+		t.Errorf("AssignTasks = %v, %v", was, got)
 	}
 	e.wantActions(amark, "task.assign", "task.assign", "task.assign")
 	msgs := e.wantMessages(mark, "dm "+Alice, "dm "+Bob)
@@ -210,10 +211,13 @@ func testEditTask(t *testing.T, e *env) {
 	e.clock.Advance(time.Minute)
 	amark, mark := e.lastAudit(), e.lastMessage()
 	title, due, prio, est, rel, ref := "Build the order sets", day("2026-12-07"), upgradebot.PriorityHigh, 8*time.Hour, r.Key, ""
-	got, err := e.desk.EditTask(e.ctx, Bob, task.ID, upgradebot.TaskEdit{Title: &title, Due: &due, Priority: &prio, Estimate: &est, Release: &rel, Ref: &ref})
+	was, got, err := e.desk.EditTask(e.ctx, Bob, task.ID, upgradebot.TaskEdit{Title: &title, Due: &due, Priority: &prio, Estimate: &est, Release: &rel, Ref: &ref})
 	ok(t, err)
 	want := *task
 	want.Title, want.Due, want.Priority, want.Estimate, want.Release, want.Ref, want.UpdatedAt = title, due, prio, est, rel, "", e.clock.Now()
+	if taskString(was) != taskString(task) {
+		t.Errorf("EditTask returned before\n%s\nwant\n%s", taskString(was), taskString(task))
+	}
 	if taskString(got) != taskString(&want) || taskString(e.task(task.ID)) != taskString(&want) {
 		t.Errorf("edited\n%s\nstored\n%s\nwant\n%s", taskString(got), taskString(e.task(task.ID)), taskString(&want))
 	}
@@ -233,7 +237,7 @@ func testEditTask(t *testing.T, e *env) {
 	// The assignee's own edit tells nobody.
 	mark = e.lastMessage()
 	kind := upgradebot.KindMaintenance
-	_, err = e.desk.EditTask(e.ctx, Alice, task.ID, upgradebot.TaskEdit{Kind: &kind})
+	_, _, err = e.desk.EditTask(e.ctx, Alice, task.ID, upgradebot.TaskEdit{Kind: &kind})
 	ok(t, err)
 	e.wantMessages(mark)
 
@@ -256,17 +260,17 @@ func testEditTask(t *testing.T, e *env) {
 		{upgradebot.TaskEdit{Release: &nope}, upgradebot.ENOTFOUND, []string{"No release with key nope"}},
 		{upgradebot.TaskEdit{Priority: &same}, upgradebot.EINVALID, []string{"already has those values"}},
 	} {
-		_, err := e.desk.EditTask(e.ctx, Bob, task.ID, c.edit)
+		_, _, err := e.desk.EditTask(e.ctx, Bob, task.ID, c.edit)
 		wantErr(t, err, c.code, c.parts...)
 	}
-	_, err = e.desk.EditTask(e.ctx, Bob, 999999, upgradebot.TaskEdit{Priority: &prio})
+	_, _, err = e.desk.EditTask(e.ctx, Bob, 999999, upgradebot.TaskEdit{Priority: &prio})
 	wantErr(t, err, upgradebot.ENOTFOUND, "No task #999999.")
 	e.wantUnchanged(amark, mark, snap)
 
 	_, err = e.desk.CancelTask(e.ctx, Alice, task.ID, "")
 	ok(t, err)
 	low := upgradebot.PriorityLow
-	_, err = e.desk.EditTask(e.ctx, Bob, task.ID, upgradebot.TaskEdit{Priority: &low})
+	_, _, err = e.desk.EditTask(e.ctx, Bob, task.ID, upgradebot.TaskEdit{Priority: &low})
 	wantErr(t, err, upgradebot.ECONFLICT, "already cancelled", "`reopen 1` opens it again.")
 
 	// A clean-up's occurrence keeps its kind and its own day.
@@ -275,10 +279,10 @@ func testEditTask(t *testing.T, e *env) {
 	ok(t, err)
 	_, next, err := e.desk.CompleteTask(e.ctx, Admin, occ.ID, "")
 	ok(t, err)
-	_, err = e.desk.EditTask(e.ctx, Admin, next.ID, upgradebot.TaskEdit{Kind: &kind})
+	_, _, err = e.desk.EditTask(e.ctx, Admin, next.ID, upgradebot.TaskEdit{Kind: &kind})
 	wantErr(t, err, upgradebot.EINVALID, "kind stays cleanup")
 	_, err = e.desk.ReopenTask(e.ctx, Admin, occ.ID)
 	ok(t, err)
-	_, err = e.desk.EditTask(e.ctx, Admin, occ.ID, upgradebot.TaskEdit{Due: &next.Due})
+	_, _, err = e.desk.EditTask(e.ctx, Admin, occ.ID, upgradebot.TaskEdit{Due: &next.Due})
 	wantErr(t, err, upgradebot.ECONFLICT, "already this clean-up's occurrence due Thu 3 Dec 2026")
 }

@@ -39,13 +39,13 @@ var undoKinds = []struct {
 		},
 		other: func(e *env, id int64) error {
 			p := upgradebot.PriorityLow
-			_, err := e.desk.EditTask(e.ctx, Alice, id, upgradebot.TaskEdit{Priority: &p})
+			_, _, err := e.desk.EditTask(e.ctx, Alice, id, upgradebot.TaskEdit{Priority: &p})
 			return err
 		}},
 	{name: "edit",
 		change: func(e *env, id int64) error {
 			title, p, est, none := "Build the order sets", upgradebot.PriorityHigh, 6*time.Hour, ""
-			_, err := e.desk.EditTask(e.ctx, Bob, id, upgradebot.TaskEdit{Title: &title, Priority: &p, Estimate: &est, Ref: &none})
+			_, _, err := e.desk.EditTask(e.ctx, Bob, id, upgradebot.TaskEdit{Title: &title, Priority: &p, Estimate: &est, Ref: &none})
 			return err
 		},
 		other: func(e *env, id int64) error {
