@@ -10,8 +10,9 @@
 // Home the change alters, folded into one already pending for them:
 //   - whoever made the change: the actor of each audit row it writes;
 //   - the assignee of each task it creates (also in bulk or by import),
-//     assigns (before and after), completes, cancels, dates or notes, and of
-//     a new clean-up's first occurrence;
+//     assigns (before and after), completes, cancels, dates, notes, edits,
+//     reopens or undoes a change to (before and after), and of a new
+//     clean-up's first occurrence;
 //   - the requester and the person routed to of each decision or phase
 //     gate it requests or decides.
 //

@@ -94,14 +94,18 @@ func undoTaskChange(ctx context.Context, tx *writeTx, actor string) (*upgradebot
 	undo := &upgradebot.TaskUndo{At: last.at}
 	doneCleanups := map[int64]bool{}
 	notUndoable := func(r *auditRow) error {
-		what := fmt.Sprintf("`%s`", strings.TrimPrefix(r.action, "task."))
-		if r.entity != "task" {
-			what = fmt.Sprintf("`%s` (with a %s)", strings.TrimPrefix(last.action, "task."), r.entity)
-		} else if r.action == "task.add" || r.action == "task.import" {
+		if r.entity != "task" || r.action == "task.add" || r.action == "task.import" {
+			r = last // the task row names the change best
+		}
+		if r.action == "task.add" || r.action == "task.import" {
 			return upgradebot.Errorf(upgradebot.ECONFLICT, "Your last change to a task was adding #%d, which undo does not take back: `cancel %d` closes it. %s",
 				r.entityID, r.entityID, undoKinds)
 		}
-		return upgradebot.Errorf(upgradebot.ECONFLICT, "Your last change to a task, %s of #%d, is not one undo takes back. %s", what, last.entityID, undoKinds)
+		what := fmt.Sprintf("`%s`", strings.TrimPrefix(r.action, "task."))
+		if i := slices.IndexFunc(rows, func(o *auditRow) bool { return o.entity != "task" }); i >= 0 {
+			what += fmt.Sprintf(" (with a change to %s)", rows[i].entity)
+		}
+		return upgradebot.Errorf(upgradebot.ECONFLICT, "Your last change to a task, %s of #%d, is not one undo takes back. %s", what, r.entityID, undoKinds)
 	}
 	for _, r := range rows {
 		switch {
@@ -141,7 +145,7 @@ func undoTaskChange(ctx context.Context, tx *writeTx, actor string) (*upgradebot
 		}
 		i := slices.IndexFunc(tasks, func(c *undoTask) bool { return c.id == r.entityID })
 		if i < 0 {
-			tasks = append(tasks, &undoTask{id: r.entityID, before: b, after: a})
+			tasks = append(tasks, &undoTask{id: r.entityID, action: r.action, before: b, after: a})
 		} else {
 			tasks[i].after = a
 		}
@@ -159,7 +163,7 @@ func undoTaskChange(ctx context.Context, tx *writeTx, actor string) (*upgradebot
 			hint = fmt.Sprintf("`done %d` or `cancel %d` closes it again.", tasks[0].id, tasks[0].id)
 		}
 		return nil, upgradebot.Errorf(upgradebot.ECONFLICT, "Your last change to a task, `%s` of %s at %s, is more than %d minutes old, too old to undo. %s",
-			verb, idList(changeIDs(tasks)), humanTime(last.at, loc), int(upgradebot.UndoWindow/time.Minute), hint)
+			verb, idList(changeIDs(tasks, undo.Action)), humanTime(last.at, loc), int(upgradebot.UndoWindow/time.Minute), hint)
 	}
 
 	// Nobody else may have changed them since: undo would overwrite it.
@@ -250,13 +254,18 @@ func undoTaskChange(ctx context.Context, tx *writeTx, actor string) (*upgradebot
 // change's first row about it and after the last.
 type undoTask struct {
 	id            int64
+	action        string // of the change's first row about it
 	before, after *upgradebot.Task
 }
 
-func changeIDs(cs []*undoTask) []int64 {
-	ids := make([]int64, len(cs))
-	for i, c := range cs {
-		ids[i] = c.id
+// changeIDs are the ids of the tasks the change made as action (not
+// those it changed on the way, such as a clean-up's next occurrence).
+func changeIDs(cs []*undoTask, action string) []int64 {
+	var ids []int64
+	for _, c := range cs {
+		if c.action == action {
+			ids = append(ids, c.id)
+		}
 	}
 	return ids
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -134,11 +135,23 @@ func testUndoChange(t *testing.T, e *env) {
 	_, err = e.desk.UndoTaskChange(e.ctx, Bob)
 	wantErr(t, err, upgradebot.ECONFLICT, fmt.Sprintf("adding #%d, which undo does not take back: `cancel %d`", added.ID, added.ID), "done, assign, unassign, due, edit, cancel or reopen")
 
+	// Nor is a change that was more than tasks: a new clean-up and its
+	// first occurrence.
+	every, _ := upgradebot.ParseInterval("2w")
+	own, err := e.desk.CreateMaintenance(e.ctx, Bob, &upgradebot.Maintenance{Title: "Purge test patients", Every: every, Anchor: day("2026-12-01")})
+	ok(t, err)
+	_, err = e.desk.UndoTaskChange(e.ctx, Bob)
+	wantErr(t, err, upgradebot.ECONFLICT, fmt.Sprintf("adding #%d", own.ID))
+	e.clock.Advance(time.Minute)
+	_, _, err = e.desk.CompleteTask(e.ctx, Bob, own.ID, "")
+	ok(t, err)
+	_, err = e.desk.UndoTaskChange(e.ctx, Bob)
+	ok(t, err)
+
 	// done 1 2 and a clean-up's occurrence, undone at once; the next
 	// occurrence it scheduled is cancelled.
 	a := e.undoTask(false)
 	b := e.undoTask(false)
-	every, _ := upgradebot.ParseInterval("2w")
 	m := &upgradebot.Maintenance{Title: "Duplicate MRN clean-up", Every: every, Assignee: Alice, Anchor: day("2026-11-26")}
 	first, err := e.desk.CreateMaintenance(e.ctx, Admin, m)
 	ok(t, err)
@@ -176,7 +189,7 @@ func testUndoChange(t *testing.T, e *env) {
 	}
 	list, err := e.desk.FindMaintenance(e.ctx)
 	ok(t, err)
-	if len(list) != 1 || list[0].OpenTaskID != first.ID {
+	if i := slices.IndexFunc(list, func(c *upgradebot.Maintenance) bool { return c.ID == m.ID }); i < 0 || list[i].OpenTaskID != first.ID {
 		t.Errorf("FindMaintenance = %+v, want #%d open again", list, first.ID)
 	}
 
@@ -193,7 +206,8 @@ func testUndoChange(t *testing.T, e *env) {
 	if again == nil || again.ID != occ.ID || again.Status != upgradebot.StatusOpen || again.Assignee != Alice {
 		t.Errorf("next occurrence after done, undo, done = %+v, want #%d open again", again, occ.ID)
 	}
-	if _, n := e.findTasks(upgradebot.TaskFilter{Kind: upgradebot.KindCleanup, Statuses: []upgradebot.TaskStatus{upgradebot.StatusOpen}}); n != 1 {
+	open, _ := e.findTasks(upgradebot.TaskFilter{Kind: upgradebot.KindCleanup, Statuses: []upgradebot.TaskStatus{upgradebot.StatusOpen}})
+	if n := len(slices.DeleteFunc(open, func(o *upgradebot.Task) bool { return o.MaintenanceID != m.ID })); n != 1 {
 		t.Errorf("%d open occurrences, want 1", n)
 	}
 
