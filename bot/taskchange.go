@@ -51,7 +51,7 @@ func parseEdit(p *parser, c *Command) error {
 	e := &c.Edit
 	var err error
 	if v, ok := p.opts["title"]; ok {
-		if strings.TrimSpace(v) == "" {
+		if v = strings.TrimSpace(v); v == "" {
 			return p.usageErr(`title: needs the new title, in quotes if it has spaces: title:"Review the release notes".`)
 		}
 		if err := upgradebot.ValidateTitle("title", v); err != nil {

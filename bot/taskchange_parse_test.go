@@ -68,6 +68,8 @@ var taskChangeTests = []struct {
 	{desc: "edit a bad estimate", in: "edit 10 est:forever", err: []string{`est: "forever" is not an estimate`}},
 	{desc: "edit a bad kind", in: "edit 10 kind:party", err: []string{`kind "party"`}},
 	{desc: "edit an empty title", in: `edit 10 title:""`, err: []string{"title: needs the new title"}},
+	{desc: "edit a blank title", in: `edit 10 title:"  "`, err: []string{"title: needs the new title"}},
+	{desc: "edit a title with spaces around", in: `edit 10 title:" Fix it "`, want: Command{Name: "edit", ID: 10, Edit: upgradebot.TaskEdit{Title: new("Fix it")}}},
 	{desc: "edit a long ref", in: "edit 10 ref:" + strings.Repeat("x", 65), err: []string{"ref: needs a ticket number of up to 64 characters"}},
 	{desc: "edit a person", in: "edit 10 <@U0DANA123|dana> due:fri", err: []string{"`edit` does not take a person", "`assign 10 @name`"}},
 	{desc: "edit an unknown option", in: "edit 10 status:waiting", err: []string{"I don't know the option `status:`", "`edit` takes title:, due:"}},

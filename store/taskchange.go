@@ -284,8 +284,11 @@ func eachTask(ids []int64, verb string, change func(id int64) error) error {
 	return nil
 }
 
-// idList is "#19, #20 and #31".
+// idList is "#19, #20 and #31", or "the 12 tasks" for more than ten.
 func idList(ids []int64) string {
+	if len(ids) > 10 {
+		return fmt.Sprintf("the %d tasks", len(ids))
+	}
 	s := make([]string, len(ids))
 	for i, id := range ids {
 		s[i] = fmt.Sprintf("#%d", id)

@@ -64,6 +64,9 @@ func testBulkTasks(t *testing.T, e *env) {
 	wantErr(t, err, upgradebot.ECONFLICT, "Task #4 was already done", "None of #4 and #3 was cancelled.")
 	_, _, err = e.desk.CompleteTasks(e.ctx, Bob, []int64{a.ID, a.ID}, "")
 	wantErr(t, err, upgradebot.EINVALID, "#1 is given twice")
+	many := []int64{a.ID, b.ID, c.ID, 999990, 999991, 999992, 999993, 999994, 999995, 999996, 999997}
+	_, _, err = e.desk.CompleteTasks(e.ctx, Bob, many, "")
+	wantErr(t, err, upgradebot.ENOTFOUND, "No task #999990. None of the 11 tasks was marked done.")
 	e.wantUnchanged(amark, mark, snap...)
 
 	// done 1 2 and the clean-up's occurrence: one transaction, each task
