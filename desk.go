@@ -37,8 +37,16 @@ type TaskService interface {
 	// many matched in all.
 	FindTasks(ctx context.Context, f TaskFilter) ([]*Task, int, error)
 	// AssignTask gives an open task to user and tells them (unless they
-	// assigned it to themselves). ENOTFOUND, ECONFLICT if it is closed.
+	// assigned it to themselves); user "" unassigns it, audited as
+	// task.unassign. Whoever had it is told when someone else takes it off
+	// them. ENOTFOUND, ECONFLICT if it is closed, or when unassigning a task
+	// nobody has.
 	AssignTask(ctx context.Context, actor string, id int64, user string) (*Task, error)
+	// AssignTasks is AssignTask for several tasks in one transaction, each
+	// audited: all of them, or none and the error of the first refused,
+	// naming it. Each person is told once, however many tasks. It returns
+	// the tasks as they were and as they are.
+	AssignTasks(ctx context.Context, actor string, ids []int64, user string) (before, after []*Task, err error)
 	// SetTaskDue moves an open task's due date. ENOTFOUND, ECONFLICT if closed.
 	SetTaskDue(ctx context.Context, actor string, id int64, due Date) (*Task, error)
 	// AddTaskNote appends a note. ENOTFOUND, EINVALID for empty text.
@@ -50,8 +58,39 @@ type TaskService interface {
 	// returned as next. ECONFLICT if the task is already closed, naming who
 	// closed it and when.
 	CompleteTask(ctx context.Context, actor string, id int64, note string) (done, next *Task, err error)
-	// CancelTask closes an open task without doing it. ECONFLICT if closed.
+	// CompleteTasks is CompleteTask for several tasks in one transaction,
+	// each audited: all of them, or none and the error of the first refused,
+	// naming it. next[i] is done[i]'s next occurrence, or nil.
+	CompleteTasks(ctx context.Context, actor string, ids []int64, note string) (done, next []*Task, err error)
+	// CancelTask closes an open task without doing it, and tells its
+	// assignee unless they cancelled it. ECONFLICT if closed.
 	CancelTask(ctx context.Context, actor string, id int64, reason string) (*Task, error)
+	// CancelTasks is CancelTask for several tasks in one transaction, all or
+	// none, as CompleteTasks.
+	CancelTasks(ctx context.Context, actor string, ids []int64, reason string) ([]*Task, error)
+	// EditTask changes the fields of an open task that e names, each checked
+	// as CreateTask checks it, audited as task.edit with the task before
+	// and after; the assignee is told when someone else edits it.
+	// ENOTFOUND (the task, or a release), EINVALID for a bad value or an
+	// edit that changes nothing, ECONFLICT if the task is closed or a
+	// clean-up occurrence is moved onto a day another one has. It returns
+	// the task as it was and as it is.
+	EditTask(ctx context.Context, actor string, id int64, e TaskEdit) (before, after *Task, err error)
+	// ReopenTask puts a done or cancelled task back to open, audited as
+	// task.reopen; its assignee is told when someone else reopens it.
+	// ENOTFOUND, ECONFLICT if it is open.
+	ReopenTask(ctx context.Context, actor string, id int64) (*Task, error)
+	// UndoTaskChange takes back actor's own last change to tasks (one
+	// command: every task it changed, as one of UndoableActions, made within
+	// UndoWindow): each task is restored to exactly the state the audit trail
+	// recorded before the change (UpdatedAt becomes the undo's time), and a
+	// clean-up occurrence the change scheduled is cancelled. Audited as
+	// task.undo per task; whoever had or now has a task, other than actor,
+	// is told. ENOTFOUND when actor never changed a task; ECONFLICT, saying
+	// why and changing nothing, when the last change is older than
+	// UndoWindow, is not one undo takes back, or someone else changed one of
+	// its tasks since.
+	UndoTaskChange(ctx context.Context, actor string) (*TaskUndo, error)
 }
 
 // ReleaseFilter selects releases, by GA date ascending.

@@ -288,30 +288,6 @@ func orNone(s string) string {
 	return upgradebot.Escape(s)
 }
 
-func (c *call) done(cmd *Command) (string, error) {
-	t, next, err := c.b.Desk.CompleteTask(c.ctx, c.user, cmd.ID, cmd.Text)
-	if err != nil {
-		return "", err
-	}
-	text := fmt.Sprintf("Done: #%d %s.", t.ID, upgradebot.Escape(t.Title))
-	if next != nil {
-		text += fmt.Sprintf(" Next occurrence: #%d, due %s.", next.ID, next.Due.Human())
-	}
-	return text, nil
-}
-
-func (c *call) assign(cmd *Command) (string, error) {
-	t, err := c.b.Desk.AssignTask(c.ctx, c.user, cmd.ID, cmd.User)
-	if err != nil {
-		return "", err
-	}
-	text := fmt.Sprintf("Assigned #%d %s to %s.", t.ID, upgradebot.Escape(t.Title), upgradebot.Mention(t.Assignee))
-	if t.Assignee != c.user {
-		text += " They have been told."
-	}
-	return text, nil
-}
-
 func (c *call) due(cmd *Command) (string, error) {
 	t, err := c.b.Desk.SetTaskDue(c.ctx, c.user, cmd.ID, cmd.Due)
 	if err != nil {
@@ -329,14 +305,6 @@ func (c *call) note(cmd *Command) (string, error) {
 		return "", err
 	}
 	return fmt.Sprintf("Noted on #%d.", cmd.ID), nil
-}
-
-func (c *call) cancel(cmd *Command) (string, error) {
-	t, err := c.b.Desk.CancelTask(c.ctx, c.user, cmd.ID, cmd.Text)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("Cancelled #%d %s.", t.ID, upgradebot.Escape(t.Title)), nil
 }
 
 func (c *call) releaseAdd(cmd *Command) (string, error) {

@@ -16,7 +16,7 @@ type Command struct {
 	Share bool   // post the reply in the channel instead of only to the user
 
 	ID       int64
-	IDs      []int64 // a command that takes several (done 1 2 3): every id; ID is the first
+	IDs      []int64 // a command that takes several (done 1 2 3): every id when more than one; ID is the first
 	Entity   string  // audit: what kind of thing ID is (task, decision, release, …), "" for any
 	Title    string  // add, maint add; question for decide; vendor for release add
 	Text     string  // note, comment, reason (freeze too), find words, help topic
@@ -41,9 +41,10 @@ type Command struct {
 	Phase       upgradebot.Phase
 	Cadence     int
 	SupportDays int
-	Estimate    time.Duration // add est:
-	Queue       int           // maint queue
-	Rate        float64       // maint queue: items per hour
+	Estimate    time.Duration       // add est:
+	Edit        upgradebot.TaskEdit // edit: the fields to change
+	Queue       int                 // maint queue
+	Rate        float64             // maint queue: items per hour
 	// Values are the settings config sets, by key, already checked and in
 	// canonical form (see upgradebot.ValidateSetting).
 	Values map[string]string
@@ -135,16 +136,26 @@ var taskSpecs = []*spec{
 		}},
 	{name: "show", run: (*call).show, usage: "show <id>", summary: "a task with its notes", share: true,
 		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
-	{name: "done", aliases: []string{"close", "complete"}, run: (*call).done, usage: "done <id> [note]", summary: "mark a task done",
-		parse: func(p *parser, c *Command) error { return p.idAndText(c, "") }},
-	{name: "assign", run: (*call).assign, usage: "assign <id> @user", summary: "give a task to someone", parse: parseAssign},
+	{name: "done", aliases: []string{"close", "complete"}, bulk: true, run: (*call).done, usage: "done <id>... [note]",
+		summary: "mark tasks done, all or none; numbers after done are ids, so a note that starts with a number goes in quotes: `done 9 \"14 pairs merged\"`",
+		parse:   func(p *parser, c *Command) error { return p.idAndText(c, "") }},
+	{name: "assign", bulk: true, run: (*call).assign, usage: "assign <id>... @user", summary: "give tasks to someone; whoever had one is told", parse: parseAssign},
+	{name: "unassign", run: (*call).unassign, usage: "unassign <id>", summary: "leave a task with nobody; whoever had it is told",
+		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
 	{name: "due", run: (*call).due, usage: "due <id> <date>", summary: "move a task's due date", parse: parseDue},
+	{name: "edit", aliases: []string{"rename", "prio", "est"}, run: (*call).edit,
+		usage:   `edit <id> [title:"<title>"] [due:<date>|none] [prio:high|normal|low] [est:<N>h|<N>d|none] [kind:upgrade|maintenance|cleanup] [release:<key>|none] [ref:<ticket>|none]`,
+		summary: "change a task's fields, at least one, each checked as `add` checks it; `none` clears a due date, estimate, release or ref; the assignee is told",
+		options: editOptions, parse: parseEdit},
 	{name: "note", run: (*call).note, usage: "note <id> <text>", summary: "add a note to a task",
 		parse: func(p *parser, c *Command) error {
 			return p.idAndText(c, "the text is missing.")
 		}},
-	{name: "cancel", run: (*call).cancel, usage: "cancel <id> [reason]", summary: "close a task without doing it",
+	{name: "cancel", bulk: true, run: (*call).cancel, usage: "cancel <id>... [reason]", summary: "close tasks without doing them, all or none; the assignees are told",
 		parse: func(p *parser, c *Command) error { return p.idAndText(c, "") }},
+	{name: "reopen", run: (*call).reopen, usage: "reopen <id>", summary: "put a done or cancelled task back to open",
+		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
+	{name: "undo", run: (*call).undo, usage: "undo", summary: undoSummary, parse: parseUndo},
 }
 
 // releaseSpecs are the commands about vendor releases and the upgrade
@@ -597,28 +608,77 @@ func (p *parser) idWord(t token) (int64, bool) {
 }
 
 // ids reads one or more ids: every number right after the verb is an id
-// (done 19 20 31, done #84 #85, done 19,20). What follows is text, so a note
-// that starts with a number is quoted: done 9 "14 pairs merged".
+// (done 19 20 31, done #84 #85, done 19,20, done 19 and 20). What follows is
+// text, so a note that starts with a number is quoted: done 9 "14 pairs
+// merged". c.IDs is set when there are several.
 func (p *parser) ids(c *Command) error {
-	if err := p.id(c); err != nil {
-		return err
+	ns, ok := p.idList(p.toks)
+	if !ok {
+		if err := p.id(c); err != nil {
+			return err // which one, or not a number
+		}
+		ns = []int64{c.ID}
+	} else {
+		p.toks = p.toks[1:]
 	}
-	c.IDs = []int64{c.ID}
+	return p.moreIDs(c, ns)
+}
+
+// moreIDs reads the ids that follow the first ones, ids.
+func (p *parser) moreIDs(c *Command, ids []int64) error {
+	c.ID, c.IDs = ids[0], nil
+	if len(ids) > maxBulk {
+		return p.usageErr(fmt.Sprintf("at most %d at once.", maxBulk))
+	}
+	for i, n := range ids {
+		if slices.Contains(ids[:i], n) {
+			return p.usageErr(fmt.Sprintf("#%d is given twice.", n))
+		}
+	}
 	for len(p.toks) > 0 {
-		n, ok := p.idWord(p.toks[0])
+		toks := p.toks
+		if w := toks[0]; w.word() && (w.lower() == "and" || w.text == "&") && len(toks) > 1 {
+			toks = toks[1:]
+		}
+		ns, ok := p.idList(toks)
 		if !ok {
 			break
 		}
-		if slices.Contains(c.IDs, n) {
-			return p.usageErr(fmt.Sprintf("#%d is given twice.", n))
+		for _, n := range ns {
+			if slices.Contains(ids, n) {
+				return p.usageErr(fmt.Sprintf("#%d is given twice.", n))
+			}
+			if ids = append(ids, n); len(ids) > maxBulk {
+				return p.usageErr(fmt.Sprintf("at most %d at once.", maxBulk))
+			}
 		}
-		if len(c.IDs) == maxBulk {
-			return p.usageErr(fmt.Sprintf("at most %d at once.", maxBulk))
-		}
-		c.IDs = append(c.IDs, n)
-		p.toks = p.toks[1:]
+		p.toks = toks[1:]
+	}
+	if len(ids) > 1 {
+		c.IDs = ids
 	}
 	return nil
+}
+
+// idList reads the first of toks as one or more ids: 42, #42, 19,20 or
+// "19," before the next id.
+func (p *parser) idList(toks []token) ([]int64, bool) {
+	if len(toks) == 0 || !toks[0].word() {
+		return nil, false
+	}
+	parts := strings.Split(toks[0].text, ",")
+	if len(parts) > 1 && parts[len(parts)-1] == "" {
+		parts = parts[:len(parts)-1]
+	}
+	var ns []int64
+	for _, part := range parts {
+		n, ok := p.idWord(token{text: part})
+		if !ok {
+			return nil, false
+		}
+		ns = append(ns, n)
+	}
+	return ns, true
 }
 
 // maxBulk is how many tasks one command may change at once.
@@ -784,9 +844,8 @@ func parseAdd(p *parser, c *Command) error {
 		}
 	}
 	if v, ok := p.opts["prio"]; ok {
-		c.Priority = upgradebot.Priority(strings.ToLower(v))
-		if !slices.Contains(upgradebot.Priorities, c.Priority) {
-			return p.usageErr(fmt.Sprintf("prio %q is not one of high, normal, low.", upgradebot.Clip(v, 20)))
+		if c.Priority, err = p.priority(v); err != nil {
+			return err
 		}
 	}
 	if v, ok := p.opts["release"]; ok {
@@ -795,8 +854,8 @@ func parseAdd(p *parser, c *Command) error {
 		}
 	}
 	if v, ok := p.opts["ref"]; ok {
-		if c.Ref = v; c.Ref == "" || len(c.Ref) > 64 {
-			return p.usageErr("ref: needs a ticket number of up to 64 characters, like ref:CHG0012345.")
+		if c.Ref, err = p.ref(v); err != nil {
+			return err
 		}
 	}
 	if v, ok := p.opts["est"]; ok {
@@ -844,7 +903,7 @@ func parseList(p *parser, c *Command) error {
 }
 
 func parseAssign(p *parser, c *Command) error {
-	if err := p.id(c); err != nil {
+	if err := p.ids(c); err != nil {
 		return err
 	}
 	var err error

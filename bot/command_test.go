@@ -236,13 +236,13 @@ var parseTests = []struct {
 		want: Command{Name: "done", ID: 42, Text: "handed over to @alice", People: people(alice)}},
 	{desc: "close", in: "close 42", want: Command{Name: "done", ID: 42}},
 	{desc: "complete", in: "complete 42 ok", want: Command{Name: "done", ID: 42, Text: "ok"}},
-	{desc: "done no id", in: "done", err: []string{"which one?", "Usage: `/upgrade done <id> [note]`"}},
+	{desc: "done no id", in: "done", err: []string{"which one?", "Usage: `/upgrade done <id>... [note]`"}},
 	{desc: "done text first", in: "done it 42", err: []string{`"it" is not a number`}},
 
 	// assign
 	{desc: "assign", in: "assign 42 <@U012AB3CD|alice>", want: Command{Name: "assign", ID: 42, User: alice.ID, People: people(alice)}},
 	{desc: "assign hash", in: "assign #42 <@W0BOB1234>", want: Command{Name: "assign", ID: 42, User: bob.ID, People: people(upgradebot.Person{ID: bob.ID})}},
-	{desc: "assign without user", in: "assign 42", err: []string{"to whom?", "Usage: `/upgrade assign <id> @user`"}},
+	{desc: "assign without user", in: "assign 42", err: []string{"to whom?", "Usage: `/upgrade assign <id>... @user`"}},
 	{desc: "assign plain name", in: "assign 42 alice", err: []string{"to whom?"}},
 	{desc: "assign bare @name", in: "assign 42 @alice", err: []string{`"@alice"`, "Mention them"}},
 	{desc: "assign bad escape", in: "assign 42 <@alice>", err: []string{`"<@alice>"`}},
@@ -272,7 +272,7 @@ var parseTests = []struct {
 	// cancel
 	{desc: "cancel", in: "cancel 42", want: Command{Name: "cancel", ID: 42}},
 	{desc: "cancel with reason", in: "cancel 42 duplicate of #41", want: Command{Name: "cancel", ID: 42, Text: "duplicate of #41"}},
-	{desc: "cancel zero", in: "cancel 0", err: []string{`"0"`, "Usage: `/upgrade cancel <id> [reason]`"}},
+	{desc: "cancel zero", in: "cancel 0", err: []string{`"0"`, "Usage: `/upgrade cancel <id>... [reason]`"}},
 
 	// release add
 	{desc: "release add", in: "release add MedCore 2027.1 ga:2027-02-15",

@@ -150,7 +150,7 @@ func decide(ctx context.Context, tx *writeTx, actor string, id int64, outcome up
 			"Only the decision owner %s (or their delegate while they are away) can decide #%d.", upgradebot.Mention(r.Owner), id)
 	}
 	if d.Status != upgradebot.DecisionPending {
-		return nil, alreadyDecided(d)
+		return nil, alreadyDecided(d, s.Location())
 	}
 
 	before := *d
@@ -171,7 +171,7 @@ func decide(ctx context.Context, tx *writeTx, actor string, id int64, outcome up
 		if err != nil {
 			return nil, fmt.Errorf("find decision %d: %w", id, err)
 		}
-		return nil, alreadyDecided(now)
+		return nil, alreadyDecided(now, s.Location())
 	}
 
 	action := "decision.approve"
@@ -198,9 +198,9 @@ func decide(ctx context.Context, tx *writeTx, actor string, id int64, outcome up
 	return d, nil
 }
 
-func alreadyDecided(d *upgradebot.Decision) error {
+func alreadyDecided(d *upgradebot.Decision, loc *time.Location) error {
 	return upgradebot.Errorf(upgradebot.ECONFLICT, "Decision #%d was already %s by %s at %s.",
-		d.ID, d.Status, upgradebot.Mention(d.DecidedBy), humanTime(d.DecidedAt))
+		d.ID, d.Status, upgradebot.Mention(d.DecidedBy), humanTime(d.DecidedAt, loc))
 }
 
 // scanDecisionOnly is scanDecision for queryAll.

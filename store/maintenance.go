@@ -140,7 +140,7 @@ func nextOccurrence(ctx context.Context, tx *writeTx, actor string, done *upgrad
 	var id int64
 	err = tx.QueryRowContext(ctx, `SELECT id FROM tasks WHERE maintenance_id = ? AND due = ?`, m.ID, due.String()).Scan(&id)
 	if err == nil {
-		return findTaskByID(ctx, tx, id)
+		return undoneOccurrence(ctx, tx, actor, id, done)
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("find next occurrence: %w", err)
 	}
@@ -159,6 +159,27 @@ func nextOccurrence(ctx context.Context, tx *writeTx, actor string, done *upgrad
 		return nil, err
 	}
 	return next, nil
+}
+
+// undoneOccurrence returns the occurrence with id, which a completion
+// found already scheduled. One that an undo cancelled (the undo of the
+// completion that had scheduled it) is reopened, following done's assignee
+// as a new one would, audited as task.reopen.
+func undoneOccurrence(ctx context.Context, tx *writeTx, actor string, id int64, done *upgradebot.Task) (*upgradebot.Task, error) {
+	t, err := findTaskByID(ctx, tx, id)
+	if err != nil || t.Status != upgradebot.StatusCancelled {
+		return t, err
+	}
+	var action string
+	err = tx.QueryRowContext(ctx, `SELECT action FROM audit WHERE entity = 'task' AND entity_id = ? AND action <> 'task.note'
+		ORDER BY id DESC LIMIT 1`, t.ID).Scan(&action)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("find occurrence %d: %w", t.ID, err)
+	}
+	if action != "task.undo" {
+		return t, nil
+	}
+	return t, reopenTask(ctx, tx, actor, t, done.Assignee)
 }
 
 const maintenanceSelect = `SELECT id, title, every, assignee, anchor, active, created_by, created_at FROM maintenance`

@@ -10,8 +10,9 @@
 // Home the change alters, folded into one already pending for them:
 //   - whoever made the change: the actor of each audit row it writes;
 //   - the assignee of each task it creates (also in bulk or by import),
-//     assigns (before and after), completes, cancels, dates or notes, and of
-//     a new clean-up's first occurrence;
+//     assigns (before and after), completes, cancels, dates, notes, edits,
+//     reopens or undoes a change to (before and after), and of a new
+//     clean-up's first occurrence;
 //   - the requester and the person routed to of each decision or phase
 //     gate it requests or decides.
 //
@@ -269,6 +270,7 @@ type writeTx struct {
 	*sql.Tx
 	now      time.Time // UTC
 	affected []string  // see affects
+	change   int64     // the id of the first audit row this transaction wrote, 0 before it
 }
 
 // affects marks users whose App Home the change alters, to be refreshed in
@@ -399,7 +401,8 @@ func (w scanWith) Scan(dest ...any) error { return w.s.Scan(append(dest, w.extra
 
 // audit appends a row to the audit trail, and marks actor affected (the
 // change may show on their App Home). before and after are marshalled to
-// JSON; nil is stored as "".
+// JSON; nil is stored as "". The rows of one transaction are one change
+// (change_id), which undo takes back as a whole.
 func (tx *writeTx) audit(ctx context.Context, actor, action, entity string, id int64, before, after any) error {
 	tx.affects(actor)
 	b, err := auditJSON(before)
@@ -410,11 +413,16 @@ func (tx *writeTx) audit(ctx context.Context, actor, action, entity string, id i
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO audit (at, actor, action, entity, entity_id, before_json, after_json)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		formatTime(tx.now), actor, action, entity, id, b, a); err != nil {
+	var rowID int64
+	if err := tx.QueryRowContext(ctx, `
+		INSERT INTO audit (at, actor, action, entity, entity_id, before_json, after_json, change_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+		formatTime(tx.now), actor, action, entity, id, b, a, nullID(tx.change)).Scan(&rowID); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	if tx.change == 0 {
+		tx.change = rowID
 	}
 	return nil
 }
@@ -546,5 +554,8 @@ func mentions(users []string) string {
 	return strings.Join(m, ", ")
 }
 
-// humanTime is how refusals name a moment: "2026-11-26 14:05 UTC".
-func humanTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+// humanTime is how refusals name a moment, in the team's time zone:
+// "2026-11-26 09:05 EST".
+func humanTime(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}

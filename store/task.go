@@ -44,11 +44,14 @@ func (db *DB) FindTasks(ctx context.Context, f upgradebot.TaskFilter) ([]*upgrad
 }
 
 // AssignTask gives an open task to user ("" unassigns it) and tells them
-// unless they assigned it to themselves.
+// unless they assigned it to themselves; whoever had it is told when
+// someone else takes it off them.
 func (db *DB) AssignTask(ctx context.Context, actor string, id int64, user string) (*upgradebot.Task, error) {
-	return writeValue(ctx, db, "assign task", func(tx *writeTx) (*upgradebot.Task, error) {
-		return assignTask(ctx, tx, actor, id, user)
-	})
+	_, tasks, err := db.AssignTasks(ctx, actor, []int64{id}, user)
+	if err != nil {
+		return nil, err
+	}
+	return tasks[0], nil
 }
 
 // SetTaskDue moves an open task's due date; the zero Date clears it.
@@ -106,27 +109,36 @@ func scanTaskNote(s scanner) (*upgradebot.TaskNote, error) {
 // occurrence of an active recurring clean-up it also returns the next
 // occurrence, creating it unless it already exists.
 func (db *DB) CompleteTask(ctx context.Context, actor string, id int64, note string) (done, next *upgradebot.Task, err error) {
-	err = db.write(ctx, "complete task", func(tx *writeTx) (err error) {
-		if done, err = closeTask(ctx, tx, actor, id, upgradebot.StatusDone, note); err != nil {
-			return err
-		}
-		if done.MaintenanceID != 0 {
-			next, err = nextOccurrence(ctx, tx, actor, done)
-		}
-		return err
-	})
+	dones, nexts, err := db.CompleteTasks(ctx, actor, []int64{id}, note)
 	if err != nil {
 		return nil, nil, err
+	}
+	return dones[0], nexts[0], nil
+}
+
+// completeTask marks an open task done and, for an occurrence of a
+// recurring clean-up, returns the next occurrence.
+func completeTask(ctx context.Context, tx *writeTx, actor string, id int64, note string) (done, next *upgradebot.Task, err error) {
+	if done, err = closeTask(ctx, tx, actor, id, upgradebot.StatusDone, note); err != nil {
+		return nil, nil, err
+	}
+	if done.MaintenanceID != 0 {
+		if next, err = nextOccurrence(ctx, tx, actor, done); err != nil {
+			return nil, nil, err
+		}
 	}
 	return done, next, nil
 }
 
 // CancelTask closes an open task without doing it, with an optional reason
-// kept as a note. It does not schedule a clean-up's next occurrence.
+// kept as a note, and tells its assignee unless they cancelled it. It does
+// not schedule a clean-up's next occurrence.
 func (db *DB) CancelTask(ctx context.Context, actor string, id int64, reason string) (*upgradebot.Task, error) {
-	return writeValue(ctx, db, "cancel task", func(tx *writeTx) (*upgradebot.Task, error) {
-		return closeTask(ctx, tx, actor, id, upgradebot.StatusCancelled, reason)
-	})
+	tasks, err := db.CancelTasks(ctx, actor, []int64{id}, reason)
+	if err != nil {
+		return nil, err
+	}
+	return tasks[0], nil
 }
 
 // CreateTasks stores many new tasks in one transaction: all of them, or
@@ -260,15 +272,19 @@ func findTaskByID(ctx context.Context, q queryer, id int64) (*upgradebot.Task, e
 }
 
 // findOpenTask loads a task that the caller is about to change: ENOTFOUND,
-// or ECONFLICT naming who closed it and when.
-func findOpenTask(ctx context.Context, q queryer, id int64) (*upgradebot.Task, error) {
-	t, err := findTaskByID(ctx, q, id)
+// or ECONFLICT naming who closed it and when (in the team's time zone).
+func findOpenTask(ctx context.Context, tx *writeTx, id int64) (*upgradebot.Task, error) {
+	t, err := findTaskByID(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
 	if t.Status != upgradebot.StatusOpen {
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return nil, err
+		}
 		return nil, upgradebot.Errorf(upgradebot.ECONFLICT, "Task #%d was already %s by %s at %s.",
-			t.ID, t.Status, upgradebot.Mention(t.ClosedBy), humanTime(t.ClosedAt))
+			t.ID, t.Status, upgradebot.Mention(t.ClosedBy), humanTime(t.ClosedAt, s.Location()))
 	}
 	return t, nil
 }
@@ -384,31 +400,32 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-func assignTask(ctx context.Context, tx *writeTx, actor string, id int64, user string) (*upgradebot.Task, error) {
-	if err := requireActor(actor); err != nil {
-		return nil, err
-	}
-	if err := requireUserOrNobody(user); err != nil {
-		return nil, err
-	}
+// assignTask gives an open task to user, or to nobody for "" (audited as
+// task.unassign), and returns it as it was and as it is. It tells nobody:
+// AssignTasks does.
+func assignTask(ctx context.Context, tx *writeTx, actor string, id int64, user string) (before, after *upgradebot.Task, err error) {
 	t, err := findOpenTask(ctx, tx, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	before := *t
+	action := "task.assign"
+	if user == "" {
+		if t.Assignee == "" {
+			return nil, nil, upgradebot.Errorf(upgradebot.ECONFLICT, "Task #%d is not assigned to anyone.", t.ID)
+		}
+		action = "task.unassign"
+	}
+	b := *t
 	t.Assignee, t.UpdatedAt = user, tx.now
 	if _, err := tx.ExecContext(ctx, `UPDATE tasks SET assignee = ?, updated_at = ? WHERE id = ?`,
 		t.Assignee, formatTime(t.UpdatedAt), t.ID); err != nil {
-		return nil, fmt.Errorf("assign task %d: %w", id, err)
+		return nil, nil, fmt.Errorf("assign task %d: %w", id, err)
 	}
-	if err := tx.audit(ctx, actor, "task.assign", "task", t.ID, &before, t); err != nil {
-		return nil, err
+	if err := tx.audit(ctx, actor, action, "task", t.ID, &b, t); err != nil {
+		return nil, nil, err
 	}
-	tx.affects(before.Assignee, t.Assignee)
-	if err := tellAssignee(ctx, tx, actor, t); err != nil {
-		return nil, err
-	}
-	return t, nil
+	tx.affects(b.Assignee, t.Assignee)
+	return &b, t, nil
 }
 
 func setTaskDue(ctx context.Context, tx *writeTx, actor string, id int64, due upgradebot.Date) (*upgradebot.Task, error) {
@@ -419,15 +436,8 @@ func setTaskDue(ctx context.Context, tx *writeTx, actor string, id int64, due up
 	if err != nil {
 		return nil, err
 	}
-	if t.MaintenanceID != 0 && !due.IsZero() && due != t.Due {
-		var other int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM tasks WHERE maintenance_id = ? AND due = ?`,
-			t.MaintenanceID, due.String()).Scan(&other)
-		if err == nil {
-			return nil, upgradebot.Errorf(upgradebot.ECONFLICT, "Task #%d is already this clean-up's occurrence due %s.", other, due.Human())
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("set task due %d: %w", id, err)
-		}
+	if err := occurrenceDayFree(ctx, tx, t, due); err != nil {
+		return nil, err
 	}
 	before := *t
 	t.Due, t.UpdatedAt = due, tx.now

@@ -100,6 +100,11 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"ReleaseItems", testReleaseItems},
 		{"PhasePlan", testPhasePlan},
 		{"Live", testLive},
+		{"BulkTasks", testBulkTasks},
+		{"UnassignReopen", testUnassignReopen},
+		{"EditTask", testEditTask},
+		{"Undo", testUndo},
+		{"UndoChange", testUndoChange},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -597,8 +602,9 @@ func testTaskLifecycle(t *testing.T, e *env) {
 		}
 	}
 
-	// A closed task stays closed, and says who closed it and when.
-	conflict := fmt.Sprintf("Task #%d was already done by <@%s> at 2026-11-26 15:00 UTC.", task.ID, Alice)
+	// A closed task stays closed, and says who closed it and when, in the
+	// team's time zone (issue 10).
+	conflict := fmt.Sprintf("Task #%d was already done by <@%s> at 2026-11-26 10:00 EST.", task.ID, Alice)
 	_, _, err = e.desk.CompleteTask(e.ctx, Bob, task.ID, "")
 	wantErr(t, err, upgradebot.ECONFLICT, conflict)
 	_, err = e.desk.CancelTask(e.ctx, Bob, task.ID, "")
@@ -1000,7 +1006,7 @@ func testDecide(t *testing.T, e *env) {
 	e.clock.Advance(time.Hour)
 	_, err = e.desk.Decide(e.ctx, Owner, d.ID, upgradebot.DecisionRejected, "Changed my mind")
 	wantErr(t, err, upgradebot.ECONFLICT,
-		fmt.Sprintf("Decision #%d was already approved by <@%s> at 2026-11-26 14:05 UTC.", d.ID, Owner))
+		fmt.Sprintf("Decision #%d was already approved by <@%s> at 2026-11-26 09:05 EST.", d.ID, Owner))
 
 	// Rejecting one's own question: no DM to oneself.
 	d2 := &upgradebot.Decision{Question: "Skip the January patch?"}
