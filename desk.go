@@ -71,14 +71,41 @@ type ReleaseService interface {
 	CreateRelease(ctx context.Context, actor string, r *Release) error
 	// FindReleases returns the matching releases, earliest GA first.
 	FindReleases(ctx context.Context, f ReleaseFilter) ([]*Release, error)
+	// EditRelease changes the GA date or the end of support of the release
+	// with key (see ReleaseChange), audited as release.edit. ENOTFOUND;
+	// EINVALID for nothing to change or support ending before GA.
+	EditRelease(ctx context.Context, actor, key string, ch ReleaseChange) (*Release, error)
+	// RemoveRelease removes a release recorded by mistake, audited as
+	// release.remove, and returns it with the tasks it cancelled. Only what
+	// `release add` made goes with it: the checklist tasks nobody has
+	// touched since (no audit row but their creation) are cancelled, each
+	// audited as task.cancel, and every task of the release loses its
+	// release (audited as task.detach). ECONFLICT, and nothing is written,
+	// while anything was done on it: a recorded phase, a logged note item,
+	// a phase gate, a task done, or an open task someone added or worked on,
+	// naming a few of each and how many. ENOTFOUND.
+	RemoveRelease(ctx context.Context, actor, key string) (*Release, []*Task, error)
 }
 
 // ForecastService keeps vendors' cadences and releases' phases, what the
 // catch-up forecast is made from.
 type ForecastService interface {
-	// SetVendor creates or updates the vendor named v.Name (ignoring case),
-	// audited as vendor.set. EINVALID.
+	// SetVendor creates or updates the vendor named v.Name (ignoring case:
+	// an existing vendor keeps its name as stored), audited as vendor.set,
+	// and fills v with what is stored. A SupportDays of 0 keeps the vendor's
+	// support window (a new vendor has none); v.ClearSupport forgets it.
+	// EINVALID.
 	SetVendor(ctx context.Context, actor string, v *Vendor) error
+	// RenameVendor renames the vendor called old (ignoring case) to name,
+	// audited as vendor.rename, and its releases with it (each audited as
+	// release.edit); a change of case alone is a rename. It returns the
+	// vendor and how many releases it renamed. ENOTFOUND; ECONFLICT when
+	// another vendor has the name; EINVALID.
+	RenameVendor(ctx context.Context, actor, old, name string) (*Vendor, int, error)
+	// RemoveVendor removes the vendor called name (ignoring case), audited
+	// as vendor.remove. ECONFLICT while releases use it, naming up to three
+	// of their keys and how many there are; ENOTFOUND.
+	RemoveVendor(ctx context.Context, actor, name string) (*Vendor, error)
 	// FindVendors returns every vendor, by name.
 	FindVendors(ctx context.Context) ([]*Vendor, error)
 	// RecordPhase records that the release's phase started or was done on
