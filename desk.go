@@ -132,8 +132,33 @@ type ForecastService interface {
 type MaintenanceService interface {
 	// CreateMaintenance stores m and its first occurrence, which it returns.
 	CreateMaintenance(ctx context.Context, actor string, m *Maintenance) (*Task, error)
-	// FindMaintenance returns every active clean-up with its open occurrence.
+	// FindMaintenance returns every active clean-up (paused ones too, but
+	// not removed ones) with its open occurrence.
 	FindMaintenance(ctx context.Context) ([]*Maintenance, error)
+	// EditMaintenance changes clean-up id (see MaintenanceChange), audited
+	// as maintenance.edit. Its open occurrences take a new title (audited
+	// as task.edit) and a new assignee (task.assign); a new schedule (every,
+	// anchor, working days) moves its open occurrence due today or later to
+	// the new schedule's first free day on or after today (task.due), while
+	// an overdue one keeps its day. ENOTFOUND, also for a removed one;
+	// EINVALID for nothing to change or a bad value.
+	EditMaintenance(ctx context.Context, actor string, id int64, ch MaintenanceChange) (*MaintenanceResult, error)
+	// PauseMaintenance stops clean-up id making occurrences (its open one
+	// stays open), audited as maintenance.pause. ECONFLICT if paused.
+	PauseMaintenance(ctx context.Context, actor string, id int64) (*MaintenanceResult, error)
+	// ResumeMaintenance starts a paused clean-up again, audited as
+	// maintenance.resume. Unless it has an occurrence due today or later,
+	// it creates the next one, due on the schedule's first day on or after
+	// today, so the days missed while paused are not caught up. ECONFLICT
+	// if not paused.
+	ResumeMaintenance(ctx context.Context, actor string, id int64) (*MaintenanceResult, error)
+	// RemoveMaintenance removes clean-up id, audited as maintenance.remove:
+	// it makes no more occurrences and its open ones are cancelled (each
+	// audited as task.cancel). Its trail stays.
+	//
+	// Each of these four tells the clean-up's assignee (before and after
+	// the change) by DM unless they made it, and returns who was told.
+	RemoveMaintenance(ctx context.Context, actor string, id int64) (*MaintenanceResult, error)
 	// SetQueue records a clean-up's queue size and the measured rate
 	// (items per hour), audited as maintenance.queue. ENOTFOUND, EINVALID.
 	SetQueue(ctx context.Context, actor string, id int64, queue int, rate float64) (*Maintenance, error)

@@ -28,10 +28,11 @@ type CalendarEvent struct {
 }
 
 // CalendarEvents lists, soonest first: every release's GA and end of
-// support, each active clean-up's open occurrence and its occurrences for
-// CalendarHorizon days after today, and the due date of every other open
+// support, each active clean-up's open occurrence and, unless it is
+// paused, its occurrences for CalendarHorizon days after today (on cal's
+// working days for one kept to them), and the due date of every other open
 // task with one.
-func CalendarEvents(releases []*Release, cleanups []*Maintenance, open []*Task, today Date) []CalendarEvent {
+func CalendarEvents(releases []*Release, cleanups []*Maintenance, open []*Task, today Date, cal WorkingTime) []CalendarEvent {
 	var out []CalendarEvent
 	for _, r := range releases {
 		name := r.Vendor + " " + r.Name
@@ -68,15 +69,15 @@ func CalendarEvents(releases []*Release, cleanups []*Maintenance, open []*Task, 
 	}
 	end := today.AddDays(CalendarHorizon)
 	for _, m := range cleanups {
-		if !m.Active || m.Every.N <= 0 {
+		if !m.Active || m.Paused || m.Every.N <= 0 {
 			continue
 		}
 		from := cmp.Or(m.NextDue, today)
 		if today.After(from) {
 			from = today
 		}
-		for d := m.Every.NextAfter(m.Anchor, from); !d.After(end); d = m.Every.NextAfter(m.Anchor, d) {
-			desc := "Recurring clean-up, " + m.Every.Human()
+		for d := m.ScheduledAfter(from, cal); !d.After(end); d = m.ScheduledAfter(d, cal) {
+			desc := "Recurring clean-up, " + m.Schedule()
 			if m.Assignee != "" {
 				desc += " · assigned to " + m.Assignee
 			}
@@ -110,7 +111,12 @@ func LoadCalendar(ctx context.Context, d Desk, now time.Time) ([]CalendarEvent, 
 	if err != nil {
 		return nil, fmt.Errorf("calendar: %w", err)
 	}
-	return CalendarEvents(releases, cleanups, open, Today(now, s.Location())), nil
+	holidays, err := d.Holidays(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	cal := WorkingTime{Location: s.Location(), Holidays: holidays}
+	return CalendarEvents(releases, cleanups, open, Today(now, s.Location()), cal), nil
 }
 
 // WriteICS writes events as an iCalendar (RFC 5545) file of all-day

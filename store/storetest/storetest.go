@@ -63,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"ReleaseCorrections", testReleaseCorrections},
 		{"RecurringCleanup", testRecurringCleanup},
 		{"CleanupRace", testCleanupRace},
+		{"CleanupCorrections", testCleanupCorrections},
 		{"Decisions", testDecisions},
 		{"Decide", testDecide},
 		{"DecideRace", testDecideRace},
