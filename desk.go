@@ -183,6 +183,12 @@ type DecisionService interface {
 	// was already decided (the message names who and when); ENOTFOUND. A
 	// phase gate's phase is closed on approval, and GateResult says so.
 	Decide(ctx context.Context, actor string, id int64, outcome DecisionStatus, comment string) (*Decision, error)
+	// WithdrawDecision takes back a pending decision, with an optional
+	// reason, audited as decision.withdraw: the request DM is updated in
+	// place to say so. Only its requester may (EFORBIDDEN, naming them);
+	// ECONFLICT once it is decided or withdrawn, naming who and when;
+	// ENOTFOUND. A phase gate's phase stays as it is.
+	WithdrawDecision(ctx context.Context, actor string, id int64, reason string) (*Decision, error)
 }
 
 // SettingsService keeps team settings, admins, away windows and the names of
@@ -194,6 +200,14 @@ type SettingsService interface {
 	// channel and time zone when given and different, and adds admins. It
 	// is not permission-checked and is audited as SystemActor.
 	Bootstrap(ctx context.Context, channel, timeZone string, admins []string) error
+	// SetOwner makes user the decision owner (admins only), audited as
+	// owner.set, and re-routes every pending decision not already with
+	// whoever now decides (the new owner, or their delegate while they are
+	// away): each is sent to them as a new request, its old request DM is
+	// updated in place to say where it went, it is audited as
+	// decision.reroute, and each requester is told once, in one DM, unless
+	// they made the change. The new request counts as the reminder of the
+	// escalation ladder.
 	SetOwner(ctx context.Context, actor, user string) error
 	// SetSettings sets one or more settings (keys as in ValidateSetting,
 	// channel and time zone included) in one transaction, each audited as
