@@ -157,7 +157,8 @@ type MaintenanceService interface {
 	// audited as task.cancel). Its trail stays.
 	//
 	// Each of these four tells the clean-up's assignee (before and after
-	// the change) by DM unless they made it, and returns who was told.
+	// the change) and whoever holds an occurrence it touches, by DM unless
+	// they made it, and returns who was told.
 	RemoveMaintenance(ctx context.Context, actor string, id int64) (*MaintenanceResult, error)
 	// SetQueue records a clean-up's queue size and the measured rate
 	// (items per hour), audited as maintenance.queue. ENOTFOUND, EINVALID.

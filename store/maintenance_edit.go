@@ -211,8 +211,9 @@ func editMaintenance(ctx context.Context, tx *writeTx, actor string, id int64, c
 	rescheduled := m.Every != before.Every || m.Anchor != before.Anchor || m.Workdays != before.Workdays
 	moved := false
 	res := &upgradebot.MaintenanceResult{Maintenance: m}
+	users := []string{before.Assignee, m.Assignee}
 	for _, t := range occs {
-		touched := false
+		holder, touched := t.Assignee, false
 		if m.Title != before.Title && t.Title != m.Title {
 			if err := changeOccurrence(ctx, tx, actor, "task.edit", t, func(t *upgradebot.Task) { t.Title = m.Title }); err != nil {
 				return nil, err
@@ -243,9 +244,10 @@ func editMaintenance(ctx context.Context, tx *writeTx, actor string, id int64, c
 		}
 		if touched {
 			res.Occurrences = append(res.Occurrences, t)
+			users = append(users, holder)
 		}
 	}
-	if res.Told, err = tellMaintenance(ctx, tx, actor, m, "now "+strings.Join(what, ", "), before.Assignee, m.Assignee); err != nil {
+	if res.Told, err = tellMaintenance(ctx, tx, actor, m, "now "+strings.Join(what, ", "), users...); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -276,10 +278,12 @@ func pauseMaintenance(ctx context.Context, tx *writeTx, actor string, id int64) 
 	}
 	res := &upgradebot.MaintenanceResult{Maintenance: m, Occurrences: occs}
 	what := "paused: no new occurrence until it is resumed"
-	if len(occs) > 0 {
-		what += fmt.Sprintf("; #%d stays open", occs[0].ID)
+	users := []string{m.Assignee}
+	for _, o := range occs {
+		what += fmt.Sprintf("; #%d stays open", o.ID)
+		users = append(users, o.Assignee)
 	}
-	if res.Told, err = tellMaintenance(ctx, tx, actor, m, what, m.Assignee); err != nil {
+	if res.Told, err = tellMaintenance(ctx, tx, actor, m, what, users...); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -346,7 +350,11 @@ func resumeMaintenance(ctx context.Context, tx *writeTx, actor string, id int64)
 		res.Occurrences = append(res.Occurrences, t)
 		what += fmt.Sprintf("; its next occurrence is #%d, due %s", t.ID, t.Due.Human())
 	}
-	if res.Told, err = tellMaintenance(ctx, tx, actor, m, what, m.Assignee); err != nil {
+	users := []string{m.Assignee}
+	for _, t := range res.Occurrences {
+		users = append(users, t.Assignee)
+	}
+	if res.Told, err = tellMaintenance(ctx, tx, actor, m, what, users...); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -193,4 +193,17 @@ func testCleanupCorrections(t *testing.T, e *env) {
 	if rows, err := e.desk.FindAudit(e.ctx, upgradebot.AuditFilter{Entity: "maintenance", EntityID: m.ID}); err != nil || len(rows) != 7 {
 		t.Errorf("the clean-up's trail has %d rows, want 7 (add, 3 edits, pause, resume, remove): %v", len(rows), err)
 	}
+
+	// Whoever holds its open occurrence is told too: the rota gave it to
+	// Alice.
+	rota := &upgradebot.Maintenance{Title: "Label printer check", Every: weekly, Assignee: Bob, Anchor: e.today()}
+	o, err := e.desk.CreateMaintenance(e.ctx, Bob, rota)
+	ok(t, err)
+	_, err = e.desk.AssignTask(e.ctx, Bob, o.ID, Alice)
+	ok(t, err)
+	res, err = e.desk.PauseMaintenance(e.ctx, Admin, rota.ID)
+	ok(t, err)
+	if len(res.Told) != 2 || res.Told[0] != Bob || res.Told[1] != Alice {
+		t.Errorf("pausing told %q, want the clean-up's assignee and the occurrence's", res.Told)
+	}
 }
