@@ -44,6 +44,7 @@ func TestCleanupCorrections(t *testing.T) {
 // release remove.
 func TestVendorReleaseCorrections(t *testing.T) {
 	run(t, []step{
+		{desc: "a checklist", as: admin, text: "checklist add review Read the release notes"},
 		{desc: "a vendor", as: alice, text: "vendor Verisante cadence:13w support:52w",
 			want: []string{"Set Verisante · a release every 13 weeks · each supported 52 weeks after GA."}},
 		{desc: "cadence alone keeps the support window and the name's case", as: bob, text: "vendor verisante cadence:26w",
@@ -51,7 +52,7 @@ func TestVendorReleaseCorrections(t *testing.T) {
 		{desc: "support:none forgets it", as: bob, text: "vendor Verisante cadence:26w support:none",
 			want: []string{"Set Verisante · a release every 26 weeks."}, not: []string{"supported"}},
 		{desc: "a release under a misspelt vendor", as: alice, text: "release add Verisnate 2027.1 ga:2027-03-01",
-			want: []string{"Recorded `verisnate-2027.1` Verisnate 2027.1"}},
+			want: []string{"Recorded `verisnate-2027.1` Verisnate 2027.1", "and 1 checklist task"}},
 		{desc: "the misspelt vendor", as: alice, text: "vendor Verisnate cadence:13w"},
 		{desc: "renaming onto another vendor", as: alice, text: "vendor rename verisnate Verisante", fail: true,
 			want: []string{"There is already a vendor called Verisante."}},
@@ -69,10 +70,11 @@ func TestVendorReleaseCorrections(t *testing.T) {
 			want: []string{"There is no release nope-1; `/upgrade releases all` lists them."}},
 		{desc: "work on it keeps it", as: bob, text: "add Call the vendor release:verisnate-2027.1"},
 		{desc: "refused, saying why", as: bob, text: "release remove verisnate-2027.1", fail: true,
-			want: []string{"Release `verisnate-2027.1` has 1 open task someone added or worked on (#1), so it stays"}},
-		{desc: "the task cancelled", as: bob, text: "cancel 1"},
+			want: []string{"Release `verisnate-2027.1` has 1 open task someone added or worked on (#2), so it stays: `release remove` only takes back a release nothing was done on. " +
+				"Correct its dates with `/upgrade release edit verisnate-2027.1 ga:<date> support:<date>`; cancel open tasks that were never meant for it first."}},
+		{desc: "the task cancelled", as: bob, text: "cancel 2"},
 		{desc: "removed", as: bob, text: "release remove verisnate-2027.1",
-			want: []string{"Removed release `verisnate-2027.1` (Verisante 2027.1). Its trail stays in `/upgrade audit`; the key verisnate-2027.1 is free again."}},
+			want: []string{"Removed release `verisnate-2027.1` (Verisante 2027.1) and cancelled its checklist task #1, which nobody had touched. Its history stays in the audit trail (`/upgrade audit`); the key verisnate-2027.1 is free again."}},
 		{desc: "the vendor can go now", as: alice, text: "vendor remove Verisante", want: []string{"Removed vendor Verisante"}},
 	})
 }

@@ -130,7 +130,11 @@ func (c *call) releaseRemove(cmd *Command) (string, error) {
 		if more := len(cancelled) - len(refs); more > 0 {
 			list += fmt.Sprintf(" and %d more", more)
 		}
-		text += fmt.Sprintf(" and cancelled its %s nobody had touched (%s)", upgradebot.Plural(len(cancelled), "checklist task"), list)
+		if len(cancelled) == 1 {
+			text += fmt.Sprintf(" and cancelled its checklist task %s, which nobody had touched", list)
+		} else {
+			text += fmt.Sprintf(" and cancelled its %d checklist tasks nobody had touched (%s)", len(cancelled), list)
+		}
 	}
-	return text + fmt.Sprintf(". Its trail stays in `/upgrade audit`; the key %s is free again.", r.Key), nil
+	return text + fmt.Sprintf(". Its history stays in the audit trail (`/upgrade audit`); the key %s is free again.", r.Key), nil
 }
