@@ -10,6 +10,9 @@ const (
 	DecisionPending  DecisionStatus = "pending"
 	DecisionApproved DecisionStatus = "approved"
 	DecisionRejected DecisionStatus = "rejected"
+	// DecisionWithdrawn: the requester took it back before it was decided
+	// (DecidedBy is the requester, Comment their reason if any).
+	DecisionWithdrawn DecisionStatus = "withdrawn"
 )
 
 // Decision is a question only the decision owner (or the delegate while the

@@ -110,14 +110,41 @@ type ReleaseService interface {
 	CreateRelease(ctx context.Context, actor string, r *Release) error
 	// FindReleases returns the matching releases, earliest GA first.
 	FindReleases(ctx context.Context, f ReleaseFilter) ([]*Release, error)
+	// EditRelease changes the GA date or the end of support of the release
+	// with key (see ReleaseChange), audited as release.edit. ENOTFOUND;
+	// EINVALID for nothing to change or support ending before GA.
+	EditRelease(ctx context.Context, actor, key string, ch ReleaseChange) (*Release, error)
+	// RemoveRelease removes a release recorded by mistake, audited as
+	// release.remove, and returns it with the tasks it cancelled. Only what
+	// `release add` made goes with it: the checklist tasks nobody has
+	// touched since (no audit row but their creation) are cancelled, each
+	// audited as task.cancel, and every task of the release loses its
+	// release (audited as task.detach). ECONFLICT, and nothing is written,
+	// while anything was done on it: a recorded phase, a logged note item,
+	// a phase gate, a task done, or an open task someone added or worked on,
+	// naming a few of each and how many. ENOTFOUND.
+	RemoveRelease(ctx context.Context, actor, key string) (*Release, []*Task, error)
 }
 
 // ForecastService keeps vendors' cadences and releases' phases, what the
 // catch-up forecast is made from.
 type ForecastService interface {
-	// SetVendor creates or updates the vendor named v.Name (ignoring case),
-	// audited as vendor.set. EINVALID.
+	// SetVendor creates or updates the vendor named v.Name (ignoring case:
+	// an existing vendor keeps its name as stored), audited as vendor.set,
+	// and fills v with what is stored. A SupportDays of 0 keeps the vendor's
+	// support window (a new vendor has none); v.ClearSupport forgets it.
+	// EINVALID.
 	SetVendor(ctx context.Context, actor string, v *Vendor) error
+	// RenameVendor renames the vendor called old (ignoring case) to name,
+	// audited as vendor.rename, and its releases with it (each audited as
+	// release.edit); a change of case alone is a rename. It returns the
+	// vendor and how many releases it renamed. ENOTFOUND; ECONFLICT when
+	// another vendor has the name; EINVALID.
+	RenameVendor(ctx context.Context, actor, old, name string) (*Vendor, int, error)
+	// RemoveVendor removes the vendor called name (ignoring case), audited
+	// as vendor.remove. ECONFLICT while releases use it, naming up to three
+	// of their keys and how many there are; ENOTFOUND.
+	RemoveVendor(ctx context.Context, actor, name string) (*Vendor, error)
 	// FindVendors returns every vendor, by name.
 	FindVendors(ctx context.Context) ([]*Vendor, error)
 	// RecordPhase records that the release's phase started or was done on
@@ -144,8 +171,34 @@ type ForecastService interface {
 type MaintenanceService interface {
 	// CreateMaintenance stores m and its first occurrence, which it returns.
 	CreateMaintenance(ctx context.Context, actor string, m *Maintenance) (*Task, error)
-	// FindMaintenance returns every active clean-up with its open occurrence.
+	// FindMaintenance returns every active clean-up (paused ones too, but
+	// not removed ones) with its open occurrence.
 	FindMaintenance(ctx context.Context) ([]*Maintenance, error)
+	// EditMaintenance changes clean-up id (see MaintenanceChange), audited
+	// as maintenance.edit. Its open occurrences take a new title (audited
+	// as task.edit) and a new assignee (task.assign); a new schedule (every,
+	// anchor, working days) moves its open occurrence due today or later to
+	// the new schedule's first free day on or after today (task.due), while
+	// an overdue one keeps its day. ENOTFOUND, also for a removed one;
+	// EINVALID for nothing to change or a bad value.
+	EditMaintenance(ctx context.Context, actor string, id int64, ch MaintenanceChange) (*MaintenanceResult, error)
+	// PauseMaintenance stops clean-up id making occurrences (its open one
+	// stays open), audited as maintenance.pause. ECONFLICT if paused.
+	PauseMaintenance(ctx context.Context, actor string, id int64) (*MaintenanceResult, error)
+	// ResumeMaintenance starts a paused clean-up again, audited as
+	// maintenance.resume. Unless it has an occurrence due today or later,
+	// it creates the next one, due on the schedule's first day on or after
+	// today, so the days missed while paused are not caught up. ECONFLICT
+	// if not paused.
+	ResumeMaintenance(ctx context.Context, actor string, id int64) (*MaintenanceResult, error)
+	// RemoveMaintenance removes clean-up id, audited as maintenance.remove:
+	// it makes no more occurrences and its open ones are cancelled (each
+	// audited as task.cancel). Its trail stays.
+	//
+	// Each of these four tells the clean-up's assignee (before and after
+	// the change) and whoever holds an occurrence it touches, by DM unless
+	// they made it, and returns who was told.
+	RemoveMaintenance(ctx context.Context, actor string, id int64) (*MaintenanceResult, error)
 	// SetQueue records a clean-up's queue size and the measured rate
 	// (items per hour), audited as maintenance.queue. ENOTFOUND, EINVALID.
 	SetQueue(ctx context.Context, actor string, id int64, queue int, rate float64) (*Maintenance, error)
@@ -170,6 +223,12 @@ type DecisionService interface {
 	// was already decided (the message names who and when); ENOTFOUND. A
 	// phase gate's phase is closed on approval, and GateResult says so.
 	Decide(ctx context.Context, actor string, id int64, outcome DecisionStatus, comment string) (*Decision, error)
+	// WithdrawDecision takes back a pending decision, with an optional
+	// reason, audited as decision.withdraw: the request DM is updated in
+	// place to say so. Only its requester may (EFORBIDDEN, naming them);
+	// ECONFLICT once it is decided or withdrawn, naming who and when;
+	// ENOTFOUND. A phase gate's phase stays as it is.
+	WithdrawDecision(ctx context.Context, actor string, id int64, reason string) (*Decision, error)
 }
 
 // SettingsService keeps team settings, admins, away windows and the names of
@@ -181,6 +240,14 @@ type SettingsService interface {
 	// channel and time zone when given and different, and adds admins. It
 	// is not permission-checked and is audited as SystemActor.
 	Bootstrap(ctx context.Context, channel, timeZone string, admins []string) error
+	// SetOwner makes user the decision owner (admins only), audited as
+	// owner.set, and re-routes every pending decision not already with
+	// whoever now decides (the new owner, or their delegate while they are
+	// away): each is sent to them as a new request, its old request DM is
+	// updated in place to say where it went, it is audited as
+	// decision.reroute, and each requester is told once, in one DM, unless
+	// they made the change. The new request counts as the reminder of the
+	// escalation ladder.
 	SetOwner(ctx context.Context, actor, user string) error
 	// SetSettings sets one or more settings (keys as in ValidateSetting,
 	// channel and time zone included) in one transaction, each audited as

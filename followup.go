@@ -57,8 +57,8 @@ type FollowUpService interface {
 	// that step's messages (see EscalationMessages) and recording its
 	// level, so that each step happens once.
 	EscalateDecisions(ctx context.Context, now time.Time, cal WorkingTime, p EscalationPolicy, channel string) ([]Escalation, error)
-	// CreateDueOccurrences creates, for each active recurring clean-up,
-	// every occurrence after its latest one whose day is on or before
+	// CreateDueOccurrences creates, for each active recurring clean-up not
+	// paused, every occurrence after its latest one whose day is on or before
 	// today (see DueOccurrences), audited as SystemActor, whether or not
 	// the earlier ones were done. With notify, each assignee is told in
 	// one DM. It returns the tasks created.

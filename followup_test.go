@@ -204,7 +204,7 @@ func TestDueOccurrences(t *testing.T) {
 		{"several missed", "2026-11-13", "2026-12-12", []string{"2026-11-27", "2026-12-11"}},
 	} {
 		var got []string
-		for _, d := range m.DueOccurrences(date(tt.latest), date(tt.today)) {
+		for _, d := range m.DueOccurrences(date(tt.latest), date(tt.today), upgradebot.WorkingTime{}) {
 			got = append(got, d.String())
 		}
 		if !slices.Equal(got, tt.want) {
@@ -212,7 +212,7 @@ func TestDueOccurrences(t *testing.T) {
 		}
 	}
 	daily := &upgradebot.Maintenance{Every: upgradebot.Interval{N: 1, Unit: 'd'}, Anchor: date("2026-01-01")}
-	if got := daily.DueOccurrences(date("2026-01-01"), date("2026-12-31")); len(got) != upgradebot.MaxCatchUpOccurrences || got[len(got)-1] != date("2026-12-31") {
+	if got := daily.DueOccurrences(date("2026-01-01"), date("2026-12-31"), upgradebot.WorkingTime{}); len(got) != upgradebot.MaxCatchUpOccurrences || got[len(got)-1] != date("2026-12-31") {
 		t.Errorf("a long outage: %d occurrences ending %s, want the latest %d", len(got), got[len(got)-1], upgradebot.MaxCatchUpOccurrences)
 	}
 }

@@ -19,6 +19,10 @@ const CalendarName = "EHR upgrade desk"
 // go-lives.
 const CalendarHorizon = 2 * 365 // days
 
+// CleanupHorizon is how far ahead the feed lists, one by one, the planned
+// occurrences of a clean-up kept to working days.
+const CleanupHorizon = 183 // days
+
 // CalendarEvent is one all-day event of the team's calendar feed, or a
 // series of them.
 type CalendarEvent struct {
@@ -44,14 +48,17 @@ type CalendarInput struct {
 	Freezes  []*Freeze
 	Forecast *Forecast         // predicted go-lives; nil for none
 	People   map[string]string // display names by user id
+	Calendar WorkingTime       // for the clean-ups kept to working days
 }
 
 // CalendarEvents lists, soonest first: every release's GA and end of
 // support (its own date, or its GA plus the vendor's support window); the
 // freezes; the forecast's go-lives of recorded releases within
 // CalendarHorizon, marked as forecasts; each active clean-up's open
-// occurrence and, from the one after it, its planned occurrences as one
-// recurring event; and the due date of every other open task with one.
+// occurrence and, unless it is paused, its planned occurrences from the one
+// after it: one recurring event, or for a clean-up kept to working days
+// (which a recurrence rule cannot say) one event a date for
+// CleanupHorizon days; and the due date of every other open task with one.
 // People are shown by name.
 func CalendarEvents(in CalendarInput) []CalendarEvent {
 	var out []CalendarEvent
@@ -123,17 +130,24 @@ func CalendarEvents(in CalendarInput) []CalendarEvent {
 		}
 		out = append(out, CalendarEvent{UID: uid, Day: t.Due, Stamp: t.UpdatedAt, Summary: fmt.Sprintf("#%d %s", t.ID, t.Title), Description: desc})
 	}
+	end := in.Today.AddDays(CleanupHorizon)
 	for _, m := range in.Cleanups {
-		if !m.Active || m.Every.N <= 0 {
+		if !m.Active || m.Paused || m.Every.N <= 0 {
 			continue
 		}
 		from := cmp.Or(m.NextDue, in.Today)
 		if in.Today.After(from) {
 			from = in.Today
 		}
-		desc := "Recurring clean-up, " + m.Every.Human()
+		desc := "Recurring clean-up, " + m.Schedule()
 		if m.Assignee != "" {
 			desc += " · assigned to " + name(m.Assignee)
+		}
+		if m.Workdays {
+			for d := m.ScheduledAfter(from, in.Calendar); !d.After(end); d = m.ScheduledAfter(d, in.Calendar) {
+				out = append(out, CalendarEvent{UID: cleanupUID(m.ID, d), Day: d, Stamp: m.CreatedAt, Summary: m.Title + " (planned)", Description: desc})
+			}
+			continue
 		}
 		out = append(out, CalendarEvent{UID: fmt.Sprintf("cleanup-%d-series@upgradebot", m.ID), Day: m.Every.NextAfter(m.Anchor, from),
 			Stamp: m.CreatedAt, Summary: m.Title + " (planned)", Description: desc, RRule: m.Every.RRule(m.Anchor)})
@@ -201,8 +215,9 @@ func LoadCalendar(ctx context.Context, d Desk, now time.Time) ([]CalendarEvent, 
 	if err != nil {
 		return nil, fmt.Errorf("calendar: %w", err)
 	}
+	in.Calendar = WorkingTime{Location: s.Location(), Holidays: holidays}
 	in.Forecast = MakeForecast(ForecastInput{Today: today, Vendors: in.Vendors, Releases: in.Releases, Phases: phases,
-		Plan: s.Config().Phases, Calendar: WorkingTime{Holidays: holidays}, Freezes: in.Freezes})
+		Plan: s.Config().Phases, Calendar: in.Calendar, Freezes: in.Freezes})
 	return CalendarEvents(in), nil
 }
 

@@ -93,7 +93,12 @@ type Maintenance struct {
 	Every    Interval `json:"every"`
 	Assignee string   `json:"assignee,omitempty"`
 	Anchor   Date     `json:"anchor"` // the first occurrence; later ones are counted from it
-	Active   bool     `json:"active"`
+	Active   bool     `json:"active"` // false once removed
+	// Paused: it makes no new occurrence until resumed.
+	Paused bool `json:"paused,omitempty"`
+	// Workdays: an occurrence whose day falls on a weekend or a team
+	// holiday is due on the next working day instead (see OnWorkday).
+	Workdays bool `json:"workdays,omitempty"`
 
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
@@ -126,12 +131,85 @@ func (m *Maintenance) Validate() error {
 // NextOccurrence returns the due date of the occurrence after one due on
 // due, completed on today: the next date on the schedule that is after both,
 // so finishing late does not create an occurrence that is already overdue.
-func (m *Maintenance) NextOccurrence(due, today Date) Date {
+// For a clean-up kept to working days it is moved to a working day of cal.
+func (m *Maintenance) NextOccurrence(due, today Date, cal WorkingTime) Date {
 	after := due
 	if today.After(after) {
 		after = today
 	}
-	return m.Every.NextAfter(m.Anchor, after)
+	return m.ScheduledAfter(after, cal)
+}
+
+// OnWorkday is the day an occurrence scheduled on d is due: d itself, or
+// for a clean-up kept to working days the first working day of cal on or
+// after d (a weekend or a holiday moves it on).
+func (m *Maintenance) OnWorkday(d Date, cal WorkingTime) Date {
+	if !m.Workdays || d.IsZero() || cal.IsWorkingDay(d) {
+		return d
+	}
+	return cal.NextWorkingDay(d)
+}
+
+// ScheduledAfter returns the day of the first occurrence due strictly
+// after d: the next date on the schedule, moved to a working day (see
+// OnWorkday). Two dates of a daily schedule that move to the same working
+// day are one occurrence.
+func (m *Maintenance) ScheduledAfter(d Date, cal WorkingTime) Date {
+	next := m.Every.NextAfter(m.Anchor, d)
+	for {
+		if due := m.OnWorkday(next, cal); due.After(d) {
+			return due
+		}
+		next = m.Every.NextAfter(m.Anchor, next)
+	}
+}
+
+// ScheduledFrom returns the day of the first occurrence due on or after d
+// (see ScheduledAfter).
+func (m *Maintenance) ScheduledFrom(d Date, cal WorkingTime) Date {
+	return m.ScheduledAfter(d.AddDays(-1), cal)
+}
+
+// Schedule describes how often m comes round: "every 2 weeks", and ", on
+// working days" when it is kept to them.
+func (m *Maintenance) Schedule() string {
+	if m.Workdays {
+		return m.Every.Human() + ", on working days"
+	}
+	return m.Every.Human()
+}
+
+// MaintenanceChange is what EditMaintenance changes: each zero field (nil
+// Workdays) keeps what the clean-up has.
+type MaintenanceChange struct {
+	Title    string
+	Every    Interval
+	Assignee string
+	Anchor   Date  // the first occurrence: later ones are counted from it
+	Workdays *bool // keep occurrences to working days, or not
+}
+
+// IsZero reports whether ch changes nothing.
+func (ch MaintenanceChange) IsZero() bool {
+	return ch.Title == "" && ch.Every.N == 0 && ch.Assignee == "" && ch.Anchor.IsZero() && ch.Workdays == nil
+}
+
+// MaintenanceResult is what a change to a clean-up did: the clean-up as it
+// now is, the occurrences the change touched (moved, retitled, reassigned,
+// created on resume or cancelled on removal) as they now are, and the
+// people who were told because someone else changed their clean-up.
+type MaintenanceResult struct {
+	Maintenance *Maintenance
+	Occurrences []*Task
+	Told        []string
+}
+
+// MaintenanceChangedMessage tells user that by changed their clean-up m:
+// what says how ("paused", "removed; its open occurrence #31 was
+// cancelled").
+func MaintenanceChangedMessage(user, by string, m *Maintenance, what string) Message {
+	return Message{Kind: MessageDM, To: user,
+		Text: fmt.Sprintf("%s changed your recurring clean-up %d. %s (%s): %s.", Mention(by), m.ID, Escape(m.Title), m.Schedule(), what)}
 }
 
 // MarshalText writes the interval as ParseInterval reads it.

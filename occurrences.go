@@ -15,17 +15,19 @@ const MaxCatchUpOccurrences = 60
 // and come after latest, its latest existing occurrence (from its anchor
 // when it has none), oldest first: at most MaxCatchUpOccurrences, the
 // latest ones. An occurrence is due on its own day, whether or not the ones
-// before it were done.
-func (m *Maintenance) DueOccurrences(latest, today Date) []Date {
-	if m.Every.N <= 0 || m.Anchor.IsZero() {
+// before it were done; for a clean-up kept to working days that is the
+// working day of cal its date moves to (see OnWorkday). A paused clean-up
+// has none.
+func (m *Maintenance) DueOccurrences(latest, today Date, cal WorkingTime) []Date {
+	if m.Every.N <= 0 || m.Anchor.IsZero() || m.Paused {
 		return nil
 	}
-	next := m.Anchor
+	next := m.OnWorkday(m.Anchor, cal)
 	if !latest.IsZero() && !latest.Before(m.Anchor) {
-		next = m.Every.NextAfter(m.Anchor, latest)
+		next = m.ScheduledAfter(latest, cal)
 	}
 	var out []Date
-	for ; !next.After(today); next = m.Every.NextAfter(m.Anchor, next) {
+	for ; !next.After(today); next = m.ScheduledAfter(next, cal) {
 		out = append(out, next)
 	}
 	if len(out) > MaxCatchUpOccurrences {

@@ -314,6 +314,9 @@ type Vendor struct {
 	Name        string `json:"name"`
 	CadenceDays int    `json:"cadence_days"`           // a release every this many days
 	SupportDays int    `json:"support_days,omitempty"` // each release is supported this long after GA; 0 if unknown
+	// ClearSupport, set by a caller of SetVendor, forgets the support
+	// window (SupportDays 0 keeps it). Not stored.
+	ClearSupport bool `json:"-"`
 
 	UpdatedBy string    `json:"updated_by"`
 	UpdatedAt time.Time `json:"updated_at"`

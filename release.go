@@ -73,3 +73,16 @@ func ReleaseKey(vendor, name string) string {
 	}
 	return s
 }
+
+// ReleaseChange is what EditRelease changes: a zero date keeps the
+// release's; ClearSupport forgets the end of support (none known).
+type ReleaseChange struct {
+	GA           Date
+	Support      Date
+	ClearSupport bool
+}
+
+// IsZero reports whether ch changes nothing.
+func (ch ReleaseChange) IsZero() bool {
+	return ch.GA.IsZero() && ch.Support.IsZero() && !ch.ClearSupport
+}

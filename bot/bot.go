@@ -408,12 +408,12 @@ func (c *call) maintAdd(cmd *Command) (string, error) {
 	if first.IsZero() {
 		first = c.today
 	}
-	m := &upgradebot.Maintenance{Title: cmd.Title, Every: cmd.Every, Assignee: cmd.User, Anchor: first, Active: true}
+	m := &upgradebot.Maintenance{Title: cmd.Title, Every: cmd.Every, Assignee: cmd.User, Anchor: first, Active: true, Workdays: cmd.Workdays == "yes"}
 	t, err := c.b.Desk.CreateMaintenance(c.ctx, c.user, m)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("Added recurring clean-up %s, %s. First occurrence: %s.", upgradebot.Escape(m.Title), m.Every.Human(), upgradebot.TaskLine(t, c.today)), nil
+	return fmt.Sprintf("Added recurring clean-up %s, %s. First occurrence: %s.", upgradebot.Escape(m.Title), m.Schedule(), upgradebot.TaskLine(t, c.today)), nil
 }
 
 func (c *call) maintList(cmd *Command) (string, error) {
@@ -432,7 +432,7 @@ func (c *call) maintList(cmd *Command) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*Recurring clean-ups* (%d)", len(ms))
 	for _, m := range ms {
-		fmt.Fprintf(&b, "\n• %d. %s · %s · %s", m.ID, upgradebot.Escape(m.Title), m.Every.Human(), upgradebot.Mention(m.Assignee))
+		b.WriteString("\n• " + maintLine(m))
 		switch {
 		case m.OpenTaskID == 0:
 			b.WriteString(" · no open occurrence")
@@ -543,10 +543,17 @@ func (c *call) owner(cmd *Command) (string, error) {
 		}
 		return text, nil
 	}
+	moving, err := c.movingDecisions(cmd.User)
+	if err != nil {
+		return "", err
+	}
 	if err := c.b.Desk.SetOwner(c.ctx, c.user, cmd.User); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s is now the decision owner. Every decision goes to them.", upgradebot.Mention(cmd.User)), nil
+	if cmd.User == c.settings.Owner {
+		moving = nil // unchanged: nothing moved
+	}
+	return fmt.Sprintf("%s is now the decision owner. Every decision goes to them.", upgradebot.Mention(cmd.User)) + movedNote(moving), nil
 }
 
 func (c *call) away(cmd *Command) (string, error) {

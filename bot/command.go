@@ -28,7 +28,7 @@ type Command struct {
 	Release  string
 	Ref      string
 	Key      string
-	Name2    string // release name for release add
+	Name2    string // release name for release add; the new name for vendor rename
 	GA       upgradebot.Date
 	Support  upgradebot.Date
 	Every    upgradebot.Interval
@@ -45,6 +45,8 @@ type Command struct {
 	Edit        upgradebot.TaskEdit // edit: the fields to change
 	Queue       int                 // maint queue
 	Rate        float64             // maint queue: items per hour
+	Workdays    string              // maint add, maint edit: "yes" or "no" (workdays:), "" keeps
+	NoSupport   bool                // vendor, release edit: support:none forgets the support window
 	// Values are the settings config sets, by key, already checked and in
 	// canonical form (see upgradebot.ValidateSetting).
 	Values map[string]string
@@ -175,6 +177,10 @@ var releaseSpecs = []*spec{
 		}},
 	{name: "releases", run: (*call).releases, usage: "releases [all]", summary: "vendor releases (recent and coming; all with `all`)", share: true,
 		parse: func(p *parser, c *Command) error { return p.scope(c, "", "all") }},
+	{name: "release edit", keyFirst: true, run: (*call).releaseEdit, usage: "release edit <key> [ga:<date>] [support:<date>|none]",
+		summary: "correct a release's GA date or end of support (`none`: not known); also `release <key> edit ...`", options: []string{"ga", "support"}, parse: parseReleaseEdit},
+	{name: "release remove", aliases: []string{"release delete"}, keyFirst: true, run: (*call).releaseRemove, usage: "release remove <key>",
+		summary: "take back a release recorded by mistake, with the checklist tasks it was given; refused once anything was done on it (phases, note items, gates, tasks done or worked on), saying what", parse: parseReleaseRemove},
 	{name: "release phase", keyFirst: true, run: (*call).releasePhase, usage: "release phase <key> <phase> start|done [<date>]",
 		summary: "record that a release's phase (one of the team's, see `config`; review, build, test, train, go-live unless changed) started or was done (today, or that day); the release is live when its last phase is done; closing a phase is a gate: from anyone but the decision owner (or delegate) it asks them to approve; also `release <key> phase <phase> start|done`", parse: parseReleasePhase},
 	{name: "release item", keyFirst: true, run: (*call).releaseItem, usage: `release item <key> adopt|defer|skip "<item title>" [reason]`,
@@ -187,8 +193,12 @@ var releaseSpecs = []*spec{
 		summary: "add a task every new release gets in that phase", options: []string{"est"}, parse: parseChecklistAdd},
 	{name: "checklist remove", who: admins, run: (*call).checklistRemove, usage: "checklist remove <id>", summary: "remove a task from the release checklist; releases keep theirs",
 		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
-	{name: "vendor", run: (*call).vendor, usage: "vendor [<name> cadence:<N>w [support:<N>w]]",
-		summary: "vendors and how often each ships a release; set one's cadence and support window", options: []string{"cadence", "support"}, parse: parseVendor},
+	{name: "vendor", run: (*call).vendor, usage: "vendor [<name> cadence:<N>w [support:<N>w|none]]",
+		summary: "vendors and how often each ships a release; set one's cadence and support window (without support: it keeps the one it has; the name keeps its case)", options: []string{"cadence", "support"}, parse: parseVendor},
+	{name: "vendor rename", run: (*call).vendorRename, usage: "vendor rename <name> <new name>",
+		summary: "rename a vendor; its releases follow (their keys stay)", parse: parseVendorRename},
+	{name: "vendor remove", aliases: []string{"vendor delete"}, run: (*call).vendorRemove, usage: "vendor remove <name>",
+		summary: "remove a vendor no release uses (refused, naming them, while any does)", parse: parseVendorRemove},
 	{name: "forecast", run: (*call).forecast, usage: "forecast", summary: "per vendor: releases behind, coming go-lives, support, what it takes to catch up", share: true,
 		parse: func(p *parser, c *Command) error { return p.none() }},
 	{name: "freeze", who: admins, run: (*call).freeze, usage: "freeze <from>..<to> <reason>", summary: "record a freeze window, like a go-live or a clinical blackout",
@@ -202,12 +212,22 @@ var releaseSpecs = []*spec{
 // cleanupSpecs are the commands about recurring clean-ups (help topic
 // cleanups).
 var cleanupSpecs = []*spec{
-	{name: "maint add", aliases: []string{"maintenance add"}, run: (*call).maintAdd, usage: "maint add <title> every:<N>d|<N>w|<N>m [@user] [first:<date>]",
-		summary: "add a recurring clean-up", options: []string{"every", "first"}, parse: parseMaintAdd},
+	{name: "maint add", aliases: []string{"maintenance add"}, run: (*call).maintAdd, usage: "maint add <title> every:<N>d|<N>w|<N>m [@user] [first:<date>] [workdays:yes]",
+		summary: "add a recurring clean-up; with workdays:yes one that falls on a weekend or team holiday is due the next working day", options: []string{"every", "first", "workdays"}, parse: parseMaintAdd},
 	{name: "maint list", aliases: []string{"maint", "maintenance", "maintenance list"}, run: (*call).maintList, usage: "maint list", summary: "recurring clean-ups and when each is next due", share: true,
 		parse: func(p *parser, c *Command) error { return p.none() }},
 	{name: "maint queue", aliases: []string{"maintenance queue"}, keyFirst: true, run: (*call).maintQueue, usage: "maint queue <id> <items> rate <N>/h",
 		summary: "record a clean-up's queue and how many items one person clears an hour (also `maint <id> queue <items> rate <N>/h`)", parse: parseMaintQueue},
+	{name: "maint edit", aliases: []string{"maintenance edit"}, keyFirst: true, run: (*call).maintEdit,
+		usage:   `maint edit <id> [title:"<title>"] [every:<N>d|<N>w|<N>m] [@user] [first:<date>] [workdays:yes|no]`,
+		summary: "change a clean-up; its open occurrence follows (an overdue one keeps its day); the assignee is told (also `maint <id> edit ...`)",
+		options: []string{"title", "every", "first", "workdays"}, parse: parseMaintEdit},
+	{name: "maint pause", aliases: []string{"maintenance pause"}, keyFirst: true, run: (*call).maintPause, usage: "maint pause <id>",
+		summary: "stop a clean-up making occurrences until resumed; its open one stays (also `maint <id> pause`)", parse: parseMaintID},
+	{name: "maint resume", aliases: []string{"maintenance resume"}, keyFirst: true, run: (*call).maintResume, usage: "maint resume <id>",
+		summary: "start a paused clean-up again from its next day on the schedule; the ones missed are not made up (also `maint <id> resume`)", parse: parseMaintID},
+	{name: "maint remove", aliases: []string{"maintenance remove", "maint delete", "maintenance delete"}, keyFirst: true, run: (*call).maintRemove, usage: "maint remove <id>",
+		summary: "remove a clean-up for good: its open occurrence is cancelled, its trail stays (also `maint <id> remove`)", parse: parseMaintID},
 }
 
 // decisionSpecs are the commands about decisions (help topic decisions).
@@ -222,6 +242,8 @@ var decisionSpecs = []*spec{
 		parse: func(p *parser, c *Command) error {
 			return p.idAndText(c, "a reason is required: the requester sees it.")
 		}},
+	{name: "withdraw", decisions: true, run: (*call).withdraw, usage: "withdraw <id> [reason]",
+		summary: "take back a decision you asked while it is pending (D7 or 7); the owner's request is updated", parse: func(p *parser, c *Command) error { return p.idAndText(c, "") }},
 }
 
 // teamSpecs are the commands about the team, its settings and the desk
@@ -231,7 +253,7 @@ var teamSpecs = []*spec{
 		parse: func(p *parser, c *Command) error { return p.none() }},
 	{name: "digest", run: (*call).digest, usage: "digest [now]", summary: "the team channel's digest as it would be posted now; `now` posts it (admin)",
 		parse: func(p *parser, c *Command) error { return p.scope(c, "", "now") }},
-	{name: "owner", run: (*call).owner, usage: "owner [@user]", summary: "show the decision owner, or set it (admin)", parse: parseOwner},
+	{name: "owner", run: (*call).owner, usage: "owner [@user]", summary: "show the decision owner, or set it (admin): pending decisions go to the new owner", parse: parseOwner},
 	{name: "away", run: (*call).away, usage: "away <date>..<date> [delegate:@user] [@user] | away | away clear [@user]",
 		summary: "record time away and who decides meanwhile; others' only by admins", options: []string{"delegate"}, parse: parseAway},
 	{name: "mute", run: (*call).mute, usage: "mute [until <date>] [@user]",
@@ -332,6 +354,9 @@ func parse(text string, today upgradebot.Date, people map[string]string) (Comman
 		p.toks = p.toks[:len(p.toks)-1]
 	}
 	if err := p.collect(&c); err != nil {
+		return Command{}, err
+	}
+	if err := p.decisionForTask(); err != nil {
 		return Command{}, err
 	}
 	if err := s.parse(p, &c); err != nil {
@@ -972,6 +997,12 @@ func parseMaintAdd(p *parser, c *Command) error {
 	if c.User, err = p.oneUser("assignee"); err != nil {
 		return err
 	}
+	if c.Workdays, err = p.workdays(); err != nil {
+		return err
+	}
+	if err := p.trailingOption("title", "workdays", "workdays:yes"); err != nil {
+		return err
+	}
 	return p.title(c, "title", "first")
 }
 
@@ -1141,8 +1172,9 @@ func parseFailed(p *parser, c *Command) error {
 	return p.onlyID(c)
 }
 
-// parseVendor reads "[<name> cadence:<N>w [support:<N>w]]": no name lists
-// the vendors.
+// parseVendor reads "[<name> cadence:<N>w [support:<N>w|none]]": no name
+// lists the vendors. Without support: the vendor keeps its window (zero
+// SupportDays); support:none forgets it.
 func parseVendor(p *parser, c *Command) error {
 	c.Scope = "list"
 	if len(p.toks) == 0 && len(p.opts) == 0 {
@@ -1161,8 +1193,10 @@ func parseVendor(p *parser, c *Command) error {
 		return err
 	}
 	if v, ok := p.opts["support"]; ok {
-		if c.SupportDays, err = upgradebot.ParseSpan(v); err != nil {
-			return err
+		if c.NoSupport = strings.EqualFold(v, "none"); !c.NoSupport {
+			if c.SupportDays, err = upgradebot.ParseSpan(v); err != nil {
+				return err
+			}
 		}
 	}
 	c.Scope = "set"

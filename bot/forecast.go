@@ -69,7 +69,7 @@ func (c *call) releasePhase(cmd *Command) (string, error) {
 
 func (c *call) vendor(cmd *Command) (string, error) {
 	if cmd.Scope == "set" {
-		v := &upgradebot.Vendor{Name: cmd.Title, CadenceDays: cmd.Cadence, SupportDays: cmd.SupportDays}
+		v := &upgradebot.Vendor{Name: cmd.Title, CadenceDays: cmd.Cadence, SupportDays: cmd.SupportDays, ClearSupport: cmd.NoSupport}
 		if err := c.b.Desk.SetVendor(c.ctx, c.user, v); err != nil {
 			return "", err
 		}

@@ -365,7 +365,8 @@ func (db *DB) EscalateDecisions(ctx context.Context, now time.Time, cal upgradeb
 }
 
 // CreateDueOccurrences creates the clean-up occurrences due by today that
-// do not exist yet, each following its clean-up's latest occurrence (so a
+// do not exist yet (none for a paused clean-up; on working days for one
+// kept to them), each following its clean-up's latest occurrence (so a
 // reassigned rota sticks), audited as upgradebot.SystemActor; with notify,
 // the assignees are told.
 func (db *DB) CreateDueOccurrences(ctx context.Context, today upgradebot.Date, notify bool) ([]*upgradebot.Task, error) {
@@ -373,7 +374,11 @@ func (db *DB) CreateDueOccurrences(ctx context.Context, today upgradebot.Date, n
 		return nil, upgradebot.Errorf(upgradebot.EINVALID, "Clean-up occurrences need the day they are for.")
 	}
 	return writeValue(ctx, db, "create occurrences", func(tx *writeTx) ([]*upgradebot.Task, error) {
-		list, err := queryAll(ctx, tx, scanMaintenance, maintenanceSelect+` WHERE active = 1 ORDER BY id`)
+		list, err := queryAll(ctx, tx, scanMaintenance, maintenanceSelect+` WHERE active = 1 AND paused = 0 ORDER BY id`)
+		if err != nil {
+			return nil, err
+		}
+		cal, err := calendar(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
@@ -391,7 +396,7 @@ func (db *DB) CreateDueOccurrences(ctx context.Context, today upgradebot.Date, n
 			if err != nil {
 				return nil, err
 			}
-			for _, due := range m.DueOccurrences(last, today) {
+			for _, due := range m.DueOccurrences(last, today, cal) {
 				t := &upgradebot.Task{
 					Title:         m.Title,
 					Kind:          upgradebot.KindCleanup,

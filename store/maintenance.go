@@ -17,8 +17,9 @@ func (db *DB) CreateMaintenance(ctx context.Context, actor string, m *upgradebot
 	})
 }
 
-// FindMaintenance returns every active clean-up with its earliest open
-// occurrence (NextDue, OpenTaskID), in the order they were created.
+// FindMaintenance returns every active clean-up (paused ones too) with its
+// earliest open occurrence (NextDue, OpenTaskID), in the order they were
+// created.
 func (db *DB) FindMaintenance(ctx context.Context) ([]*upgradebot.Maintenance, error) {
 	tx, err := db.read(ctx)
 	if err != nil {
@@ -77,12 +78,12 @@ func createMaintenance(ctx context.Context, tx *writeTx, actor string, m *upgrad
 	if err := requireUserOrNobody(m.Assignee); err != nil {
 		return nil, err
 	}
-	m.Active, m.CreatedBy, m.CreatedAt = true, actor, tx.now
+	m.Active, m.Paused, m.CreatedBy, m.CreatedAt = true, false, actor, tx.now
 	if err := tx.QueryRowContext(ctx, `
-		INSERT INTO maintenance (title, every, assignee, anchor, active, created_by, created_at)
-		VALUES (?, ?, ?, ?, 1, ?, ?)
+		INSERT INTO maintenance (title, every, assignee, anchor, active, workdays, created_by, created_at)
+		VALUES (?, ?, ?, ?, 1, ?, ?, ?)
 		RETURNING id`,
-		m.Title, m.Every.String(), m.Assignee, m.Anchor.String(), m.CreatedBy, formatTime(m.CreatedAt),
+		m.Title, m.Every.String(), m.Assignee, m.Anchor.String(), boolInt(m.Workdays), m.CreatedBy, formatTime(m.CreatedAt),
 	).Scan(&m.ID); err != nil {
 		return nil, fmt.Errorf("insert clean-up: %w", err)
 	}
@@ -90,12 +91,16 @@ func createMaintenance(ctx context.Context, tx *writeTx, actor string, m *upgrad
 		return nil, err
 	}
 
+	cal, err := calendar(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	t := &upgradebot.Task{
 		Title:         m.Title,
 		Kind:          upgradebot.KindCleanup,
 		Status:        upgradebot.StatusOpen,
 		Assignee:      m.Assignee,
-		Due:           m.Anchor,
+		Due:           m.OnWorkday(m.Anchor, cal),
 		Priority:      upgradebot.PriorityNormal,
 		MaintenanceID: m.ID,
 	}
@@ -122,20 +127,24 @@ func addOccurrence(ctx context.Context, tx *writeTx, actor string, t *upgradebot
 // nextOccurrence returns the occurrence after done, the occurrence of a
 // clean-up just completed: the existing one for that day if there is one
 // (so completing never doubles), else a new one. Nil if the clean-up is no
-// longer active.
+// longer active or is paused.
 func nextOccurrence(ctx context.Context, tx *writeTx, actor string, done *upgradebot.Task) (*upgradebot.Task, error) {
 	m, err := scanMaintenance(tx.QueryRowContext(ctx, maintenanceSelect+` WHERE id = ?`, done.MaintenanceID))
 	if err != nil {
 		return nil, fmt.Errorf("find clean-up %d: %w", done.MaintenanceID, err)
 	}
-	if !m.Active {
+	if !m.Active || m.Paused {
 		return nil, nil
 	}
 	s, err := tx.settings(ctx)
 	if err != nil {
 		return nil, err
 	}
-	due := m.NextOccurrence(done.Due, tx.today(s))
+	cal, err := calendar(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	due := m.NextOccurrence(done.Due, tx.today(s), cal)
 
 	var id int64
 	err = tx.QueryRowContext(ctx, `SELECT id FROM tasks WHERE maintenance_id = ? AND due = ?`, m.ID, due.String()).Scan(&id)
@@ -182,15 +191,16 @@ func undoneOccurrence(ctx context.Context, tx *writeTx, actor string, id int64, 
 	return t, reopenTask(ctx, tx, actor, t, done.Assignee)
 }
 
-const maintenanceSelect = `SELECT id, title, every, assignee, anchor, active, created_by, created_at FROM maintenance`
+const maintenanceSelect = `SELECT id, title, every, assignee, anchor, active, created_by, created_at, paused, workdays FROM maintenance`
 
 func scanMaintenance(s scanner) (*upgradebot.Maintenance, error) {
 	var m upgradebot.Maintenance
 	var every, anchor, createdAt string
-	var active int
-	if err := s.Scan(&m.ID, &m.Title, &every, &m.Assignee, &anchor, &active, &m.CreatedBy, &createdAt); err != nil {
+	var active, paused, workdays int
+	if err := s.Scan(&m.ID, &m.Title, &every, &m.Assignee, &anchor, &active, &m.CreatedBy, &createdAt, &paused, &workdays); err != nil {
 		return nil, err
 	}
+	m.Paused, m.Workdays = paused != 0, workdays != 0
 	var err error
 	if m.Every, err = upgradebot.ParseInterval(every); err != nil {
 		return nil, fmt.Errorf("bad interval %q in database", every)

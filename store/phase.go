@@ -10,7 +10,9 @@ import (
 )
 
 // SetVendor creates or updates a vendor's cadence and support window,
-// audited as vendor.set. EINVALID for a bad cadence.
+// audited as vendor.set: an existing vendor keeps its name as stored, and
+// its support window unless v gives one (or clears it). EINVALID for a bad
+// cadence.
 func (db *DB) SetVendor(ctx context.Context, actor string, v *upgradebot.Vendor) error {
 	return db.write(ctx, "set vendor", func(tx *writeTx) error {
 		return setVendor(ctx, tx, actor, v)
@@ -31,17 +33,29 @@ func setVendor(ctx context.Context, tx *writeTx, actor string, v *upgradebot.Ven
 		return fmt.Errorf("find vendor: %w", err)
 	}
 	v.UpdatedBy, v.UpdatedAt = actor, tx.now
+	if v.ClearSupport {
+		v.SupportDays = 0
+	}
 	if before == nil {
-		err = tx.QueryRowContext(ctx, `
-			INSERT INTO vendors (name, cadence_days, support_days, updated_by, updated_at)
-			VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			v.Name, v.CadenceDays, v.SupportDays, actor, formatTime(tx.now)).Scan(&v.ID)
+		if v.ID, err = newID(ctx, tx, "vendors", "vendor"); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO vendors (id, name, cadence_days, support_days, updated_by, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?)`,
+			v.ID, v.Name, v.CadenceDays, v.SupportDays, actor, formatTime(tx.now))
 		if err != nil {
 			return fmt.Errorf("insert vendor: %w", err)
 		}
 		return tx.audit(ctx, actor, "vendor.set", "vendor", v.ID, nil, v)
 	}
-	v.ID = before.ID
+	// The vendor keeps its name as stored ("vendor medcore …" changes
+	// MedCore, it does not rename it: `vendor rename` does), and its
+	// support window unless one is given or cleared.
+	v.ID, v.Name = before.ID, before.Name
+	if v.SupportDays == 0 && !v.ClearSupport {
+		v.SupportDays = before.SupportDays
+	}
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE vendors SET name = ?, cadence_days = ?, support_days = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
 		v.Name, v.CadenceDays, v.SupportDays, actor, formatTime(tx.now), v.ID); err != nil {

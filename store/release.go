@@ -66,14 +66,18 @@ func createRelease(ctx context.Context, tx *writeTx, actor string, r *upgradebot
 		return upgradebot.Errorf(upgradebot.ECONFLICT, "Release key %s already exists.", r.Key)
 	}
 	r.CreatedBy, r.CreatedAt = actor, tx.now
-	if err := tx.QueryRowContext(ctx, `
-		INSERT INTO releases (key, vendor, name, ga, support, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
-		RETURNING id`,
-		r.Key, r.Vendor, r.Name, r.GA.String(), dateArg(r.Support), r.CreatedBy, formatTime(r.CreatedAt),
-	).Scan(&r.ID); err != nil {
+	id, err := newID(ctx, tx, "releases", "release")
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO releases (id, key, vendor, name, ga, support, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, r.Key, r.Vendor, r.Name, r.GA.String(), dateArg(r.Support), r.CreatedBy, formatTime(r.CreatedAt),
+	); err != nil {
 		return fmt.Errorf("insert release: %w", err)
 	}
+	r.ID = id
 	return tx.audit(ctx, actor, "release.add", "release", r.ID, nil, r)
 }
 

@@ -89,7 +89,8 @@ func (db *DB) Bootstrap(ctx context.Context, channel, timeZone string, admins []
 	})
 }
 
-// SetOwner makes user the decision owner. Admins only.
+// SetOwner makes user the decision owner, admins only, and re-routes the
+// pending decisions to them (see rerouteDecisions).
 func (db *DB) SetOwner(ctx context.Context, actor, user string) error {
 	return db.write(ctx, "set owner", func(tx *writeTx) error {
 		s, err := tx.settings(ctx)
@@ -105,7 +106,11 @@ func (db *DB) SetOwner(ctx context.Context, actor, user string) error {
 		if user == s.Owner {
 			return nil
 		}
-		return setSetting(ctx, tx, actor, "owner.set", settingOwner, s.Owner, user)
+		if err := setSetting(ctx, tx, actor, "owner.set", settingOwner, s.Owner, user); err != nil {
+			return err
+		}
+		// Decisions waiting on the former owner go to the new one.
+		return rerouteDecisions(ctx, tx, actor)
 	})
 }
 

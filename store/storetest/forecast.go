@@ -21,8 +21,9 @@ func testForecastData(t *testing.T, e *env) {
 	wantErr(t, e.desk.SetVendor(e.ctx, Bob, &upgradebot.Vendor{Name: "LabSys", CadenceDays: 0}), upgradebot.EINVALID, "cadence")
 	vs, err := e.desk.FindVendors(e.ctx)
 	ok(t, err)
-	if len(vs) != 1 || vs[0].ID != v.ID || vs[0].CadenceDays != 84 || vs[0].SupportDays != 364 || vs[0].Name != "medcore" {
-		t.Fatalf("vendors = %+v, want medcore every 84 days", vs)
+	// Issue 10: "vendor medcore …" changes MedCore, it does not rename it.
+	if len(vs) != 1 || vs[0].ID != v.ID || vs[0].CadenceDays != 84 || vs[0].SupportDays != 364 || vs[0].Name != "MedCore" {
+		t.Fatalf("vendors = %+v, want MedCore every 84 days", vs)
 	}
 	rows := e.wantActions(amark, "vendor.set", "vendor.set")
 	if len(rows) == 2 && (rows[1].Entity != "vendor" || !strings.Contains(rows[1].Before, `"cadence_days":91`) || !strings.Contains(rows[1].After, `"cadence_days":84`)) {
