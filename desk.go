@@ -198,6 +198,11 @@ type Outbox interface {
 	MarkSent(ctx context.Context, id int64, channel, ts string) error
 	// MarkRetry records a failed attempt and when to try again.
 	MarkRetry(ctx context.Context, id int64, reason string, next time.Time) error
+	// Postpone keeps a message pending until next with reason as its last
+	// error, without counting an attempt: nothing failed, the message must
+	// only wait (Slack's rate limit, an update waiting for its original, a
+	// refused token waiting for the app to be reinstalled). ENOTFOUND.
+	Postpone(ctx context.Context, id int64, reason string, next time.Time) error
 	// MarkFailed gives up on a message and records why.
 	MarkFailed(ctx context.Context, id int64, reason string) error
 	// RetryFailed puts failed messages back in the queue, due now with

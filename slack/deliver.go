@@ -94,6 +94,8 @@ type Deliverer struct {
 	// MaxAttempts is how many failed attempts (network errors, 5xx) a
 	// message gets before it is failed for good: DefaultMaxAttempts if zero.
 	// With backoff doubling from 2 s to 10 min, 12 attempts span about 40 min.
+	// A rate limit (429) is not an attempt: Slack asks to wait, and the
+	// message waits for Retry-After without using up its attempts.
 	MaxAttempts int
 
 	once sync.Once
@@ -491,11 +493,11 @@ var transientErrors = map[string]bool{
 type verdict int
 
 const (
-	verdictRetry     verdict = iota // try again after a backoff
+	verdictRetry     verdict = iota // try again after a backoff: a failed attempt
 	verdictFailed                   // give up: it will never succeed
-	verdictRevoked                  // give up, and stop: the token is no good
-	verdictRateLimit                // try again after Retry-After; pause all deliveries
-	verdictWait                     // an update waits for its original
+	verdictRevoked                  // stop: the token is no good; the message stays pending
+	verdictRateLimit                // try again after Retry-After, pausing all deliveries; not an attempt
+	verdictWait                     // an update waits for its original; not an attempt
 )
 
 // classify sorts a delivery error and gives the reason to record: Slack's
@@ -558,15 +560,16 @@ func (d *Deliverer) record(ctx context.Context, m *upgradebot.Message, channel, 
 		var w *waitError
 		errors.As(derr, &w)
 		log.Debug("update waits for its original", "original", w.orig)
-		err = d.Desk.MarkRetry(ctx, m.ID, reason, w.until)
+		err = d.Desk.Postpone(ctx, m.ID, reason, w.until)
 	case verdictRateLimit:
+		// Slack asks us to wait: not a failed attempt.
 		var rl *slack.RateLimitedError
 		errors.As(derr, &rl)
 		after := max(rl.RetryAfter, time.Second)
 		d.pausedUntil = now.Add(after)
 		d.Metrics.Retried(m.Kind)
 		log.Warn("Slack rate limit: pausing deliveries", "retry_after", after)
-		err = d.Desk.MarkRetry(ctx, m.ID, reason, d.pausedUntil)
+		err = d.Desk.Postpone(ctx, m.ID, reason, d.pausedUntil)
 	case verdictRetry:
 		if m.Attempts+1 >= orDefault(d.MaxAttempts, DefaultMaxAttempts) {
 			d.Metrics.Failed(m.Kind)
@@ -578,10 +581,15 @@ func (d *Deliverer) record(ctx context.Context, m *upgradebot.Message, channel, 
 		d.Metrics.Retried(m.Kind)
 		log.Warn("message delivery failed; will retry", "err", reason, "next_try", next)
 		err = d.Desk.MarkRetry(ctx, m.ID, reason, next)
-	case verdictFailed, verdictRevoked:
+	case verdictFailed:
 		d.Metrics.Failed(m.Kind)
 		log.Error("message failed for good", "err", reason)
 		err = d.Desk.MarkFailed(ctx, m.ID, reason)
+	case verdictRevoked:
+		// Nothing is wrong with the message: it waits, due at once, for the
+		// app to be reinstalled and the process restarted.
+		log.Error("Slack refused the bot token; the message stays pending", "err", reason)
+		err = d.Desk.Postpone(ctx, m.ID, reason, now)
 	}
 	if err != nil {
 		return false, fmt.Errorf("bot: deliver: record outcome of message %d: %w", m.ID, err)

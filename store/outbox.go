@@ -179,6 +179,13 @@ func (db *DB) MarkRetry(ctx context.Context, id int64, reason string, next time.
 		formatTime(next), reason, id))
 }
 
+// Postpone keeps a message pending until next without counting an attempt.
+func (db *DB) Postpone(ctx context.Context, id int64, reason string, next time.Time) error {
+	return wrap("postpone", db.markMessage(ctx, id, `
+		UPDATE outbox SET status = 'pending', next_try = ?, last_error = ? WHERE id = ?`,
+		formatTime(next), reason, id))
+}
+
 // MarkFailed records a last failed attempt and gives up on the message.
 func (db *DB) MarkFailed(ctx context.Context, id int64, reason string) error {
 	return wrap("mark failed", db.markMessage(ctx, id, `

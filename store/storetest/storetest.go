@@ -82,6 +82,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"MessageSections", testMessageSections},
 		{"MessageAttach", testMessageAttach},
 		{"RetryFailed", testRetryFailed},
+		{"Postpone", testPostpone},
 		{"DigestData", testDigestData},
 		{"Holidays", testHolidays},
 		{"Mutes", testMutes},
