@@ -40,6 +40,8 @@ const (
 	deliverBatch = 100              // messages read per pass
 	maxBackoff   = 10 * time.Minute // between retries of one message
 	waitOriginal = 5 * time.Second  // an update waits this long for its original
+	// finishTimeout bounds the last attempt to record outcomes when Run stops.
+	finishTimeout = 5 * time.Second
 )
 
 // Deliverer is the outbox worker: it delivers pending messages through
@@ -53,7 +55,10 @@ const (
 // dies mid-delivery leaves the lease to expire and the message is sent
 // again. The only window in which a message can be sent twice is between
 // Slack accepting it and the outcome being written (one SQLite write), or a
-// request that timed out after Slack had in fact accepted it.
+// request that timed out after Slack had in fact accepted it. An outcome
+// that cannot be written (the database locked, the disk full) is kept in
+// memory and written before anything else is sent, so it is not sent again
+// by this worker; Run makes a last attempt when it stops.
 //
 // Run and DeliverOnce must not be called at the same time on one Deliverer;
 // any number of Deliverers may share a database.
@@ -102,6 +107,7 @@ type Deliverer struct {
 	wake chan struct{}
 
 	mu          sync.Mutex           // held for a whole pass
+	unwritten   []outcome            // outcomes not yet recorded (see flush)
 	lastSent    map[string]time.Time // per channel key: when a message last went out
 	nextCall    time.Time            // no Web API call before this
 	pausedUntil time.Time            // after a 429, no deliveries before this
@@ -166,9 +172,11 @@ func (d *Deliverer) Run(ctx context.Context) error {
 	for {
 		_, wait, err := d.pass(ctx)
 		if errors.Is(err, ErrTokenRevoked) {
+			d.finish(ctx)
 			return err
 		}
 		if ctx.Err() != nil {
+			d.finish(ctx)
 			return nil
 		}
 		if err != nil {
@@ -182,6 +190,7 @@ func (d *Deliverer) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			d.finish(ctx)
 			return nil
 		case <-d.wake:
 		case <-t.C:
@@ -202,6 +211,9 @@ func (d *Deliverer) pass(ctx context.Context) (sent int, wait time.Duration, err
 	d.init()
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if err := d.flush(ctx); err != nil {
+		return 0, d.poll(), err
+	}
 	now := d.Clock.Now()
 	if now.Before(d.pausedUntil) {
 		return 0, d.pausedUntil.Sub(now), nil
@@ -535,69 +547,144 @@ func classify(err error) (verdict, string) {
 	return verdictRetry, err.Error()
 }
 
-// record writes the outcome of an attempt and counts it. It reports whether
-// the message was delivered; its error is for trouble writing the outcome,
-// or wraps ErrTokenRevoked.
+// outcome is what an attempt came to, as the outbox must record it.
+type outcome struct {
+	m           *upgradebot.Message
+	status      upgradebot.MessageStatus // sent, failed, or pending: to be tried again
+	counted     bool                     // pending: a failed attempt (MarkRetry), not a wait (Postpone)
+	channel, ts string                   // sent: where Slack put it
+	reason      string                   // failed or pending: why
+	next        time.Time                // pending: when to try again
+}
+
+// write records o in the outbox.
+func (d *Deliverer) write(ctx context.Context, o outcome) error {
+	switch {
+	case o.status == upgradebot.MessageSent:
+		return d.Desk.MarkSent(ctx, o.m.ID, o.channel, o.ts)
+	case o.status == upgradebot.MessageFailed:
+		return d.Desk.MarkFailed(ctx, o.m.ID, o.reason)
+	case o.counted:
+		return d.Desk.MarkRetry(ctx, o.m.ID, o.reason, o.next)
+	}
+	return d.Desk.Postpone(ctx, o.m.ID, o.reason, o.next)
+}
+
+// record decides, counts and writes the outcome of an attempt. It reports
+// whether the message was delivered; its error is for trouble writing the
+// outcome, or wraps ErrTokenRevoked. An outcome that cannot be written is
+// kept, to be written by flush before anything else is sent.
 func (d *Deliverer) record(ctx context.Context, m *upgradebot.Message, channel, ts string, derr error) (bool, error) {
 	log := d.logger().With("message", m.ID, "kind", string(m.Kind), "attempt", m.Attempts+1)
+	o := outcome{m: m}
+	var v verdict
 	if derr == nil {
-		if err := d.Desk.MarkSent(ctx, m.ID, channel, ts); err != nil {
-			// Slack has it; the lease will expire and it may be sent again.
-			return true, fmt.Errorf("bot: deliver: mark message %d sent: %w", m.ID, err)
-		}
+		o.status, o.channel, o.ts = upgradebot.MessageSent, channel, ts
 		d.Metrics.Delivered(m.Kind)
 		log.Debug("message delivered", "channel", channel)
-		return true, nil
-	}
-	v, reason := classify(derr)
-	if len(reason) > 500 {
-		reason = upgradebot.Clip(reason, 500)
-	}
-	now := d.Clock.Now()
-	var err error
-	switch v {
-	case verdictWait:
-		var w *waitError
-		errors.As(derr, &w)
-		log.Debug("update waits for its original", "original", w.orig)
-		err = d.Desk.Postpone(ctx, m.ID, reason, w.until)
-	case verdictRateLimit:
-		// Slack asks us to wait: not a failed attempt.
-		var rl *slack.RateLimitedError
-		errors.As(derr, &rl)
-		after := max(rl.RetryAfter, time.Second)
-		d.pausedUntil = now.Add(after)
-		d.Metrics.Retried(m.Kind)
-		log.Warn("Slack rate limit: pausing deliveries", "retry_after", after)
-		err = d.Desk.Postpone(ctx, m.ID, reason, d.pausedUntil)
-	case verdictRetry:
-		if m.Attempts+1 >= orDefault(d.MaxAttempts, DefaultMaxAttempts) {
-			d.Metrics.Failed(m.Kind)
-			log.Error("message failed for good", "err", reason)
-			err = d.Desk.MarkFailed(ctx, m.ID, fmt.Sprintf("gave up after %d attempts: %s", m.Attempts+1, reason))
-			break
+	} else {
+		v, o.reason = classify(derr)
+		if len(o.reason) > 500 {
+			o.reason = upgradebot.Clip(o.reason, 500)
 		}
-		next := now.Add(backoff(m.Attempts))
-		d.Metrics.Retried(m.Kind)
-		log.Warn("message delivery failed; will retry", "err", reason, "next_try", next)
-		err = d.Desk.MarkRetry(ctx, m.ID, reason, next)
-	case verdictFailed:
-		d.Metrics.Failed(m.Kind)
-		log.Error("message failed for good", "err", reason)
-		err = d.Desk.MarkFailed(ctx, m.ID, reason)
-	case verdictRevoked:
-		// Nothing is wrong with the message: it waits, due at once, for the
-		// app to be reinstalled and the process restarted.
-		log.Error("Slack refused the bot token; the message stays pending", "err", reason)
-		err = d.Desk.Postpone(ctx, m.ID, reason, now)
+		o.status = upgradebot.MessagePending
+		now := d.Clock.Now()
+		switch v {
+		case verdictWait:
+			var w *waitError
+			errors.As(derr, &w)
+			log.Debug("update waits for its original", "original", w.orig)
+			o.next = w.until
+		case verdictRateLimit:
+			// Slack asks us to wait: not a failed attempt.
+			var rl *slack.RateLimitedError
+			errors.As(derr, &rl)
+			after := max(rl.RetryAfter, time.Second)
+			d.pausedUntil = now.Add(after)
+			d.Metrics.Retried(m.Kind)
+			log.Warn("Slack rate limit: pausing deliveries", "retry_after", after)
+			o.next = d.pausedUntil
+		case verdictRetry:
+			if m.Attempts+1 >= orDefault(d.MaxAttempts, DefaultMaxAttempts) {
+				d.Metrics.Failed(m.Kind)
+				log.Error("message failed for good", "err", o.reason)
+				o.status, o.reason = upgradebot.MessageFailed, fmt.Sprintf("gave up after %d attempts: %s", m.Attempts+1, o.reason)
+				break
+			}
+			o.counted, o.next = true, now.Add(backoff(m.Attempts))
+			d.Metrics.Retried(m.Kind)
+			log.Warn("message delivery failed; will retry", "err", o.reason, "next_try", o.next)
+		case verdictFailed:
+			d.Metrics.Failed(m.Kind)
+			log.Error("message failed for good", "err", o.reason)
+			o.status = upgradebot.MessageFailed
+		case verdictRevoked:
+			// Nothing is wrong with the message: it waits, due at once, for
+			// the app to be reinstalled and the process restarted.
+			log.Error("Slack refused the bot token; the message stays pending", "err", o.reason)
+			o.next = now
+		}
 	}
-	if err != nil {
-		return false, fmt.Errorf("bot: deliver: record outcome of message %d: %w", m.ID, err)
+	if err := d.write(ctx, o); err != nil {
+		// The lease will run out, but the outcome is known: keep it, and
+		// send nothing until it is written (flush), so that a message Slack
+		// has is not sent again.
+		d.unwritten = append(d.unwritten, o)
+		log.Error("outcome not recorded; kept to be written again before anything else is sent", "status", string(o.status), "err", err)
+		return derr == nil, fmt.Errorf("bot: deliver: record outcome of message %d: %w", m.ID, err)
 	}
 	if v == verdictRevoked {
-		return false, fmt.Errorf("bot: deliver message %d: %w (Slack said %s)", m.ID, ErrTokenRevoked, reason)
+		return false, fmt.Errorf("bot: deliver message %d: %w (Slack said %s)", m.ID, ErrTokenRevoked, o.reason)
 	}
-	return false, nil
+	return derr == nil, nil
+}
+
+// flush writes the outcomes record could not, oldest first, and keeps
+// those that fail again. Until every one is written the worker sends
+// nothing: their messages' leases may have run out, and a message whose
+// outcome is known must not be sent again.
+func (d *Deliverer) flush(ctx context.Context) error {
+	kept := d.unwritten[:0]
+	var first error
+	for _, o := range d.unwritten {
+		err := d.write(ctx, o)
+		switch {
+		case err == nil:
+			d.logger().Info("outcome recorded late", "message", o.m.ID, "status", string(o.status))
+		case upgradebot.ErrorCode(err) == upgradebot.ENOTFOUND: // the message is gone: nothing to record
+		default:
+			kept = append(kept, o)
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	clear(d.unwritten[len(kept):])
+	d.unwritten = kept
+	if first != nil {
+		return fmt.Errorf("bot: deliver: %d outcome(s) still not recorded: %w", len(kept), first)
+	}
+	return nil
+}
+
+// finish makes a last attempt, bounded in time, to write the outcomes not
+// yet written when Run stops, and names the messages it could not: they
+// may be sent again.
+func (d *Deliverer) finish(ctx context.Context) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.unwritten) == 0 {
+		return
+	}
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	if err := d.flush(fctx); err != nil {
+		ids := make([]int64, len(d.unwritten))
+		for i, o := range d.unwritten {
+			ids[i] = o.m.ID
+		}
+		d.logger().Error("stopping with outcomes not recorded; these messages may be sent again", "messages", fmt.Sprint(ids), "err", err)
+	}
 }
 
 // backoff is the wait before the next try of a message that failed

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -62,4 +63,53 @@ func TestDeliverTokenRevokedLeavesMessagePending(t *testing.T) {
 		t.Fatalf("after the reinstall: delivered %d, %v", n, err)
 	}
 	e.wantStatus(e.msg(1), upgradebot.MessageSent, "")
+}
+
+// lockedDesk is a desk whose MarkSent fails while failSent is above zero,
+// as it does when a long import holds the database or the disk is full.
+type lockedDesk struct {
+	upgradebot.Desk
+	failSent atomic.Int32
+}
+
+func (l *lockedDesk) MarkSent(ctx context.Context, id int64, channel, ts string) error {
+	if l.failSent.Add(-1) >= 0 {
+		return errors.New("store: mark sent: database is locked (5) (SQLITE_BUSY)")
+	}
+	return l.Desk.MarkSent(ctx, id, channel, ts)
+}
+
+// TestDeliverUnrecordedSendIsNotRepeated: Slack accepted a DM but writing
+// that down failed, again and again, past the lease. The worker keeps the
+// outcome and writes it once the database takes writes again; the DM is
+// posted once and recorded with where Slack put it.
+func TestDeliverUnrecordedSendIsNotRepeated(t *testing.T) {
+	e := newDelivery(t)
+	desk := &lockedDesk{Desk: e.db}
+	desk.failSent.Store(3)
+	d := e.deliverer(desk, e.api.Client())
+	e.do(admin, "add First <@U0ALICE>")
+	ctx := context.Background()
+	if n, err := d.DeliverOnce(ctx); n != 1 || err == nil {
+		t.Errorf("first pass: delivered %d, %v; want 1 and the recording error", n, err)
+	}
+	for i := range 3 {
+		e.clock.Advance(time.Minute) // well past the 30-second lease
+		_, err := d.DeliverOnce(ctx)
+		if i < 2 && err == nil {
+			t.Errorf("pass %d: no error while the database refuses the record", i+2)
+		}
+	}
+	if n := len(e.api.Calls("chat.postMessage")); n != 1 {
+		t.Fatalf("the DM was posted %d times, want once: %s", n, calls(e.api))
+	}
+	m := e.wantStatus(e.msg(1), upgradebot.MessageSent, "")
+	if m.SlackChannel != "D0ALICE" || m.SlackTS == "" {
+		t.Errorf("recorded channel %q ts %q", m.SlackChannel, m.SlackTS)
+	}
+	// Later messages go out as usual.
+	e.do(admin, "add Second <@U0BOB>")
+	if n, err := d.DeliverOnce(ctx); n != 1 || err != nil {
+		t.Errorf("next message: delivered %d, %v", n, err)
+	}
 }
