@@ -190,6 +190,13 @@ type Outbox interface {
 	CountMessages(ctx context.Context) (map[MessageStatus]int, error)
 	// PendingMessages returns up to limit pending messages due at now, oldest first.
 	PendingMessages(ctx context.Context, now time.Time, limit int) ([]*Message, error)
+	// DueMessages returns up to limit pending messages due at now in the
+	// order to deliver them, taking channels (Message.ChannelKey) in turn:
+	// each channel's oldest due message, in the order they were queued, then
+	// each channel's second, and so on; a message with no channel key is a
+	// channel of its own. So one channel's backlog never holds up another's.
+	// A limit of 0 or less means no limit.
+	DueMessages(ctx context.Context, now time.Time, limit int) ([]*Message, error)
 	// FindMessage returns ENOTFOUND if there is no such message.
 	FindMessage(ctx context.Context, id int64) (*Message, error)
 	// FailedMessages returns messages that failed for good, newest first.

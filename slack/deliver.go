@@ -37,7 +37,7 @@ const (
 )
 
 const (
-	deliverBatch = 100              // messages read per pass
+	deliverBatch = 100              // messages read per pass, channels taken in turn (DueMessages)
 	maxBackoff   = 10 * time.Minute // between retries of one message
 	waitOriginal = 5 * time.Second  // an update waits this long for its original
 	// finishTimeout bounds the last attempt to record outcomes when Run stops.
@@ -48,7 +48,8 @@ const (
 // Slack's Web API (conversations.open, chat.postMessage, chat.update,
 // views.publish, and files.uploadV2's steps for a post with the weekly chart)
 // and response_url, keeping Slack's rate limits, and records the outcome of
-// each one at once.
+// each one at once. Channels are served in turn (Desk.DueMessages), so a
+// backlog for one channel or person never holds up the others.
 //
 // Each message is claimed (leased) in the database before it is sent, so two
 // processes on one database never send the same message; a process that
@@ -218,7 +219,7 @@ func (d *Deliverer) pass(ctx context.Context) (sent int, wait time.Duration, err
 	if now.Before(d.pausedUntil) {
 		return 0, d.pausedUntil.Sub(now), nil
 	}
-	msgs, err := d.Desk.PendingMessages(ctx, now, deliverBatch)
+	msgs, err := d.Desk.DueMessages(ctx, now, deliverBatch)
 	if err != nil {
 		return 0, d.poll(), fmt.Errorf("bot: deliver: read outbox: %w", err)
 	}
@@ -229,7 +230,7 @@ func (d *Deliverer) pass(ctx context.Context) (sent int, wait time.Duration, err
 			return sent, 0, nil
 		}
 		now = d.Clock.Now()
-		key := channelKey(m)
+		key := m.ChannelKey()
 		if key != "" {
 			if free := d.lastSent[key].Add(orDefault(d.ChannelInterval, DefaultChannelInterval)); now.Before(free) {
 				wait, skipped = min(wait, free.Sub(now)), true
@@ -266,17 +267,6 @@ func (d *Deliverer) pass(ctx context.Context) (sent int, wait time.Duration, err
 		wait = 0 // more may be waiting
 	}
 	return sent, wait, nil
-}
-
-// channelKey says which per-channel limit a message counts against: the
-// channel of a post, the person of a DM (and of an update, whose To is the
-// original's), none for home views and response_url posts.
-func channelKey(m *upgradebot.Message) string {
-	switch m.Kind {
-	case upgradebot.MessageDM, upgradebot.MessagePost, upgradebot.MessageUpdate:
-		return m.To
-	}
-	return ""
 }
 
 // deliver sends one message and returns where Slack put it.

@@ -140,6 +140,27 @@ func (db *DB) PendingMessages(ctx context.Context, now time.Time, limit int) ([]
 	return msgs, wrap("pending messages", err)
 }
 
+// channelKeySQL is Message.ChannelKey in SQL, with "#id" for a message
+// that has none, so that it is a channel of its own.
+const channelKeySQL = `CASE WHEN kind IN ('dm', 'post', 'update') THEN to_id ELSE '#' || id END`
+
+// DueMessages returns up to limit pending messages due at now, taking
+// channels in turn: every channel's oldest, then every channel's second, ….
+func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*upgradebot.Message, error) {
+	// The turns are numbered on the ids alone; only the chosen rows are read.
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	msgs, err := findMessages(ctx, db.db, `
+		WITH due AS (
+			SELECT id, ROW_NUMBER() OVER (PARTITION BY `+channelKeySQL+` ORDER BY id) AS turn
+			FROM outbox WHERE status = 'pending' AND next_try <= ?
+		), chosen AS (SELECT id, turn FROM due ORDER BY turn, id LIMIT ?)
+		SELECT `+messageColumns+` FROM chosen JOIN outbox USING (id) ORDER BY chosen.turn, chosen.id`,
+		formatTime(now), limit)
+	return msgs, wrap("due messages", err)
+}
+
 // FindMessage returns ENOTFOUND if there is no such message.
 func (db *DB) FindMessage(ctx context.Context, id int64) (*upgradebot.Message, error) {
 	m, err := scanMessage(db.db.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM outbox WHERE id = ?`, id))

@@ -83,6 +83,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"MessageAttach", testMessageAttach},
 		{"RetryFailed", testRetryFailed},
 		{"Postpone", testPostpone},
+		{"DueMessages", testDueMessages},
 		{"DigestData", testDigestData},
 		{"Holidays", testHolidays},
 		{"Mutes", testMutes},
