@@ -186,6 +186,13 @@ type Outbox interface {
 	// worker claimed it first or it is no longer pending. A worker that dies
 	// mid-delivery loses the lease and the message is tried again.
 	ClaimMessage(ctx context.Context, id int64, now, until time.Time) (bool, error)
+	// ClaimPaced claims as ClaimMessage does and keeps the pace of the
+	// message's channel (Message.ChannelKey) across every worker on the
+	// desk: if a claim booked that channel past now, nothing changes and it
+	// returns false with the time the channel is free; otherwise the claim
+	// books the channel until now+gap (a gap of 0 or less books nothing).
+	// A message with no channel key is never held back or booked.
+	ClaimPaced(ctx context.Context, id int64, now, until time.Time, gap time.Duration) (claimed bool, free time.Time, err error)
 	// CountMessages returns how many messages are in each status.
 	CountMessages(ctx context.Context) (map[MessageStatus]int, error)
 	// PendingMessages returns up to limit pending messages due at now, oldest first.
@@ -195,7 +202,8 @@ type Outbox interface {
 	// each channel's oldest due message, in the order they were queued, then
 	// each channel's second, and so on; a message with no channel key is a
 	// channel of its own. So one channel's backlog never holds up another's.
-	// A limit of 0 or less means no limit.
+	// Messages to a channel booked past now (ClaimPaced) are left out. A
+	// limit of 0 or less means no limit.
 	DueMessages(ctx context.Context, now time.Time, limit int) ([]*Message, error)
 	// FindMessage returns ENOTFOUND if there is no such message.
 	FindMessage(ctx context.Context, id int64) (*Message, error)

@@ -84,7 +84,8 @@ type Deliverer struct {
 	// ChannelInterval is the least time between two messages to one
 	// channel (or one person's DM): DefaultChannelInterval if zero, none if
 	// negative. A message inside it waits for a later pass while messages to
-	// other channels go ahead.
+	// other channels go ahead. It is kept across every worker on the
+	// database: claiming a message books its channel (Desk.ClaimPaced).
 	ChannelInterval time.Duration
 	// Interval is the least time between two Web API calls: DefaultInterval
 	// if zero, none if negative.
@@ -109,7 +110,7 @@ type Deliverer struct {
 
 	mu          sync.Mutex           // held for a whole pass
 	unwritten   []outcome            // outcomes not yet recorded (see flush)
-	lastSent    map[string]time.Time // per channel key: when a message last went out
+	free        map[string]time.Time // per channel key: booked until, as far as this worker knows
 	nextCall    time.Time            // no Web API call before this
 	pausedUntil time.Time            // after a 429, no deliveries before this
 	dmChannels  map[string]string    // user id → D… channel, from conversations.open
@@ -118,7 +119,7 @@ type Deliverer struct {
 func (d *Deliverer) init() {
 	d.once.Do(func() {
 		d.wake = make(chan struct{}, 1)
-		d.lastSent = map[string]time.Time{}
+		d.free = map[string]time.Time{}
 		d.dmChannels = map[string]string{}
 	})
 }
@@ -225,33 +226,43 @@ func (d *Deliverer) pass(ctx context.Context) (sent int, wait time.Duration, err
 	}
 	wait = d.poll()
 	skipped := false
+	gap := orDefault(d.ChannelInterval, DefaultChannelInterval)
+	for key, free := range d.free {
+		if !now.Before(free) {
+			delete(d.free, key)
+		}
+	}
 	for _, m := range msgs {
 		if ctx.Err() != nil {
 			return sent, 0, nil
 		}
 		now = d.Clock.Now()
 		key := m.ChannelKey()
-		if key != "" {
-			if free := d.lastSent[key].Add(orDefault(d.ChannelInterval, DefaultChannelInterval)); now.Before(free) {
-				wait, skipped = min(wait, free.Sub(now)), true
-				continue
-			}
+		if free := d.free[key]; key != "" && now.Before(free) {
+			wait, skipped = min(wait, free.Sub(now)), true
+			continue
 		}
-		ok, err := d.Desk.ClaimMessage(ctx, m.ID, now, now.Add(d.lease()))
+		// The claim books the channel in the database, so that every
+		// worker on it keeps the channel's pace, not only this one.
+		ok, free, err := d.Desk.ClaimPaced(ctx, m.ID, now, now.Add(d.lease()), gap)
 		if err != nil {
 			return sent, d.poll(), fmt.Errorf("bot: deliver: claim message %d: %w", m.ID, err)
 		}
 		if !ok {
-			continue // another worker has it, or it is no longer pending
+			if free.After(now) { // another worker sent to this channel
+				d.free[key] = free
+				wait, skipped = min(wait, free.Sub(now)), true
+			}
+			continue // or another worker has it, or it is no longer pending
+		}
+		if key != "" && gap > 0 {
+			d.free[key] = now.Add(gap)
 		}
 		// A claimed message is delivered and recorded even if ctx ends
 		// meanwhile: abandoning it could send it twice.
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.lease()/2)
 		channel, ts, derr := d.deliver(dctx, m)
 		cancel()
-		if w := (*waitError)(nil); key != "" && !errors.As(derr, &w) {
-			d.lastSent[key] = now // an update that waits sent nothing
-		}
 		ok, err = d.record(context.WithoutCancel(ctx), m, channel, ts, derr)
 		if ok {
 			sent++

@@ -3,11 +3,13 @@ package slack_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/upgradebot/upgradebot"
+	"github.com/upgradebot/upgradebot/bot"
 	slackapp "github.com/upgradebot/upgradebot/slack"
 	"github.com/upgradebot/upgradebot/store"
 )
@@ -103,4 +105,51 @@ func TestDeliverFairness(t *testing.T) {
 	}
 	elapsed := e.clock.Now().Sub(began)
 	wantPaced(t, "bob's backlog", sentTimes(t, e.db, ids), int(elapsed/time.Second)-1)
+}
+
+// TestDeliverTwoWorkersShareChannelPace: two processes' workers on one
+// database keep one channel's pace between them. Each on its own would
+// send bob a DM a second, together two; the channel is booked in the
+// database, so bob's DMs still go out one a second, and another person's
+// in between.
+func TestDeliverTwoWorkersShareChannelPace(t *testing.T) {
+	clock := upgradebot.NewFakeClock(start)
+	path := filepath.Join(t.TempDir(), "upgradebot.db")
+	db1 := openDesk(t, path, clock)
+	db2, err := store.Open(context.Background(), path, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db2.Close() })
+	api := newSlackAPI(t)
+	e := &delivery{t: t, b: &bot.Bot{Desk: db1, Clock: clock}, db: db1, clock: clock, api: api, logs: &syncBuffer{}}
+	outboxAll(t, db1, clock) // whatever setting up the desk queued
+	var queued []upgradebot.Message
+	for i := range 10 {
+		queued = append(queued, upgradebot.Message{Kind: upgradebot.MessageDM, To: bob, Text: fmt.Sprintf("DM %d", i+1)})
+	}
+	queued = append(queued, upgradebot.Message{Kind: upgradebot.MessageDM, To: alice, Text: "for alice"})
+	queued = e.queueAll(queued)
+	w1, w2 := e.deliverer(db1, api.Client()), e.deliverer(db2, api.Client())
+	e.run(12*time.Second, 100*time.Millisecond, w1, w2)
+
+	var ids []int64
+	for _, m := range queued[:10] {
+		ids = append(ids, m.ID)
+	}
+	times := sentTimes(t, db1, ids)
+	if len(times) != 10 {
+		t.Fatalf("%d of bob's 10 DMs sent in 12s", len(times))
+	}
+	wantPaced(t, "bob's DMs from two workers", times, 10)
+	if m := e.message(queued[10].ID); m.Status != upgradebot.MessageSent || m.SentAt.Sub(start) > time.Second {
+		t.Errorf("alice's DM: %s at %v", m.Status, m.SentAt)
+	}
+	per := map[string]int{}
+	for _, p := range api.Calls("chat.postMessage") {
+		per[p.Param("channel")]++
+	}
+	if per["D0BOB"] != 10 || per["D0ALICE"] != 1 {
+		t.Errorf("posts per channel %v, want each message once", per)
+	}
 }

@@ -58,6 +58,7 @@ func TestDeliverTokenRevokedLeavesMessagePending(t *testing.T) {
 		t.Errorf("failed messages %v, %v; want none", failed, err)
 	}
 	// The app is reinstalled and the process restarted: a new worker sends it.
+	e.clock.Advance(time.Minute)
 	d := e.deliverer(e.db, e.api.Client())
 	if n, err := d.DeliverOnce(context.Background()); err != nil || n != 1 {
 		t.Fatalf("after the reinstall: delivered %d, %v", n, err)

@@ -106,6 +106,66 @@ func (db *DB) ClaimMessage(ctx context.Context, id int64, now, until time.Time) 
 	return n == 1, wrap("claim message", err)
 }
 
+// ClaimPaced leases a pending message due at now until until, unless its
+// channel is booked past now (then it returns when the channel is free),
+// and books the channel until now+gap, in one transaction.
+func (db *DB) ClaimPaced(ctx context.Context, id int64, now, until time.Time, gap time.Duration) (bool, time.Time, error) {
+	if err := db.lockWriter(ctx); err != nil {
+		return false, time.Time{}, wrap("claim message", err)
+	}
+	defer db.unlockWriter()
+	claimed, free, err := db.claimPaced(ctx, id, now, until, gap)
+	return claimed, free, wrap("claim message", err)
+}
+
+func (db *DB) claimPaced(ctx context.Context, id int64, now, until time.Time, gap time.Duration) (bool, time.Time, error) {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, time.Time{}, err
+	}
+	defer tx.Rollback()
+	m := upgradebot.Message{ID: id}
+	var kind string
+	err = tx.QueryRowContext(ctx, `SELECT kind, to_id FROM outbox WHERE id = ? AND status = 'pending' AND next_try <= ?`,
+		id, formatTime(now)).Scan(&kind, &m.To)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, time.Time{}, nil // claimed by another worker, or no longer pending
+	} else if err != nil {
+		return false, time.Time{}, err
+	}
+	m.Kind = upgradebot.MessageKind(kind)
+	key := m.ChannelKey()
+	if key != "" {
+		var next string
+		err := tx.QueryRowContext(ctx, `SELECT next_at FROM outbox_channels WHERE channel = ?`, key).Scan(&next)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return false, time.Time{}, err
+		default:
+			free, err := parseTime(next)
+			if err != nil {
+				return false, time.Time{}, err
+			}
+			if free.After(now) {
+				return false, free, nil
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_try = ? WHERE id = ?`, formatTime(until), id); err != nil {
+		return false, time.Time{}, err
+	}
+	if key != "" && gap > 0 {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO outbox_channels (channel, next_at) VALUES (?, ?)
+			ON CONFLICT (channel) DO UPDATE SET next_at = excluded.next_at`,
+			key, formatTime(now.Add(gap))); err != nil {
+			return false, time.Time{}, err
+		}
+	}
+	return true, time.Time{}, tx.Commit()
+}
+
 // CountMessages returns how many messages are in each status.
 func (db *DB) CountMessages(ctx context.Context) (map[upgradebot.MessageStatus]int, error) {
 	type count struct {
@@ -146,18 +206,22 @@ const channelKeySQL = `CASE WHEN kind IN ('dm', 'post', 'update') THEN to_id ELS
 
 // DueMessages returns up to limit pending messages due at now, taking
 // channels in turn: every channel's oldest, then every channel's second, ….
+// Channels booked past now are left out.
 func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*upgradebot.Message, error) {
 	// The turns are numbered on the ids alone; only the chosen rows are read.
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
+	at := formatTime(now)
 	msgs, err := findMessages(ctx, db.db, `
 		WITH due AS (
 			SELECT id, ROW_NUMBER() OVER (PARTITION BY `+channelKeySQL+` ORDER BY id) AS turn
-			FROM outbox WHERE status = 'pending' AND next_try <= ?
+			FROM outbox o WHERE status = 'pending' AND next_try <= ?
+				AND NOT EXISTS (SELECT 1 FROM outbox_channels c
+					WHERE c.channel = o.to_id AND o.kind IN ('dm', 'post', 'update') AND c.next_at > ?)
 		), chosen AS (SELECT id, turn FROM due ORDER BY turn, id LIMIT ?)
 		SELECT `+messageColumns+` FROM chosen JOIN outbox USING (id) ORDER BY chosen.turn, chosen.id`,
-		formatTime(now), limit)
+		at, at, limit)
 	return msgs, wrap("due messages", err)
 }
 

@@ -84,6 +84,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"RetryFailed", testRetryFailed},
 		{"Postpone", testPostpone},
 		{"DueMessages", testDueMessages},
+		{"ClaimPaced", testClaimPaced},
 		{"DigestData", testDigestData},
 		{"Holidays", testHolidays},
 		{"Mutes", testMutes},
