@@ -209,6 +209,9 @@ type Outbox interface {
 	FindMessage(ctx context.Context, id int64) (*Message, error)
 	// FailedMessages returns messages that failed for good, newest first.
 	FailedMessages(ctx context.Context, limit int) ([]*Message, error)
+	// OldestPending returns when the oldest message still pending was
+	// queued, or the zero time when none is.
+	OldestPending(ctx context.Context) (time.Time, error)
 	// MarkSent records delivery and where Slack put the message.
 	MarkSent(ctx context.Context, id int64, channel, ts string) error
 	// MarkRetry records a failed attempt and when to try again.
@@ -257,4 +260,9 @@ type Desk interface {
 	ChecklistService
 	// Ping checks that the backend answers.
 	Ping(ctx context.Context) error
+	// CheckWrite commits a tiny write (the time of the check) to show that
+	// the backend takes writes, as every command needs. A read-only file,
+	// a full disk or a lock held past ctx's deadline fail it; the error's
+	// message (ErrorMessage) says which in a few words, for /healthz.
+	CheckWrite(ctx context.Context) error
 }

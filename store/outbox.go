@@ -225,6 +225,17 @@ func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*upg
 	return msgs, wrap("due messages", err)
 }
 
+// OldestPending returns when the oldest pending message was queued, or the
+// zero time.
+func (db *DB) OldestPending(ctx context.Context) (time.Time, error) {
+	var at sql.NullString
+	if err := db.db.QueryRowContext(ctx, `SELECT MIN(created_at) FROM outbox WHERE status = 'pending'`).Scan(&at); err != nil {
+		return time.Time{}, wrap("oldest pending message", err)
+	}
+	t, err := parseNullTime(at)
+	return t, wrap("oldest pending message", err)
+}
+
 // FindMessage returns ENOTFOUND if there is no such message.
 func (db *DB) FindMessage(ctx context.Context, id int64) (*upgradebot.Message, error) {
 	m, err := scanMessage(db.db.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM outbox WHERE id = ?`, id))

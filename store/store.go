@@ -147,6 +147,38 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// CheckWrite writes the time of the check to its one row in a write
+// transaction of its own, and says in the error's message why that failed.
+func (db *DB) CheckWrite(ctx context.Context) error {
+	err := db.write(ctx, "check write", func(tx *writeTx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO health_checks (id, checked_at) VALUES (1, ?)
+			ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at`, formatTime(tx.now))
+		return err
+	})
+	if err == nil {
+		return nil
+	}
+	reason := "the database cannot be written"
+	var se *sqlite.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		reason = "the database is busy: a write waited too long for the lock"
+	case errors.As(err, &se):
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_READONLY:
+			reason = "the database file is read-only"
+		case sqlite3.SQLITE_FULL:
+			reason = "the disk is full"
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			reason = "the database is locked by another writer"
+		case sqlite3.SQLITE_IOERR:
+			reason = "the database file cannot be written (I/O error)"
+		}
+	}
+	return fmt.Errorf("%w: %w", upgradebot.Errorf(upgradebot.EINTERNAL, "%s", reason), err)
+}
+
 // Backup writes a consistent copy of the database to dest while the
 // database stays in use. It refuses to overwrite an existing file.
 func (db *DB) Backup(ctx context.Context, dest string) error {

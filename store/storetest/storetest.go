@@ -85,6 +85,8 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"Postpone", testPostpone},
 		{"DueMessages", testDueMessages},
 		{"ClaimPaced", testClaimPaced},
+		{"CheckWrite", testCheckWrite},
+		{"OldestPending", testOldestPending},
 		{"DigestData", testDigestData},
 		{"Holidays", testHolidays},
 		{"Mutes", testMutes},
