@@ -233,6 +233,21 @@ type Outbox interface {
 	RetryFailed(ctx context.Context, actor string, id int64) (int, error)
 }
 
+// TriggerService records the Slack requests the desk has handled, so that
+// one arriving again is not run twice (see WithTrigger: every write of a
+// context carrying a Trigger takes part).
+type TriggerService interface {
+	// TriggerSeen reports whether the request with Slack trigger_id id has
+	// been recorded.
+	TriggerSeen(ctx context.Context, id string) (bool, error)
+	// RecordTrigger records the Trigger of ctx in a write of its own, for
+	// a request whose writes changed nothing (a read, a refusal). It does
+	// nothing when ctx has none or a write of the request recorded it.
+	// ErrAlreadyDone when another request recorded it first; EINVALID for
+	// an empty or over-long id.
+	RecordTrigger(ctx context.Context) error
+}
+
 // RetryAllWithin is how recent a failed message must be for "retry all"
 // to send it again.
 const RetryAllWithin = 24 * time.Hour
@@ -242,6 +257,9 @@ const RetryAllWithin = 24 * time.Hour
 // A change someone makes also queues, in its own transaction, an App Home
 // refresh (HomeMessage) for them and for those whose App Home it changes
 // (the store's package comment says who), folded into one already pending.
+// A write made for a Slack request (WithTrigger) records the request's
+// trigger_id in its transaction, and one made for the same request arriving
+// again changes nothing and returns ErrAlreadyDone.
 type Desk interface {
 	TaskService
 	ReleaseService
@@ -251,6 +269,7 @@ type Desk interface {
 	SettingsService
 	AuditService
 	Outbox
+	TriggerService
 	JobService
 	DigestService
 	FollowUpService

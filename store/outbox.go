@@ -62,6 +62,48 @@ func (db *DB) RecordEvent(ctx context.Context, eventID string, msgs []upgradebot
 	})
 }
 
+// maxTriggerID bounds a Slack trigger_id (they are about 50 characters).
+const maxTriggerID = 200
+
+// recordTrigger records a Slack request's trigger_id in tx; ErrAlreadyDone
+// if it was recorded before.
+func (tx *writeTx) recordTrigger(ctx context.Context, id string) error {
+	if id == "" || len(id) > maxTriggerID {
+		return upgradebot.Errorf(upgradebot.EINVALID, "A Slack request needs a trigger id of at most %d characters.", maxTriggerID)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO slack_triggers (trigger_id, received_at) VALUES (?, ?) ON CONFLICT (trigger_id) DO NOTHING`,
+		id, formatTime(tx.now))
+	if err != nil {
+		return fmt.Errorf("record trigger: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("record trigger: %w", err)
+	} else if n == 0 {
+		return upgradebot.ErrAlreadyDone
+	}
+	tx.triggered = true
+	return nil
+}
+
+// RecordTrigger records the trigger of ctx in a write of its own, unless
+// ctx has none or a write of the request recorded it.
+func (db *DB) RecordTrigger(ctx context.Context) error {
+	t := upgradebot.TriggerFrom(ctx)
+	if t == nil || t.Recorded() {
+		return nil
+	}
+	return db.write(ctx, "record trigger", func(tx *writeTx) error {
+		return tx.recordTrigger(ctx, t.ID)
+	})
+}
+
+// TriggerSeen reports whether the trigger id has been recorded.
+func (db *DB) TriggerSeen(ctx context.Context, id string) (bool, error) {
+	var n int
+	err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM slack_triggers WHERE trigger_id = ?`, id).Scan(&n)
+	return n > 0, wrap("trigger seen", err)
+}
+
 // queueAll queues msgs, folding home refreshes into a pending one.
 func queueAll(ctx context.Context, tx *writeTx, msgs []upgradebot.Message) error {
 	for i := range msgs {

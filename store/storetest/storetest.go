@@ -87,6 +87,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"ClaimPaced", testClaimPaced},
 		{"CheckWrite", testCheckWrite},
 		{"OldestPending", testOldestPending},
+		{"Triggers", testTriggers},
 		{"DigestData", testDigestData},
 		{"Holidays", testHolidays},
 		{"Mutes", testMutes},
