@@ -17,7 +17,8 @@
 //
 // Changes the bot makes on its own (as upgradebot.SystemActor: scheduled
 // occurrences, nudges, escalations, reminders), outbox delivery
-// bookkeeping, Slack events, job runs and display names refresh nobody.
+// bookkeeping, Slack events and trigger ids, health checks, job runs and
+// display names refresh nobody.
 package store
 
 import (

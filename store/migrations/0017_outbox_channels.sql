@@ -7,4 +7,4 @@
 CREATE TABLE outbox_channels (
 	channel TEXT PRIMARY KEY,
 	next_at TEXT NOT NULL
-);
+) WITHOUT ROWID;
