@@ -632,6 +632,9 @@ func (d *Deliverer) record(ctx context.Context, m *upgradebot.Message, channel, 
 		// has is not sent again.
 		d.unwritten = append(d.unwritten, o)
 		log.Error("outcome not recorded; kept to be written again before anything else is sent", "status", string(o.status), "err", err)
+		if v == verdictRevoked {
+			return false, fmt.Errorf("bot: deliver message %d: %w (Slack said %s; the outcome was not recorded: %v)", m.ID, ErrTokenRevoked, o.reason, err)
+		}
 		return derr == nil, fmt.Errorf("bot: deliver: record outcome of message %d: %w", m.ID, err)
 	}
 	if v == verdictRevoked {
