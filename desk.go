@@ -241,8 +241,8 @@ type TriggerService interface {
 	// been recorded.
 	TriggerSeen(ctx context.Context, id string) (bool, error)
 	// RecordTrigger records the Trigger of ctx in a write of its own, for
-	// a request whose writes changed nothing (a read, a refusal). It does
-	// nothing when ctx has none or a write of the request recorded it.
+	// a request that wrote nothing (a read, a refusal). It does nothing
+	// when ctx has none or a write of the request recorded it.
 	// ErrAlreadyDone when another request recorded it first; EINVALID for
 	// an empty or over-long id.
 	RecordTrigger(ctx context.Context) error

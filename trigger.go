@@ -21,11 +21,12 @@ type triggerKey struct{}
 // WithTrigger returns a context for the writes of the request with Slack
 // trigger_id id, and the request's Trigger.
 //
-// The desk records id with the first write of that context that changes
-// anything, in the same transaction, and later writes of the same context
-// go ahead. When another request recorded id first, a write that would
-// change anything changes nothing and fails with ErrAlreadyDone. A write
-// that changes nothing (a refusal, a read) records nothing: RecordTrigger
+// The desk records id with the first write of that context, in the same
+// transaction, and later writes of the same context go ahead. When another
+// request recorded id first, the write changes nothing and fails with
+// ErrAlreadyDone. Remembering display names (RememberPeople), which a
+// request may repeat without harm, takes no part. A refused write records
+// nothing, and a request that only reads writes nothing: RecordTrigger
 // records such a request's id.
 func WithTrigger(ctx context.Context, id string) (context.Context, *Trigger) {
 	t := &Trigger{ID: id}

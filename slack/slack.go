@@ -179,9 +179,9 @@ func (s *App) begin(ctx context.Context, triggerID string) (context.Context, *up
 	return ctx, trigger, seen, nil
 }
 
-// settle records the trigger of a request none of whose writes did (it
-// read, or was refused), so that it does not run again either; a failure
-// is only logged.
+// settle records the trigger of a request that wrote nothing (it read, or
+// was refused), so that it does not run again either; a failure is only
+// logged.
 func (s *App) settle(ctx context.Context, trigger *upgradebot.Trigger) {
 	if trigger == nil || trigger.Recorded() {
 		return

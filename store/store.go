@@ -300,10 +300,16 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 // writeTx is a write transaction with the one moment it happens at.
 type writeTx struct {
 	*sql.Tx
-	now       time.Time // UTC
-	affected  []string  // see affects
-	triggered bool      // it recorded the request's trigger (see recordTrigger)
+	now        time.Time // UTC
+	affected   []string  // see affects
+	triggered  bool      // it recorded the request's trigger (see recordTrigger)
+	repeatable bool      // see harmless
 }
+
+// harmless marks a write that a request arriving again may repeat without
+// harm, such as remembering display names: it neither records the
+// request's trigger nor is refused for it.
+func (tx *writeTx) harmless() { tx.repeatable = true }
 
 // affects marks users whose App Home the change alters, to be refreshed in
 // the same transaction when it succeeds. Anything but a Slack user id (""
@@ -326,8 +332,9 @@ var errRollback = errors.New("store: roll back")
 // When fn succeeds, an App Home refresh for each person fn marked with
 // tx.affects is queued before the commit, folded as queueAll folds them.
 // For a Slack request (upgradebot.WithTrigger) whose trigger no earlier
-// write recorded, a transaction that changed anything also records the
-// trigger, or fails with upgradebot.ErrAlreadyDone if another request did.
+// write recorded, the transaction also records the trigger, or fails with
+// upgradebot.ErrAlreadyDone if another request did (unless fn marked it
+// harmless).
 // Any error, fn's or the commit's, is wrapped once with op (see wrap), and
 // nothing fn wrote stays.
 func (db *DB) write(ctx context.Context, op string, fn func(tx *writeTx) error) error {
@@ -342,14 +349,6 @@ func (db *DB) write(ctx context.Context, op string, fn func(tx *writeTx) error) 
 	defer sqlTx.Rollback()
 
 	tx := &writeTx{Tx: sqlTx, now: db.clock.Now().UTC()}
-	trigger := upgradebot.TriggerFrom(ctx)
-	gate := trigger != nil && !trigger.Recorded()
-	var changes int64
-	if gate {
-		if changes, err = tx.totalChanges(ctx); err != nil {
-			return wrap(op, err)
-		}
-	}
 	if err := fn(tx); errors.Is(err, errRollback) {
 		return nil
 	} else if err != nil {
@@ -362,15 +361,10 @@ func (db *DB) write(ctx context.Context, op string, fn func(tx *writeTx) error) 
 	if err := queueAll(ctx, tx, homes); err != nil {
 		return wrap(op, err)
 	}
-	if gate && !tx.triggered {
-		// Only a change records the trigger: a request that changes nothing
-		// costs no write, and RecordTrigger records it when it is done.
-		if after, err := tx.totalChanges(ctx); err != nil {
+	trigger := upgradebot.TriggerFrom(ctx)
+	if trigger != nil && !trigger.Recorded() && !tx.triggered && !tx.repeatable {
+		if err := tx.recordTrigger(ctx, trigger.ID); err != nil {
 			return wrap(op, err)
-		} else if after > changes {
-			if err := tx.recordTrigger(ctx, trigger.ID); err != nil {
-				return wrap(op, err)
-			}
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
@@ -380,14 +374,6 @@ func (db *DB) write(ctx context.Context, op string, fn func(tx *writeTx) error) 
 		trigger.MarkRecorded()
 	}
 	return nil
-}
-
-// totalChanges is how many rows the transaction's connection has changed
-// since it was opened, to tell whether fn changed anything.
-func (tx *writeTx) totalChanges(ctx context.Context) (int64, error) {
-	var n int64
-	err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&n)
-	return n, err
 }
 
 // writeValue is write for an operation that returns a value: fn's, or the

@@ -10,11 +10,12 @@ import (
 	"github.com/upgradebot/upgradebot"
 )
 
-// testTriggers: the first write of a Slack request that changes anything
-// records its trigger_id in the same transaction, and later writes of the
-// same request go ahead; the same request arriving again changes nothing
-// and gets ErrAlreadyDone, even when both race. A request whose writes
-// change nothing records nothing until RecordTrigger.
+// testTriggers: the first write of a Slack request records its trigger_id
+// in the same transaction, and later writes of the same request go ahead;
+// the same request arriving again changes nothing and gets ErrAlreadyDone,
+// even when both race. A refused write records nothing, nor does
+// remembering display names, which a request may repeat; RecordTrigger
+// records a request that wrote nothing.
 func testTriggers(t *testing.T, e *env) {
 	seen := func(id string) bool {
 		t.Helper()
@@ -60,13 +61,15 @@ func testTriggers(t *testing.T, e *env) {
 		t.Errorf("RecordTrigger for the replay: %v, want ErrAlreadyDone", err)
 	}
 
-	// A refused write, or one that changes nothing, records nothing.
+	// A refused write records nothing, nor does remembering names; the
+	// same names from a request arriving again are no refusal.
 	ctx, refused := upgradebot.WithTrigger(e.ctx, "1234.5678.refused")
 	wantErr(t, e.desk.CreateTask(ctx, Alice, &upgradebot.Task{Title: ""}), upgradebot.EINVALID)
-	ok(t, e.desk.RememberPeople(ctx, nil))
+	ok(t, e.desk.RememberPeople(ctx, []upgradebot.Person{{ID: Alice, Name: "alice"}}))
 	if refused.Recorded() || seen(refused.ID) {
-		t.Error("a request that changed nothing was recorded")
+		t.Error("a request that wrote nothing was recorded")
 	}
+	ok(t, e.desk.RememberPeople(again, []upgradebot.Person{{ID: Alice, Name: "alice"}}))
 	ok(t, e.desk.RecordTrigger(ctx))
 	if !refused.Recorded() || !seen(refused.ID) {
 		t.Error("RecordTrigger did not record the request")
