@@ -292,18 +292,41 @@ type Outbox interface {
 	// worker claimed it first or it is no longer pending. A worker that dies
 	// mid-delivery loses the lease and the message is tried again.
 	ClaimMessage(ctx context.Context, id int64, now, until time.Time) (bool, error)
+	// ClaimPaced claims as ClaimMessage does and keeps the pace of the
+	// message's channel (Message.ChannelKey) across every worker on the
+	// desk: if a claim booked that channel past now, nothing changes and it
+	// returns false with the time the channel is free; otherwise the claim
+	// books the channel until now+gap (a gap of 0 or less books nothing).
+	// A message with no channel key is never held back or booked.
+	ClaimPaced(ctx context.Context, id int64, now, until time.Time, gap time.Duration) (claimed bool, free time.Time, err error)
 	// CountMessages returns how many messages are in each status.
 	CountMessages(ctx context.Context) (map[MessageStatus]int, error)
 	// PendingMessages returns up to limit pending messages due at now, oldest first.
 	PendingMessages(ctx context.Context, now time.Time, limit int) ([]*Message, error)
+	// DueMessages returns up to limit pending messages due at now in the
+	// order to deliver them, taking channels (Message.ChannelKey) in turn:
+	// each channel's oldest due message, in the order they were queued, then
+	// each channel's second, and so on; a message with no channel key is a
+	// channel of its own. So one channel's backlog never holds up another's.
+	// Messages to a channel booked past now (ClaimPaced) are left out. A
+	// limit of 0 or less means no limit.
+	DueMessages(ctx context.Context, now time.Time, limit int) ([]*Message, error)
 	// FindMessage returns ENOTFOUND if there is no such message.
 	FindMessage(ctx context.Context, id int64) (*Message, error)
 	// FailedMessages returns messages that failed for good, newest first.
 	FailedMessages(ctx context.Context, limit int) ([]*Message, error)
+	// OldestPending returns when the oldest message still pending was
+	// queued, or the zero time when none is.
+	OldestPending(ctx context.Context) (time.Time, error)
 	// MarkSent records delivery and where Slack put the message.
 	MarkSent(ctx context.Context, id int64, channel, ts string) error
 	// MarkRetry records a failed attempt and when to try again.
 	MarkRetry(ctx context.Context, id int64, reason string, next time.Time) error
+	// Postpone keeps a message pending until next with reason as its last
+	// error, without counting an attempt: nothing failed, the message must
+	// only wait (Slack's rate limit, an update waiting for its original, a
+	// refused token waiting for the app to be reinstalled). ENOTFOUND.
+	Postpone(ctx context.Context, id int64, reason string, next time.Time) error
 	// MarkFailed gives up on a message and records why.
 	MarkFailed(ctx context.Context, id int64, reason string) error
 	// RetryFailed puts failed messages back in the queue, due now with
@@ -316,6 +339,21 @@ type Outbox interface {
 	RetryFailed(ctx context.Context, actor string, id int64) (int, error)
 }
 
+// TriggerService records the Slack requests the desk has handled, so that
+// one arriving again is not run twice (see WithTrigger: every write of a
+// context carrying a Trigger takes part).
+type TriggerService interface {
+	// TriggerSeen reports whether the request with Slack trigger_id id has
+	// been recorded.
+	TriggerSeen(ctx context.Context, id string) (bool, error)
+	// RecordTrigger records the Trigger of ctx in a write of its own, for
+	// a request that wrote nothing (a read, a refusal). It does nothing
+	// when ctx has none or a write of the request recorded it.
+	// ErrAlreadyDone when another request recorded it first; EINVALID for
+	// an empty or over-long id.
+	RecordTrigger(ctx context.Context) error
+}
+
 // RetryAllWithin is how recent a failed message must be for "retry all"
 // to send it again.
 const RetryAllWithin = 24 * time.Hour
@@ -325,6 +363,9 @@ const RetryAllWithin = 24 * time.Hour
 // A change someone makes also queues, in its own transaction, an App Home
 // refresh (HomeMessage) for them and for those whose App Home it changes
 // (the store's package comment says who), folded into one already pending.
+// A write made for a Slack request (WithTrigger) records the request's
+// trigger_id in its transaction, and one made for the same request arriving
+// again changes nothing and returns ErrAlreadyDone.
 type Desk interface {
 	TaskService
 	ReleaseService
@@ -334,6 +375,7 @@ type Desk interface {
 	SettingsService
 	AuditService
 	Outbox
+	TriggerService
 	JobService
 	DigestService
 	FollowUpService
@@ -344,4 +386,9 @@ type Desk interface {
 	LiveService
 	// Ping checks that the backend answers.
 	Ping(ctx context.Context) error
+	// CheckWrite commits a tiny write (the time of the check) to show that
+	// the backend takes writes, as every command needs. A read-only file,
+	// a full disk or a lock held past ctx's deadline fail it; the error's
+	// message (ErrorMessage) says which in a few words, for /healthz.
+	CheckWrite(ctx context.Context) error
 }

@@ -33,6 +33,18 @@ func WeeklyChartMessage(channel string) Message {
 		Text: fmt.Sprintf("Weekly chart: open work and releases behind, last %d weeks", TrendWeeks)}
 }
 
+// ChannelKey names the Slack channel whose rate limit, about one message a
+// second, the message counts against: the channel of a post, the person of
+// a DM (standing for the DM channel) and the original's To for an update.
+// App Home refreshes and responses are not messages in a channel: "".
+func (m *Message) ChannelKey() string {
+	switch m.Kind {
+	case MessageDM, MessagePost, MessageUpdate:
+		return m.To
+	}
+	return ""
+}
+
 // MessageStatus is where a message is in the outbox.
 type MessageStatus string
 

@@ -37,23 +37,29 @@ const (
 )
 
 const (
-	deliverBatch = 100              // messages read per pass
+	deliverBatch = 100              // messages read per pass, channels taken in turn (DueMessages)
 	maxBackoff   = 10 * time.Minute // between retries of one message
 	waitOriginal = 5 * time.Second  // an update waits this long for its original
+	// finishTimeout bounds the last attempt to record outcomes when Run stops.
+	finishTimeout = 5 * time.Second
 )
 
 // Deliverer is the outbox worker: it delivers pending messages through
 // Slack's Web API (conversations.open, chat.postMessage, chat.update,
 // views.publish, and files.uploadV2's steps for a post with the weekly chart)
 // and response_url, keeping Slack's rate limits, and records the outcome of
-// each one at once.
+// each one at once. Channels are served in turn (Desk.DueMessages), so a
+// backlog for one channel or person never holds up the others.
 //
 // Each message is claimed (leased) in the database before it is sent, so two
 // processes on one database never send the same message; a process that
 // dies mid-delivery leaves the lease to expire and the message is sent
 // again. The only window in which a message can be sent twice is between
 // Slack accepting it and the outcome being written (one SQLite write), or a
-// request that timed out after Slack had in fact accepted it.
+// request that timed out after Slack had in fact accepted it. An outcome
+// that cannot be written (the database locked, the disk full) is kept in
+// memory and written before anything else is sent, so it is not sent again
+// by this worker; Run makes a last attempt when it stops.
 //
 // Run and DeliverOnce must not be called at the same time on one Deliverer;
 // any number of Deliverers may share a database.
@@ -78,7 +84,8 @@ type Deliverer struct {
 	// ChannelInterval is the least time between two messages to one
 	// channel (or one person's DM): DefaultChannelInterval if zero, none if
 	// negative. A message inside it waits for a later pass while messages to
-	// other channels go ahead.
+	// other channels go ahead. It is kept across every worker on the
+	// database: claiming a message books its channel (Desk.ClaimPaced).
 	ChannelInterval time.Duration
 	// Interval is the least time between two Web API calls: DefaultInterval
 	// if zero, none if negative.
@@ -94,13 +101,16 @@ type Deliverer struct {
 	// MaxAttempts is how many failed attempts (network errors, 5xx) a
 	// message gets before it is failed for good: DefaultMaxAttempts if zero.
 	// With backoff doubling from 2 s to 10 min, 12 attempts span about 40 min.
+	// A rate limit (429) is not an attempt: Slack asks to wait, and the
+	// message waits for Retry-After without using up its attempts.
 	MaxAttempts int
 
 	once sync.Once
 	wake chan struct{}
 
 	mu          sync.Mutex           // held for a whole pass
-	lastSent    map[string]time.Time // per channel key: when a message last went out
+	unwritten   []outcome            // outcomes not yet recorded (see flush)
+	free        map[string]time.Time // per channel key: booked until, as far as this worker knows
 	nextCall    time.Time            // no Web API call before this
 	pausedUntil time.Time            // after a 429, no deliveries before this
 	dmChannels  map[string]string    // user id → D… channel, from conversations.open
@@ -109,7 +119,7 @@ type Deliverer struct {
 func (d *Deliverer) init() {
 	d.once.Do(func() {
 		d.wake = make(chan struct{}, 1)
-		d.lastSent = map[string]time.Time{}
+		d.free = map[string]time.Time{}
 		d.dmChannels = map[string]string{}
 	})
 }
@@ -164,9 +174,11 @@ func (d *Deliverer) Run(ctx context.Context) error {
 	for {
 		_, wait, err := d.pass(ctx)
 		if errors.Is(err, ErrTokenRevoked) {
+			d.finish(ctx)
 			return err
 		}
 		if ctx.Err() != nil {
+			d.finish(ctx)
 			return nil
 		}
 		if err != nil {
@@ -180,6 +192,7 @@ func (d *Deliverer) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			d.finish(ctx)
 			return nil
 		case <-d.wake:
 		case <-t.C:
@@ -200,43 +213,56 @@ func (d *Deliverer) pass(ctx context.Context) (sent int, wait time.Duration, err
 	d.init()
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if err := d.flush(ctx); err != nil {
+		return 0, d.poll(), err
+	}
 	now := d.Clock.Now()
 	if now.Before(d.pausedUntil) {
 		return 0, d.pausedUntil.Sub(now), nil
 	}
-	msgs, err := d.Desk.PendingMessages(ctx, now, deliverBatch)
+	msgs, err := d.Desk.DueMessages(ctx, now, deliverBatch)
 	if err != nil {
 		return 0, d.poll(), fmt.Errorf("bot: deliver: read outbox: %w", err)
 	}
 	wait = d.poll()
 	skipped := false
+	gap := orDefault(d.ChannelInterval, DefaultChannelInterval)
+	for key, free := range d.free {
+		if !now.Before(free) {
+			delete(d.free, key)
+		}
+	}
 	for _, m := range msgs {
 		if ctx.Err() != nil {
 			return sent, 0, nil
 		}
 		now = d.Clock.Now()
-		key := channelKey(m)
-		if key != "" {
-			if free := d.lastSent[key].Add(orDefault(d.ChannelInterval, DefaultChannelInterval)); now.Before(free) {
-				wait, skipped = min(wait, free.Sub(now)), true
-				continue
-			}
+		key := m.ChannelKey()
+		if free := d.free[key]; key != "" && now.Before(free) {
+			wait, skipped = min(wait, free.Sub(now)), true
+			continue
 		}
-		ok, err := d.Desk.ClaimMessage(ctx, m.ID, now, now.Add(d.lease()))
+		// The claim books the channel in the database, so that every
+		// worker on it keeps the channel's pace, not only this one.
+		ok, free, err := d.Desk.ClaimPaced(ctx, m.ID, now, now.Add(d.lease()), gap)
 		if err != nil {
 			return sent, d.poll(), fmt.Errorf("bot: deliver: claim message %d: %w", m.ID, err)
 		}
 		if !ok {
-			continue // another worker has it, or it is no longer pending
+			if free.After(now) { // another worker sent to this channel
+				d.free[key] = free
+				wait, skipped = min(wait, free.Sub(now)), true
+			}
+			continue // or another worker has it, or it is no longer pending
+		}
+		if key != "" && gap > 0 {
+			d.free[key] = now.Add(gap)
 		}
 		// A claimed message is delivered and recorded even if ctx ends
 		// meanwhile: abandoning it could send it twice.
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.lease()/2)
 		channel, ts, derr := d.deliver(dctx, m)
 		cancel()
-		if w := (*waitError)(nil); key != "" && !errors.As(derr, &w) {
-			d.lastSent[key] = now // an update that waits sent nothing
-		}
 		ok, err = d.record(context.WithoutCancel(ctx), m, channel, ts, derr)
 		if ok {
 			sent++
@@ -252,17 +278,6 @@ func (d *Deliverer) pass(ctx context.Context) (sent int, wait time.Duration, err
 		wait = 0 // more may be waiting
 	}
 	return sent, wait, nil
-}
-
-// channelKey says which per-channel limit a message counts against: the
-// channel of a post, the person of a DM (and of an update, whose To is the
-// original's), none for home views and response_url posts.
-func channelKey(m *upgradebot.Message) string {
-	switch m.Kind {
-	case upgradebot.MessageDM, upgradebot.MessagePost, upgradebot.MessageUpdate:
-		return m.To
-	}
-	return ""
 }
 
 // deliver sends one message and returns where Slack put it.
@@ -496,11 +511,11 @@ var transientErrors = map[string]bool{
 type verdict int
 
 const (
-	verdictRetry     verdict = iota // try again after a backoff
+	verdictRetry     verdict = iota // try again after a backoff: a failed attempt
 	verdictFailed                   // give up: it will never succeed
-	verdictRevoked                  // give up, and stop: the token is no good
-	verdictRateLimit                // try again after Retry-After; pause all deliveries
-	verdictWait                     // an update waits for its original
+	verdictRevoked                  // stop: the token is no good; the message stays pending
+	verdictRateLimit                // try again after Retry-After, pausing all deliveries; not an attempt
+	verdictWait                     // an update waits for its original; not an attempt
 )
 
 // classify sorts a delivery error and gives the reason to record: Slack's
@@ -538,63 +553,147 @@ func classify(err error) (verdict, string) {
 	return verdictRetry, err.Error()
 }
 
-// record writes the outcome of an attempt and counts it. It reports whether
-// the message was delivered; its error is for trouble writing the outcome,
-// or wraps ErrTokenRevoked.
+// outcome is what an attempt came to, as the outbox must record it.
+type outcome struct {
+	m           *upgradebot.Message
+	status      upgradebot.MessageStatus // sent, failed, or pending: to be tried again
+	counted     bool                     // pending: a failed attempt (MarkRetry), not a wait (Postpone)
+	channel, ts string                   // sent: where Slack put it
+	reason      string                   // failed or pending: why
+	next        time.Time                // pending: when to try again
+}
+
+// write records o in the outbox.
+func (d *Deliverer) write(ctx context.Context, o outcome) error {
+	switch {
+	case o.status == upgradebot.MessageSent:
+		return d.Desk.MarkSent(ctx, o.m.ID, o.channel, o.ts)
+	case o.status == upgradebot.MessageFailed:
+		return d.Desk.MarkFailed(ctx, o.m.ID, o.reason)
+	case o.counted:
+		return d.Desk.MarkRetry(ctx, o.m.ID, o.reason, o.next)
+	}
+	return d.Desk.Postpone(ctx, o.m.ID, o.reason, o.next)
+}
+
+// record decides, counts and writes the outcome of an attempt. It reports
+// whether the message was delivered; its error is for trouble writing the
+// outcome, or wraps ErrTokenRevoked. An outcome that cannot be written is
+// kept, to be written by flush before anything else is sent.
 func (d *Deliverer) record(ctx context.Context, m *upgradebot.Message, channel, ts string, derr error) (bool, error) {
 	log := d.logger().With("message", m.ID, "kind", string(m.Kind), "attempt", m.Attempts+1)
+	o := outcome{m: m}
+	var v verdict
 	if derr == nil {
-		if err := d.Desk.MarkSent(ctx, m.ID, channel, ts); err != nil {
-			// Slack has it; the lease will expire and it may be sent again.
-			return true, fmt.Errorf("bot: deliver: mark message %d sent: %w", m.ID, err)
-		}
+		o.status, o.channel, o.ts = upgradebot.MessageSent, channel, ts
 		d.Metrics.Delivered(m.Kind)
 		log.Debug("message delivered", "channel", channel)
-		return true, nil
-	}
-	v, reason := classify(derr)
-	if len(reason) > 500 {
-		reason = upgradebot.Clip(reason, 500)
-	}
-	now := d.Clock.Now()
-	var err error
-	switch v {
-	case verdictWait:
-		var w *waitError
-		errors.As(derr, &w)
-		log.Debug("update waits for its original", "original", w.orig)
-		err = d.Desk.MarkRetry(ctx, m.ID, reason, w.until)
-	case verdictRateLimit:
-		var rl *slack.RateLimitedError
-		errors.As(derr, &rl)
-		after := max(rl.RetryAfter, time.Second)
-		d.pausedUntil = now.Add(after)
-		d.Metrics.Retried(m.Kind)
-		log.Warn("Slack rate limit: pausing deliveries", "retry_after", after)
-		err = d.Desk.MarkRetry(ctx, m.ID, reason, d.pausedUntil)
-	case verdictRetry:
-		if m.Attempts+1 >= orDefault(d.MaxAttempts, DefaultMaxAttempts) {
-			d.Metrics.Failed(m.Kind)
-			log.Error("message failed for good", "err", reason)
-			err = d.Desk.MarkFailed(ctx, m.ID, fmt.Sprintf("gave up after %d attempts: %s", m.Attempts+1, reason))
-			break
+	} else {
+		v, o.reason = classify(derr)
+		if len(o.reason) > 500 {
+			o.reason = upgradebot.Clip(o.reason, 500)
 		}
-		next := now.Add(backoff(m.Attempts))
-		d.Metrics.Retried(m.Kind)
-		log.Warn("message delivery failed; will retry", "err", reason, "next_try", next)
-		err = d.Desk.MarkRetry(ctx, m.ID, reason, next)
-	case verdictFailed, verdictRevoked:
-		d.Metrics.Failed(m.Kind)
-		log.Error("message failed for good", "err", reason)
-		err = d.Desk.MarkFailed(ctx, m.ID, reason)
+		o.status = upgradebot.MessagePending
+		now := d.Clock.Now()
+		switch v {
+		case verdictWait:
+			var w *waitError
+			errors.As(derr, &w)
+			log.Debug("update waits for its original", "original", w.orig)
+			o.next = w.until
+		case verdictRateLimit:
+			// Slack asks us to wait: not a failed attempt.
+			var rl *slack.RateLimitedError
+			errors.As(derr, &rl)
+			after := max(rl.RetryAfter, time.Second)
+			d.pausedUntil = now.Add(after)
+			d.Metrics.Retried(m.Kind)
+			log.Warn("Slack rate limit: pausing deliveries", "retry_after", after)
+			o.next = d.pausedUntil
+		case verdictRetry:
+			if m.Attempts+1 >= orDefault(d.MaxAttempts, DefaultMaxAttempts) {
+				d.Metrics.Failed(m.Kind)
+				log.Error("message failed for good", "err", o.reason)
+				o.status, o.reason = upgradebot.MessageFailed, fmt.Sprintf("gave up after %d attempts: %s", m.Attempts+1, o.reason)
+				break
+			}
+			o.counted, o.next = true, now.Add(backoff(m.Attempts))
+			d.Metrics.Retried(m.Kind)
+			log.Warn("message delivery failed; will retry", "err", o.reason, "next_try", o.next)
+		case verdictFailed:
+			d.Metrics.Failed(m.Kind)
+			log.Error("message failed for good", "err", o.reason)
+			o.status = upgradebot.MessageFailed
+		case verdictRevoked:
+			// Nothing is wrong with the message: it waits, due at once, for
+			// the app to be reinstalled and the process restarted.
+			log.Error("Slack refused the bot token; the message stays pending", "err", o.reason)
+			o.next = now
+		}
 	}
-	if err != nil {
-		return false, fmt.Errorf("bot: deliver: record outcome of message %d: %w", m.ID, err)
+	if err := d.write(ctx, o); err != nil {
+		// The lease will run out, but the outcome is known: keep it, and
+		// send nothing until it is written (flush), so that a message Slack
+		// has is not sent again.
+		d.unwritten = append(d.unwritten, o)
+		log.Error("outcome not recorded; kept to be written again before anything else is sent", "status", string(o.status), "err", err)
+		if v == verdictRevoked {
+			return false, fmt.Errorf("bot: deliver message %d: %w (Slack said %s; the outcome was not recorded: %v)", m.ID, ErrTokenRevoked, o.reason, err)
+		}
+		return derr == nil, fmt.Errorf("bot: deliver: record outcome of message %d: %w", m.ID, err)
 	}
 	if v == verdictRevoked {
-		return false, fmt.Errorf("bot: deliver message %d: %w (Slack said %s)", m.ID, ErrTokenRevoked, reason)
+		return false, fmt.Errorf("bot: deliver message %d: %w (Slack said %s)", m.ID, ErrTokenRevoked, o.reason)
 	}
-	return false, nil
+	return derr == nil, nil
+}
+
+// flush writes the outcomes record could not, oldest first, and keeps
+// those that fail again. Until every one is written the worker sends
+// nothing: their messages' leases may have run out, and a message whose
+// outcome is known must not be sent again.
+func (d *Deliverer) flush(ctx context.Context) error {
+	kept := d.unwritten[:0]
+	var first error
+	for _, o := range d.unwritten {
+		err := d.write(ctx, o)
+		switch {
+		case err == nil:
+			d.logger().Info("outcome recorded late", "message", o.m.ID, "status", string(o.status))
+		case upgradebot.ErrorCode(err) == upgradebot.ENOTFOUND: // the message is gone: nothing to record
+		default:
+			kept = append(kept, o)
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	clear(d.unwritten[len(kept):])
+	d.unwritten = kept
+	if first != nil {
+		return fmt.Errorf("bot: deliver: %d outcome(s) still not recorded: %w", len(kept), first)
+	}
+	return nil
+}
+
+// finish makes a last attempt, bounded in time, to write the outcomes not
+// yet written when Run stops, and names the messages it could not: they
+// may be sent again.
+func (d *Deliverer) finish(ctx context.Context) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.unwritten) == 0 {
+		return
+	}
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	if err := d.flush(fctx); err != nil {
+		ids := make([]int64, len(d.unwritten))
+		for i, o := range d.unwritten {
+			ids[i] = o.m.ID
+		}
+		d.logger().Error("stopping with outcomes not recorded; these messages may be sent again", "messages", fmt.Sprint(ids), "err", err)
+	}
 }
 
 // backoff is the wait before the next try of a message that failed

@@ -27,7 +27,7 @@ import (
 // largest thing Slack sends.
 const DefaultMaxBody = 1 << 20
 
-// healthTimeout bounds the database ping of /healthz and the count of
+// healthTimeout bounds the write probe of /healthz and the reads of
 // /metrics.
 const healthTimeout = 2 * time.Second
 
@@ -36,7 +36,7 @@ const healthTimeout = 2 * time.Second
 //	POST /slack/commands     slash commands
 //	POST /slack/interactive  button clicks and modal submissions
 //	POST /slack/events       the Events API
-//	GET  /healthz            200 "ok" if the database answers, else 503
+//	GET  /healthz            200 "ok" if the database takes a write, else 503 and why
 //	GET  /metrics            Prometheus text format
 //	GET  /calendar.ics       the iCalendar feed, with ?token=CalendarToken (else 404)
 //
@@ -260,12 +260,18 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, body []byte) {
 	w.WriteHeader(http.StatusOK)
 }
 
+// healthz answers 200 only if the database takes a write, as every command
+// needs; otherwise 503 with the reason in a few words (no internals).
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
 	defer cancel()
-	if err := s.desk().Ping(ctx); err != nil {
-		s.logger().Error("health check: database does not answer", "err", err)
-		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+	if err := s.desk().CheckWrite(ctx); err != nil {
+		s.logger().Error("health check: the database cannot be written", "err", err)
+		reason := "the database cannot be written"
+		if ue := (*upgradebot.Error)(nil); errors.As(err, &ue) {
+			reason = ue.Message
+		}
+		http.Error(w, "unavailable: "+reason, http.StatusServiceUnavailable)
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -281,8 +287,19 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unavailable", http.StatusServiceUnavailable)
 		return
 	}
+	oldest, err := s.desk().OldestPending(ctx)
+	if err != nil {
+		s.logger().Error("metrics: oldest pending message not read", "err", err)
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	var age time.Duration
+	if !oldest.IsZero() {
+		age = max(s.clock().Now().Sub(oldest), 0)
+	}
 	var b bytes.Buffer
 	s.App.Metrics.Write(&b, counts)
+	writeOutboxAge(&b, age)
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Write(b.Bytes())
 }

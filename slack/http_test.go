@@ -99,6 +99,7 @@ type slackEnv struct {
 	srv   *slackapp.Server
 	wakes atomic.Int64
 	logs  *syncBuffer
+	typed atomic.Int64 // commands sent by command, each a new request
 }
 
 func newSlackEnv(tb testing.TB, api *slackAPI) *slackEnv {
@@ -166,10 +167,33 @@ func (e *slackEnv) commandBody(user, text string) string {
 	}.Encode()
 }
 
-// command runs /upgrade text as user and decodes the JSON reply.
+// retrigger gives a request body (a slash command's form, or an
+// interaction's payload) the trigger_id id: Slack gives every request a new
+// one, and the bot runs each once.
+func retrigger(tb testing.TB, body, id string) string {
+	tb.Helper()
+	v, err := url.ParseQuery(body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if p := v.Get("payload"); p != "" {
+		var payload map[string]any
+		if err := json.Unmarshal([]byte(p), &payload); err != nil {
+			tb.Fatal(err)
+		}
+		payload["trigger_id"] = id
+		return payloadBody(tb, payload)
+	}
+	v.Set("trigger_id", id)
+	return v.Encode()
+}
+
+// command runs /upgrade text as user, as a new request (a trigger_id of
+// its own), and decodes the JSON reply.
 func (e *slackEnv) command(tb testing.TB, user, text string) slack.Msg {
 	tb.Helper()
-	w := e.post(tb, "/slack/commands", e.commandBody(user, text))
+	body := retrigger(tb, e.commandBody(user, text), fmt.Sprintf("1234.5678.trigger-%s-%d", user, e.typed.Add(1)))
+	w := e.post(tb, "/slack/commands", body)
 	if w.Code != http.StatusOK {
 		tb.Fatalf("/upgrade %s: status %d: %s", text, w.Code, w.Body)
 	}
@@ -846,13 +870,13 @@ func TestDoneButton(t *testing.T) {
 	}
 	outbox(t, e.db, e.clock)
 	// Pressed again from a stale home: refused, nothing changes, the home is refreshed.
-	e.post(t, "/slack/interactive", clickBody(t, bob, slackapp.ActionDone, "1", ""))
+	e.post(t, "/slack/interactive", retrigger(t, clickBody(t, bob, slackapp.ActionDone, "1", ""), "9999.1111.click-U0BOB-2"))
 	if got := pending(t, e); len(got) != 1 || got[0] != "home U0BOB: " {
 		t.Errorf("second press queued %q, want only bob's home refresh", got)
 	}
 	// Done on someone else's task refreshes their home too.
 	outbox(t, e.db, e.clock)
-	e.post(t, "/slack/interactive", clickBody(t, bob, slackapp.ActionDone, "2", ""))
+	e.post(t, "/slack/interactive", retrigger(t, clickBody(t, bob, slackapp.ActionDone, "2", ""), "9999.1111.click-U0BOB-3"))
 	if got := pending(t, e); strings.Join(got, "|") != "home U0BOB: |home U0ALICE: " {
 		t.Errorf("queued %q, want bob's and alice's home refreshes", got)
 	}
@@ -995,7 +1019,7 @@ func BenchmarkSignedSlashCommand(b *testing.B) {
 			outbox(b, e.db, e.clock)
 			b.StartTimer()
 		}
-		body := e.commandBody(alice, fmt.Sprintf(`add "Bench task %d" due:fri <@U0BOB|bob> prio:high`, i))
+		body := retrigger(b, e.commandBody(alice, fmt.Sprintf(`add "Bench task %d" due:fri <@U0BOB|bob> prio:high`, i)), fmt.Sprintf("1234.5678.bench-%d", i))
 		w := httptest.NewRecorder()
 		e.srv.ServeHTTP(w, signed(b, "http://bot.test/slack/commands", body, e.clock.Now()))
 		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Added #") {

@@ -135,3 +135,9 @@ func (m *Metrics) Write(w io.Writer, outbox map[upgradebot.MessageStatus]int) {
 		}
 	}
 }
+
+// writeOutboxAge writes how long the oldest pending message has waited.
+func writeOutboxAge(w io.Writer, age time.Duration) {
+	fmt.Fprintf(w, "# HELP upgradebot_outbox_oldest_pending_seconds Age of the oldest message still pending in the outbox (0 if none).\n"+
+		"# TYPE upgradebot_outbox_oldest_pending_seconds gauge\nupgradebot_outbox_oldest_pending_seconds %g\n", age.Seconds())
+}

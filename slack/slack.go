@@ -87,6 +87,11 @@ func (s *App) wake() {
 // `/upgrade add` opens the add-task modal; anything else runs as a command.
 // A command that takes longer than ReplyWithin is acknowledged with
 // WorkingText and its reply queued for response_url when it is done.
+//
+// Each command is recorded by its trigger_id (see upgradebot.WithTrigger),
+// and one that arrives again, a replayed request, is answered AlreadyDone
+// and writes nothing. Opening the modal records nothing: Slack takes a
+// trigger_id for views.open once.
 func (s *App) Command(ctx context.Context, cmd slack.SlashCommand) (*slack.Msg, error) {
 	text := strings.TrimSpace(cmd.Text)
 	if text == "" || strings.EqualFold(text, "add") {
@@ -130,7 +135,8 @@ func (s *App) Command(ctx context.Context, cmd slack.SlashCommand) (*slack.Msg, 
 	}
 }
 
-// run remembers who typed the command and runs it. It runs on its own
+// run remembers who typed the command and runs it, once per trigger_id: a
+// request that arrives again is answered AlreadyDone. It runs on its own
 // goroutine, so it recovers a panic itself, turning it into a failed reply.
 func (s *App) run(ctx context.Context, cmd slack.SlashCommand, req bot.Request) (r bot.Reply) {
 	defer func() {
@@ -139,12 +145,50 @@ func (s *App) run(ctx context.Context, cmd slack.SlashCommand, req bot.Request) 
 			r = bot.Reply{Text: upgradebot.ErrorMessage(errors.New("panic")), Failed: true}
 		}
 	}()
+	ctx, trigger, replay, err := s.begin(ctx, cmd.TriggerID)
+	if err != nil {
+		s.logger().Error("command failed", "user", req.User, "command", bot.CommandName(req.Text), "err", err)
+		return bot.Reply{Text: upgradebot.ErrorMessage(err), Failed: true}
+	}
+	if replay {
+		s.logger().Warn("slash command arrived again; not run again", "user", req.User, "command", bot.CommandName(req.Text))
+		return bot.Reply{Text: upgradebot.AlreadyDone, Failed: true}
+	}
 	s.remember(ctx, cmd.UserID, cmd.UserName)
 	r = s.Bot.Handle(ctx, req)
+	s.settle(ctx, trigger)
 	if !r.Failed {
 		s.wake() // what it queued (DMs, App Home refreshes) goes out now
 	}
 	return r
+}
+
+// begin starts handling a request Slack named by triggerID: it returns
+// ctx for the request's writes (upgradebot.WithTrigger) and reports whether
+// the request was handled before, when it must not run again. A request
+// without a trigger_id has no trigger.
+func (s *App) begin(ctx context.Context, triggerID string) (context.Context, *upgradebot.Trigger, bool, error) {
+	if triggerID == "" {
+		return ctx, nil, false, nil
+	}
+	seen, err := s.Bot.Desk.TriggerSeen(ctx, triggerID)
+	if err != nil {
+		return ctx, nil, false, fmt.Errorf("bot: trigger seen: %w", err)
+	}
+	ctx, trigger := upgradebot.WithTrigger(ctx, triggerID)
+	return ctx, trigger, seen, nil
+}
+
+// settle records the trigger of a request that wrote nothing (it read, or
+// was refused), so that it does not run again either; a failure is only
+// logged.
+func (s *App) settle(ctx context.Context, trigger *upgradebot.Trigger) {
+	if trigger == nil || trigger.Recorded() {
+		return
+	}
+	if err := s.Bot.Desk.RecordTrigger(ctx); err != nil && !errors.Is(err, upgradebot.ErrAlreadyDone) {
+		s.logger().Warn("record trigger", "err", err)
+	}
 }
 
 // lateReply queues the reply of an acknowledged command for response_url.
@@ -231,12 +275,27 @@ func (s *App) openView(ctx context.Context, triggerID string, view slack.ModalVi
 
 // Interaction handles block_actions and view_submission payloads. For a
 // view submission it returns the body to answer with (a response_action,
-// or nil to close the modal); otherwise nil.
+// or nil to close the modal); otherwise nil. Like a command, an
+// interaction that arrives again (the same trigger_id) changes nothing, and
+// is answered with an empty 200.
 func (s *App) Interaction(ctx context.Context, ic slack.InteractionCallback) (any, error) {
 	user := ic.User.ID
 	if !upgradebot.ValidUserID(user) {
 		s.logger().Warn("interaction without a user; ignored", "type", ic.Type)
 		return nil, nil
+	}
+	if !opensForm(ic) {
+		var trigger *upgradebot.Trigger
+		var replay bool
+		var err error
+		if ctx, trigger, replay, err = s.begin(ctx, ic.TriggerID); err != nil {
+			return nil, err
+		}
+		if replay {
+			s.logger().Warn("interaction arrived again; not run again", "type", ic.Type, "user", user)
+			return nil, nil
+		}
+		defer s.settle(ctx, trigger)
 	}
 	switch ic.Type {
 	case slack.InteractionTypeBlockActions:
@@ -257,6 +316,22 @@ func (s *App) Interaction(ctx context.Context, ic slack.InteractionCallback) (an
 		}
 	}
 	return nil, nil
+}
+
+// opensForm reports whether an interaction only opens a modal: Slack takes
+// a trigger_id for views.open once, so such a request cannot run twice and
+// is not recorded.
+func opensForm(ic slack.InteractionCallback) bool {
+	actions := ic.ActionCallback.BlockActions
+	if ic.Type != slack.InteractionTypeBlockActions || len(actions) == 0 {
+		return false
+	}
+	for _, a := range actions {
+		if a.ActionID != ActionReject {
+			return false
+		}
+	}
+	return true
 }
 
 // blockAction handles one button click.

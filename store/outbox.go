@@ -62,6 +62,48 @@ func (db *DB) RecordEvent(ctx context.Context, eventID string, msgs []upgradebot
 	})
 }
 
+// maxTriggerID bounds a Slack trigger_id (they are about 50 characters).
+const maxTriggerID = 200
+
+// recordTrigger records a Slack request's trigger_id in tx; ErrAlreadyDone
+// if it was recorded before.
+func (tx *writeTx) recordTrigger(ctx context.Context, id string) error {
+	if id == "" || len(id) > maxTriggerID {
+		return upgradebot.Errorf(upgradebot.EINVALID, "A Slack request needs a trigger id of at most %d characters.", maxTriggerID)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO slack_triggers (trigger_id, received_at) VALUES (?, ?) ON CONFLICT (trigger_id) DO NOTHING`,
+		id, formatTime(tx.now))
+	if err != nil {
+		return fmt.Errorf("record trigger: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("record trigger: %w", err)
+	} else if n == 0 {
+		return upgradebot.ErrAlreadyDone
+	}
+	tx.triggered = true
+	return nil
+}
+
+// RecordTrigger records the trigger of ctx in a write of its own, unless
+// ctx has none or a write of the request recorded it.
+func (db *DB) RecordTrigger(ctx context.Context) error {
+	t := upgradebot.TriggerFrom(ctx)
+	if t == nil || t.Recorded() {
+		return nil
+	}
+	return db.write(ctx, "record trigger", func(tx *writeTx) error {
+		return tx.recordTrigger(ctx, t.ID)
+	})
+}
+
+// TriggerSeen reports whether the trigger id has been recorded.
+func (db *DB) TriggerSeen(ctx context.Context, id string) (bool, error) {
+	var n int
+	err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM slack_triggers WHERE trigger_id = ?`, id).Scan(&n)
+	return n > 0, wrap("trigger seen", err)
+}
+
 // queueAll queues msgs, folding home refreshes into a pending one.
 func queueAll(ctx context.Context, tx *writeTx, msgs []upgradebot.Message) error {
 	for i := range msgs {
@@ -106,6 +148,66 @@ func (db *DB) ClaimMessage(ctx context.Context, id int64, now, until time.Time) 
 	return n == 1, wrap("claim message", err)
 }
 
+// ClaimPaced leases a pending message due at now until until, unless its
+// channel is booked past now (then it returns when the channel is free),
+// and books the channel until now+gap, in one transaction.
+func (db *DB) ClaimPaced(ctx context.Context, id int64, now, until time.Time, gap time.Duration) (bool, time.Time, error) {
+	if err := db.lockWriter(ctx); err != nil {
+		return false, time.Time{}, wrap("claim message", err)
+	}
+	defer db.unlockWriter()
+	claimed, free, err := db.claimPaced(ctx, id, now, until, gap)
+	return claimed, free, wrap("claim message", err)
+}
+
+func (db *DB) claimPaced(ctx context.Context, id int64, now, until time.Time, gap time.Duration) (bool, time.Time, error) {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, time.Time{}, err
+	}
+	defer tx.Rollback()
+	m := upgradebot.Message{ID: id}
+	var kind string
+	err = tx.QueryRowContext(ctx, `SELECT kind, to_id FROM outbox WHERE id = ? AND status = 'pending' AND next_try <= ?`,
+		id, formatTime(now)).Scan(&kind, &m.To)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, time.Time{}, nil // claimed by another worker, or no longer pending
+	} else if err != nil {
+		return false, time.Time{}, err
+	}
+	m.Kind = upgradebot.MessageKind(kind)
+	key := m.ChannelKey()
+	if key != "" {
+		var next string
+		err := tx.QueryRowContext(ctx, `SELECT next_at FROM outbox_channels WHERE channel = ?`, key).Scan(&next)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return false, time.Time{}, err
+		default:
+			free, err := parseTime(next)
+			if err != nil {
+				return false, time.Time{}, err
+			}
+			if free.After(now) {
+				return false, free, nil
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET next_try = ? WHERE id = ?`, formatTime(until), id); err != nil {
+		return false, time.Time{}, err
+	}
+	if key != "" && gap > 0 {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO outbox_channels (channel, next_at) VALUES (?, ?)
+			ON CONFLICT (channel) DO UPDATE SET next_at = excluded.next_at`,
+			key, formatTime(now.Add(gap))); err != nil {
+			return false, time.Time{}, err
+		}
+	}
+	return true, time.Time{}, tx.Commit()
+}
+
 // CountMessages returns how many messages are in each status.
 func (db *DB) CountMessages(ctx context.Context) (map[upgradebot.MessageStatus]int, error) {
 	type count struct {
@@ -138,6 +240,42 @@ func (db *DB) PendingMessages(ctx context.Context, now time.Time, limit int) ([]
 	}
 	msgs, err := findMessages(ctx, db.db, query, args...)
 	return msgs, wrap("pending messages", err)
+}
+
+// channelKeySQL is Message.ChannelKey in SQL, with "#id" for a message
+// that has none, so that it is a channel of its own.
+const channelKeySQL = `CASE WHEN kind IN ('dm', 'post', 'update') THEN to_id ELSE '#' || id END`
+
+// DueMessages returns up to limit pending messages due at now, taking
+// channels in turn: every channel's oldest, then every channel's second, ….
+// Channels booked past now are left out.
+func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*upgradebot.Message, error) {
+	// The turns are numbered on the ids alone; only the chosen rows are read.
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	at := formatTime(now)
+	msgs, err := findMessages(ctx, db.db, `
+		WITH due AS (
+			SELECT id, ROW_NUMBER() OVER (PARTITION BY `+channelKeySQL+` ORDER BY id) AS turn
+			FROM outbox o WHERE status = 'pending' AND next_try <= ?
+				AND NOT EXISTS (SELECT 1 FROM outbox_channels c
+					WHERE c.channel = o.to_id AND o.kind IN ('dm', 'post', 'update') AND c.next_at > ?)
+		), chosen AS (SELECT id, turn FROM due ORDER BY turn, id LIMIT ?)
+		SELECT `+messageColumns+` FROM chosen JOIN outbox USING (id) ORDER BY chosen.turn, chosen.id`,
+		at, at, limit)
+	return msgs, wrap("due messages", err)
+}
+
+// OldestPending returns when the oldest pending message was queued, or the
+// zero time.
+func (db *DB) OldestPending(ctx context.Context) (time.Time, error) {
+	var at sql.NullString
+	if err := db.db.QueryRowContext(ctx, `SELECT MIN(created_at) FROM outbox WHERE status = 'pending'`).Scan(&at); err != nil {
+		return time.Time{}, wrap("oldest pending message", err)
+	}
+	t, err := parseNullTime(at)
+	return t, wrap("oldest pending message", err)
 }
 
 // FindMessage returns ENOTFOUND if there is no such message.
@@ -176,6 +314,13 @@ func (db *DB) MarkSent(ctx context.Context, id int64, channel, ts string) error 
 func (db *DB) MarkRetry(ctx context.Context, id int64, reason string, next time.Time) error {
 	return wrap("mark retry", db.markMessage(ctx, id, `
 		UPDATE outbox SET status = 'pending', attempts = attempts + 1, next_try = ?, last_error = ? WHERE id = ?`,
+		formatTime(next), reason, id))
+}
+
+// Postpone keeps a message pending until next without counting an attempt.
+func (db *DB) Postpone(ctx context.Context, id int64, reason string, next time.Time) error {
+	return wrap("postpone", db.markMessage(ctx, id, `
+		UPDATE outbox SET status = 'pending', next_try = ?, last_error = ? WHERE id = ?`,
 		formatTime(next), reason, id))
 }
 

@@ -297,6 +297,7 @@ func (db *DB) RememberPeople(ctx context.Context, people []upgradebot.Person) er
 	}
 
 	return db.write(ctx, "remember people", func(tx *writeTx) error {
+		tx.harmless() // the same names again change nothing
 		for _, p := range people {
 			if strings.TrimSpace(p.Name) == "" {
 				continue

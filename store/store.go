@@ -18,7 +18,8 @@
 //
 // Changes the bot makes on its own (as upgradebot.SystemActor: scheduled
 // occurrences, nudges, escalations, reminders), outbox delivery
-// bookkeeping, Slack events, job runs and display names refresh nobody.
+// bookkeeping, Slack events and trigger ids, health checks, job runs and
+// display names refresh nobody.
 package store
 
 import (
@@ -148,6 +149,38 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// CheckWrite writes the time of the check to its one row in a write
+// transaction of its own, and says in the error's message why that failed.
+func (db *DB) CheckWrite(ctx context.Context) error {
+	err := db.write(ctx, "check write", func(tx *writeTx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO health_checks (id, checked_at) VALUES (1, ?)
+			ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at`, formatTime(tx.now))
+		return err
+	})
+	if err == nil {
+		return nil
+	}
+	reason := "the database cannot be written"
+	var se *sqlite.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		reason = "the database is busy: a write waited too long for the lock"
+	case errors.As(err, &se):
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_READONLY:
+			reason = "the database file is read-only"
+		case sqlite3.SQLITE_FULL:
+			reason = "the disk is full"
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			reason = "the database is locked by another writer"
+		case sqlite3.SQLITE_IOERR:
+			reason = "the database file cannot be written (I/O error)"
+		}
+	}
+	return fmt.Errorf("%w: %w", upgradebot.Errorf(upgradebot.EINTERNAL, "%s", reason), err)
+}
+
 // Backup writes a consistent copy of the database to dest while the
 // database stays in use. It refuses to overwrite an existing file.
 func (db *DB) Backup(ctx context.Context, dest string) error {
@@ -268,10 +301,17 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 // writeTx is a write transaction with the one moment it happens at.
 type writeTx struct {
 	*sql.Tx
-	now      time.Time // UTC
-	affected []string  // see affects
-	change   int64     // the id of the first audit row this transaction wrote, 0 before it
+	now        time.Time // UTC
+	affected   []string  // see affects
+	change     int64     // the id of the first audit row this transaction wrote, 0 before it
+	triggered  bool      // it recorded the request's trigger (see recordTrigger)
+	repeatable bool      // see harmless
 }
+
+// harmless marks a write that a request arriving again may repeat without
+// harm, such as remembering display names: it neither records the
+// request's trigger nor is refused for it.
+func (tx *writeTx) harmless() { tx.repeatable = true }
 
 // affects marks users whose App Home the change alters, to be refreshed in
 // the same transaction when it succeeds. Anything but a Slack user id (""
@@ -293,6 +333,10 @@ var errRollback = errors.New("store: roll back")
 // BEGIN IMMEDIATE has the write lock, so timestamps follow commit order.
 // When fn succeeds, an App Home refresh for each person fn marked with
 // tx.affects is queued before the commit, folded as queueAll folds them.
+// For a Slack request (upgradebot.WithTrigger) whose trigger no earlier
+// write recorded, the transaction also records the trigger, or fails with
+// upgradebot.ErrAlreadyDone if another request did (unless fn marked it
+// harmless).
 // Any error, fn's or the commit's, is wrapped once with op (see wrap), and
 // nothing fn wrote stays.
 func (db *DB) write(ctx context.Context, op string, fn func(tx *writeTx) error) error {
@@ -319,7 +363,19 @@ func (db *DB) write(ctx context.Context, op string, fn func(tx *writeTx) error) 
 	if err := queueAll(ctx, tx, homes); err != nil {
 		return wrap(op, err)
 	}
-	return wrap(op, sqlTx.Commit())
+	trigger := upgradebot.TriggerFrom(ctx)
+	if trigger != nil && !trigger.Recorded() && !tx.triggered && !tx.repeatable {
+		if err := tx.recordTrigger(ctx, trigger.ID); err != nil {
+			return wrap(op, err)
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return wrap(op, err)
+	}
+	if tx.triggered {
+		trigger.MarkRecorded()
+	}
+	return nil
 }
 
 // writeValue is write for an operation that returns a value: fn's, or the

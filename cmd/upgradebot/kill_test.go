@@ -114,10 +114,16 @@ func startServe(t *testing.T, env []string) (*exec.Cmd, string) {
 	return nil, ""
 }
 
+// triggers numbers the commands signedCommand sends: each is a new request
+// with a trigger_id of its own, as Slack sends them (the bot runs each
+// trigger_id once).
+var triggers atomic.Int64
+
 // signedCommand posts a signed /upgrade command and returns the status and body.
 func signedCommand(client *http.Client, addr, secret, user, text string) (int, string, error) {
 	form := url.Values{"command": {"/upgrade"}, "text": {text}, "user_id": {user}, "user_name": {"sender"},
-		"team_id": {"T0TEAM"}, "channel_id": {"C0TEAM"}, "response_url": {"http://127.0.0.1:9/response"}, "trigger_id": {"1.2.3"}}
+		"team_id": {"T0TEAM"}, "channel_id": {"C0TEAM"}, "response_url": {"http://127.0.0.1:9/response"},
+		"trigger_id": {fmt.Sprintf("1.2.%d", triggers.Add(1))}}
 	body := form.Encode()
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/commands", strings.NewReader(body))
