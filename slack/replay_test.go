@@ -3,8 +3,10 @@ package slack_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -143,5 +145,23 @@ func TestReplayedClickRunsOnce(t *testing.T) {
 	}
 	if after := snapshot(t, e.db); after != before {
 		t.Errorf("the replayed click changed the store:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+// TestOneTriggerTwoCommands: a client that sends two different commands
+// with one trigger_id (as a load tool does; Slack never does) has both run:
+// a replay is the same request again, not merely the same trigger_id.
+func TestOneTriggerTwoCommands(t *testing.T) {
+	e := newSlackEnv(t, nil)
+	at := e.clock.Now()
+	for i, text := range []string{"add First task", "add Second task"} {
+		v, err := url.ParseQuery(e.commandBody(alice, text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.Set("trigger_id", "1.2.3")
+		if msg := replyText(t, e.replay(t, "/slack/commands", v.Encode(), at)); !strings.Contains(msg.Text, fmt.Sprintf("Added #%d", i+1)) {
+			t.Errorf("%q with a reused trigger_id: %q", text, msg.Text)
+		}
 	}
 }

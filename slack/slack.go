@@ -2,6 +2,8 @@ package slack
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -145,7 +147,7 @@ func (s *App) run(ctx context.Context, cmd slack.SlashCommand, req bot.Request) 
 			r = bot.Reply{Text: upgradebot.ErrorMessage(errors.New("panic")), Failed: true}
 		}
 	}()
-	ctx, trigger, replay, err := s.begin(ctx, cmd.TriggerID)
+	ctx, trigger, replay, err := s.begin(ctx, requestKey(cmd.TriggerID, cmd.UserID, cmd.Text))
 	if err != nil {
 		s.logger().Error("command failed", "user", req.User, "command", bot.CommandName(req.Text), "err", err)
 		return bot.Reply{Text: upgradebot.ErrorMessage(err), Failed: true}
@@ -161,6 +163,34 @@ func (s *App) run(ctx context.Context, cmd slack.SlashCommand, req bot.Request) 
 		s.wake() // what it queued (DMs, App Home refreshes) goes out now
 	}
 	return r
+}
+
+// requestKey names one Slack request for replay protection: its trigger_id
+// and a short digest of who sent what. A replay is the same request again,
+// so it has the same key; Slack gives every request a trigger_id of its own,
+// and a client that reuses one for different commands (a load tool) still
+// has each of them run. "" without a trigger_id.
+func requestKey(triggerID string, parts ...string) string {
+	if triggerID == "" {
+		return ""
+	}
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return triggerID + "/" + hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// interactionContent is what a click or a form submission carries, for
+// requestKey.
+func interactionContent(ic slack.InteractionCallback) string {
+	var b strings.Builder
+	b.WriteString(string(ic.Type) + "\x00" + ic.View.CallbackID + "\x00" + ic.View.PrivateMetadata)
+	for _, a := range ic.ActionCallback.BlockActions {
+		b.WriteString("\x00" + a.ActionID + "=" + a.Value)
+	}
+	return b.String()
 }
 
 // begin starts handling a request Slack named by triggerID: it returns
@@ -288,7 +318,7 @@ func (s *App) Interaction(ctx context.Context, ic slack.InteractionCallback) (an
 		var trigger *upgradebot.Trigger
 		var replay bool
 		var err error
-		if ctx, trigger, replay, err = s.begin(ctx, ic.TriggerID); err != nil {
+		if ctx, trigger, replay, err = s.begin(ctx, requestKey(ic.TriggerID, user, interactionContent(ic))); err != nil {
 			return nil, err
 		}
 		if replay {
