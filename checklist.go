@@ -20,6 +20,9 @@ type ChecklistItem struct {
 	Estimate time.Duration `json:"estimate,omitzero"` // whole minutes, 0 if not estimated
 	// Position orders the items of a phase; 0 on a new item puts it last.
 	Position int `json:"position"`
+	// Vendor, when set, makes the item its vendor's own: a vendor with any
+	// items of its own gets only those (see ChecklistFor).
+	Vendor string `json:"vendor,omitempty"`
 
 	UpdatedBy string    `json:"updated_by"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -226,4 +229,23 @@ type ChecklistService interface {
 	// CarriedItems): what its checklist brought back to revisit.
 	// ENOTFOUND for an unknown release.
 	DeferredItems(ctx context.Context, releaseKey string) ([]*ReleaseItem, error)
+}
+
+// ChecklistFor is the template a new release of vendor gets: the vendor's
+// own items when it has any, the team's (items without a vendor)
+// otherwise. Vendor names compare ignoring case.
+func ChecklistFor(template []*ChecklistItem, vendor string) []*ChecklistItem {
+	var own, team []*ChecklistItem
+	for _, it := range template {
+		switch {
+		case it.Vendor == "":
+			team = append(team, it)
+		case strings.EqualFold(it.Vendor, vendor):
+			own = append(own, it)
+		}
+	}
+	if len(own) > 0 {
+		return own
+	}
+	return team
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/upgradebot/upgradebot"
@@ -19,13 +20,29 @@ func (c *call) checklist(cmd *Command) (string, error) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "*Release checklist* (%d): every new release gets these as tasks", len(items))
-	var phase upgradebot.Phase
+	// The team's items, then each vendor's own, each by phase.
+	var vendors []string
 	for _, it := range items {
-		if it.Phase != phase {
-			phase = it.Phase
-			fmt.Fprintf(&b, "\n*%s*", phase)
+		if it.Vendor != "" && !slices.Contains(vendors, it.Vendor) {
+			vendors = append(vendors, it.Vendor)
 		}
-		b.WriteString("\n• " + checklistLine(it))
+	}
+	slices.Sort(vendors)
+	for _, v := range append([]string{""}, vendors...) {
+		if v != "" {
+			fmt.Fprintf(&b, "\n*%s's own* (its releases get these instead)", upgradebot.Escape(v))
+		}
+		var phase upgradebot.Phase
+		for _, it := range items {
+			if it.Vendor != v {
+				continue
+			}
+			if it.Phase != phase {
+				phase = it.Phase
+				fmt.Fprintf(&b, "\n*%s*", phase)
+			}
+			b.WriteString("\n• " + checklistLine(it))
+		}
 	}
 	return b.String(), nil
 }
@@ -43,12 +60,16 @@ func (c *call) checklistAdd(cmd *Command) (string, error) {
 	if err := c.teamPhase(cmd); err != nil {
 		return "", err
 	}
-	it := &upgradebot.ChecklistItem{Phase: cmd.Phase, Title: cmd.Title, Estimate: cmd.Estimate}
+	it := &upgradebot.ChecklistItem{Phase: cmd.Phase, Title: cmd.Title, Estimate: cmd.Estimate, Vendor: cmd.Vendor}
 	if err := c.b.Desk.AddChecklistItem(c.ctx, c.user, it); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("Added to the %s phase of the release checklist: %s. Releases recorded from now on get it as a task.",
-		it.Phase, checklistLine(it)), nil
+	whose := "Releases recorded from now on get it as a task."
+	if it.Vendor != "" {
+		whose = fmt.Sprintf("%s's releases recorded from now on get it as a task, with %s's other items of its own instead of the team's.",
+			upgradebot.Escape(it.Vendor), upgradebot.Escape(it.Vendor))
+	}
+	return fmt.Sprintf("Added to the %s phase of the release checklist: %s. %s", it.Phase, checklistLine(it), whose), nil
 }
 
 func (c *call) checklistRemove(cmd *Command) (string, error) {

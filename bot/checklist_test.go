@@ -82,7 +82,7 @@ func TestChecklistCommands(t *testing.T) {
 		{desc: "audited", as: admin, text: "audit", want: []string{
 			"`task.due` task #5", "`release.item` release_item #4", "`task.checklist` task #10", "`release.item` release_item #2: decided_by: <@U0ALICE> → <@U0BOB>", "`checklist.remove` checklist #4",
 		}},
-		{desc: "help", as: alice, text: "help checklist", want: []string{"`/upgrade checklist add <phase> <title> [est:<N>h|<N>d]`", "(admin)"}},
+		{desc: "help", as: alice, text: "help checklist", want: []string{"`/upgrade checklist add <phase> <title> [est:<N>h|<N>d] [vendor:<name>]`", "(admin)"}},
 		{desc: "help release", as: alice, text: "help release", want: []string{`release item <key> adopt|defer|skip "<item title>" [reason]`, "release items <key>"}},
 	})
 }
@@ -127,4 +127,22 @@ func TestReleaseItemsLimit(t *testing.T) {
 	if n := strings.Count(got, "\n• "); n != 25+1+25 {
 		t.Errorf("reply has %d items, want 51 (25 adopted, 1 not doing, 25 carried):\n%s", n, got)
 	}
+}
+
+// TestChecklistPerVendor: a vendor with checklist items of its own gets
+// only those; a vendor without gets the team's.
+func TestChecklistPerVendor(t *testing.T) {
+	run(t, []step{
+		{desc: "the EHR", as: admin, text: "vendor Verisante cadence:13w"},
+		{desc: "the ERP", as: admin, text: "vendor Ledgerly cadence:26w"},
+		{desc: "the team's item", as: admin, text: "checklist add test Regression-test the lab, pharmacy and ADT interfaces"},
+		{desc: "the ERP's own", as: admin, text: "checklist add test Reconcile the general ledger vendor:ledgerly est:8h",
+			want: []string{"Ledgerly's releases recorded from now on get it as a task"}},
+		{desc: "an unknown vendor", as: admin, text: "checklist add test Something vendor:nobody", fail: true, want: []string{"No vendor is called nobody"}},
+		{desc: "listed apart", as: alice, text: "checklist", want: []string{"*Ledgerly's own* (its releases get these instead)", "Reconcile the general ledger"}},
+		{desc: "the EHR release gets the team's", as: alice, text: "release add Verisante 2026.4 ga:2026-12-01", want: []string{"and 1 checklist task"}},
+		{desc: "the ERP release gets its own", as: alice, text: "release add Ledgerly 2026.2 ga:2026-12-01", want: []string{"and 1 checklist task"}},
+		{desc: "the ERP's tasks", as: alice, text: "list release:ledgerly-2026.2", want: []string{"Reconcile the general ledger"}, not: []string{"ADT interfaces"}},
+		{desc: "the EHR's tasks", as: alice, text: "list release:verisante-2026.4", want: []string{"ADT interfaces"}, not: []string{"general ledger"}},
+	})
 }

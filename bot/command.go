@@ -46,6 +46,7 @@ type Command struct {
 	Queue       int                 // maint queue
 	Rate        float64             // maint queue: items per hour
 	Workdays    string              // maint add, maint edit: "yes" or "no" (workdays:), "" keeps
+	Vendor      string              // checklist add: the vendor whose releases get the item
 	NoSupport   bool                // vendor, release edit: support:none forgets the support window
 	// Values are the settings config sets, by key, already checked and in
 	// canonical form (see upgradebot.ValidateSetting).
@@ -189,8 +190,9 @@ var releaseSpecs = []*spec{
 		summary: "a release's note items by verdict with the reasons, and the items deferred in earlier releases still carried; also `release <key> items`", parse: parseReleaseItems},
 	{name: "checklist", run: (*call).checklist, usage: "checklist", summary: "the release checklist: the tasks every new release gets, by phase", share: true,
 		parse: func(p *parser, c *Command) error { return p.none() }},
-	{name: "checklist add", who: admins, run: (*call).checklistAdd, usage: "checklist add <phase> <title> [est:<N>h|<N>d]",
-		summary: "add a task every new release gets in that phase", options: []string{"est"}, parse: parseChecklistAdd},
+	{name: "checklist add", who: admins, run: (*call).checklistAdd, usage: "checklist add <phase> <title> [est:<N>h|<N>d] [vendor:<name>]",
+		summary: "add a task every new release gets in that phase; with vendor:, only that vendor's releases (a vendor with items of its own gets only those)",
+		options: []string{"est", "vendor"}, parse: parseChecklistAdd},
 	{name: "checklist remove", who: admins, run: (*call).checklistRemove, usage: "checklist remove <id>", summary: "remove a task from the release checklist; releases keep theirs",
 		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
 	{name: "vendor", run: (*call).vendor, usage: "vendor [<name> cadence:<N>w [support:<N>w|none]]",
@@ -1339,6 +1341,11 @@ func parseChecklistAdd(p *parser, c *Command) error {
 	if v, ok := p.opts["est"]; ok {
 		if c.Estimate, err = upgradebot.ParseEstimate(v); err != nil {
 			return err
+		}
+	}
+	if v, ok := p.opts["vendor"]; ok {
+		if c.Vendor = v; v == "" {
+			return p.usageErr("vendor: needs a vendor's name, like vendor:Ledgerly.")
 		}
 	}
 	return p.title(c, "title", "")

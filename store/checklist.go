@@ -13,7 +13,7 @@ import (
 	"github.com/upgradebot/upgradebot"
 )
 
-const checklistSelect = `SELECT id, phase, title, estimate_min, position, updated_by, updated_at FROM checklist`
+const checklistSelect = `SELECT id, phase, title, estimate_min, position, updated_by, updated_at, vendor FROM checklist`
 
 // Checklist returns the release checklist template, in the order of the
 // team's phases and by position within a phase.
@@ -76,11 +76,18 @@ func addChecklistItem(ctx context.Context, tx *writeTx, actor string, it *upgrad
 	if err := it.Validate(); err != nil {
 		return err
 	}
+	if it.Vendor != "" { // the vendor's name as stored
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM vendors WHERE name = ? COLLATE NOCASE`, it.Vendor).Scan(&it.Vendor); errors.Is(err, sql.ErrNoRows) {
+			return upgradebot.Errorf(upgradebot.ENOTFOUND, "No vendor is called %s; `/upgrade vendor` lists them.", upgradebot.Escape(it.Vendor))
+		} else if err != nil {
+			return fmt.Errorf("find vendor: %w", err)
+		}
+	}
 	// The same task twice in a phase would give every release it twice; a
 	// command sent again must not do that.
 	var dup int64
-	switch err := tx.QueryRowContext(ctx, `SELECT id FROM checklist WHERE phase = ? AND title = ? COLLATE NOCASE`,
-		string(it.Phase), it.Title).Scan(&dup); {
+	switch err := tx.QueryRowContext(ctx, `SELECT id FROM checklist WHERE phase = ? AND title = ? COLLATE NOCASE AND vendor = ? COLLATE NOCASE`,
+		string(it.Phase), it.Title, it.Vendor).Scan(&dup); {
 	case err == nil:
 		return upgradebot.Errorf(upgradebot.ECONFLICT, "The %s phase of the release checklist already has it: %d. %s.",
 			it.Phase, dup, upgradebot.Escape(it.Title))
@@ -95,9 +102,9 @@ func addChecklistItem(ctx context.Context, tx *writeTx, actor string, it *upgrad
 	}
 	it.UpdatedBy, it.UpdatedAt = actor, tx.now
 	if err := tx.QueryRowContext(ctx, `
-		INSERT INTO checklist (phase, title, estimate_min, position, updated_by, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-		string(it.Phase), it.Title, int64(it.Estimate/time.Minute), it.Position, actor, formatTime(tx.now)).Scan(&it.ID); err != nil {
+		INSERT INTO checklist (phase, title, estimate_min, position, updated_by, updated_at, vendor)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		string(it.Phase), it.Title, int64(it.Estimate/time.Minute), it.Position, actor, formatTime(tx.now), it.Vendor).Scan(&it.ID); err != nil {
 		return fmt.Errorf("insert checklist item: %w", err)
 	}
 	return tx.audit(ctx, actor, "checklist.add", "checklist", it.ID, nil, it)
@@ -139,7 +146,7 @@ func scanChecklistItem(s scanner) (*upgradebot.ChecklistItem, error) {
 	var it upgradebot.ChecklistItem
 	var phase, at string
 	var estimateMin int64
-	if err := s.Scan(&it.ID, &phase, &it.Title, &estimateMin, &it.Position, &it.UpdatedBy, &at); err != nil {
+	if err := s.Scan(&it.ID, &phase, &it.Title, &estimateMin, &it.Position, &it.UpdatedBy, &at, &it.Vendor); err != nil {
 		return nil, err
 	}
 	it.Phase, it.Estimate = upgradebot.Phase(phase), time.Duration(estimateMin)*time.Minute
@@ -149,7 +156,8 @@ func scanChecklistItem(s scanner) (*upgradebot.ChecklistItem, error) {
 }
 
 // applyChecklist gives the new release r its checklist: one open task per
-// template item, then one task in the first phase of the team's plan
+// template item (its vendor's own items when it has any, else the team's),
+// then one task in the first phase of the team's plan
 // (review by default) per item deferred in an earlier release of its
 // vendor and still deferred. Each task is audited as
 // task.checklist; nobody is sent a message (the tasks are unassigned).
@@ -163,7 +171,7 @@ func applyChecklist(ctx context.Context, tx *writeTx, actor string, r *upgradebo
 		return err
 	}
 	var tasks []*upgradebot.Task
-	for _, it := range template {
+	for _, it := range upgradebot.ChecklistFor(template, r.Vendor) {
 		tasks = append(tasks, it.Task(r.Key))
 	}
 	plan, err := phasePlan(ctx, tx)
