@@ -175,12 +175,12 @@ func (m *Main) importDone(out upgradebot.ImportResult) {
 	if m.Data.DryRun {
 		verb, upd, note = "Dry run: would import", "would update", " Nothing was written."
 	}
-	line := fmt.Sprintf("%s %d new tasks", verb, len(out.Created))
+	line := fmt.Sprintf("%s %s", verb, upgradebot.Plural(len(out.Created), "new task"))
 	switch {
 	case m.Data.Update:
-		line += fmt.Sprintf("; %s %d tasks; %d refs already there, nothing to change", upd, len(out.Updated), len(out.Skipped))
+		line += fmt.Sprintf("; %s %s; %s already there, nothing to change", upd, upgradebot.Plural(len(out.Updated), "task"), upgradebot.Plural(len(out.Skipped), "ref"))
 	case len(out.Skipped) > 0:
-		line += fmt.Sprintf("; %d refs already there, skipped (existing tasks left as they are; -update applies the ticket system's closes and due dates)", len(out.Skipped))
+		line += fmt.Sprintf("; %s already there, skipped (existing tasks left as they are; -update applies the ticket system's closes and due dates)", upgradebot.Plural(len(out.Skipped), "ref"))
 	default:
 		line += "; 0 refs already there"
 	}
@@ -197,7 +197,7 @@ func (m *Main) importDone(out upgradebot.ImportResult) {
 		fmt.Fprintf(m.Stdout, "  #%d %s: %s\n", u.After.ID, u.After.Ref, change)
 	}
 	if len(out.Closed) > 0 {
-		fmt.Fprintf(m.Stdout, "Skipped %d closed tickets (done, resolved, closed or cancelled).\n", len(out.Closed))
+		fmt.Fprintf(m.Stdout, "Skipped %s (done, resolved, closed or cancelled).\n", upgradebot.Plural(len(out.Closed), "closed ticket"))
 	}
 }
 

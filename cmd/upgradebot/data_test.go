@@ -129,14 +129,14 @@ func TestImportColumnsAndUsers(t *testing.T) {
 	users := write("users.txt", "# ticket system name = Slack id\nSam Jones = U0SAM\n")
 	mapping := write("mapping.txt", "ref=Ticket No\ntitle=Headline\nassignee=Owner\n")
 	code, out, stderr := runMain(t, env, "", "import", "-mapping", mapping, "-users", users, odd)
-	if code != 0 || !strings.Contains(out, "Imported 1 new tasks") {
+	if code != 0 || !strings.Contains(out, "Imported 1 new task") {
 		t.Fatalf("mapped import: exit %d\n%s%s", code, out, stderr)
 	}
 	jira := write("jira.csv", "Issue key,Summary,Assignee,Due date,Priority,Status,Issue id\n"+
 		"UPG-7,Write the cutover runbook,Sam Jones,5/Dec/26 5:00 PM,Highest,In Progress,10007\n"+
 		"UPG-8,Old spike,,,Low,Done,10008\n")
 	code, out, stderr = runMain(t, env, "", "import", "-users", users, jira)
-	if code != 0 || !strings.Contains(out, "Imported 1 new tasks") || !strings.Contains(out, "Skipped 1 closed tickets") {
+	if code != 0 || !strings.Contains(out, "Imported 1 new task") || !strings.Contains(out, "Skipped 1 closed ticket") {
 		t.Fatalf("jira import: exit %d\n%s%s", code, out, stderr)
 	}
 	code, out, _ = runMain(t, env, "", "exec", "list")
@@ -289,15 +289,15 @@ func TestImportUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, stderr := runMain(t, env, "", "import", "-users", users, later)
-	if code != 0 || !strings.Contains(out, "Imported 1 new tasks; 3 refs already there, skipped (existing tasks left as they are; -update applies") {
+	if code != 0 || !strings.Contains(out, "Imported 1 new task; 3 refs already there, skipped (existing tasks left as they are; -update applies") {
 		t.Fatalf("without -update: exit %d\n%s%s", code, out, stderr)
 	}
 	code, out, stderr = runMain(t, env, "", "import", "-update", "-dry-run", "-users", users, later)
-	if code != 0 || !strings.Contains(out, "Dry run: would import 0 new tasks; would update 3 tasks; 1 refs already there, nothing to change. Nothing was written.") {
+	if code != 0 || !strings.Contains(out, "Dry run: would import 0 new tasks; would update 3 tasks; 1 ref already there, nothing to change. Nothing was written.") {
 		t.Fatalf("dry run: exit %d\n%s%s", code, out, stderr)
 	}
 	code, out, stderr = runMain(t, env, "", "import", "-update", "-as", "U0DANA", "-users", users, later)
-	want := "Imported 0 new tasks; updated 3 tasks; 1 refs already there, nothing to change.\n" +
+	want := "Imported 0 new tasks; updated 3 tasks; 1 ref already there, nothing to change.\n" +
 		"  #1 SCTASK0010231: done, as in the ticket system\n" +
 		"  #2 SCTASK0010232: due no date → Fri 11 Dec 2026\n" +
 		"  #3 SCTASK0010233: cancelled, as in the ticket system\n"
@@ -414,7 +414,7 @@ func TestExportRoundTrip(t *testing.T) {
 		t.Fatal("release add failed")
 	}
 	code, out, stderr := runMain(t, b, "", "import", file)
-	if code != 0 || !strings.Contains(out, "Imported 7 new tasks") || !strings.Contains(out, "Skipped 1 closed tickets") {
+	if code != 0 || !strings.Contains(out, "Imported 7 new tasks") || !strings.Contains(out, "Skipped 1 closed ticket") {
 		t.Fatalf("import: exit %d\n%s%s", code, out, stderr)
 	}
 	rows := func(env map[string]string) [][]string {
