@@ -28,7 +28,7 @@ func WeeklyChart(ctx context.Context, desk upgradebot.Desk, m *upgradebot.Messag
 		return nil, fmt.Errorf("weekly chart: %w", err)
 	}
 	today := upgradebot.Today(m.CreatedAt, s.Location())
-	points, err := desk.WeeklyTrend(ctx, m.CreatedAt, today, upgradebot.TrendWeeks)
+	points, err := desk.WeeklyTrend(ctx, m.CreatedAt, s.Location(), upgradebot.TrendWeeks)
 	if err != nil {
 		return nil, fmt.Errorf("weekly chart: %w", err)
 	}

@@ -13,7 +13,7 @@ import (
 // last upgradebot.TrendWeeks weeks, the last ending now.
 func (m *Main) writeChart(ctx context.Context) error {
 	now := m.Clock.Now()
-	points, err := m.DB.WeeklyTrend(ctx, now, upgradebot.Today(now, m.Location), upgradebot.TrendWeeks)
+	points, err := m.DB.WeeklyTrend(ctx, now, m.Location, upgradebot.TrendWeeks)
 	if err != nil {
 		return err
 	}
