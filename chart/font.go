@@ -7,7 +7,8 @@ import (
 )
 
 // glyphs is a 5×7 bitmap font for what the chart writes: digits, the
-// capital letters and a little punctuation. Each glyph is 7 rows of 5
+// capital letters (accented ones drawn plain, see folded) and a little
+// punctuation. Each glyph is 7 rows of 5
 // columns, '#' for ink. A rune without a glyph is drawn as a space.
 var glyphs = map[rune][7]string{
 	'0': {" ### ", "#   #", "#  ##", "# # #", "##  #", "#   #", " ### "},
@@ -54,6 +55,22 @@ var glyphs = map[rune][7]string{
 	'(': {"   # ", "  #  ", " #   ", " #   ", " #   ", "  #  ", "   # "},
 	')': {" #   ", "  #  ", "   # ", "   # ", "   # ", "  #  ", " #   "},
 	' ': {},
+	// More punctuation, for vendors' names.
+	'&':  {" ##  ", "#  # ", "# #  ", " #   ", "# # #", "#  # ", " ## #"},
+	'\'': {"  #  ", "  #  ", " #   ", "     ", "     ", "     ", "     "},
+	'+':  {"     ", "  #  ", "  #  ", "#####", "  #  ", "  #  ", "     "},
+	'!':  {"  #  ", "  #  ", "  #  ", "  #  ", "  #  ", "     ", "  #  "},
+	'?':  {" ### ", "#   #", "    #", "   # ", "  #  ", "     ", "  #  "},
+	'#':  {" # # ", " # # ", "#####", " # # ", "#####", " # # ", " # # "},
+	'%':  {"##   ", "##  #", "   # ", "  #  ", " #   ", "#  ##", "   ##"},
+	'_':  {"     ", "     ", "     ", "     ", "     ", "     ", "#####"},
+}
+
+// folded are accented capitals drawn as their plain letter.
+var folded = map[rune]rune{
+	'À': 'A', 'Á': 'A', 'Â': 'A', 'Ã': 'A', 'Ä': 'A', 'Å': 'A', 'Ç': 'C', 'È': 'E', 'É': 'E', 'Ê': 'E', 'Ë': 'E',
+	'Ì': 'I', 'Í': 'I', 'Î': 'I', 'Ï': 'I', 'Ñ': 'N', 'Ò': 'O', 'Ó': 'O', 'Ô': 'O', 'Õ': 'O', 'Ö': 'O', 'Ø': 'O',
+	'Ù': 'U', 'Ú': 'U', 'Û': 'U', 'Ü': 'U', 'Ý': 'Y',
 }
 
 // Glyph cell: 5 columns and a column of space, 7 rows.
@@ -72,6 +89,9 @@ func textWidth(s string, scale int) int {
 // font pixel a scale×scale square.
 func drawText(img *image.RGBA, x, y int, s string, scale int, c color.RGBA) {
 	for _, r := range strings.ToUpper(s) {
+		if f, ok := folded[r]; ok {
+			r = f
+		}
 		g := glyphs[r]
 		for row, line := range g {
 			for col, ch := range line {

@@ -67,15 +67,15 @@ func (e *delivery) wantOneChart() (upload, apiCall) {
 	if c.Param("channel_id") != teamCh || c.Param("initial_comment") != chartComment {
 		e.t.Errorf("completed in %q with comment %q; want %s and %q", c.Param("channel_id"), c.Param("initial_comment"), teamCh, chartComment)
 	}
-	if want := "Open work and releases behind, 12 weeks to Mon 30 Nov 2026"; files[0].Title != want {
+	if want := "Open work and releases behind, weeks by Monday, as of Mon 30 Nov 2026"; files[0].Title != want {
 		e.t.Errorf("file title %q, want %q", files[0].Title, want)
 	}
 	img, err := png.Decode(bytes.NewReader(up.Data))
 	if err != nil {
 		e.t.Fatalf("the upload is not a PNG: %v", err)
 	}
-	if b := img.Bounds(); b.Dx() != 800 || b.Dy() != 400 {
-		e.t.Errorf("chart is %dx%d, want 800x400", b.Dx(), b.Dy())
+	if b := img.Bounds(); b.Dx() != 640 || b.Dy() != 640 {
+		e.t.Errorf("chart is %dx%d, want 640x640", b.Dx(), b.Dy())
 	}
 	return up, c
 }
@@ -102,8 +102,10 @@ func TestDeliverChart(t *testing.T) {
 	if get.Param("length") != strconv.Itoa(len(up.Data)) {
 		t.Errorf("length %q, uploaded %d bytes", get.Param("length"), len(up.Data))
 	}
-	if alt := get.Param("alt_txt"); !strings.Contains(alt, "12 weeks to Mon 30 Nov 2026") || !strings.Contains(alt, "2 now") || !strings.Contains(alt, "1 now") {
-		t.Errorf("alt_txt %q; want the weeks, the open tasks now (2) and the releases behind now (1)", alt)
+	if alt := get.Param("alt_txt"); !strings.Contains(alt, "12 weeks by Monday from Mon 14 Sep 2026 to Mon 30 Nov 2026, as of Mon 30 Nov 2026") ||
+		!strings.Contains(alt, "Top panel, bars: open tasks at the end of each week, 0 then, 2 now.") ||
+		!strings.Contains(alt, "Bottom panel, a line per vendor, releases out but not live: MedCore 1 then, 1 now.") {
+		t.Errorf("alt_txt %q; want the weeks, both panels, the open tasks now (2) and MedCore's releases behind now (1)", alt)
 	}
 	if get.Token != "xoxb-test-token" {
 		t.Errorf("token %q", get.Token)
@@ -220,7 +222,7 @@ func TestConsoleChart(t *testing.T) {
 	if n, err := c.Deliver(t.Context()); err != nil || n != 1 {
 		t.Fatalf("Deliver = %d, %v", n, err)
 	}
-	want := "[#C0TEAM chart: upgradebot-chart-2026-11-30.png, 800×400 PNG] " + chartComment + "\n"
+	want := "[#C0TEAM chart: upgradebot-chart-2026-11-30.png, 640×640 PNG] " + chartComment + "\n"
 	if out.String() != want {
 		t.Errorf("console:\n%s\nwant\n%s", out.String(), want)
 	}

@@ -9,11 +9,12 @@ import (
 )
 
 // writeChart writes the weekly chart as a PNG to -o (default chart.png;
-// "-" for stdout): open work and releases behind at the end of each of the
-// last upgradebot.TrendWeeks weeks, the last ending now.
+// "-" for stdout): open work and releases behind per vendor over the last
+// upgradebot.TrendWeeks team weeks in the team's zone, the last the week
+// under way as of now.
 func (m *Main) writeChart(ctx context.Context) error {
 	now := m.Clock.Now()
-	points, err := m.DB.WeeklyTrend(ctx, now, upgradebot.Today(now, m.Location), upgradebot.TrendWeeks)
+	points, err := m.DB.WeeklyTrend(ctx, now, m.Location, upgradebot.TrendWeeks)
 	if err != nil {
 		return err
 	}
