@@ -269,7 +269,7 @@ func TaskLine(t *Task, today Date) string {
 		s += " · unassigned"
 	}
 	if !t.Due.IsZero() {
-		s += " · due " + t.Due.Human()
+		s += " · due " + t.Due.Relative(today)
 		if t.Overdue(today) {
 			s += " (*" + Plural(t.Due.DaysUntil(today), "day") + " overdue*)"
 		}

@@ -330,7 +330,7 @@ func TestSlashCommands(t *testing.T) {
 		homes                          []string // home refreshes queued by this command
 	}{
 		{"add", alice, `add "Rebuild the order sets" due:2026-12-04 <@U0BOB|bob> prio:high`, slack.ResponseTypeEphemeral,
-			[]string{"Added #1 Rebuild the order sets", "<@U0BOB>", "Fri 4 Dec 2026"}, []string{alice, bob}},
+			[]string{"Added #1 Rebuild the order sets", "<@U0BOB>", "due Fri 4 Dec"}, []string{alice, bob}},
 		{"list", bob, "list", slack.ResponseTypeEphemeral, []string{"*Open tasks* (1)", "#1 Rebuild the order sets"}, nil},
 		{"list shared", bob, "list mine share", slack.ResponseTypeInChannel, []string{"*Your open tasks* (1)"}, nil},
 		{"help", alice, "help", slack.ResponseTypeEphemeral, []string{"/upgrade", "add &lt;title&gt;"}, nil},
