@@ -105,7 +105,7 @@ func TestNudgeMessagesFold(t *testing.T) {
 	mk := func(id int64, who, due string, toChan bool) upgradebot.Nudge {
 		return upgradebot.Nudge{Task: &upgradebot.Task{ID: id, Title: fmt.Sprintf("Task %d", id), Status: upgradebot.StatusOpen, Assignee: who, Due: date(due)}, ToChannel: toChan}
 	}
-	msgs := upgradebot.NudgeMessages([]upgradebot.Nudge{mk(1, "UB", "2026-12-01", false), mk(2, "UA", "2026-12-04", true), mk(3, "UA", "2026-11-30", false)}, "CTEAM", today, upgradebot.NudgePolicy{})
+	msgs := upgradebot.NudgeMessages([]upgradebot.Nudge{mk(1, "UB", "2026-12-01", false), mk(2, "UA", "2026-12-04", true), mk(3, "UA", "2026-11-30", false)}, "CTEAM", today, upgradebot.NudgePolicy{}, map[string]string{"UA": "ann"})
 	var got []string
 	for _, m := range msgs {
 		got = append(got, fmt.Sprintf("%s %s %d", m.Kind, m.To, strings.Count(m.Text, "• ")))
@@ -113,10 +113,12 @@ func TestNudgeMessagesFold(t *testing.T) {
 	if want := []string{"dm UA 2", "dm UB 1", "post CTEAM 1"}; !slices.Equal(got, want) {
 		t.Errorf("messages %q, want %q", got, want)
 	}
-	if !strings.Contains(msgs[0].Text, "2 of your tasks are past due") || !strings.Contains(msgs[0].Text, "#3 Task 3 · due Mon 30 Nov 2026 (*7 days overdue*)") {
+	// Issue 15: dates without this year's year; the channel post names
+	// people without pinging them.
+	if !strings.Contains(msgs[0].Text, "2 of your tasks are past due") || !strings.Contains(msgs[0].Text, "#3 Task 3 · due Mon 30 Nov (*7 days overdue*)") {
 		t.Errorf("DM to UA:\n%s", msgs[0].Text)
 	}
-	if !strings.Contains(msgs[2].Text, "after 3 reminders") || !strings.Contains(msgs[2].Text, "#2 Task 2 · <@UA>") {
+	if !strings.Contains(msgs[2].Text, "after 3 reminders") || !strings.Contains(msgs[2].Text, "#2 Task 2 · ann ·") || strings.Contains(msgs[2].Text, "<@") {
 		t.Errorf("channel post:\n%s", msgs[2].Text)
 	}
 }

@@ -77,8 +77,10 @@ func PlanNudges(tasks []*Task, states map[int64]NudgeState, muted func(user stri
 }
 
 // NudgeMessages folds nudges into one DM per assignee and, for those that
-// go to the team channel, one post there (none when channel is "").
-func NudgeMessages(nudges []Nudge, channel string, today Date, p NudgePolicy) []Message {
+// go to the team channel, one post there (none when channel is ""). The
+// post names people by their display names in names, so that nobody is
+// pinged by a post the whole team reads.
+func NudgeMessages(nudges []Nudge, channel string, today Date, p NudgePolicy, names map[string]string) []Message {
 	var out []Message
 	byUser := map[string][]Nudge{}
 	var users []string
@@ -102,7 +104,7 @@ func NudgeMessages(nudges []Nudge, channel string, today Date, p NudgePolicy) []
 		}
 		lines := []string{head}
 		for _, n := range ns {
-			lines = append(lines, "• "+nudgeLine(n.Task, today, false))
+			lines = append(lines, "• "+nudgeLine(n.Task, today, false, names))
 		}
 		lines = append(lines, "Done? `/upgrade done <id>`. A new date? `/upgrade due <id> <date>`. A break from these? `/upgrade mute until <date>`.")
 		out = append(out, Message{Kind: MessageDM, To: u, Text: strings.Join(lines, "\n")})
@@ -110,18 +112,19 @@ func NudgeMessages(nudges []Nudge, channel string, today Date, p NudgePolicy) []
 	if len(posted) > 0 && channel != "" {
 		lines := []string{fmt.Sprintf("*Still overdue after %s:*", Plural(p.channelAfter(), "reminder"))}
 		for _, n := range posted {
-			lines = append(lines, "• "+nudgeLine(n.Task, today, true))
+			lines = append(lines, "• "+nudgeLine(n.Task, today, true, names))
 		}
 		out = append(out, Message{Kind: MessagePost, To: channel, Text: strings.Join(lines, "\n")})
 	}
 	return out
 }
 
-// nudgeLine is an overdue task in a nudge: number, title, (owner,) how late.
-func nudgeLine(t *Task, today Date, withOwner bool) string {
-	s := fmt.Sprintf("#%d %s", t.ID, Escape(clipRunes(t.Title, digestTitleLen)))
+// nudgeLine is an overdue task in a nudge: number, title, (owner, a plain
+// name,) how late.
+func nudgeLine(t *Task, today Date, withOwner bool, names map[string]string) string {
+	s := fmt.Sprintf("#%d %s", t.ID, Escape(ClipWords(t.Title, digestTitleLen)))
 	if withOwner {
-		s += " · " + owner(t.Assignee)
+		s += " · " + ownerName(t.Assignee, names)
 	}
-	return s + fmt.Sprintf(" · due %s (*%s overdue*)", t.Due.Human(), Plural(t.Due.DaysUntil(today), "day"))
+	return s + fmt.Sprintf(" · due %s (*%s overdue*)", t.Due.Relative(today), Plural(t.Due.DaysUntil(today), "day"))
 }

@@ -58,7 +58,7 @@ func OccurrenceMessages(tasks []*Task, today Date) []Message {
 		slices.SortFunc(ts, func(a, b *Task) int { return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.ID, b.ID)) })
 		lines := []string{"*Recurring clean-up due:*"}
 		for _, t := range ts {
-			lines = append(lines, fmt.Sprintf("• #%d %s · due %s", t.ID, Escape(clipRunes(t.Title, digestTitleLen)), relativeDay(t.Due, today)))
+			lines = append(lines, fmt.Sprintf("• #%d %s · due %s", t.ID, Escape(ClipWords(t.Title, digestTitleLen)), t.Due.Relative(today)))
 		}
 		lines = append(lines, "When it is done: `/upgrade done <id> [note]`.")
 		out = append(out, Message{Kind: MessageDM, To: u, Text: strings.Join(lines, "\n")})

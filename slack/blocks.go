@@ -97,12 +97,13 @@ func TextBlocks(text string, maxBlocks int) []slack.Block {
 }
 
 // SectionBlocks renders a structured message in at most maxBlocks blocks: a
-// header block with the first line of its Text, then for each section a
-// section block with its title in bold and as many of its lines as fit in
-// 3,000 characters, and a context block with its "…and N more" line. Lines
-// are never cut: those that do not fit are left out whole and added to N.
-// If the sections need more blocks than there are, the last block says how
-// many sections were left out.
+// header block with the first line of its Text (the digest's summary), then
+// for each section, after a divider, a section block with its title in
+// bold and as many of its lines as fit in 3,000 characters, and a context
+// block with its "…and N more" line. Lines are never cut: those that do
+// not fit are left out whole and added to N. If the sections need more
+// blocks than there are, the last block says how many sections were left
+// out.
 func SectionBlocks(m *upgradebot.Message, maxBlocks int) []slack.Block {
 	var blocks []slack.Block
 	if h := strings.Trim(m.Header(), "* "); h != "" && maxBlocks > 1 {
@@ -114,6 +115,9 @@ func SectionBlocks(m *upgradebot.Message, maxBlocks int) []slack.Block {
 	}
 	for i, s := range m.Sections {
 		bs := sectionBlocks(s)
+		if len(bs) > 0 && len(blocks) > 0 {
+			bs = append([]slack.Block{slack.NewDividerBlock()}, bs...)
+		}
 		need := len(bs)
 		if i < len(m.Sections)-1 {
 			need++ // keep room to say what is left out

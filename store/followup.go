@@ -254,7 +254,11 @@ func (db *DB) SendNudges(ctx context.Context, today upgradebot.Date, cal upgrade
 				return nil, err
 			}
 		}
-		return nudges, queueAll(ctx, tx, upgradebot.NudgeMessages(nudges, channel, today, p))
+		names, err := peopleNames(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		return nudges, queueAll(ctx, tx, upgradebot.NudgeMessages(nudges, channel, today, p, names))
 	})
 }
 
