@@ -182,7 +182,7 @@ func TestEscalationMessages(t *testing.T) {
 		{"escalation: to the admins but the owner, requester told", 2, owner, []string{"UADMIN", "UOWNER", "UADMIN2"}, []string{"dm UADMIN 0", "dm UADMIN2 0", "dm UREQ 0"}},
 		{"escalation, the owner the only admin: the channel", 2, owner, []string{"UOWNER"}, []string{"post CTEAM 0", "dm UREQ 0"}},
 	} {
-		msgs := upgradebot.EscalationMessages(d, tt.level, tt.r, tt.admins, "CTEAM", now)
+		msgs := upgradebot.EscalationMessages(d, tt.level, tt.r, tt.admins, "CTEAM", now, time.UTC, upgradebot.DecisionCard{})
 		if got := summary(msgs); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: %q, want %q", tt.desc, got, tt.want)
 		}

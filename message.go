@@ -66,9 +66,17 @@ type Message struct {
 	Kind MessageKind `json:"kind"`
 	To   string      `json:"to"` // user id (dm) or channel id (post); for update, the original's To
 	Text string      `json:"text"`
-	// DecisionID, when set on a DM, makes it a decision request with
-	// Approve / Reject buttons; on an update it shows the outcome.
+	// DecisionID, when set on a DM, makes it a decision card: a request
+	// (or a reminder, or an escalation) with Approve / Reject buttons,
+	// recorded so that every card of the decision is updated in place when
+	// it is decided, withdrawn or re-routed; on an update it shows the
+	// outcome, without buttons.
 	DecisionID int64 `json:"decision_id,omitempty"`
+	// ThreadOf, when set on a DM or a post, is the outbox id of the message
+	// it replies to in a thread (a decision's reminder replies to its
+	// request). It goes to the top level when that message could not be
+	// sent or went to someone else.
+	ThreadOf int64 `json:"thread_of,omitempty"`
 	// UpdateOf is the outbox id of the message an update edits.
 	UpdateOf int64 `json:"update_of,omitempty"`
 	// Sections, when set, make the message structured (the channel
@@ -296,47 +304,4 @@ func TaskLine(t *Task, today Date) string {
 func AssignedMessage(t *Task, by string, today Date) Message {
 	return Message{Kind: MessageDM, To: t.Assignee,
 		Text: fmt.Sprintf("%s assigned you %s", Mention(by), TaskLine(t, today))}
-}
-
-// DecisionRequestMessage asks the routed person to decide. It carries the
-// decision id so that Slack renders Approve / Reject buttons.
-func DecisionRequestMessage(d *Decision) Message {
-	text := fmt.Sprintf("*Decision #%d* requested by %s:\n%s", d.ID, Mention(d.RequestedBy), Quote(d.Question))
-	if !d.Due.IsZero() {
-		text += "\nNeeded by " + d.Due.Human() + "."
-	}
-	if d.OnBehalfOf != "" {
-		text += fmt.Sprintf("\nYou are asked as delegate while %s is away.", Mention(d.OnBehalfOf))
-	}
-	text += fmt.Sprintf("\nAnswer with `/upgrade approve %d [comment]` or `/upgrade reject %d <reason>`.", d.ID, d.ID)
-	return Message{Kind: MessageDM, To: d.RoutedTo, Text: text, DecisionID: d.ID}
-}
-
-// DecisionOutcome is the one-line result of a decided decision.
-func DecisionOutcome(d *Decision) string {
-	s := fmt.Sprintf("Decision #%d %s by %s", d.ID, d.Status, Mention(d.DecidedBy))
-	if d.Comment != "" {
-		s += ": " + Escape(d.Comment)
-	}
-	return s
-}
-
-// DecisionOutcomeMessages are what deciding sends: the request DM edited in
-// place (when its outbox id is known), the requester told, and a line in the
-// team channel when one is set.
-func DecisionOutcomeMessages(d *Decision, requestMsg int64, channel string) []Message {
-	var out []Message
-	if requestMsg != 0 {
-		out = append(out, Message{Kind: MessageUpdate, To: d.RoutedTo, UpdateOf: requestMsg, DecisionID: d.ID,
-			Text: fmt.Sprintf("*Decision #%d* requested by %s:\n%s\n%s", d.ID, Mention(d.RequestedBy), Quote(d.Question), DecisionOutcome(d))})
-	}
-	if d.RequestedBy != d.DecidedBy {
-		out = append(out, Message{Kind: MessageDM, To: d.RequestedBy,
-			Text: fmt.Sprintf("%s\n%s", DecisionOutcome(d), Quote(d.Question))})
-	}
-	if channel != "" {
-		out = append(out, Message{Kind: MessagePost, To: channel,
-			Text: fmt.Sprintf("%s (asked by %s)\n%s", DecisionOutcome(d), Mention(d.RequestedBy), Quote(d.Question))})
-	}
-	return out
 }

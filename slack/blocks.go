@@ -27,8 +27,8 @@ const (
 // mrkdwn sections (split on line boundaries into sections of at most 3,000
 // characters, at most 50 blocks), or, for a structured message (one with
 // Sections, such as the digest), as SectionBlocks renders it; and, for a
-// decision request DM, an actions block with Approve and Reject buttons
-// whose value is the decision id. An update (the outcome of a decision) has
+// decision card (a DM with a decision id), an actions block with Approve,
+// Approve with a comment and Reject, whose value is the decision id. An update (the outcome of a decision) has
 // no buttons, so sending it with chat.update removes them from the
 // original. Send FallbackText(m.Text) as the message's text alongside.
 func MessageBlocks(m *upgradebot.Message) []slack.Block {
@@ -192,9 +192,10 @@ func plainText(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 }
 
-// decisionButtons is the actions block of a decision request: Approve
-// (primary, with a confirmation) and Reject (danger; the click opens the
-// reason modal). Both carry the decision id as their value.
+// decisionButtons is the actions block of a decision card: Approve
+// (primary, with a confirmation), Approve with a comment (opens a small
+// form for it) and Reject (danger; opens the reason form, which restates
+// the question). Each carries the decision id as its value.
 func decisionButtons(id int64) *slack.ActionBlock {
 	v := strconv.FormatInt(id, 10)
 	confirm := slack.NewConfirmationBlockObject(plainText("Approve decision #"+v+"?"),
@@ -202,8 +203,9 @@ func decisionButtons(id int64) *slack.ActionBlock {
 		plainText("Approve"), plainText("Cancel"))
 	approve := slack.NewButtonBlockElement(ActionApprove, v, plainText("Approve")).
 		WithStyle(slack.StylePrimary).WithConfirm(confirm)
+	comment := slack.NewButtonBlockElement(ActionApproveComment, v, plainText("Approve with a comment"))
 	reject := slack.NewButtonBlockElement(ActionReject, v, plainText("Reject")).WithStyle(slack.StyleDanger)
-	return slack.NewActionBlock("decision_"+v, approve, reject)
+	return slack.NewActionBlock("decision_"+v, approve, comment, reject)
 }
 
 // textLen is the length of s as Slack counts it (UTF-16 code units), so a

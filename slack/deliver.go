@@ -354,13 +354,23 @@ func (d *Deliverer) openDM(ctx context.Context, user string) (string, error) {
 	return c.ID, nil
 }
 
-// post sends m to a channel with chat.postMessage.
+// post sends m to a channel with chat.postMessage: in the thread of the
+// message m.ThreadOf when Slack has that one in the same channel.
 func (d *Deliverer) post(ctx context.Context, channel string, m *upgradebot.Message) (string, string, error) {
+	opts := []slack.MsgOption{slack.MsgOptionText(FallbackText(m.Text), false), slack.MsgOptionBlocks(MessageBlocks(m)...)}
+	if m.ThreadOf != 0 {
+		ts, err := d.threadOf(ctx, m, channel)
+		if err != nil {
+			return "", "", err
+		}
+		if ts != "" {
+			opts = append(opts, slack.MsgOptionTS(ts))
+		}
+	}
 	if err := d.pace(ctx); err != nil {
 		return "", "", err
 	}
-	ch, ts, err := d.API.PostMessageContext(ctx, channel,
-		slack.MsgOptionText(FallbackText(m.Text), false), slack.MsgOptionBlocks(MessageBlocks(m)...))
+	ch, ts, err := d.API.PostMessageContext(ctx, channel, opts...)
 	if err != nil {
 		return "", "", fmt.Errorf("chat.postMessage: %w", err)
 	}
@@ -368,6 +378,30 @@ func (d *Deliverer) post(ctx context.Context, channel string, m *upgradebot.Mess
 		ch = channel
 	}
 	return ch, ts, nil
+}
+
+// threadOf is the ts of the message m replies to, m.ThreadOf, when it is in
+// channel; "" when it is not, or was never sent (m then goes to the top
+// level). It waits for a pending one to be sent first.
+func (d *Deliverer) threadOf(ctx context.Context, m *upgradebot.Message, channel string) (string, error) {
+	orig, err := d.Desk.FindMessage(ctx, m.ThreadOf)
+	switch {
+	case upgradebot.ErrorCode(err) == upgradebot.ENOTFOUND:
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("read message %d to reply to: %w", m.ThreadOf, err)
+	}
+	if orig.Status == upgradebot.MessagePending {
+		next := d.Clock.Now().Add(waitOriginal)
+		if orig.NextTry.After(next) {
+			next = orig.NextTry
+		}
+		return "", &waitError{orig: orig.ID, until: next}
+	}
+	if orig.Status != upgradebot.MessageSent || orig.SlackChannel != channel || orig.Attach != "" {
+		return "", nil
+	}
+	return orig.SlackTS, nil
 }
 
 // update edits the message m.UpdateOf in place with chat.update, which

@@ -264,7 +264,8 @@ func TestDeliverDecisionRequestHasButtons(t *testing.T) {
 		t.Errorf("fallback text %q", text)
 	}
 	bs := blocks(t, post)
-	want := []button{{slackapp.ActionApprove, "1", "primary"}, {slackapp.ActionReject, "1", "danger"}}
+	// Issue 15: a way to comment from the buttons.
+	want := []button{{slackapp.ActionApprove, "1", "primary"}, {slackapp.ActionApproveComment, "1", ""}, {slackapp.ActionReject, "1", "danger"}}
 	if got := buttons(bs); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("buttons %v, want %v", got, want)
 	}
@@ -294,7 +295,8 @@ func TestDeliverDecisionOutcomeUpdatesInPlace(t *testing.T) {
 	if b := buttons(bs); len(b) != 0 {
 		t.Errorf("the updated request still has buttons: %v", b)
 	}
-	if s := texts(bs); !strings.Contains(s, "Decision #1 approved by you: One go-live, fewer downtimes.") || !strings.Contains(s, ">Skip 2026.3") {
+	// Issue 15: the outcome line with ✅ and the time (the team's zone).
+	if s := texts(bs); !strings.Contains(s, "✅ Approved by you, 09:00: One go-live, fewer downtimes.") || !strings.Contains(s, ">Skip 2026.3") {
 		t.Errorf("updated text: %q", s)
 	}
 	var toAlice, toTeam int
@@ -418,6 +420,7 @@ func TestDeliverHome(t *testing.T) {
 		{slackapp.ActionDone, "2", ""}, // due tomorrow: soonest first
 		{slackapp.ActionDone, "1", ""},
 		{slackapp.ActionApprove, "1", "primary"},
+		{slackapp.ActionApproveComment, "1", ""}, // issue 15
 		{slackapp.ActionReject, "1", "danger"},
 	}
 	if got := buttons(bs); fmt.Sprint(got) != fmt.Sprint(want) {
@@ -510,10 +513,11 @@ func TestHomeView(t *testing.T) {
 	// The delegate sees the decisions while the owner is away; the owner still does.
 	e.do(owner, "away 2026-11-26..2026-11-30 delegate:<@U0DELEG|dev>")
 	text, bs, _ = view(deleg)
-	if !strings.Contains(text, "as delegate while <@U0OWNER> is away until Mon 30 Nov 2026") || len(bs) != 2 {
+	// Issue 15: Approve, Approve with a comment, Reject.
+	if !strings.Contains(text, "as delegate while <@U0OWNER> is away until Mon 30 Nov 2026") || len(bs) != 3 {
 		t.Errorf("delegate's home: %v\n%s", bs, text)
 	}
-	if _, bs, _ = view(owner); len(bs) != 2 || bs[0].ActionID != slackapp.ActionApprove {
+	if _, bs, _ = view(owner); len(bs) != 3 || bs[0].ActionID != slackapp.ActionApprove {
 		t.Errorf("owner's home buttons: %v", bs)
 	}
 	e.clock.Advance(5 * 24 * time.Hour) // the window is over

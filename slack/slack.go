@@ -48,11 +48,13 @@ const DefaultReplyWithin = 2 * time.Second
 
 // Ids in the Block Kit the bot sends and reads back.
 const (
-	ActionApprove   = "decision_approve" // button on a decision DM; value: decision id
-	ActionReject    = "decision_reject"  // button on a decision DM; opens CallbackReject
-	ActionDone      = "task_done"        // App Home button; value: task id
-	CallbackAddTask = "add_task"         // the modal /upgrade add opens with no text
-	CallbackReject  = "reject_decision"  // the reason modal; private_metadata: decision id
+	ActionApprove        = "decision_approve" // button on a decision card; value: decision id
+	ActionApproveComment = "decision_comment" // button on a decision card; opens CallbackApprove
+	ActionReject         = "decision_reject"  // button on a decision card; opens CallbackReject
+	ActionDone           = "task_done"        // App Home button; value: task id
+	CallbackAddTask      = "add_task"         // the modal /upgrade add opens with no text
+	CallbackReject       = "reject_decision"  // the reason modal; private_metadata: decision id
+	CallbackApprove      = "approve_decision" // the comment modal; private_metadata: decision id
 )
 
 // WorkingText is the acknowledgement of a command that is taking longer
@@ -343,6 +345,8 @@ func (s *App) Interaction(ctx context.Context, ic slack.InteractionCallback) (an
 			return s.submitAddTask(ctx, user, ic.View)
 		case CallbackReject:
 			return s.submitReject(ctx, user, ic.View)
+		case CallbackApprove:
+			return s.submitApprove(ctx, user, ic.View)
 		}
 	}
 	return nil, nil
@@ -357,7 +361,7 @@ func opensForm(ic slack.InteractionCallback) bool {
 		return false
 	}
 	for _, a := range actions {
-		if a.ActionID != ActionReject {
+		if a.ActionID != ActionReject && a.ActionID != ActionApproveComment {
 			return false
 		}
 	}
@@ -369,7 +373,7 @@ func (s *App) blockAction(ctx context.Context, ic slack.InteractionCallback, a *
 	user := ic.User.ID
 	var id int64
 	switch a.ActionID {
-	case ActionApprove, ActionReject, ActionDone:
+	case ActionApprove, ActionApproveComment, ActionReject, ActionDone:
 		var err error
 		if id, err = strconv.ParseInt(a.Value, 10, 64); err != nil || id <= 0 {
 			s.logger().Warn("button without an id; ignored", "action", a.ActionID, "user", user)
@@ -380,17 +384,27 @@ func (s *App) blockAction(ctx context.Context, ic slack.InteractionCallback, a *
 	}
 	switch a.ActionID {
 	case ActionApprove:
+		// Every card of the decision, the one tapped included, is updated
+		// in place in the decision's transaction: that is the answer.
 		d, err := s.Bot.Desk.Decide(ctx, user, id, upgradebot.DecisionApproved, "")
 		if err != nil {
 			return s.refuse(ctx, ic, "approve", err)
 		}
 		s.logger().Info("decision approved by button", "user", user, "decision", d.ID)
 		s.wake()
-	case ActionReject:
-		if err := s.openView(ctx, ic.TriggerID, RejectModal(id)); err != nil {
-			s.logger().Error("open reject modal", "user", user, "decision", id, "err", err)
-			return s.refuse(ctx, ic, "reject", upgradebot.Errorf(upgradebot.EINTERNAL,
-				"I couldn't open the form. Reject with `/upgrade reject %d <reason>` instead.", id))
+	case ActionApproveComment, ActionReject:
+		d := s.decisionToAnswer(ctx, id)
+		view, what := ApproveModal(d), "approve"
+		if a.ActionID == ActionReject {
+			view, what = RejectModal(d), "reject"
+		}
+		if err := s.openView(ctx, ic.TriggerID, view); err != nil {
+			s.logger().Error("open decision modal", "user", user, "decision", id, "err", err)
+			how := fmt.Sprintf("`/upgrade approve %d <comment>`", id)
+			if what == "reject" {
+				how = fmt.Sprintf("`/upgrade reject %d <reason>`", id)
+			}
+			return s.refuse(ctx, ic, what, upgradebot.Errorf(upgradebot.EINTERNAL, "I couldn't open the form. Answer with %s instead.", how))
 		}
 	case ActionDone:
 		// Closing the task refreshes the App Homes it changes, in its own
@@ -408,6 +422,19 @@ func (s *App) blockAction(ctx context.Context, ic slack.InteractionCallback, a *
 		}
 	}
 	return nil
+}
+
+// decisionToAnswer reads decision id for a form that restates its
+// question, or, when it cannot be read in time, knows only its id (the
+// submission is checked anyway).
+func (s *App) decisionToAnswer(ctx context.Context, id int64) *upgradebot.Decision {
+	rctx, cancel := context.WithTimeout(ctx, releaseMenuTimeout)
+	defer cancel()
+	ds, err := s.Bot.Desk.FindDecisions(rctx, upgradebot.DecisionFilter{ID: id})
+	if err != nil || len(ds) != 1 {
+		return &upgradebot.Decision{ID: id}
+	}
+	return ds[0]
 }
 
 // refuse tells the clicker why a click changed nothing, ephemerally through
@@ -467,6 +494,26 @@ func (s *App) submitReject(ctx context.Context, user string, v slack.View) (any,
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{BlockReason: upgradebot.ErrorMessage(err)}), nil
 	}
 	s.logger().Info("decision rejected from the modal", "user", user, "decision", d.ID)
+	s.wake()
+	return nil, nil
+}
+
+// submitApprove approves the decision with the comment from the modal
+// (none when left empty); a refusal is shown on the comment field.
+func (s *App) submitApprove(ctx context.Context, user string, v slack.View) (any, error) {
+	id, comment, ok := ParseComment(v)
+	if !ok {
+		s.logger().Warn("approve modal without a decision id; ignored", "user", user)
+		return nil, nil
+	}
+	d, err := s.Bot.Desk.Decide(ctx, user, id, upgradebot.DecisionApproved, comment)
+	if err != nil {
+		if upgradebot.ErrorCode(err) == upgradebot.EINTERNAL {
+			return s.submitFailed(BlockComment, fmt.Errorf("bot: approve modal: %w", err)), nil
+		}
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{BlockComment: upgradebot.ErrorMessage(err)}), nil
+	}
+	s.logger().Info("decision approved from the modal", "user", user, "decision", d.ID)
 	s.wake()
 	return nil, nil
 }
