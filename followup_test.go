@@ -108,15 +108,17 @@ func TestNudgeMessagesFold(t *testing.T) {
 	msgs := upgradebot.NudgeMessages([]upgradebot.Nudge{mk(1, "UB", "2026-12-01", false), mk(2, "UA", "2026-12-04", true), mk(3, "UA", "2026-11-30", false)}, "CTEAM", today, upgradebot.NudgePolicy{}, map[string]string{"UA": "ann"})
 	var got []string
 	for _, m := range msgs {
-		got = append(got, fmt.Sprintf("%s %s %d", m.Kind, m.To, strings.Count(m.Text, "• ")))
+		got = append(got, fmt.Sprintf("%s %s %d", m.Kind, m.To, strings.Count(m.FullText(), "• ")))
 	}
 	if want := []string{"dm UA 2", "dm UB 1", "post CTEAM 1"}; !slices.Equal(got, want) {
 		t.Errorf("messages %q, want %q", got, want)
 	}
-	// Issue 15: dates without this year's year; the channel post names
-	// people without pinging them.
-	if !strings.Contains(msgs[0].Text, "2 of your tasks are past due") || !strings.Contains(msgs[0].Text, "#3 Task 3 · due Mon 30 Nov (*7 days overdue*)") {
-		t.Errorf("DM to UA:\n%s", msgs[0].Text)
+	// Issue 15: each task is an item with its buttons, the commands name
+	// the real ids, dates have no year this year, and the channel post
+	// names people without pinging them.
+	if text := msgs[0].FullText(); !strings.Contains(text, "2 of your tasks are past due") || !strings.Contains(text, "#3 Task 3 · due Mon 30 Nov (*7 days overdue*)") ||
+		!strings.Contains(text, "`/upgrade done 2 3`") || len(msgs[0].Items) != 2 || msgs[0].Items[0].Task != 2 {
+		t.Errorf("DM to UA:\n%s", text)
 	}
 	if !strings.Contains(msgs[2].Text, "after 3 reminders") || !strings.Contains(msgs[2].Text, "#2 Task 2 · ann ·") || strings.Contains(msgs[2].Text, "<@") {
 		t.Errorf("channel post:\n%s", msgs[2].Text)

@@ -77,6 +77,11 @@ type Message struct {
 	// request). It goes to the top level when that message could not be
 	// sent or went to someone else.
 	ThreadOf int64 `json:"thread_of,omitempty"`
+	// Items, when set, are tasks the message lists after its text, each
+	// with the buttons to act on it (Done, Snooze, New date, Open); Footer
+	// is a small line after them.
+	Items  []Item `json:"items,omitempty"`
+	Footer string `json:"footer,omitempty"`
 	// UpdateOf is the outbox id of the message an update edits.
 	UpdateOf int64 `json:"update_of,omitempty"`
 	// Sections, when set, make the message structured (the channel
@@ -132,12 +137,24 @@ func (m *Message) Header() string {
 }
 
 // FullText is the whole message as mrkdwn text, for places that show text
-// rather than Block Kit (the console, a command's reply): Text for a plain
-// message; for a structured one its header in bold, then each section's
-// title in bold, its lines and its "…and N more" line.
+// rather than Block Kit (the console, a command's reply, the notification
+// of a message with items): Text for a plain message, followed by a line
+// for each of its items and its footer; for a structured one its header in
+// bold, then each section's title in bold, its lines and its "…and N more"
+// line.
 func (m *Message) FullText() string {
 	if len(m.Sections) == 0 {
-		return m.Text
+		if len(m.Items) == 0 && m.Footer == "" {
+			return m.Text
+		}
+		lines := []string{m.Text}
+		for _, it := range m.Items {
+			lines = append(lines, "• "+it.Line())
+		}
+		if m.Footer != "" {
+			lines = append(lines, m.Footer)
+		}
+		return strings.Join(lines, "\n")
 	}
 	var lines []string
 	if h := m.Header(); h != "" {
@@ -300,8 +317,11 @@ func TaskLine(t *Task, today Date) string {
 	return s
 }
 
-// AssignedMessage tells a person a task was assigned to them by someone else.
+// AssignedMessage tells a person a task was assigned to them by someone
+// else: the task's number and title, then its details (due date, ticket
+// ref, …) with the buttons to act on it.
 func AssignedMessage(t *Task, by string, today Date) Message {
 	return Message{Kind: MessageDM, To: t.Assignee,
-		Text: fmt.Sprintf("%s assigned you %s", Mention(by), TaskLine(t, today))}
+		Text:  fmt.Sprintf("%s assigned you #%d %s", Mention(by), t.ID, Escape(t.Title)),
+		Items: []Item{untitled(TaskItem(t, today))}}
 }

@@ -247,10 +247,10 @@ func TestNudgeJob(t *testing.T) {
 	// Alice's fifth; Bob's fourth about his first task, so the channel
 	// hears of it, and his second about the task due on the 7th.
 	msgs = d.want(job, "2026-12-11 09:00", "dm "+alice, "dm "+bob, "post "+channel)
-	// Issue 15: the post pings nobody.
-	if len(msgs) == 3 && (strings.Count(msgs[1].Text, "• ") != 2 || strings.Count(msgs[2].Text, "• ") != 1 ||
+	// Issue 15: the DM's tasks are items with buttons; the post pings nobody.
+	if len(msgs) == 3 && (strings.Count(msgs[1].FullText(), "• ") != 2 || len(msgs[1].Items) != 2 || strings.Count(msgs[2].Text, "• ") != 1 ||
 		!strings.Contains(msgs[2].Text, " "+bob+" ") || strings.Contains(msgs[2].Text, "<@")) {
-		t.Errorf("Bob's DM:\n%s\nchannel:\n%s", msgs[1].Text, msgs[2].Text)
+		t.Errorf("Bob's DM:\n%s\nchannel:\n%s", msgs[1].FullText(), msgs[2].Text)
 	}
 }
 
@@ -306,8 +306,8 @@ func TestCleanupJob(t *testing.T) {
 
 	d.want(job, "2026-12-10 06:00")
 	msgs := d.want(job, "2026-12-11 06:00", "dm "+alice)
-	if len(msgs) == 1 && !strings.Contains(msgs[0].Text, "due today") {
-		t.Errorf("DM:\n%s", msgs[0].Text)
+	if len(msgs) == 1 && !strings.Contains(msgs[0].FullText(), "due today") { // issue 15: an item with buttons
+		t.Errorf("DM:\n%s", msgs[0].FullText())
 	}
 	d.want(job, "2026-12-11 06:00")
 	d.want(job, "2026-12-12 06:00")

@@ -288,6 +288,11 @@ func (d *Deliverer) deliver(ctx context.Context, m *upgradebot.Message) (channel
 	if m.Kind == upgradebot.MessageDM || m.Kind == upgradebot.MessageUpdate {
 		v := *m // a DM is read by the person it goes to: their mention is "you"
 		v.Text = upgradebot.ForViewer(v.Text, m.To)
+		v.Items = make([]upgradebot.Item, len(m.Items))
+		for i, it := range m.Items {
+			it.Closed = upgradebot.ForViewer(it.Closed, m.To)
+			v.Items[i] = it
+		}
 		m = &v
 	}
 	switch m.Kind {
@@ -357,7 +362,7 @@ func (d *Deliverer) openDM(ctx context.Context, user string) (string, error) {
 // post sends m to a channel with chat.postMessage: in the thread of the
 // message m.ThreadOf when Slack has that one in the same channel.
 func (d *Deliverer) post(ctx context.Context, channel string, m *upgradebot.Message) (string, string, error) {
-	opts := []slack.MsgOption{slack.MsgOptionText(FallbackText(m.Text), false), slack.MsgOptionBlocks(MessageBlocks(m)...)}
+	opts := []slack.MsgOption{slack.MsgOptionText(Fallback(m), false), slack.MsgOptionBlocks(d.blocks(ctx, m)...)}
 	if m.ThreadOf != 0 {
 		ts, err := d.threadOf(ctx, m, channel)
 		if err != nil {
@@ -404,6 +409,20 @@ func (d *Deliverer) threadOf(ctx context.Context, m *upgradebot.Message, channel
 	return orig.SlackTS, nil
 }
 
+// blocks renders m, its tickets linked through the team's ticket URL when
+// one is set (read only for a message that has items).
+func (d *Deliverer) blocks(ctx context.Context, m *upgradebot.Message) []slack.Block {
+	refURL := ""
+	if len(m.Items) > 0 {
+		if s, err := d.Desk.Settings(ctx); err == nil {
+			refURL = s.Config().RefURL
+		} else {
+			d.logger().Warn("settings not read; tickets shown without links", "message", m.ID, "err", err)
+		}
+	}
+	return MessageBlocksLinked(m, refURL)
+}
+
 // update edits the message m.UpdateOf in place with chat.update, which
 // needs the channel and ts recorded when the original was sent.
 func (d *Deliverer) update(ctx context.Context, m *upgradebot.Message) (string, string, error) {
@@ -431,7 +450,7 @@ func (d *Deliverer) update(ctx context.Context, m *upgradebot.Message) (string, 
 		return "", "", err
 	}
 	if _, _, _, err := d.API.UpdateMessageContext(ctx, orig.SlackChannel, orig.SlackTS,
-		slack.MsgOptionText(FallbackText(m.Text), false), slack.MsgOptionBlocks(MessageBlocks(m)...)); err != nil {
+		slack.MsgOptionText(Fallback(m), false), slack.MsgOptionBlocks(d.blocks(ctx, m)...)); err != nil {
 		return "", "", fmt.Errorf("chat.update: %w", err)
 	}
 	// The message keeps its channel and ts when edited, so a later update

@@ -220,9 +220,26 @@ func TestDeliverDM(t *testing.T) {
 	if text := post.Param("text"); !strings.Contains(text, "<@U0ADMIN> assigned you #1 Read the release notes") {
 		t.Errorf("fallback text %q", text)
 	}
+	// Issue 15: the task's details, then its buttons (Done, a Snooze
+	// menu, a New date picker, Open) in a block that names the task and
+	// the message, so that a tap updates it in place.
 	bs := blocks(t, post)
-	if len(bs) != 1 || !strings.Contains(texts(bs), "assigned you #1") || len(buttons(bs)) != 0 {
-		t.Errorf("blocks: %v; want one mrkdwn section and no buttons", bs)
+	want := []button{{slackapp.ActionDone, "1", "primary"}, {slackapp.ActionOpen, "1", ""}}
+	if len(bs) != 3 || !strings.Contains(texts(bs), "assigned you #1") || fmt.Sprint(buttons(bs)) != fmt.Sprint(want) {
+		t.Errorf("blocks: %v; want the text, the task's details and its buttons %v", bs, want)
+	}
+	if len(bs) == 3 {
+		actions := bs[2].(map[string]any)
+		var kinds []string
+		for _, el := range actions["elements"].([]any) {
+			kinds = append(kinds, el.(map[string]any)["type"].(string))
+		}
+		if actions["block_id"] != "task_1_m1" || strings.Join(kinds, " ") != "button static_select datepicker button" {
+			t.Errorf("actions block %v", actions)
+		}
+		if !strings.Contains(texts(bs[1]), "due tomorrow") {
+			t.Errorf("details %v", bs[1])
+		}
 	}
 	if post.Token != "xoxb-test-token" {
 		t.Errorf("token %q", post.Token)

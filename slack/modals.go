@@ -147,6 +147,17 @@ func questionBlocks(d *upgradebot.Decision) []slack.Block {
 		upgradebot.Quote(upgradebot.Clip(d.Question, 2500))))}
 }
 
+// TaskModal shows a task as `/upgrade show` does, read only.
+func TaskModal(id int64, text string) slack.ModalViewRequest {
+	return slack.ModalViewRequest{
+		Type:       slack.VTModal,
+		CallbackID: CallbackTask,
+		Title:      plain(upgradebot.Clip("Task #"+strconv.FormatInt(id, 10), 24)),
+		Close:      plain("Close"),
+		Blocks:     slack.Blocks{BlockSet: TextBlocks(text, maxHomeBlocks)},
+	}
+}
+
 // viewValues is a submission's state: values[block id][action id].
 type viewValues map[string]map[string]slack.BlockAction
 

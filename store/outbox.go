@@ -12,7 +12,7 @@ import (
 )
 
 const messageColumns = `id, kind, to_id, text, COALESCE(decision_id, 0), COALESCE(update_of, 0), status, attempts,
-	next_try, last_error, created_at, sent_at, slack_channel, slack_ts, sections, attach, COALESCE(thread_of, 0)`
+	next_try, last_error, created_at, sent_at, slack_channel, slack_ts, sections, attach, COALESCE(thread_of, 0), items`
 
 // queueMessage writes m to the outbox as pending, due now, and sets its ID.
 // A DM that carries a decision's buttons is recorded as a card of the
@@ -25,13 +25,17 @@ func queueMessage(ctx context.Context, tx *writeTx, m *upgradebot.Message) error
 	if err != nil {
 		return fmt.Errorf("queue %s message to %s: %w", m.Kind, m.To, err)
 	}
+	items, err := itemsJSON(m.Items, m.Footer)
+	if err != nil {
+		return fmt.Errorf("queue %s message to %s: %w", m.Kind, m.To, err)
+	}
 	if err := tx.QueryRowContext(ctx, `
 		INSERT INTO outbox (kind, to_id, text, decision_id, update_of, status, attempts, next_try, last_error, created_at, sections, attach,
-			thread_of)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			thread_of, items)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 		string(m.Kind), m.To, m.Text, nullID(m.DecisionID), nullID(m.UpdateOf), string(m.Status), m.Attempts,
-		formatTime(m.NextTry), m.LastError, formatTime(m.CreatedAt), sections, m.Attach, nullID(m.ThreadOf),
+		formatTime(m.NextTry), m.LastError, formatTime(m.CreatedAt), sections, m.Attach, nullID(m.ThreadOf), items,
 	).Scan(&m.ID); err != nil {
 		return fmt.Errorf("queue %s message to %s: %w", m.Kind, m.To, err)
 	}
@@ -434,17 +438,42 @@ func sectionsJSON(sections []upgradebot.Section) (string, error) {
 	return string(b), nil
 }
 
+// storedItems is how a message's items and footer are stored: JSON, or ""
+// for a message with neither.
+type storedItems struct {
+	Items  []upgradebot.Item `json:"items,omitempty"`
+	Footer string            `json:"footer,omitempty"`
+}
+
+func itemsJSON(items []upgradebot.Item, footer string) (string, error) {
+	if len(items) == 0 && footer == "" {
+		return "", nil
+	}
+	b, err := json.Marshal(storedItems{items, footer})
+	if err != nil {
+		return "", fmt.Errorf("items: %w", err)
+	}
+	return string(b), nil
+}
+
 func findMessages(ctx context.Context, q queryer, query string, args ...any) ([]*upgradebot.Message, error) {
 	return queryAll(ctx, q, scanMessage, query, args...)
 }
 
 func scanMessage(s scanner) (*upgradebot.Message, error) {
 	var m upgradebot.Message
-	var kind, status, nextTry, createdAt, sections string
+	var kind, status, nextTry, createdAt, sections, items string
 	var sentAt sql.NullString
 	if err := s.Scan(&m.ID, &kind, &m.To, &m.Text, &m.DecisionID, &m.UpdateOf, &status, &m.Attempts,
-		&nextTry, &m.LastError, &createdAt, &sentAt, &m.SlackChannel, &m.SlackTS, &sections, &m.Attach, &m.ThreadOf); err != nil {
+		&nextTry, &m.LastError, &createdAt, &sentAt, &m.SlackChannel, &m.SlackTS, &sections, &m.Attach, &m.ThreadOf, &items); err != nil {
 		return nil, err
+	}
+	if items != "" {
+		var si storedItems
+		if err := json.Unmarshal([]byte(items), &si); err != nil {
+			return nil, fmt.Errorf("bad items of message %d in database: %w", m.ID, err)
+		}
+		m.Items, m.Footer = si.Items, si.Footer
 	}
 	m.Kind, m.Status = upgradebot.MessageKind(kind), upgradebot.MessageStatus(status)
 	if sections != "" {

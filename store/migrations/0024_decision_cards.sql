@@ -24,5 +24,7 @@ FROM outbox o JOIN decisions d ON d.id = o.decision_id
 WHERE o.kind = 'dm' AND o.decision_id IS NOT NULL;
 
 -- A message may reply in the thread of an earlier one (a decision's
--- reminder in its request's thread).
+-- reminder in its request's thread), and list tasks with buttons beside
+-- each (items: JSON, '' for none).
 ALTER TABLE outbox ADD COLUMN thread_of INTEGER REFERENCES outbox (id);
+ALTER TABLE outbox ADD COLUMN items TEXT NOT NULL DEFAULT '';
