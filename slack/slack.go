@@ -58,6 +58,7 @@ const (
 	ActionNewDate   = "task_due"         // datepicker; the task from the block id
 	ActionOpen      = "task_open"        // value: task id; opens the task in a modal
 	ActionUndo      = "task_undo"        // value: task id; takes back one's own done
+	ActionAddTask   = "add_task"         // App Home button; opens CallbackAddTask
 	CallbackAddTask = "add_task"         // the modal /upgrade add opens with no text
 	CallbackReject  = "reject_decision"  // the reason modal; private_metadata: decision id
 	CallbackApprove = "approve_decision" // the comment modal; private_metadata: decision id
@@ -378,7 +379,7 @@ func opensForm(ic slack.InteractionCallback) bool {
 	}
 	for _, a := range actions {
 		switch a.ActionID {
-		case ActionReject, ActionApproveComment, ActionOpen:
+		case ActionReject, ActionApproveComment, ActionOpen, ActionAddTask:
 		default:
 			return false
 		}
@@ -391,6 +392,12 @@ func opensForm(ic slack.InteractionCallback) bool {
 func (s *App) blockAction(ctx context.Context, ic slack.InteractionCallback, a *slack.BlockAction) error {
 	user := ic.User.ID
 	switch a.ActionID {
+	case ActionAddTask:
+		if err := s.openAddTaskView(ctx, ic.TriggerID, user); err != nil {
+			return s.refuse(ctx, ic, "add", upgradebot.Errorf(upgradebot.EINTERNAL,
+				"I couldn't open the form. Add the task with `/upgrade add <title> [due:<date>] [@user]` instead."))
+		}
+		return nil
 	case ActionSnooze, ActionNewDate:
 		return s.taskDate(ctx, ic, a)
 	}
