@@ -257,7 +257,7 @@ func (c *call) show(cmd *Command) (string, error) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "*#%d %s*\n", t.ID, upgradebot.Escape(t.Title))
-	fmt.Fprintf(&b, "Status: %s · Kind: %s · Priority: %s\n", t.Status, t.Kind, t.Priority)
+	fmt.Fprintf(&b, "Status: %s · Kind: %s · Priority: %s\n", t.Status, t.Kind.Human(), t.Priority)
 	fmt.Fprintf(&b, "Assignee: %s · Due: %s", upgradebot.Mention(t.Assignee), t.Due.Relative(c.today))
 	if t.Overdue(c.today) {
 		fmt.Fprintf(&b, " (%s overdue)", upgradebot.Plural(t.Due.DaysUntil(c.today), "day"))
@@ -584,7 +584,7 @@ func (c *call) away(cmd *Command) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("Cleared %d away window(s) for %s.", n, upgradebot.Mention(who)), nil
+		return fmt.Sprintf("Cleared %s for %s.", upgradebot.Plural(n, "away window"), upgradebot.Mention(who)), nil
 	}
 	aways, err := c.b.Desk.FindAway(c.ctx, c.today)
 	if err != nil {

@@ -378,7 +378,7 @@ func (c *call) homeDelivery() (*HomePart, error) {
 	if n == 0 {
 		return &HomePart{Note: "Admins: no outgoing message has failed."}, nil
 	}
-	text := fmt.Sprintf("*Admins:* %d outgoing message(s) failed for good.", n)
+	text := fmt.Sprintf("*Admins:* %s failed for good.", upgradebot.Plural(n, "outgoing message"))
 	latest, err := c.b.Desk.FailedMessages(c.ctx, 1)
 	if err != nil {
 		return nil, fmt.Errorf("failed messages: %w", err)

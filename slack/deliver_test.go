@@ -565,7 +565,7 @@ func TestHomeView(t *testing.T) {
 	e.d.ChannelInterval = -1
 	e.deliver()
 	text, _, _ = view(admin)
-	if !strings.Contains(text, "1 outgoing message(s) failed for good") || !strings.Contains(text, "user_not_found") {
+	if !strings.Contains(text, "1 outgoing message failed for good") || !strings.Contains(text, "user_not_found") { // issue 15: plural right
 		t.Errorf("admin's home:\n%s", text)
 	}
 }

@@ -55,7 +55,7 @@ func AddTaskModal(releases []*upgradebot.Release) slack.ModalViewRequest {
 
 	var kinds []*slack.OptionBlockObject
 	for _, k := range upgradebot.TaskKinds {
-		kinds = append(kinds, option(string(k), upgradebot.UpperFirst(string(k))))
+		kinds = append(kinds, option(string(k), upgradebot.UpperFirst(k.Human())))
 	}
 	kind := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Kind"), InputKind, kinds...).
 		WithInitialOption(kinds[0])
