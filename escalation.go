@@ -7,6 +7,11 @@ import (
 	"time"
 )
 
+// ConsoleUser is the user the local console and `exec` act as by default.
+// No Slack workspace has them, so nothing is ever escalated to them, even
+// when a database the console made them an admin of is served on Slack.
+const ConsoleUser = "U0CONSOLE"
+
 // Decision escalation defaults, in working days.
 const (
 	DefaultEscalateAfter = 2 // a decision with no due date waits this long before its owner is reminded
@@ -76,8 +81,9 @@ func EscalationDue(d *Decision, st EscalationState, today Date, cal WorkingTime,
 //     when it goes to the person the request went to;
 //   - the escalation: while the owner is away with a delegate, the request
 //     to the delegate; otherwise a DM to each admin (other than the owner)
-//     asking them to follow up, or a channel post when there is no such
-//     admin; and the requester is told where it went.
+//     asking them to follow up (never the console's user, whom no
+//     workspace has), or a channel post when there is no such admin; and
+//     the requester is told where it went.
 func EscalationMessages(d *Decision, level int, r Routing, admins []string, channel string, now time.Time, loc *time.Location, request DecisionCard) []Message {
 	waited := Waited(now.Sub(d.CreatedAt))
 	req := *d
@@ -108,7 +114,7 @@ func EscalationMessages(d *Decision, level int, r Routing, admins []string, chan
 	} else {
 		var to []string
 		for _, a := range admins {
-			if a != r.Owner && a != d.RequestedBy && !slices.Contains(to, a) {
+			if a != r.Owner && a != d.RequestedBy && a != ConsoleUser && !slices.Contains(to, a) {
 				to = append(to, a)
 			}
 		}

@@ -183,6 +183,9 @@ func TestEscalationMessages(t *testing.T) {
 		{"escalation, owner away: to the delegate, requester told", 2, away, []string{"UADMIN"}, []string{"dm UDEL 7", "dm UREQ 0"}},
 		{"escalation: to the admins but the owner, requester told", 2, owner, []string{"UADMIN", "UOWNER", "UADMIN2"}, []string{"dm UADMIN 0", "dm UADMIN2 0", "dm UREQ 0"}},
 		{"escalation, the owner the only admin: the channel", 2, owner, []string{"UOWNER"}, []string{"post CTEAM 0", "dm UREQ 0"}},
+		// Issue 15: the console's user, made an admin on a console database
+		// later served, is in no workspace: the channel hears of it instead.
+		{"escalation, the console's user the other admin: the channel", 2, owner, []string{"UOWNER", upgradebot.ConsoleUser}, []string{"post CTEAM 0", "dm UREQ 0"}},
 	} {
 		msgs := upgradebot.EscalationMessages(d, tt.level, tt.r, tt.admins, "CTEAM", now, time.UTC, upgradebot.DecisionCard{})
 		if got := summary(msgs); !slices.Equal(got, tt.want) {
