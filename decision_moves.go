@@ -38,7 +38,7 @@ func DecisionMovedMessages(d *Decision, from string, cards []DecisionCard) []Mes
 func DecisionsMovedMessage(requester, by, owner string, ds []*Decision) Message {
 	lines := []string{fmt.Sprintf("%s made %s the decision owner, so your pending decisions went to them:", Mention(by), Mention(owner))}
 	for _, d := range ds {
-		line := fmt.Sprintf("• D%d %s", d.ID, Escape(clipRunes(d.Question, digestTitleLen)))
+		line := fmt.Sprintf("• D%d %s", d.ID, Escape(ClipWords(d.Question, digestTitleLen)))
 		if d.RoutedTo != owner {
 			line += fmt.Sprintf(" (to %s, the delegate while %s is away)", Mention(d.RoutedTo), Mention(owner))
 		}

@@ -259,7 +259,7 @@ func (c *call) homeDecisions() (*HomePart, error) {
 			break
 		}
 		p.Items = append(p.Items, HomeItem{Text: fmt.Sprintf("*Decision #%d* asked by %s", d.ID, upgradebot.Mention(d.RequestedBy)),
-			Fields: c.decisionFields(d, false), Quote: upgradebot.Quote(upgradebot.Clip(d.Question, 500)), Action: HomeDecide, ID: d.ID})
+			Fields: c.decisionFields(d, false), Quote: upgradebot.Quote(upgradebot.ClipWords(d.Question, 500)), Action: HomeDecide, ID: d.ID})
 	}
 	return p, nil
 }
