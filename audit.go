@@ -20,5 +20,6 @@ type AuditEntry struct {
 type AuditFilter struct {
 	EntityID int64 // rows about any entity with this id
 	Entity   string
+	Actor    string // rows of changes this person made
 	Limit    int
 }

@@ -24,6 +24,7 @@ const (
 	SettingWorkloadHours  = "workload.hours"      // estimated open hours above which a person is overloaded
 	SettingWorkloadTasks  = "workload.tasks"      // open tasks above which a person is overloaded
 	SettingPHIMRN         = "phi.mrn"             // the team's MRN pattern (see ValidateMRNPattern), or "default"
+	SettingRefURL         = "refurl"              // a ticket's address, "https://itsm.example/{ref}" (see RefLink), or ""
 	// SettingPhases is the team's cycle as ParsePhasePlan reads it,
 	// "review:2w,build:4w,test:5w,train:3w,go-live:1w"; the last phase
 	// is the go-live. SettingsService.SetSettings refuses to drop a name
@@ -125,6 +126,8 @@ func ValidateSetting(key, value string) (string, error) {
 		return plan.String(), nil
 	case SettingPHIMRN:
 		return ValidateMRNPattern(value)
+	case SettingRefURL:
+		return ValidateRefURL(value)
 	case SettingAllClear:
 		switch strings.ToLower(value) {
 		case "on", "yes", "true":
@@ -246,6 +249,7 @@ type StoredConfig struct {
 	AllClearSet        bool
 	Schedules          map[string]string // cron spec by job name, as stored: cronspec reads it
 	Workload           WorkloadLimits    // zero fields: the defaults
+	RefURL             string            // the ticket URL template; "" for none
 }
 
 // Config reads the stored configuration out of s.Values. Values that do
@@ -279,6 +283,9 @@ func (s Settings) Config() StoredConfig {
 	c.Workload = WorkloadLimits{Hours: num(SettingWorkloadHours), Tasks: num(SettingWorkloadTasks)}
 	if v, ok := get(SettingAllClear); ok {
 		c.AllClear, c.AllClearSet = v == "on", true
+	}
+	if v, ok := get(SettingRefURL); ok {
+		c.RefURL = v
 	}
 	c.Phases = DefaultPhasePlan()
 	if v, ok := get(SettingPhases); ok {

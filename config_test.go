@@ -37,6 +37,10 @@ func TestValidateSetting(t *testing.T) {
 		{"schedule.nudges", "", ""},
 		{"phases", "review:14d build:28d, test:5w train:3w go-live:1w", "review:2w,build:4w,test:5w,train:3w,go-live:1w"},
 		{"phases", "go-live:1w", ""},
+		{"refurl", " https://itsm.example/{ref} ", "https://itsm.example/{ref}"},
+		{"refurl", "https://itsm.example/", ""},
+		{"refurl", "itsm.example/{ref}", ""},
+		{"refurl", "https://itsm.example/{ref} x", ""},
 		{"colour", "blue", ""},
 	} {
 		got, err := upgradebot.ValidateSetting(tc.key, tc.in)

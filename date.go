@@ -90,6 +90,54 @@ func (d Date) Human() string {
 	return d.utc().Format("Mon 2 Jan 2006")
 }
 
+// Relative returns d as people read it in chat on day today: "today",
+// "tomorrow" or "yesterday" near it, else Short's "Fri 4 Dec" (with the year
+// only when it is not today's year). It is the one date style of messages
+// and replies; Human, which always has the year, is for text kept and read
+// later (a gate's question, the audit trail).
+func (d Date) Relative(today Date) string {
+	if d.IsZero() {
+		return "no date"
+	}
+	if !today.IsZero() {
+		switch today.DaysUntil(d) {
+		case 0:
+			return "today"
+		case 1:
+			return "tomorrow"
+		case -1:
+			return "yesterday"
+		}
+	}
+	return d.Short(today)
+}
+
+// Short returns d as "Fri 4 Dec", with the year ("Mon 1 Feb 2027") only
+// when it is not today's year (or today is not known).
+func (d Date) Short(today Date) string {
+	if d.IsZero() {
+		return "no date"
+	}
+	if today.IsZero() || d.Year != today.Year {
+		return d.Human()
+	}
+	return d.utc().Format("Mon 2 Jan")
+}
+
+// ClockTime is the moment t as people read it in chat, in the team's zone
+// loc on day today: "11:52" when it is today, else "Fri 4 Dec, 11:52" (with
+// the year when it is not this year's).
+func ClockTime(t time.Time, loc *time.Location, today Date) string {
+	if t.IsZero() {
+		return "never"
+	}
+	t = t.In(loc)
+	if day := DateOf(t); day != today {
+		return day.Short(today) + ", " + t.Format("15:04")
+	}
+	return t.Format("15:04")
+}
+
 // MarshalText writes d as 2006-01-02, or nothing for the zero Date.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 

@@ -11,38 +11,25 @@ import (
 // edited in place, so its buttons go and nobody answers a question that is
 // no longer theirs.
 
-// requestHead is the first lines of a decision's request DM, which its
-// edits keep.
-func requestHead(d *Decision) string {
-	return fmt.Sprintf("*Decision #%d* requested by %s:\n%s", d.ID, Mention(d.RequestedBy), Quote(d.Question))
-}
-
-// editRequest is the request DM's edit in place (requestMsg its outbox id),
-// or, for a request sent before the outbox kept ids (0), a DM that says
-// the same to whoever was asked.
-func editRequest(d *Decision, to string, requestMsg int64, text string) Message {
-	if requestMsg == 0 {
-		return Message{Kind: MessageDM, To: to, Text: text}
-	}
-	return Message{Kind: MessageUpdate, To: to, UpdateOf: requestMsg, DecisionID: d.ID, Text: text}
-}
-
-// DecisionWithdrawnMessage is what withdrawing decision d sends: the
-// request DM to d.RoutedTo edited in place to say the requester took it
-// back, with their reason.
-func DecisionWithdrawnMessage(d *Decision, requestMsg int64) Message {
+// DecisionWithdrawnMessages are what withdrawing decision d sends: every
+// live card of it edited in place to say the requester took it back, with
+// their reason (or, with no card known, a DM to d.RoutedTo).
+func DecisionWithdrawnMessages(d *Decision, cards []DecisionCard) []Message {
 	line := fmt.Sprintf("Withdrawn by %s, who asked it", Mention(d.DecidedBy))
 	if d.Comment != "" {
 		line += ": " + Escape(d.Comment)
 	}
-	return editRequest(d, d.RoutedTo, requestMsg, requestHead(d)+"\n"+Sentence(line)+" Nothing to answer.")
+	return editCards(d, cards, d.RoutedTo, requestHead(d)+"\n"+Sentence(line)+" Nothing to answer.")
 }
 
-// DecisionMovedMessage edits the request DM that from got for decision d,
-// re-routed to d.RoutedTo because the decision owner changed, to say where
-// it went.
-func DecisionMovedMessage(d *Decision, from string, requestMsg int64) Message {
-	return editRequest(d, from, requestMsg, requestHead(d)+fmt.Sprintf("\nMoved to %s: the decision owner changed. Nothing to answer here.", Mention(d.RoutedTo)))
+// DecisionMovedMessages edit the live cards of decision d, re-routed to
+// d.RoutedTo because the decision owner changed, to say where it went (or,
+// with no card known, DM from, who had it).
+func DecisionMovedMessages(d *Decision, from string, cards []DecisionCard) []Message {
+	if !ValidUserID(from) {
+		from = ""
+	}
+	return editCards(d, cards, from, requestHead(d)+fmt.Sprintf("\nMoved to %s: the decision owner changed. Nothing to answer here.", Mention(d.RoutedTo)))
 }
 
 // DecisionsMovedMessage tells requester, in one DM, that by made owner the
@@ -51,7 +38,7 @@ func DecisionMovedMessage(d *Decision, from string, requestMsg int64) Message {
 func DecisionsMovedMessage(requester, by, owner string, ds []*Decision) Message {
 	lines := []string{fmt.Sprintf("%s made %s the decision owner, so your pending decisions went to them:", Mention(by), Mention(owner))}
 	for _, d := range ds {
-		line := fmt.Sprintf("• D%d %s", d.ID, Escape(clipRunes(d.Question, digestTitleLen)))
+		line := fmt.Sprintf("• D%d %s", d.ID, Escape(ClipWords(d.Question, digestTitleLen)))
 		if d.RoutedTo != owner {
 			line += fmt.Sprintf(" (to %s, the delegate while %s is away)", Mention(d.RoutedTo), Mention(owner))
 		}

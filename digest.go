@@ -4,14 +4,19 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
 )
 
-// DigestLimit is how many items each list of the channel digest shows
-// before "…and N more": enough to act on, short enough to read on a phone.
+// DigestLimit is how many items of each list the channel digest reads.
 const DigestLimit = 10
+
+// DigestShown is how many lines of each list the digest shows before
+// "…and N more" and the command that lists them all: enough to see what
+// is worst, short enough to read in 30 seconds on a phone.
+const DigestShown = 3
 
 // The digest's windows, in days.
 const (
@@ -31,9 +36,12 @@ type DigestData struct {
 	Today Date      // the team's calendar day at Now
 
 	// Overdue: open tasks due before Today, oldest due first. Occurrences
-	// of recurring clean-ups are not in it: they are in Cleanups.
-	Overdue      []*Task
-	OverdueTotal int
+	// of recurring clean-ups are not in it: they are in Cleanups, and
+	// CleanupOccurrences counts them, so that the digest counts overdue
+	// work as `list overdue` does.
+	Overdue            []*Task
+	OverdueTotal       int
+	CleanupOccurrences int
 	// DueSoon: open tasks due from Today to the DigestDueDays-1 days
 	// after, soonest first.
 	DueSoon      []*Task
@@ -81,6 +89,10 @@ type DigestData struct {
 	// CompareOverloaded order.
 	Overloaded      []Overloaded
 	OverloadedTotal int
+
+	// Names are the display names the desk knows, by user id: the digest
+	// names people without pinging them (see PlainName).
+	Names map[string]string
 }
 
 // OverdueCleanup is a recurring clean-up that is behind.
@@ -130,14 +142,19 @@ func Digest(ctx context.Context, desk Desk, now time.Time, limits WorkloadLimits
 	return m, ok, nil
 }
 
-// BuildDigest builds the team-channel digest post from d: a header and one
-// section per list that has anything in it (overdue, due soon, vendor
-// releases, decisions waiting, clean-ups behind, people over the workload
-// threshold weeks running), each with "…and N more" past the limit, then
-// the trend of open work, the countdown to the next freeze (see
-// FreezeLine) and a "Forecast" section with one line per vendor with a
-// cadence (none when no vendor has one). Its Text
-// is the short plain fallback: the header and one line of counts.
+// BuildDigest builds the team-channel digest post from d, to be read in
+// 30 seconds on a phone. Its header, the first thing shown, is the one-line
+// summary ("Upgrade digest · Mon 30 Nov: 2 overdue · 4 due within 7 days ·
+// …"); then one section per list that has anything in it (overdue work,
+// clean-up occurrences counted with it as `list overdue` counts them; due
+// soon; vendor releases; decisions waiting; people over the workload
+// threshold weeks running), each at most DigestShown lines with "…and N
+// more" and the command that lists them all; then the trend of open work
+// and the countdown to the next freeze (see FreezeLine); and a "Forecast"
+// section in plain words, on Mondays and on a day it changed (see
+// digestForecastLines). People are named without a ping, except the one
+// who must act: whoever a late decision waits on. Titles and questions are
+// clipped at a whole word. Text is the header: what a notification shows.
 //
 // When no list has anything, it returns a one-line all-clear post if
 // opts.AllClear is set, and false (nothing to post) otherwise: the forecast
@@ -147,63 +164,71 @@ func Digest(ctx context.Context, desk Desk, now time.Time, limits WorkloadLimits
 // a post to nobody).
 func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 	msg := Message{Kind: MessagePost, To: opts.Channel}
-	overdue := sortedCopy(d.Overdue, func(a, b *Task) int { return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.ID, b.ID)) })
 	dueSoon := sortedCopy(d.DueSoon, func(a, b *Task) int { return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.ID, b.ID)) })
 	releases := sortedCopy(d.Releases, func(a, b *Release) int { return cmp.Or(a.GA.Compare(b.GA), cmp.Compare(a.ID, b.ID)) })
 	decisions := sortedCopy(d.Decisions, func(a, b *Decision) int {
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})
-	cleanups := sortedCopy(d.Cleanups, func(a, b OverdueCleanup) int {
-		return cmp.Or(a.Maintenance.NextDue.Compare(b.Maintenance.NextDue), cmp.Compare(a.Maintenance.ID, b.Maintenance.ID))
-	})
+	queues := PlanQueues(d.Queued, opts.Calendar)
+	overdue := d.overdueWork(opts.Calendar, queues)
 
 	var sections []Section
 	var counts []string
-	add := func(title string, total int, lines []string, count func(n int) string, hint string) {
-		total = max(total, len(lines))
+	// add makes a section of a list of total items of which lines are the
+	// first, each standing for covers[i] items (nil: one each).
+	add := func(title string, total int, lines []string, covers []int, count func(n int) string, hint string) {
+		if len(covers) == 0 {
+			covers = make([]int, len(lines))
+			for i := range covers {
+				covers[i] = 1
+			}
+		}
+		all := 0
+		for _, c := range covers {
+			all += c
+		}
+		total = max(total, all)
 		if total == 0 {
 			return
 		}
-		sections = append(sections, Section{Title: fmt.Sprintf("%s (%d)", title, total), Lines: lines,
-			More: total - len(lines), Hint: hint})
+		shown, n := lines[:min(len(lines), DigestShown)], 0
+		for _, c := range covers[:len(shown)] {
+			n += c
+		}
+		sections = append(sections, Section{Title: fmt.Sprintf("%s (%d)", title, total), Lines: shown,
+			More: total - n, Hint: hint})
 		counts = append(counts, count(total))
 	}
-	add("Overdue", d.OverdueTotal, mapLines(overdue, func(t *Task) string { return digestTaskLine(t, d.Today, d.Freezes) }),
+	var overdueLines []string
+	var overdueCovers []int
+	for _, w := range overdue {
+		overdueLines, overdueCovers = append(overdueLines, w.line), append(overdueCovers, w.covers)
+	}
+	add("Overdue", d.OverdueTotal+d.CleanupOccurrences, overdueLines, overdueCovers,
 		func(n int) string { return fmt.Sprintf("%d overdue", n) }, "`/upgrade list overdue`")
 	add(fmt.Sprintf("Due in the next %d days", DigestDueDays), d.DueSoonTotal,
-		mapLines(dueSoon, func(t *Task) string { return digestTaskLine(t, d.Today, d.Freezes) }),
+		mapLines(dueSoon, func(t *Task) string { return digestTaskLine(t, d.Today, d.Freezes, d.Names) }), nil,
 		func(n int) string { return fmt.Sprintf("%d due within %d days", n, DigestDueDays) }, "`/upgrade list open`")
 	add(fmt.Sprintf("Vendor releases, next %d days", DigestReleaseDays), d.ReleasesTotal,
-		mapLines(releases, func(r *Release) string { return digestReleaseLine(r, d.Today) }),
+		mapLines(releases, func(r *Release) string { return digestReleaseLine(r, d.Today) }), nil,
 		func(n int) string { return Plural(n, "vendor release") + " coming" }, "`/upgrade releases`")
 	add("Decisions waiting", d.DecisionsTotal,
-		mapLines(decisions, func(x *Decision) string { return digestDecisionLine(x, d.Now, d.Today) }),
+		mapLines(decisions, func(x *Decision) string { return digestDecisionLine(x, d.Now, d.Today, d.Names) }), nil,
 		func(n int) string { return Plural(n, "decision") + " waiting" }, "`/upgrade decisions`")
-	queues := PlanQueues(d.Queued, opts.Calendar)
-	add("Clean-ups behind", d.CleanupsTotal,
-		mapLines(cleanups, func(c OverdueCleanup) string {
-			s := digestCleanupLine(c, d.Today)
-			if q := c.Maintenance.QueueSummary(opts.Calendar, queues); q != "" {
-				s += " · " + q
-			}
-			return s
-		}),
-		func(n int) string { return Plural(n, "clean-up") + " behind" }, "`/upgrade maint list`")
 	overloaded, before := sortedCopy(d.Overloaded, CompareOverloaded), len(sections)
-	add(overloadedTitle, d.OverloadedTotal, mapLines(overloaded, digestOverloadedLine),
+	add(overloadedTitle, d.OverloadedTotal, mapLines(overloaded, func(o Overloaded) string { return digestOverloadedLine(o, d.Names) }), nil,
 		overloadedCount, "`/upgrade workload` shows everyone and who has room")
 	if len(sections) > before && sections[before].More == 0 {
 		sections[before].Lines = append(sections[before].Lines, overloadedHint)
 	}
 
-	header := "Upgrade digest · " + d.Today.Human()
+	day := d.Today.Short(d.Today)
 	if len(sections) == 0 {
 		if !opts.AllClear {
 			return Message{}, false
 		}
 		msg.Text = fmt.Sprintf("*All clear* for %s: nothing overdue or due within %d days, no decisions waiting, "+
-			"no clean-ups behind, no vendor release within %d days. %s",
-			d.Today.Human(), DigestDueDays, DigestReleaseDays, d.trendLine())
+			"no vendor release within %d days. %s", day, DigestDueDays, DigestReleaseDays, d.trendLine())
 		if fl := FreezeLine(d.NextFreeze, d.Today); fl != "" {
 			msg.Text += " " + fl + "."
 		}
@@ -217,18 +242,174 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 	if lines := digestForecastLines(d); len(lines) > 0 {
 		sections = append(sections, Section{Title: "Forecast", Lines: lines})
 	}
-	msg.Text = header + "\n" + strings.Join(counts, " · ") + "."
+	msg.Text = digestHeader(day, counts)
 	msg.Sections = sections
 	return msg, true
 }
 
-// digestForecastLines is VendorForecast.Line for each vendor with a
-// cadence, in name order.
+// maxDigestHeader is what Slack shows of a header block.
+const maxDigestHeader = 150
+
+// digestHeader is the digest's one-line summary, "Upgrade digest · Mon 30
+// Nov: 2 overdue · 4 due within 7 days", kept to what a header shows:
+// without "Upgrade digest" when it is long, then without the last counts.
+func digestHeader(day string, counts []string) string {
+	h := "Upgrade digest · " + day + ": " + strings.Join(counts, " · ")
+	if len([]rune(h)) <= maxDigestHeader {
+		return h
+	}
+	for n := len(counts); n > 0; n-- {
+		h = day + ": " + strings.Join(counts[:n], " · ")
+		if n < len(counts) {
+			h += " · …"
+		}
+		if len([]rune(h)) <= maxDigestHeader {
+			return h
+		}
+	}
+	return day
+}
+
+// overdueItem is a line of the digest's overdue work: a task, or a
+// clean-up behind standing for its overdue occurrences.
+type overdueItem struct {
+	due    Date
+	id     int64
+	line   string
+	covers int
+}
+
+// overdueWork is the overdue tasks and the clean-ups behind (each for all
+// its overdue occurrences, with its queue when one is recorded), oldest
+// due first.
+func (d DigestData) overdueWork(cal WorkingTime, queues map[int64]QueueClear) []overdueItem {
+	var out []overdueItem
+	for _, t := range d.Overdue {
+		out = append(out, overdueItem{t.Due, t.ID, digestTaskLine(t, d.Today, d.Freezes, d.Names), 1})
+	}
+	for _, c := range d.Cleanups {
+		s := digestCleanupLine(c, d.Today, d.Names)
+		if q := c.Maintenance.QueueSummary(cal, queues); q != "" {
+			s += " · " + q
+		}
+		out = append(out, overdueItem{c.Maintenance.NextDue, c.Maintenance.OpenTaskID, s, max(c.Occurrences, 1)})
+	}
+	slices.SortStableFunc(out, func(a, b overdueItem) int { return cmp.Or(a.due.Compare(b.due), cmp.Compare(a.id, b.id)) })
+	return out
+}
+
+// digestForecastLines are the forecast of each vendor with a cadence, in
+// name order and plain words (see PlainForecast): every vendor's on a
+// Monday, and on other days only those whose forecast changed since the
+// day before (see forecastKey; read from the same data, without what was
+// recorded since: phases started or done and releases added after that
+// day).
 func digestForecastLines(d DigestData) []string {
 	f := MakeForecast(ForecastInput{Today: d.Today, Vendors: d.ForecastVendors, Releases: d.ForecastReleases,
 		Phases: d.ForecastPhases, Plan: d.ForecastPlan, Freezes: d.Freezes,
 		Calendar: WorkingTime{Holidays: d.Holidays}})
-	return mapLines(f.Vendors, func(vf *VendorForecast) string { return "• " + vf.Line() })
+	var was map[int64]string
+	if d.Today.Weekday() != time.Monday {
+		was = map[int64]string{}
+		prev := d.Today.AddDays(-1)
+		var releases []*Release
+		for _, r := range d.ForecastReleases {
+			if r.CreatedAt.IsZero() || DateOf(r.CreatedAt.In(d.Now.Location())).Before(d.Today) {
+				releases = append(releases, r)
+			}
+		}
+		var phases []*ReleasePhase
+		for _, p := range d.ForecastPhases {
+			if p.Start.After(prev) {
+				continue
+			}
+			q := *p
+			if q.End.After(prev) {
+				q.End = Date{}
+			}
+			phases = append(phases, &q)
+		}
+		before := MakeForecast(ForecastInput{Today: prev, Vendors: d.ForecastVendors, Releases: releases,
+			Phases: phases, Plan: d.ForecastPlan, Freezes: d.Freezes, Calendar: WorkingTime{Holidays: d.Holidays}})
+		for _, vf := range before.Vendors {
+			was[vf.Vendor.ID] = forecastKey(vf)
+		}
+	}
+	var lines []string
+	for _, vf := range f.Vendors {
+		if was != nil && was[vf.Vendor.ID] == forecastKey(vf) {
+			continue
+		}
+		lines = append(lines, "• "+PlainForecast(vf, d.Today))
+	}
+	return lines
+}
+
+// forecastKey is what a reader takes from a vendor's forecast: how many
+// releases behind, the next go-live (which, and its week: a projection
+// that slides a day with each day nothing is recorded is not news every
+// day), the pace in PlainForecast's words, and the week support runs out.
+func forecastKey(vf *VendorForecast) string {
+	week := func(d Date) string {
+		if d.IsZero() {
+			return ""
+		}
+		y, w := d.utc().ISOWeek()
+		return fmt.Sprintf("%d-W%02d", y, w)
+	}
+	s := fmt.Sprintf("%d", len(vf.Behind))
+	if len(vf.Coming) > 0 {
+		s += " " + releaseName(vf.Coming[0].Release) + " " + week(vf.Coming[0].Live)
+	}
+	pace := PlainForecast(&VendorForecast{Vendor: vf.Vendor, Pace: vf.Pace, Behind: vf.Behind, DriftDays: vf.DriftDays,
+		CyclesPerRelease: vf.CyclesPerRelease}, Date{})
+	return s + " " + pace + " " + week(vf.OutOfSupport)
+}
+
+// PlainForecast is a vendor's forecast in the words of a daily read:
+// "MedCore: 2 releases behind, next go-live `medcore-2026q3` Mon 1 Feb 2027;
+// falling behind by about one release every 21 months; out of support from
+// Wed 21 Apr 2032."
+func PlainForecast(vf *VendorForecast, today Date) string {
+	s := Escape(vf.Vendor.Name) + ": "
+	switch n := len(vf.Behind); n {
+	case 0:
+		s += "up to date"
+	case 1:
+		s += "1 release behind"
+	default:
+		s += fmt.Sprintf("%d releases behind", n)
+	}
+	if len(vf.Coming) > 0 {
+		s += fmt.Sprintf(", next go-live %s %s", releaseName(vf.Coming[0].Release), vf.Coming[0].Live.Relative(today))
+	}
+	switch {
+	case vf.DriftDays > 0 && vf.CyclesPerRelease > 0:
+		s += "; falling behind by about one release every " + aboutSpan(vf.CyclesPerRelease*float64(vf.Pace.CycleDays)/float64(max(vf.Pace.AtOnce, 1)))
+	case vf.DriftDays > 0:
+		s += "; falling behind"
+	case len(vf.Behind) > 0 && vf.DriftDays < 0:
+		s += "; catching up"
+	default:
+		s += "; keeping pace"
+	}
+	if !vf.OutOfSupport.IsZero() {
+		s += "; out of support from " + vf.OutOfSupport.Relative(today)
+	}
+	return s + "."
+}
+
+// aboutSpan is a long span of days in round words: "6 weeks", "21
+// months", "3 years".
+func aboutSpan(days float64) string {
+	switch months := days / 30.44; {
+	case days < 60:
+		return Plural(max(int(math.Round(days/7)), 1), "week")
+	case months < 36:
+		return Plural(int(math.Round(months)), "month")
+	default:
+		return Plural(int(math.Round(months/12)), "year")
+	}
 }
 
 // trendLine is TrendLine once the desk has a week of history, and open
@@ -268,16 +449,17 @@ func Waited(d time.Duration) string {
 	}
 }
 
-// digestTaskLine is a task in the digest: number, title, owner, how late it
-// is or when it is due, its release, and the freeze it is due inside.
-func digestTaskLine(t *Task, today Date, freezes []*Freeze) string {
-	s := fmt.Sprintf("• #%d %s · %s", t.ID, Escape(clipRunes(t.Title, digestTitleLen)), owner(t.Assignee))
+// digestTaskLine is a task in the digest: number, title, owner (a plain
+// name), how late it is or when it is due, its release, and the freeze it
+// is due inside.
+func digestTaskLine(t *Task, today Date, freezes []*Freeze, names map[string]string) string {
+	s := fmt.Sprintf("• #%d %s · %s", t.ID, Escape(ClipWords(t.Title, digestTitleLen)), ownerName(t.Assignee, names))
 	switch n := today.DaysUntil(t.Due); {
 	case t.Due.IsZero():
 	case n < 0:
 		s += " · " + Plural(-n, "day") + " overdue"
 	default:
-		s += " · due " + relativeDay(t.Due, today)
+		s += " · due " + t.Due.Relative(today)
 	}
 	if t.Priority == PriorityHigh {
 		s += " · high"
@@ -294,13 +476,13 @@ func digestTaskLine(t *Task, today Date, freezes []*Freeze) string {
 // digestReleaseLine is a coming vendor release: its key, name, and how far
 // off GA and the end of support are.
 func digestReleaseLine(r *Release, today Date) string {
-	s := fmt.Sprintf("• `%s` %s %s · GA %s", r.Key, Escape(r.Vendor), Escape(r.Name), relativeDay(r.GA, today))
+	s := fmt.Sprintf("• `%s` %s %s · GA %s", r.Key, Escape(r.Vendor), Escape(r.Name), r.GA.Relative(today))
 	if n := today.DaysUntil(r.GA); n > 1 {
 		s += fmt.Sprintf(" (in %d days)", n)
 	}
 	if !r.Support.IsZero() {
-		s += " · support ends " + r.Support.Human()
-		if n := today.DaysUntil(r.Support); n > 0 {
+		s += " · support ends " + r.Support.Relative(today)
+		if n := today.DaysUntil(r.Support); n > 1 {
 			s += fmt.Sprintf(" (in %s)", Plural(n, "day"))
 		}
 	}
@@ -308,56 +490,41 @@ func digestReleaseLine(r *Release, today Date) string {
 }
 
 // digestDecisionLine is a pending decision: the question, who asked, who it
-// waits on and for how long, and when it is needed.
-func digestDecisionLine(d *Decision, now time.Time, today Date) string {
-	s := fmt.Sprintf("• #%d %s · asked by %s · waiting on %s for %s", d.ID, Escape(clipRunes(d.Question, digestTitleLen)),
-		Mention(d.RequestedBy), Mention(d.RoutedTo), Waited(now.Sub(d.CreatedAt)))
+// waits on and for how long, and when it is needed. Whoever a late
+// decision waits on is the one person the digest pings: they must act.
+func digestDecisionLine(d *Decision, now time.Time, today Date, names map[string]string) string {
+	late := !d.Due.IsZero() && d.Due.Before(today)
+	on := PlainName(d.RoutedTo, names)
+	if late {
+		on = Mention(d.RoutedTo)
+	}
+	s := fmt.Sprintf("• #%d %s · asked by %s · waiting on %s for %s", d.ID, Escape(ClipWords(d.Question, digestTitleLen)),
+		PlainName(d.RequestedBy, names), on, Waited(now.Sub(d.CreatedAt)))
 	if !d.Due.IsZero() {
-		s += " · needed by " + relativeDay(d.Due, today)
-		if d.Due.Before(today) {
+		s += " · needed by " + d.Due.Relative(today)
+		if late {
 			s += " (*late*)"
 		}
 	}
 	return s
 }
 
-// digestCleanupLine is a recurring clean-up that is behind.
-func digestCleanupLine(c OverdueCleanup, today Date) string {
+// digestCleanupLine is a recurring clean-up that is behind, standing for
+// its overdue occurrences: its oldest one's number, the title, owner, how
+// late, how many occurrences are behind.
+func digestCleanupLine(c OverdueCleanup, today Date, names map[string]string) string {
 	m := c.Maintenance
-	s := fmt.Sprintf("• %s · %s · #%d %s overdue", Escape(clipRunes(m.Title, digestTitleLen)), owner(m.Assignee),
-		m.OpenTaskID, Plural(m.NextDue.DaysUntil(today), "day"))
+	s := fmt.Sprintf("• #%d %s · %s · %s overdue", m.OpenTaskID, Escape(ClipWords(m.Title, digestTitleLen)), ownerName(m.Assignee, names),
+		Plural(m.NextDue.DaysUntil(today), "day"))
 	if c.Occurrences > 1 {
 		s += fmt.Sprintf(" (%d occurrences behind)", c.Occurrences)
 	}
 	if m.Every.N > 0 {
-		s += " · " + m.Every.Human()
+		s += " · clean-up " + m.Every.Human()
+	} else {
+		s += " · clean-up"
 	}
 	return s
-}
-
-// relativeDay names a day near today: "today", "tomorrow", "yesterday", or
-// "Fri 4 Dec" (with the year when it is not this year's or next year's
-// nearby date, that is, more than 300 days away).
-func relativeDay(d, today Date) string {
-	switch today.DaysUntil(d) {
-	case 0:
-		return "today"
-	case 1:
-		return "tomorrow"
-	case -1:
-		return "yesterday"
-	}
-	if n := today.DaysUntil(d); n > 300 || n < -300 {
-		return d.Human()
-	}
-	return d.utc().Format("Mon 2 Jan")
-}
-
-func owner(user string) string {
-	if user == "" {
-		return "unassigned"
-	}
-	return Mention(user)
 }
 
 // Plural is "1 day", "3 days": n and unit, with an s unless n is 1.
@@ -366,6 +533,26 @@ func Plural(n int, unit string) string {
 		return "1 " + unit
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// ClipWords shortens s to at most n characters at a whole word, ending with
+// "…" when it was cut: "consolidating both…", never "consolidating both
+// upgra…". A first word longer than about half of n is cut where it must.
+func ClipWords(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	head := r[:n-1]
+	if r[n-1] != ' ' {
+		for i := len(head) - 1; i >= (n-1)/3; i-- {
+			if head[i] == ' ' {
+				head = head[:i]
+				break
+			}
+		}
+	}
+	return strings.TrimRight(string(head), " ,;:-–") + "…"
 }
 
 // clipRunes shortens s to n characters, ending with "…" when it was cut.

@@ -55,10 +55,12 @@ func sampleDigest() upgradebot.DigestData {
 		DecisionsTotal: 2,
 		Cleanups: []upgradebot.OverdueCleanup{{Maintenance: &upgradebot.Maintenance{ID: 1, Title: "Duplicate medical record clean-up",
 			Every: every, Assignee: "U0PRIYA", NextDue: date("2026-11-27"), OpenTaskID: 10}, Occurrences: 1}},
-		CleanupsTotal: 1,
-		OpenNow:       52,
-		OpenWeekAgo:   47,
-		FirstTask:     digestNow.AddDate(0, -3, 0), // a desk in use for months
+		CleanupsTotal:      1,
+		CleanupOccurrences: 1,
+		Names:              map[string]string{"U0SAM": "sam", "U0PRIYA": "priya", "U0ALEX": "alex", "U0DANA": "dana"},
+		OpenNow:            52,
+		OpenWeekAgo:        47,
+		FirstTask:          digestNow.AddDate(0, -3, 0), // a desk in use for months
 	}
 }
 
@@ -72,40 +74,41 @@ func TestBuildDigest(t *testing.T) {
 	if after := fmt.Sprint(d.Overdue, d.DueSoon, d.Releases, d.Decisions); after != before {
 		t.Error("BuildDigest reordered its input")
 	}
+	// Issue 15: the summary is the header, the first thing shown; each
+	// list at most three lines; overdue clean-up occurrences counted and
+	// listed with the overdue tasks (as `list overdue` does); plain names,
+	// but for whoever a late decision waits on; dates without this year.
 	want := strings.Join([]string{
-		"*Upgrade digest · Mon 30 Nov 2026*",
-		"*Overdue (40)*",
-		"• #3 Regression-test the lab result interfaces · <@U0SAM> · 17 days overdue",
-		"• #9 Update the downtime procedures · <@U0PRIYA> · 3 days overdue · high",
-		"• #7 Tell &lt;!channel&gt; &amp; the vendor · unassigned · 1 day overdue",
-		"…and 37 more: `/upgrade list overdue`",
+		"*Upgrade digest · Mon 30 Nov: 41 overdue · 3 due within 7 days · 2 vendor releases coming · 2 decisions waiting*",
+		"*Overdue (41)*",
+		"• #3 Regression-test the lab result interfaces · sam · 17 days overdue",
+		"• #9 Update the downtime procedures · priya · 3 days overdue · high",
+		"• #10 Duplicate medical record clean-up · priya · 3 days overdue · clean-up every 2 weeks",
+		"…and 38 more: `/upgrade list overdue`",
 		"*Due in the next 7 days (3)*",
-		"• #11 Call the vendor about the interface engine · <@U0ALEX> · due today",
-		"• #14 Train the super users · <@U0SAM> · due tomorrow",
-		"• #12 Build the go-live checklist · <@U0DANA> · due Fri 4 Dec",
+		"• #11 Call the vendor about the interface engine · alex · due today",
+		"• #14 Train the super users · sam · due tomorrow",
+		"• #12 Build the go-live checklist · dana · due Fri 4 Dec",
 		"*Vendor releases, next 90 days (2)*",
 		"• `medcore-2026q4` MedCore 2026 Q4 · GA Mon 14 Dec (in 14 days)",
-		"• `medcore-2027q1` MedCore 2027 Q1 · GA Mon 15 Feb (in 77 days) · support ends Tue 15 Feb 2028 (in 442 days)",
+		"• `medcore-2027q1` MedCore 2027 Q1 · GA Mon 15 Feb 2027 (in 77 days) · support ends Tue 15 Feb 2028 (in 442 days)",
 		"*Decisions waiting (2)*",
-		"• #1 Skip medcore-2026q3 and go straight to medcore-2026q4? · asked by <@U0ALEX> · waiting on <@U0DANA> for 3 days · needed by Fri 27 Nov (*late*)",
-		"• #4 Freeze order-set changes during go-live week? · asked by <@U0SAM> · waiting on <@U0DANA> for 5 hours",
-		"*Clean-ups behind (1)*",
-		"• Duplicate medical record clean-up · <@U0PRIYA> · #10 3 days overdue · every 2 weeks",
+		"• #1 Skip medcore-2026q3 and go straight to medcore-2026q4? · asked by alex · waiting on <@U0DANA> for 3 days · needed by Fri 27 Nov (*late*)",
+		"• #4 Freeze order-set changes during go-live week? · asked by sam · waiting on dana for 5 hours",
 		"Open work: 52 tasks, up 5 from 47 a week ago.",
 	}, "\n")
 	if got := m.FullText(); got != want {
 		t.Errorf("digest:\n%s\n\nwant:\n%s", got, want)
 	}
-	// The plain fallback is the header and one line of counts: what a
-	// notification shows.
-	if want := "Upgrade digest · Mon 30 Nov 2026\n40 overdue · 3 due within 7 days · 2 vendor releases coming · " +
-		"2 decisions waiting · 1 clean-up behind."; m.Text != want {
+	// The plain fallback is the summary: what a notification shows.
+	if want := "Upgrade digest · Mon 30 Nov: 41 overdue · 3 due within 7 days · 2 vendor releases coming · " +
+		"2 decisions waiting"; m.Text != want {
 		t.Errorf("Text = %q, want %q", m.Text, want)
 	}
-	if m.Header() != "Upgrade digest · Mon 30 Nov 2026" {
+	if m.Header() != m.Text {
 		t.Errorf("Header = %q", m.Header())
 	}
-	if s := m.Sections[0]; s.Title != "Overdue (40)" || len(s.Lines) != 3 || s.More != 37 || s.Hint != "`/upgrade list overdue`" {
+	if s := m.Sections[0]; s.Title != "Overdue (41)" || len(s.Lines) != 3 || s.More != 38 || s.Hint != "`/upgrade list overdue`" {
 		t.Errorf("overdue section = %+v", s)
 	}
 	if last := m.Sections[len(m.Sections)-1]; last.Title != "" || len(last.Lines) != 1 || !strings.HasPrefix(last.Lines[0], "Open work:") {
@@ -122,7 +125,9 @@ func TestBuildDigestQuietOrAllClear(t *testing.T) {
 	if !ok || m.Kind != upgradebot.MessagePost || m.To != "C0TEAM" || m.Sections != nil {
 		t.Fatalf("all-clear = %+v, %v; want a plain post", m, ok)
 	}
-	want := "*All clear* for Mon 30 Nov 2026: nothing overdue or due within 7 days, no decisions waiting, no clean-ups behind, " +
+	// Issue 15: one date style (no year this year); overdue clean-ups are
+	// overdue work, no list of their own.
+	want := "*All clear* for Mon 30 Nov: nothing overdue or due within 7 days, no decisions waiting, " +
 		"no vendor release within 90 days. Open work: 3 tasks, down 2 from 5 a week ago."
 	if m.Text != want || m.FullText() != want {
 		t.Errorf("all-clear text:\n%q\nwant\n%q", m.Text, want)
@@ -168,15 +173,16 @@ func TestBuildDigestOrder(t *testing.T) {
 			Title: fmt.Sprintf("Clean-up %d", i+1), NextDue: date(due), OpenTaskID: int64(40 + i)}, Occurrences: 1})
 	}
 	m, ok := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: "C0TEAM"})
-	if !ok || len(m.Sections) != 6 {
+	if !ok || len(m.Sections) != 5 {
 		t.Fatalf("BuildDigest = %+v, %v", m.Sections, ok)
 	}
+	// Issue 15: each list shows its first DigestShown lines, and the
+	// clean-ups behind are overdue work, in the overdue list by due date.
 	for i, want := range [][]string{
-		{"#7 ", "#9 ", "#6 ", "#10 ", "#8 "}, // 1 Oct (two, by number), 2 Nov, 20 Nov, 29 Nov
+		{"#7 ", "#9 ", "#6 "}, // 1 Oct (two, by number), 2 Nov; then clean-up 2 (13 Nov), 20 Nov, …
 		{"#21 ", "#22 ", "#20 "},
 		{"`r-2`", "`r-1`"},
 		{"#31 ", "#32 ", "#30 "},
-		{"Clean-up 2", "Clean-up 1"},
 	} {
 		lines := m.Sections[i].Lines
 		if len(lines) != len(want) {
@@ -190,6 +196,18 @@ func TestBuildDigestOrder(t *testing.T) {
 	}
 	if got := m.Sections[0].Lines[0]; !strings.HasSuffix(got, "60 days overdue") {
 		t.Errorf("oldest overdue line = %q", got)
+	}
+	if s := m.Sections[0]; s.Title != "Overdue (7)" || s.More != 4 {
+		t.Errorf("overdue section %q with %d more, want 7 in all (5 tasks, 2 clean-ups) and 4 more", s.Title, s.More)
+	}
+	// The rest of the overdue work, in order, as the section would show it
+	// with room for all of it.
+	d.Overdue = d.Overdue[:1] // #10, due 20 Nov, and both clean-ups
+	m, _ = upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: "C0TEAM"})
+	for j, w := range []string{"#41 Clean-up 2", "#10 ", "#40 Clean-up 1"} {
+		if got := strings.TrimPrefix(m.Sections[0].Lines[j], "• "); !strings.HasPrefix(got, w) {
+			t.Errorf("overdue line %d = %q, want it to start %q", j, got, w)
+		}
 	}
 }
 
@@ -227,13 +245,15 @@ func TestDigestLines(t *testing.T) {
 	}
 	m, _ := upgradebot.BuildDigest(d, upgradebot.DigestOptions{})
 	text := m.FullText()
+	// Issue 15: titles clipped at a whole word, plain names, relative
+	// dates; a clean-up behind is overdue work.
 	for _, want := range []string{
-		"• #1 " + strings.TrimSpace(long[:79]) + "… · unassigned · 1 day overdue",
+		"• #1 " + strings.TrimSpace(long[:76]) + "… · unassigned · 1 day overdue",
 		"• #2 Undated but listed · unassigned\n",
-		"• `a-1` A 1 · GA today · support ends Tue 1 Dec 2026 (in 1 day)",
+		"• `a-1` A 1 · GA today · support ends tomorrow\n",
 		"• `b-1` B &amp; &lt;1&gt; · GA tomorrow\n",
-		"waiting on <@U0B> for under 2 hours · needed by Wed 1 Dec 2027\n",
-		"• Purge · unassigned · #3 28 days overdue (3 occurrences behind)\n",
+		"asked by U0A · waiting on U0B for under 2 hours · needed by Wed 1 Dec 2027\n",
+		"• #3 Purge · unassigned · 28 days overdue (3 occurrences behind) · clean-up\n",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("digest lacks %q:\n%s", want, text)
@@ -282,11 +302,12 @@ func TestBuildDigestForecast(t *testing.T) {
 		t.Fatal("BuildDigest is quiet")
 	}
 	last := m.Sections[len(m.Sections)-1]
-	if last.Title != "Forecast" || len(last.Lines) != 1 || last.Lines[0] != "• "+want.Vendors[0].Line() {
-		t.Errorf("last section = %+v, want Forecast with %q", last, "• "+want.Vendors[0].Line())
+	// Issue 15: the forecast in plain words (on a Monday, as d.Today is).
+	if last.Title != "Forecast" || len(last.Lines) != 1 || last.Lines[0] != "• "+upgradebot.PlainForecast(want.Vendors[0], d.Today) {
+		t.Errorf("last section = %+v, want Forecast with %q", last, "• "+upgradebot.PlainForecast(want.Vendors[0], d.Today))
 	}
-	if !strings.HasPrefix(last.Lines[0], "• MedCore: 3 behind, next go-live `medcore-2026q2`") {
-		t.Errorf("forecast line %q", last.Lines[0])
+	if want := "• MedCore: 3 releases behind, next go-live `medcore-2026q2` Mon 15 Mar 2027; falling behind by about one release every 22 months."; last.Lines[0] != want {
+		t.Errorf("forecast line %q, want %q", last.Lines[0], want)
 	}
 	if trend := m.Sections[len(m.Sections)-2]; trend.Title != "" || !strings.HasPrefix(trend.Lines[0], "Open work:") {
 		t.Errorf("section before the forecast = %+v, want the trend", trend)
@@ -433,20 +454,59 @@ func TestBuildDigestTruths(t *testing.T) {
 	}
 	text := m.FullText()
 	for _, w := range []string{
-		"• #11 Call the vendor about the interface engine · <@U0ALEX> · due today · medcore-2026q4 · *inside the go-live freeze*",
-		"• #14 Train the super users · <@U0SAM> · due tomorrow · *inside the go-live freeze*",
+		"• #11 Call the vendor about the interface engine · alex · due today · medcore-2026q4 · *inside the go-live freeze*",
+		"• #14 Train the super users · sam · due tomorrow · *inside the go-live freeze*",
 		"Open work: 52 tasks, up 5 from 47 a week ago.",
 	} {
 		if !strings.Contains(text, w) {
 			t.Errorf("digest lacks %q:\n%s", w, text)
 		}
 	}
-	if strings.Contains(text, "#12 Build the go-live checklist · <@U0DANA> · due Fri 4 Dec · *inside") {
+	if strings.Contains(text, "#12 Build the go-live checklist · dana · due Fri 4 Dec · *inside") {
 		t.Errorf("a task due after the freeze is flagged:\n%s", text)
 	}
 	d.FirstTask = digestNow.AddDate(0, 0, -3)
 	m, _ = upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: "C0TEAM"})
 	if text := m.FullText(); !strings.Contains(text, "Open work: 52 tasks.") || strings.Contains(text, "a week ago") {
 		t.Errorf("a three-day-old desk compares with a week ago:\n%s", text)
+	}
+}
+
+// TestDigestForecastMondaysOrChanged: the forecast goes with Monday's
+// digest, and on other days only when it changed since the day before
+// (issue 15): a release out, a phase recorded.
+func TestDigestForecastMondaysOrChanged(t *testing.T) {
+	d := sampleDigest()
+	d.ForecastVendors = []*upgradebot.Vendor{{ID: 1, Name: "MedCore", CadenceDays: 91}}
+	d.ForecastReleases = []*upgradebot.Release{
+		{ID: 1, Key: "medcore-2026q2", Vendor: "MedCore", Name: "2026 Q2", GA: date("2026-05-15")},
+		{ID: 2, Key: "medcore-2026q3", Vendor: "MedCore", Name: "2026 Q3", GA: date("2026-08-14")},
+	}
+	forecast := func(today string) []string {
+		t.Helper()
+		d.Today = date(today)
+		d.Now = d.Today.Time(time.UTC).Add(8 * time.Hour)
+		m, _ := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: "C0TEAM"})
+		for _, s := range m.Sections {
+			if s.Title == "Forecast" {
+				return s.Lines
+			}
+		}
+		return nil
+	}
+	if got := forecast("2026-11-30"); len(got) != 1 {
+		t.Errorf("Monday: forecast %q, want MedCore's line", got)
+	}
+	if got := forecast("2026-12-01"); got != nil {
+		t.Errorf("Tuesday, nothing changed: forecast %q, want none", got)
+	}
+	// On Wednesday medcore-2026q2 goes live: one fewer behind.
+	d.ForecastPhases = []*upgradebot.ReleasePhase{{ReleaseID: 1, Release: "medcore-2026q2", Phase: "go-live",
+		PlannedStart: date("2026-11-25"), PlannedEnd: date("2026-12-02"), Start: date("2026-11-25"), End: date("2026-12-02")}}
+	if got := forecast("2026-12-02"); len(got) != 1 || !strings.Contains(got[0], "MedCore: 2 releases behind") {
+		t.Errorf("Wednesday, a go-live recorded today: forecast %q, want MedCore's line", got)
+	}
+	if got := forecast("2026-12-03"); got != nil {
+		t.Errorf("Thursday, nothing changed since: forecast %q, want none", got)
 	}
 }

@@ -7,6 +7,11 @@ import (
 	"time"
 )
 
+// ConsoleUser is the user the local console and `exec` act as by default.
+// No Slack workspace has them, so nothing is ever escalated to them, even
+// when a database the console made them an admin of is served on Slack.
+const ConsoleUser = "U0CONSOLE"
+
 // Decision escalation defaults, in working days.
 const (
 	DefaultEscalateAfter = 2 // a decision with no due date waits this long before its owner is reminded
@@ -68,15 +73,18 @@ func EscalationDue(d *Decision, st EscalationState, today Date, cal WorkingTime,
 }
 
 // EscalationMessages are what a step to level sends, at now with routing r
-// (who decides today):
+// (who decides today), in the team's zone loc; request is the decision's
+// request card:
 //
 //   - the reminder: the request sent again, with its buttons, to whoever
-//     decides today, marked as a reminder;
+//     decides today, marked as a reminder: a reply in the request's thread
+//     when it goes to the person the request went to;
 //   - the escalation: while the owner is away with a delegate, the request
 //     to the delegate; otherwise a DM to each admin (other than the owner)
-//     asking them to follow up, or a channel post when there is no such
-//     admin; and the requester is told where it went.
-func EscalationMessages(d *Decision, level int, r Routing, admins []string, channel string, now time.Time) []Message {
+//     asking them to follow up (never the console's user, whom no
+//     workspace has), or a channel post when there is no such admin; and
+//     the requester is told where it went.
+func EscalationMessages(d *Decision, level int, r Routing, admins []string, channel string, now time.Time, loc *time.Location, request DecisionCard) []Message {
 	waited := Waited(now.Sub(d.CreatedAt))
 	req := *d
 	req.RoutedTo, req.OnBehalfOf = r.To, ""
@@ -85,8 +93,11 @@ func EscalationMessages(d *Decision, level int, r Routing, admins []string, chan
 	}
 	switch level {
 	case EscalationReminded:
-		m := DecisionRequestMessage(&req)
+		m := DecisionRequestMessage(&req, loc)
 		m.Text = fmt.Sprintf("*Reminder:* this decision has waited %s.\n", waited) + m.Text
+		if request.Message != 0 && request.To == m.To {
+			m.ThreadOf = request.Message
+		}
 		return []Message{m}
 	case EscalationEscalated:
 	default:
@@ -96,20 +107,20 @@ func EscalationMessages(d *Decision, level int, r Routing, admins []string, chan
 	var out []Message
 	var went string
 	if r.Delegated {
-		m := DecisionRequestMessage(&req)
+		m := DecisionRequestMessage(&req, loc)
 		m.Text = fmt.Sprintf("*Escalated to you:* %s is away and this decision has waited %s.\n", Mention(r.Owner), waited) + m.Text
 		out = append(out, m)
 		went = fmt.Sprintf("%s, who decides while %s is away", Mention(r.To), Mention(r.Owner))
 	} else {
 		var to []string
 		for _, a := range admins {
-			if a != r.Owner && a != d.RequestedBy && !slices.Contains(to, a) {
+			if a != r.Owner && a != d.RequestedBy && a != ConsoleUser && !slices.Contains(to, a) {
 				to = append(to, a)
 			}
 		}
 		text := fmt.Sprintf("*Decision #%d is waiting too long* on %s (%s so far", d.ID, Mention(r.To), waited)
 		if !d.Due.IsZero() {
-			text += ", needed by " + d.Due.Human()
+			text += ", needed by " + d.Due.Relative(Today(now, loc))
 		}
 		text += fmt.Sprintf("), asked by %s:\n%s", Mention(d.RequestedBy), Quote(d.Question))
 		switch {

@@ -105,18 +105,22 @@ func TestNudgeMessagesFold(t *testing.T) {
 	mk := func(id int64, who, due string, toChan bool) upgradebot.Nudge {
 		return upgradebot.Nudge{Task: &upgradebot.Task{ID: id, Title: fmt.Sprintf("Task %d", id), Status: upgradebot.StatusOpen, Assignee: who, Due: date(due)}, ToChannel: toChan}
 	}
-	msgs := upgradebot.NudgeMessages([]upgradebot.Nudge{mk(1, "UB", "2026-12-01", false), mk(2, "UA", "2026-12-04", true), mk(3, "UA", "2026-11-30", false)}, "CTEAM", today, upgradebot.NudgePolicy{})
+	msgs := upgradebot.NudgeMessages([]upgradebot.Nudge{mk(1, "UB", "2026-12-01", false), mk(2, "UA", "2026-12-04", true), mk(3, "UA", "2026-11-30", false)}, "CTEAM", today, upgradebot.NudgePolicy{}, map[string]string{"UA": "ann"})
 	var got []string
 	for _, m := range msgs {
-		got = append(got, fmt.Sprintf("%s %s %d", m.Kind, m.To, strings.Count(m.Text, "• ")))
+		got = append(got, fmt.Sprintf("%s %s %d", m.Kind, m.To, strings.Count(m.FullText(), "• ")))
 	}
 	if want := []string{"dm UA 2", "dm UB 1", "post CTEAM 1"}; !slices.Equal(got, want) {
 		t.Errorf("messages %q, want %q", got, want)
 	}
-	if !strings.Contains(msgs[0].Text, "2 of your tasks are past due") || !strings.Contains(msgs[0].Text, "#3 Task 3 · due Mon 30 Nov 2026 (*7 days overdue*)") {
-		t.Errorf("DM to UA:\n%s", msgs[0].Text)
+	// Issue 15: each task is an item with its buttons, the commands name
+	// the real ids, dates have no year this year, and the channel post
+	// names people without pinging them.
+	if text := msgs[0].FullText(); !strings.Contains(text, "2 of your tasks are past due") || !strings.Contains(text, "#3 Task 3 · due Mon 30 Nov (*7 days overdue*)") ||
+		!strings.Contains(text, "`/upgrade done 2 3`") || len(msgs[0].Items) != 2 || msgs[0].Items[0].Task != 2 {
+		t.Errorf("DM to UA:\n%s", text)
 	}
-	if !strings.Contains(msgs[2].Text, "after 3 reminders") || !strings.Contains(msgs[2].Text, "#2 Task 2 · <@UA>") {
+	if !strings.Contains(msgs[2].Text, "after 3 reminders") || !strings.Contains(msgs[2].Text, "#2 Task 2 · ann ·") || strings.Contains(msgs[2].Text, "<@") {
 		t.Errorf("channel post:\n%s", msgs[2].Text)
 	}
 }
@@ -179,8 +183,11 @@ func TestEscalationMessages(t *testing.T) {
 		{"escalation, owner away: to the delegate, requester told", 2, away, []string{"UADMIN"}, []string{"dm UDEL 7", "dm UREQ 0"}},
 		{"escalation: to the admins but the owner, requester told", 2, owner, []string{"UADMIN", "UOWNER", "UADMIN2"}, []string{"dm UADMIN 0", "dm UADMIN2 0", "dm UREQ 0"}},
 		{"escalation, the owner the only admin: the channel", 2, owner, []string{"UOWNER"}, []string{"post CTEAM 0", "dm UREQ 0"}},
+		// Issue 15: the console's user, made an admin on a console database
+		// later served, is in no workspace: the channel hears of it instead.
+		{"escalation, the console's user the other admin: the channel", 2, owner, []string{"UOWNER", upgradebot.ConsoleUser}, []string{"post CTEAM 0", "dm UREQ 0"}},
 	} {
-		msgs := upgradebot.EscalationMessages(d, tt.level, tt.r, tt.admins, "CTEAM", now)
+		msgs := upgradebot.EscalationMessages(d, tt.level, tt.r, tt.admins, "CTEAM", now, time.UTC, upgradebot.DecisionCard{})
 		if got := summary(msgs); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: %q, want %q", tt.desc, got, tt.want)
 		}

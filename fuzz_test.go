@@ -52,6 +52,7 @@ func FuzzValidateSetting(f *testing.F) {
 		{upgradebot.SettingTimeZone, "America/Chicago"}, {upgradebot.SettingChannel, "C0123ABCD"},
 		{upgradebot.SettingWorkloadHours, "40h"}, {upgradebot.SettingAllClear, "Yes"},
 		{upgradebot.SettingPhases, "review:2w build:4w"}, {upgradebot.SettingSchedulePrefix + "digest", " 0  8 * * 1-5 "},
+		{upgradebot.SettingRefURL, "https://itsm.example/{ref}"}, {upgradebot.SettingRefURL, "NONE"},
 		{"nope", "x"},
 	} {
 		f.Add(kv[0], kv[1])

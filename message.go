@@ -66,9 +66,22 @@ type Message struct {
 	Kind MessageKind `json:"kind"`
 	To   string      `json:"to"` // user id (dm) or channel id (post); for update, the original's To
 	Text string      `json:"text"`
-	// DecisionID, when set on a DM, makes it a decision request with
-	// Approve / Reject buttons; on an update it shows the outcome.
+	// DecisionID, when set on a DM, makes it a decision card: a request
+	// (or a reminder, or an escalation) with Approve / Reject buttons,
+	// recorded so that every card of the decision is updated in place when
+	// it is decided, withdrawn or re-routed; on an update it shows the
+	// outcome, without buttons.
 	DecisionID int64 `json:"decision_id,omitempty"`
+	// ThreadOf, when set on a DM or a post, is the outbox id of the message
+	// it replies to in a thread (a decision's reminder replies to its
+	// request). It goes to the top level when that message could not be
+	// sent or went to someone else.
+	ThreadOf int64 `json:"thread_of,omitempty"`
+	// Items, when set, are tasks the message lists after its text, each
+	// with the buttons to act on it (Done, Snooze, New date, Open); Footer
+	// is a small line after them.
+	Items  []Item `json:"items,omitempty"`
+	Footer string `json:"footer,omitempty"`
 	// UpdateOf is the outbox id of the message an update edits.
 	UpdateOf int64 `json:"update_of,omitempty"`
 	// Sections, when set, make the message structured (the channel
@@ -124,12 +137,24 @@ func (m *Message) Header() string {
 }
 
 // FullText is the whole message as mrkdwn text, for places that show text
-// rather than Block Kit (the console, a command's reply): Text for a plain
-// message; for a structured one its header in bold, then each section's
-// title in bold, its lines and its "…and N more" line.
+// rather than Block Kit (the console, a command's reply, the notification
+// of a message with items): Text for a plain message, followed by a line
+// for each of its items and its footer; for a structured one its header in
+// bold, then each section's title in bold, its lines and its "…and N more"
+// line.
 func (m *Message) FullText() string {
 	if len(m.Sections) == 0 {
-		return m.Text
+		if len(m.Items) == 0 && m.Footer == "" {
+			return m.Text
+		}
+		lines := []string{m.Text}
+		for _, it := range m.Items {
+			lines = append(lines, "• "+it.Line())
+		}
+		if m.Footer != "" {
+			lines = append(lines, m.Footer)
+		}
+		return strings.Join(lines, "\n")
 	}
 	var lines []string
 	if h := m.Header(); h != "" {
@@ -269,7 +294,7 @@ func TaskLine(t *Task, today Date) string {
 		s += " · unassigned"
 	}
 	if !t.Due.IsZero() {
-		s += " · due " + t.Due.Human()
+		s += " · due " + t.Due.Relative(today)
 		if t.Overdue(today) {
 			s += " (*" + Plural(t.Due.DaysUntil(today), "day") + " overdue*)"
 		}
@@ -292,51 +317,11 @@ func TaskLine(t *Task, today Date) string {
 	return s
 }
 
-// AssignedMessage tells a person a task was assigned to them by someone else.
+// AssignedMessage tells a person a task was assigned to them by someone
+// else: the task's number and title, then its details (due date, ticket
+// ref, …) with the buttons to act on it.
 func AssignedMessage(t *Task, by string, today Date) Message {
 	return Message{Kind: MessageDM, To: t.Assignee,
-		Text: fmt.Sprintf("%s assigned you %s", Mention(by), TaskLine(t, today))}
-}
-
-// DecisionRequestMessage asks the routed person to decide. It carries the
-// decision id so that Slack renders Approve / Reject buttons.
-func DecisionRequestMessage(d *Decision) Message {
-	text := fmt.Sprintf("*Decision #%d* requested by %s:\n%s", d.ID, Mention(d.RequestedBy), Quote(d.Question))
-	if !d.Due.IsZero() {
-		text += "\nNeeded by " + d.Due.Human() + "."
-	}
-	if d.OnBehalfOf != "" {
-		text += fmt.Sprintf("\nYou are asked as delegate while %s is away.", Mention(d.OnBehalfOf))
-	}
-	text += fmt.Sprintf("\nAnswer with `/upgrade approve %d [comment]` or `/upgrade reject %d <reason>`.", d.ID, d.ID)
-	return Message{Kind: MessageDM, To: d.RoutedTo, Text: text, DecisionID: d.ID}
-}
-
-// DecisionOutcome is the one-line result of a decided decision.
-func DecisionOutcome(d *Decision) string {
-	s := fmt.Sprintf("Decision #%d %s by %s", d.ID, d.Status, Mention(d.DecidedBy))
-	if d.Comment != "" {
-		s += ": " + Escape(d.Comment)
-	}
-	return s
-}
-
-// DecisionOutcomeMessages are what deciding sends: the request DM edited in
-// place (when its outbox id is known), the requester told, and a line in the
-// team channel when one is set.
-func DecisionOutcomeMessages(d *Decision, requestMsg int64, channel string) []Message {
-	var out []Message
-	if requestMsg != 0 {
-		out = append(out, Message{Kind: MessageUpdate, To: d.RoutedTo, UpdateOf: requestMsg, DecisionID: d.ID,
-			Text: fmt.Sprintf("*Decision #%d* requested by %s:\n%s\n%s", d.ID, Mention(d.RequestedBy), Quote(d.Question), DecisionOutcome(d))})
-	}
-	if d.RequestedBy != d.DecidedBy {
-		out = append(out, Message{Kind: MessageDM, To: d.RequestedBy,
-			Text: fmt.Sprintf("%s\n%s", DecisionOutcome(d), Quote(d.Question))})
-	}
-	if channel != "" {
-		out = append(out, Message{Kind: MessagePost, To: channel,
-			Text: fmt.Sprintf("%s (asked by %s)\n%s", DecisionOutcome(d), Mention(d.RequestedBy), Quote(d.Question))})
-	}
-	return out
+		Text:  fmt.Sprintf("%s assigned you #%d %s", Mention(by), t.ID, Escape(t.Title)),
+		Items: []Item{untitled(TaskItem(t, today))}}
 }

@@ -3,6 +3,7 @@ package upgradebot
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestQuoteEveryLine: a multi-line question cannot put a line of its own
@@ -10,7 +11,7 @@ import (
 func TestQuoteEveryLine(t *testing.T) {
 	forged := "Go live?\nAnswer with `/upgrade approve 1`\n<!channel>"
 	d := &Decision{ID: 1, Question: forged, RequestedBy: "U0ALICE", RoutedTo: "U0OWNER", DecidedBy: "U0OWNER", Status: DecisionApproved}
-	msgs := append([]Message{DecisionRequestMessage(d)}, DecisionOutcomeMessages(d, 7, "C0TEAM")...)
+	msgs := append([]Message{DecisionRequestMessage(d, time.UTC)}, DecisionOutcomeMessages(d, []DecisionCard{{Message: 7, To: "U0OWNER"}}, "C0TEAM", time.UTC)...)
 	for _, m := range msgs {
 		_, after, _ := strings.Cut(m.Text, "Go live?")
 		for line := range strings.SplitSeq(after, "\n") {

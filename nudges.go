@@ -76,9 +76,12 @@ func PlanNudges(tasks []*Task, states map[int64]NudgeState, muted func(user stri
 	return out
 }
 
-// NudgeMessages folds nudges into one DM per assignee and, for those that
-// go to the team channel, one post there (none when channel is "").
-func NudgeMessages(nudges []Nudge, channel string, today Date, p NudgePolicy) []Message {
+// NudgeMessages folds nudges into one DM per assignee, each task an item
+// with its buttons (Done, Snooze, New date, Open), and, for those that go
+// to the team channel, one post there (none when channel is ""). The post
+// names people by their display names in names, so that nobody is pinged
+// by a post the whole team reads.
+func NudgeMessages(nudges []Nudge, channel string, today Date, p NudgePolicy, names map[string]string) []Message {
 	var out []Message
 	byUser := map[string][]Nudge{}
 	var users []string
@@ -100,28 +103,29 @@ func NudgeMessages(nudges []Nudge, channel string, today Date, p NudgePolicy) []
 		if len(ns) > 1 {
 			head = fmt.Sprintf("*Overdue:* %d of your tasks are past due:", len(ns))
 		}
-		lines := []string{head}
+		m := Message{Kind: MessageDM, To: u, Text: head}
+		var ids []string
 		for _, n := range ns {
-			lines = append(lines, "• "+nudgeLine(n.Task, today, false))
+			m.Items = append(m.Items, TaskItem(n.Task, today))
+			ids = append(ids, fmt.Sprint(n.Task.ID))
 		}
-		lines = append(lines, "Done? `/upgrade done <id>`. A new date? `/upgrade due <id> <date>`. A break from these? `/upgrade mute until <date>`.")
-		out = append(out, Message{Kind: MessageDM, To: u, Text: strings.Join(lines, "\n")})
+		m.Footer = fmt.Sprintf("Done? `/upgrade done %s`. A new date? `/upgrade due %s <date>`. A break from these? `/upgrade mute until <date>`.",
+			strings.Join(ids, " "), ids[0])
+		out = append(out, m)
 	}
 	if len(posted) > 0 && channel != "" {
 		lines := []string{fmt.Sprintf("*Still overdue after %s:*", Plural(p.channelAfter(), "reminder"))}
 		for _, n := range posted {
-			lines = append(lines, "• "+nudgeLine(n.Task, today, true))
+			lines = append(lines, "• "+nudgeLine(n.Task, today, names))
 		}
 		out = append(out, Message{Kind: MessagePost, To: channel, Text: strings.Join(lines, "\n")})
 	}
 	return out
 }
 
-// nudgeLine is an overdue task in a nudge: number, title, (owner,) how late.
-func nudgeLine(t *Task, today Date, withOwner bool) string {
-	s := fmt.Sprintf("#%d %s", t.ID, Escape(clipRunes(t.Title, digestTitleLen)))
-	if withOwner {
-		s += " · " + owner(t.Assignee)
-	}
-	return s + fmt.Sprintf(" · due %s (*%s overdue*)", t.Due.Human(), Plural(t.Due.DaysUntil(today), "day"))
+// nudgeLine is an overdue task in the team channel: number, title, owner
+// (a plain name), how late.
+func nudgeLine(t *Task, today Date, names map[string]string) string {
+	return fmt.Sprintf("#%d %s · %s · due %s (*%s overdue*)", t.ID, Escape(ClipWords(t.Title, digestTitleLen)),
+		ownerName(t.Assignee, names), t.Due.Relative(today), Plural(t.Due.DaysUntil(today), "day"))
 }

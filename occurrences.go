@@ -56,12 +56,14 @@ func OccurrenceMessages(tasks []*Task, today Date) []Message {
 	for _, u := range users {
 		ts := byUser[u]
 		slices.SortFunc(ts, func(a, b *Task) int { return cmp.Or(a.Due.Compare(b.Due), cmp.Compare(a.ID, b.ID)) })
-		lines := []string{"*Recurring clean-up due:*"}
+		m := Message{Kind: MessageDM, To: u, Text: "*Recurring clean-up due:*"}
+		var ids []string
 		for _, t := range ts {
-			lines = append(lines, fmt.Sprintf("• #%d %s · due %s", t.ID, Escape(clipRunes(t.Title, digestTitleLen)), relativeDay(t.Due, today)))
+			m.Items = append(m.Items, TaskItem(t, today))
+			ids = append(ids, fmt.Sprint(t.ID))
 		}
-		lines = append(lines, "When it is done: `/upgrade done <id> [note]`.")
-		out = append(out, Message{Kind: MessageDM, To: u, Text: strings.Join(lines, "\n")})
+		m.Footer = fmt.Sprintf("When it is done: `/upgrade done %s [note]`.", strings.Join(ids, " "))
+		out = append(out, m)
 	}
 	return out
 }

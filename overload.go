@@ -56,19 +56,21 @@ const (
 	overloadedHint  = "`/upgrade workload` suggests who has room."
 )
 
+// overloadedCount is the digest summary's count of them.
 func overloadedCount(n int) string {
 	if n == 1 {
-		return "1 person over the workload threshold two weeks running"
+		return "1 person overloaded"
 	}
-	return fmt.Sprintf("%d people over the workload threshold two weeks running", n)
+	return fmt.Sprintf("%d people overloaded", n)
 }
 
 // digestOverloadedLine is someone over the threshold in the digest:
-// "• <@U1> · 22 open tasks (4 overdue) · 46h planned · 3 weeks running".
+// "• sam · 22 open tasks (4 overdue) · 46h planned · 3 weeks running", the
+// person by a plain name (see PlainName).
 // The section's title already says two weeks running, so only a longer
 // streak is spelt out.
-func digestOverloadedLine(o Overloaded) string {
-	s := "• " + Mention(o.User) + " · " + Plural(o.Open, "open task")
+func digestOverloadedLine(o Overloaded, names map[string]string) string {
+	s := "• " + PlainName(o.User, names) + " · " + Plural(o.Open, "open task")
 	if o.Overdue > 0 {
 		s += fmt.Sprintf(" (%d overdue)", o.Overdue)
 	}

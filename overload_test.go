@@ -97,10 +97,10 @@ func TestBuildDigestOverloaded(t *testing.T) {
 			total: 1,
 			want: []string{
 				"*Over the workload threshold two weeks running (1)*",
-				"• <@U0SAM> · 22 open tasks (4 overdue) · 46h planned",
+				"• U0SAM · 22 open tasks (4 overdue) · 46h planned",
 				"`/upgrade workload` suggests who has room.",
 			},
-			text: "1 person over the workload threshold two weeks running.",
+			text: "1 person overloaded",
 		},
 		{
 			desc:  "longest streak first, whatever the order given",
@@ -108,12 +108,12 @@ func TestBuildDigestOverloaded(t *testing.T) {
 			total: 3,
 			want: []string{
 				"*Over the workload threshold two weeks running (3)*",
-				"• <@U0PRIYA> · 17 open tasks · 1.5h planned · 3 weeks running",
-				"• <@U0SAM> · 22 open tasks (4 overdue) · 46h planned",
-				"• <@U0ALEX> · 1 open task · 41h planned",
+				"• U0PRIYA · 17 open tasks · 1.5h planned · 3 weeks running",
+				"• U0SAM · 22 open tasks (4 overdue) · 46h planned",
+				"• U0ALEX · 1 open task · 41h planned",
 				"`/upgrade workload` suggests who has room.",
 			},
-			text: "3 people over the workload threshold two weeks running.",
+			text: "3 people overloaded",
 		},
 		{
 			desc:  "past the limit",
@@ -121,11 +121,11 @@ func TestBuildDigestOverloaded(t *testing.T) {
 			total: 14,
 			want: []string{
 				"*Over the workload threshold two weeks running (14)*",
-				"• <@U0PRIYA> · 17 open tasks · 1.5h planned · 3 weeks running",
-				"• <@U0SAM> · 22 open tasks (4 overdue) · 46h planned",
+				"• U0PRIYA · 17 open tasks · 1.5h planned · 3 weeks running",
+				"• U0SAM · 22 open tasks (4 overdue) · 46h planned",
 				"…and 12 more: `/upgrade workload` shows everyone and who has room",
 			},
-			text: "14 people over the workload threshold two weeks running.",
+			text: "14 people overloaded",
 		},
 	} {
 		d := base
@@ -135,18 +135,21 @@ func TestBuildDigestOverloaded(t *testing.T) {
 			if !ok || len(m.Sections) != 2 {
 				t.Fatalf("%s: BuildDigest = %+v, %v; want the section and the trend", tc.desc, m.Sections, ok)
 			}
-			want := strings.Join(append(append([]string{"*Upgrade digest · Mon 30 Nov 2026*"}, tc.want...),
+			// Issue 15: the summary is the header; people by plain names
+			// (ids here, as the desk knows no names).
+			want := strings.Join(append(append([]string{"*Upgrade digest · Mon 30 Nov: " + tc.text + "*"}, tc.want...),
 				"Open work: 60 tasks, up 2 from 58 a week ago."), "\n")
 			if got := m.FullText(); got != want {
 				t.Errorf("%s (all clear %v):\n%s\n\nwant:\n%s", tc.desc, allClear, got, want)
 			}
-			if want := "Upgrade digest · Mon 30 Nov 2026\n" + tc.text; m.Text != want {
+			if want := "Upgrade digest · Mon 30 Nov: " + tc.text; m.Text != want {
 				t.Errorf("%s: Text = %q, want %q", tc.desc, m.Text, want)
 			}
 		}
 	}
 
-	// With the other lists, it comes after the clean-ups.
+	// With the other lists, it comes last (issue 15: the clean-ups behind
+	// are overdue work, in the overdue list).
 	d := sampleDigest()
 	d.Overloaded, d.OverloadedTotal = []upgradebot.Overloaded{sam}, 1
 	m, _ := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: "C0TEAM"})
@@ -154,11 +157,11 @@ func TestBuildDigestOverloaded(t *testing.T) {
 	for _, s := range m.Sections {
 		titles = append(titles, s.Title)
 	}
-	if want := []string{"Overdue (40)", "Due in the next 7 days (3)", "Vendor releases, next 90 days (2)", "Decisions waiting (2)",
-		"Clean-ups behind (1)", "Over the workload threshold two weeks running (1)", ""}; !slices.Equal(titles, want) {
+	if want := []string{"Overdue (41)", "Due in the next 7 days (3)", "Vendor releases, next 90 days (2)", "Decisions waiting (2)",
+		"Over the workload threshold two weeks running (1)", ""}; !slices.Equal(titles, want) {
 		t.Errorf("sections %q, want %q", titles, want)
 	}
-	if !strings.HasSuffix(m.Text, "1 clean-up behind · 1 person over the workload threshold two weeks running.") {
+	if !strings.HasSuffix(m.Text, "2 decisions waiting · 1 person overloaded") {
 		t.Errorf("Text = %q", m.Text)
 	}
 }

@@ -24,6 +24,15 @@ const (
 	KindCleanup     TaskKind = "cleanup"
 )
 
+// Human is the kind as people read it: "clean-up" for cleanup (the word
+// commands take), the others as they are.
+func (k TaskKind) Human() string {
+	if k == KindCleanup {
+		return "clean-up"
+	}
+	return string(k)
+}
+
 // TaskKinds lists every kind, in the order help shows them.
 var TaskKinds = []TaskKind{KindUpgrade, KindMaintenance, KindCleanup}
 

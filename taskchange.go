@@ -107,8 +107,11 @@ func AssignedManyMessage(to, by string, tasks []*Task, today Date) Message {
 	if len(tasks) == 1 {
 		return AssignedMessage(tasks[0], by, today)
 	}
-	return Message{Kind: MessageDM, To: to,
-		Text: fmt.Sprintf("%s assigned you %d tasks:%s", Mention(by), len(tasks), taskLines(tasks, today))}
+	m := Message{Kind: MessageDM, To: to, Text: fmt.Sprintf("%s assigned you %d tasks:", Mention(by), len(tasks))}
+	for _, t := range tasks {
+		m.Items = append(m.Items, TaskItem(t, today))
+	}
+	return m
 }
 
 // TaskTakenMessage tells a person that someone else took tasks off them:

@@ -107,8 +107,10 @@ func (b *Bot) handle(ctx context.Context, req Request) (Reply, error) {
 	return Reply{Text: out, Public: cmd.Share}, nil
 }
 
+// stamp is a moment as replies show it, in the team's zone: "11:52" today,
+// else "Fri 27 Nov, 14:02" (the year when it is not this year's).
 func (c *call) stamp(t time.Time) string {
-	return t.In(c.loc).Format("2006-01-02 15:04 MST")
+	return upgradebot.ClockTime(t, c.loc, c.today)
 }
 
 // help answers `help` with the commands by topic, `help <topic>` with one
@@ -255,8 +257,8 @@ func (c *call) show(cmd *Command) (string, error) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "*#%d %s*\n", t.ID, upgradebot.Escape(t.Title))
-	fmt.Fprintf(&b, "Status: %s · Kind: %s · Priority: %s\n", t.Status, t.Kind, t.Priority)
-	fmt.Fprintf(&b, "Assignee: %s · Due: %s", upgradebot.Mention(t.Assignee), t.Due.Human())
+	fmt.Fprintf(&b, "Status: %s · Kind: %s · Priority: %s\n", t.Status, t.Kind.Human(), t.Priority)
+	fmt.Fprintf(&b, "Assignee: %s · Due: %s", upgradebot.Mention(t.Assignee), t.Due.Relative(c.today))
 	if t.Overdue(c.today) {
 		fmt.Fprintf(&b, " (%s overdue)", upgradebot.Plural(t.Due.DaysUntil(c.today), "day"))
 	}
@@ -293,7 +295,7 @@ func (c *call) due(cmd *Command) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	text := fmt.Sprintf("#%d %s is now due %s.", t.ID, upgradebot.Escape(t.Title), t.Due.Human())
+	text := fmt.Sprintf("#%d %s is now due %s.", t.ID, upgradebot.Escape(t.Title), t.Due.Relative(c.today))
 	if t.Due.Before(c.today) {
 		text += " That is already past, so it shows as overdue."
 	}
@@ -316,7 +318,7 @@ func (c *call) releaseAdd(cmd *Command) (string, error) {
 }
 
 func (c *call) releaseLine(r *upgradebot.Release) string {
-	s := fmt.Sprintf("`%s` %s %s · GA %s", r.Key, upgradebot.Escape(r.Vendor), upgradebot.Escape(r.Name), r.GA.Human())
+	s := fmt.Sprintf("`%s` %s %s · GA %s", r.Key, upgradebot.Escape(r.Vendor), upgradebot.Escape(r.Name), r.GA.Short(c.today))
 	switch n := c.today.DaysUntil(r.GA); {
 	case n > 0:
 		s += fmt.Sprintf(" (in %d days)", n)
@@ -326,7 +328,7 @@ func (c *call) releaseLine(r *upgradebot.Release) string {
 		s += fmt.Sprintf(" (%d days ago)", -n)
 	}
 	if !r.Support.IsZero() {
-		s += " · support until " + r.Support.Human()
+		s += " · support until " + r.Support.Short(c.today)
 		if r.Support.Before(c.today) {
 			s += " (*ended*)"
 		}
@@ -437,9 +439,9 @@ func (c *call) maintList(cmd *Command) (string, error) {
 		case m.OpenTaskID == 0:
 			b.WriteString(" · no open occurrence")
 		case m.NextDue.Before(c.today):
-			fmt.Fprintf(&b, " · #%d *overdue since %s*", m.OpenTaskID, m.NextDue.Human())
+			fmt.Fprintf(&b, " · #%d *overdue since %s*", m.OpenTaskID, m.NextDue.Relative(c.today))
 		default:
-			fmt.Fprintf(&b, " · #%d next due %s", m.OpenTaskID, m.NextDue.Human())
+			fmt.Fprintf(&b, " · #%d next due %s", m.OpenTaskID, m.NextDue.Relative(c.today))
 		}
 		if q := m.QueueSummary(cal, queues); q != "" {
 			b.WriteString(" · " + q)
@@ -457,11 +459,11 @@ func (c *call) decide(cmd *Command) (string, error) {
 	text := fmt.Sprintf("Decision #%d sent to %s", d.ID, upgradebot.Mention(r.To))
 	switch {
 	case r.Delegated:
-		text += fmt.Sprintf(", the delegate while %s is away until %s", upgradebot.Mention(r.Owner), r.AwayUntil.Human())
+		text += fmt.Sprintf(", the delegate while %s is away until %s", upgradebot.Mention(r.Owner), r.AwayUntil.Relative(c.today))
 	case !r.AwayUntil.IsZero():
-		text += fmt.Sprintf(". Note: they are away until %s and have no delegate, so it will wait for them", r.AwayUntil.Human())
+		text += fmt.Sprintf(". Note: they are away until %s and have no delegate, so it will wait for them", r.AwayUntil.Relative(c.today))
 	}
-	return text + ". You will hear the answer here.", nil
+	return text + ". The answer comes to you by DM.", nil
 }
 
 func (c *call) decisions(cmd *Command) (string, error) {
@@ -486,7 +488,7 @@ func (c *call) decisions(cmd *Command) (string, error) {
 		if d.Status == upgradebot.DecisionPending {
 			fmt.Fprintf(&b, " · waiting on %s for %s", upgradebot.Mention(d.RoutedTo), waited(c.b.Clock.Now().Sub(d.CreatedAt)))
 			if !d.Due.IsZero() {
-				fmt.Fprintf(&b, " · needed by %s", d.Due.Human())
+				fmt.Fprintf(&b, " · needed by %s", d.Due.Relative(c.today))
 				if d.Due.Before(c.today) {
 					b.WriteString(" (*late*)")
 				}
@@ -537,9 +539,9 @@ func (c *call) owner(cmd *Command) (string, error) {
 		text := fmt.Sprintf("The decision owner is %s.", upgradebot.Mention(r.Owner))
 		switch {
 		case r.Delegated:
-			text += fmt.Sprintf(" They are away until %s; %s decides meanwhile.", r.AwayUntil.Human(), upgradebot.Mention(r.To))
+			text += fmt.Sprintf(" They are away until %s; %s decides meanwhile.", r.AwayUntil.Relative(c.today), upgradebot.Mention(r.To))
 		case !r.AwayUntil.IsZero():
-			text += fmt.Sprintf(" They are away until %s with no delegate.", r.AwayUntil.Human())
+			text += fmt.Sprintf(" They are away until %s with no delegate.", r.AwayUntil.Relative(c.today))
 		}
 		return text, nil
 	}
@@ -567,7 +569,7 @@ func (c *call) away(cmd *Command) (string, error) {
 		if err := c.b.Desk.SetAway(c.ctx, c.user, a); err != nil {
 			return "", err
 		}
-		text := fmt.Sprintf("Recorded: %s away %s to %s", upgradebot.Mention(who), a.From.Human(), a.To.Human())
+		text := fmt.Sprintf("Recorded: %s away %s to %s", upgradebot.Mention(who), a.From.Relative(c.today), a.To.Relative(c.today))
 		if a.Delegate != "" {
 			text += fmt.Sprintf("; %s covers", upgradebot.Mention(a.Delegate))
 			if who == c.settings.Owner {
@@ -582,7 +584,7 @@ func (c *call) away(cmd *Command) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("Cleared %d away window(s) for %s.", n, upgradebot.Mention(who)), nil
+		return fmt.Sprintf("Cleared %s for %s.", upgradebot.Plural(n, "away window"), upgradebot.Mention(who)), nil
 	}
 	aways, err := c.b.Desk.FindAway(c.ctx, c.today)
 	if err != nil {
@@ -594,7 +596,7 @@ func (c *call) away(cmd *Command) (string, error) {
 	var b strings.Builder
 	b.WriteString("*Away*")
 	for _, a := range aways {
-		fmt.Fprintf(&b, "\n• %s %s to %s", upgradebot.Mention(a.User), a.From.Human(), a.To.Human())
+		fmt.Fprintf(&b, "\n• %s %s to %s", upgradebot.Mention(a.User), a.From.Relative(c.today), a.To.Relative(c.today))
 		if a.Delegate != "" {
 			fmt.Fprintf(&b, " · delegate %s", upgradebot.Mention(a.Delegate))
 		}

@@ -29,6 +29,7 @@ var configForms = map[string]string{
 	"workload":   "config workload hours:<hours> tasks:<open tasks>",
 	"schedule":   `config schedule <job> "<cron spec>"`,
 	"phases":     "config phases review:2w,build:4w,test:5w,train:3w,go-live:1w",
+	"refurl":     "config refurl https://itsm.example/{ref}|none",
 }
 
 // phasesHelp is what `help config` says of the phases.
@@ -38,7 +39,7 @@ const phasesHelp = "Phases: the team's cycle in order, each <name>:<length> (len
 	"dropping or renaming a phase still used by recorded phases, checklist items, open tasks or pending gates is refused."
 
 // configOrder is the order the forms are listed in.
-var configOrder = []string{"channel", "tz", "hours", "holidays", "leads", "nudges", "escalation", "allclear", "workload", "phases", "schedule"}
+var configOrder = []string{"channel", "tz", "hours", "holidays", "leads", "nudges", "escalation", "allclear", "workload", "phases", "refurl", "schedule"}
 
 func configErr(sub, msg string) error {
 	return upgradebot.Errorf(upgradebot.EINVALID, "%s\nUsage: `/upgrade %s`", upgradebot.Sentence(upgradebot.UpperFirst(msg)), configForms[sub])
@@ -72,6 +73,8 @@ func parseConfig(p *parser, c *Command) error {
 		sub = "holidays"
 	case "phase", "cycle":
 		sub = "phases"
+	case "ref", "tickets", "ticketurl":
+		sub = "refurl"
 	}
 	if _, ok := configForms[sub]; !ok {
 		msg := fmt.Sprintf("`%s` is not a setting. Settings: %s.", upgradebot.Clip(p.toks[0].text, 30), strings.Join(configOrder, ", "))
@@ -152,6 +155,16 @@ func parseConfig(p *parser, c *Command) error {
 			return err
 		}
 		return set(upgradebot.SettingAllClear, t.text)
+	case "refurl":
+		t, err := one("address with {ref} where the ticket goes, or none")
+		if err != nil {
+			return err
+		}
+		v := t.text
+		if t.escape { // Slack sends a URL as <https://…> or <https://…|label>
+			v, _, _ = strings.Cut(v, "|")
+		}
+		return set(upgradebot.SettingRefURL, v)
 	case "nudges", "escalation", "workload":
 		keys := map[string]string{"every": upgradebot.SettingNudgeEvery, "after": upgradebot.SettingNudgeAfter}
 		switch sub {
@@ -416,6 +429,11 @@ func (c *call) configShow() (string, error) {
 	line("workload", fmt.Sprintf("hours:%d tasks:%d (over: more hours planned or open tasks than these)", lim.Hours, lim.Tasks),
 		source(upgradebot.SettingWorkloadHours, stored(upgradebot.SettingWorkloadHours) || stored(upgradebot.SettingWorkloadTasks)))
 	line("phases", sc.Phases.String()+" (the last is the go-live: a release is live when it is done)", source(upgradebot.SettingPhases, sc.PhasesSet))
+	refURL := "none (tickets are shown as text)"
+	if sc.RefURL != "" {
+		refURL = "`" + sc.RefURL + "` (a task's ticket ref is a link)"
+	}
+	line("refurl", refURL, source(upgradebot.SettingRefURL, sc.RefURL != ""))
 	for _, j := range upgradebot.ScheduledJobs {
 		key := upgradebot.SettingSchedulePrefix + j.Name
 		spec := firstOf(sc.Schedules[j.Name], j.DefaultSpec)
@@ -459,6 +477,12 @@ func (c *call) configSet(cmd *Command) (string, error) {
 		text = fmt.Sprintf("Release reminders set to %s days before GA and end of support.", v(upgradebot.SettingLeads))
 	case "allclear":
 		text = "Digest all-clear is " + v(upgradebot.SettingAllClear) + "."
+	case "refurl":
+		text = "Tickets are shown as text now."
+		if u := v(upgradebot.SettingRefURL); u != "" {
+			text = fmt.Sprintf("A task's ticket ref now links to `%s`, {ref} being the ref: in DMs and on the App Home.", u)
+		}
+		when = ""
 	case "phases":
 		plan := upgradebot.Settings{Values: cmd.Values}.Config().Phases
 		text = fmt.Sprintf("Phases set to %s: a release is live when its %s phase is done.", plan.Human(), plan.Last())

@@ -20,7 +20,7 @@ var (
 // ConsoleUser is who types in the console unless told otherwise. They are
 // not in Slack: the console makes them an admin only of a new desk that has
 // no admin and that serve has never used, and never again once removed.
-var ConsoleUser = upgradebot.Person{ID: "U0CONSOLE", Name: "you"}
+var ConsoleUser = upgradebot.Person{ID: upgradebot.ConsoleUser, Name: "you"}
 
 // SeedDemo fills an empty desk with a realistic demo relative to today: a
 // vendor's quarterly releases, a duplicate-record clean-up every 2 weeks, a

@@ -36,11 +36,11 @@ func (c *call) requestGate(cmd *Command) (string, error) {
 	}
 	text := "Asked " + upgradebot.Mention(r.To)
 	if r.Delegated {
-		text += fmt.Sprintf(", the delegate while %s is away until %s,", upgradebot.Mention(r.Owner), r.AwayUntil.Human())
+		text += fmt.Sprintf(", the delegate while %s is away until %s,", upgradebot.Mention(r.Owner), r.AwayUntil.Relative(c.today))
 	}
 	text += fmt.Sprintf(" to approve closing the %s phase of `%s` (decision #%d). It is recorded done when approved.", d.Phase, d.Release, d.ID)
 	if !r.Delegated && !r.AwayUntil.IsZero() {
-		text += fmt.Sprintf(" Note: they are away until %s and have no delegate, so it will wait for them.", r.AwayUntil.Human())
+		text += fmt.Sprintf(" Note: they are away until %s and have no delegate, so it will wait for them.", r.AwayUntil.Relative(c.today))
 	}
 	return text, nil
 }

@@ -44,7 +44,7 @@ func TestPhaseGateCommands(t *testing.T) {
 		{desc: "the owner goes away", as: owner, text: "away today..fri delegate:<@U0DELEG>"},
 		{desc: "train starts", as: alice, text: "release medcore-2027.1 phase train start 2026-12-18"},
 		{desc: "the delegate is asked", as: alice, text: "release medcore-2027.1 phase train done 2027-01-08",
-			want: []string{"Asked <@U0DELEG>, the delegate while <@U0OWNER> is away until Fri 27 Nov 2026, to approve closing the train phase"},
+			want: []string{"Asked <@U0DELEG>, the delegate while <@U0OWNER> is away until tomorrow, to approve closing the train phase"},
 			sent: []string{"dm U0DELEG: *Decision #3*"}},
 		{desc: "the delegate approves", as: deleg, text: "approve 3",
 			want: []string{"The train phase of `medcore-2027.1` is recorded done on Fri 8 Jan 2027."}},

@@ -165,7 +165,7 @@ func (c *call) maintEdit(cmd *Command) (string, error) {
 			return "", err
 		}
 		if id != 0 && due.Before(c.today) {
-			text += fmt.Sprintf(" Its open occurrence #%d stays due %s: it is overdue, and a new schedule does not hide late work.", id, due.Human())
+			text += fmt.Sprintf(" Its open occurrence #%d stays due %s: it is overdue, and a new schedule does not hide late work.", id, due.Relative(c.today))
 		}
 	}
 	return text + told(res.Told), nil
@@ -196,7 +196,7 @@ func (c *call) maintResume(cmd *Command) (string, error) {
 	} else if id, due, err := c.openOccurrence(m.ID); err != nil {
 		return "", err
 	} else if id != 0 {
-		text += fmt.Sprintf(" Its open occurrence #%d is due %s.", id, due.Human())
+		text += fmt.Sprintf(" Its open occurrence #%d is due %s.", id, due.Relative(c.today))
 	}
 	return text + told(res.Told), nil
 }

@@ -26,7 +26,7 @@ func TestReleaseBoard(t *testing.T) {
 		}},
 		{desc: "an unknown key", as: bob, text: "release verisante-2099.1", fail: true, want: []string{"There is no release verisante-2099.1"}},
 		{desc: "releases with their phase", as: bob, text: "releases", want: []string{
-			"`verisante-2026.3` Verisante 2026.3 · GA Tue 1 Sep 2026 (86 days ago) · in review since Thu 1 Oct 2026 · *behind* · gate for review waiting (D1)",
+			"`verisante-2026.3` Verisante 2026.3 · GA Tue 1 Sep (86 days ago) · in review since Thu 1 Oct 2026 · *behind* · gate for review waiting (D1)",
 			"`/upgrade release <key>` shows one on a page.",
 		}},
 	})

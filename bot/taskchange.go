@@ -202,7 +202,7 @@ func (c *call) done(cmd *Command) (string, error) {
 	line := func(i int) string {
 		s := taskRef(done[i])
 		if next[i] != nil {
-			s += fmt.Sprintf(". Next occurrence: #%d, due %s", next[i].ID, next[i].Due.Human())
+			s += fmt.Sprintf(". Next occurrence: #%d, due %s", next[i].ID, next[i].Due.Relative(c.today))
 		}
 		return s
 	}

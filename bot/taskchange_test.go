@@ -33,7 +33,7 @@ func TestCorrectTasks(t *testing.T) {
 
 		// Reopen, assign several, and whoever loses a task is told.
 		{desc: "reopen", as: alice, text: "reopen 1 2", fail: true, want: []string{`I didn't expect "2"`}},
-		{desc: "reopen someone's task", as: alice, text: "reopen 1", want: []string{"Reopened #1 Build order sets · <@U0BOB> · due Fri 4 Dec 2026. <@U0BOB> has been told."},
+		{desc: "reopen someone's task", as: alice, text: "reopen 1", want: []string{"Reopened #1 Build order sets · <@U0BOB> · due Fri 4 Dec. <@U0BOB> has been told."},
 			sent: []string{"dm U0BOB: <@U0ALICE> reopened your task #1 Build order sets"}},
 		{as: alice, text: "reopen 2"},
 		{desc: "reopen an open task", as: alice, text: "reopen 2", fail: true, want: []string{"Task #2 is open already."}, sent: none},
@@ -71,7 +71,7 @@ func TestCorrectTasks(t *testing.T) {
 
 		// undo: the whole last command, back as it was.
 		{desc: "undo the cancel", as: alice, text: "undo",
-			want: []string{"Took back your `cancel` (made at 2026-11-26 09:00 CST):\n• #4 Print labels · <@U0BOB> (status: cancelled → open)\n• #5 Swap scanners · <@U0BOB> (status: cancelled → open)\n<@U0BOB> has been told.\n`undo` again puts it back."},
+			want: []string{"Took back your `cancel` (made at 09:00):\n• #4 Print labels · <@U0BOB> (status: cancelled → open)\n• #5 Swap scanners · <@U0BOB> (status: cancelled → open)\n<@U0BOB> has been told.\n`undo` again puts it back."},
 			sent: []string{"dm U0BOB: <@U0ALICE> took back their `cancel`:\n• #4 Print labels · <@U0BOB> (status: cancelled → open)\n• #5 Swap scanners · <@U0BOB> (status: cancelled → open)"}},
 		{as: alice, text: "list <@U0BOB>", want: []string{"#4 Print labels", "#5 Swap scanners"}},
 		{desc: "undo again puts it back", as: alice, text: "undo", want: []string{"Took back your `undo`", "(status: open → cancelled)"}},
@@ -111,11 +111,11 @@ func TestUndoWindowAndCleanups(t *testing.T) {
 		outbox(t, db, clock)
 	}
 	say(alice, "maint add Duplicate MRN clean-up every:2w first:2026-11-26", false, "#1")
-	say(alice, "done 1 merged 14 pairs", false, "Done: #1 Duplicate MRN clean-up. Next occurrence: #2, due Thu 10 Dec 2026.")
+	say(alice, "done 1 merged 14 pairs", false, "Done: #1 Duplicate MRN clean-up. Next occurrence: #2, due Thu 10 Dec.")
 	clock.Advance(10 * time.Minute)
-	say(alice, "undo", false, "Took back your `done` (made at 2026-11-26 09:00 CST):", "(status: done → open)", "• #2, the next occurrence it had scheduled, is cancelled.")
-	say(alice, "maint list", false, "#1 next due Thu 26 Nov 2026")
-	say(alice, "done 1", false, "Done: #1 Duplicate MRN clean-up. Next occurrence: #2, due Thu 10 Dec 2026.")
+	say(alice, "undo", false, "Took back your `done` (made at 09:00):", "(status: done → open)", "• #2, the next occurrence it had scheduled, is cancelled.")
+	say(alice, "maint list", false, "#1 next due today")
+	say(alice, "done 1", false, "Done: #1 Duplicate MRN clean-up. Next occurrence: #2, due Thu 10 Dec.")
 	say(alice, "list kind:cleanup", false, "(1)", "#2 Duplicate MRN clean-up")
 
 	clock.Advance(upgradebot.UndoWindow + time.Minute)

@@ -235,7 +235,9 @@ func TestNudgeJob(t *testing.T) {
 	d.want(job, "2026-12-07 09:00")              // Monday: one working day on
 	d.want(job, "2026-12-08 09:00")              // a holiday
 	msgs = d.want(job, "2026-12-09 09:00", "dm "+alice, "post "+channel)
-	if len(msgs) == 2 && (!strings.Contains(msgs[1].Text, "Still overdue after 3 reminders") || strings.Count(msgs[1].Text, "<@"+alice+">") != 2) {
+	// Issue 15: the channel post names the owner without a ping.
+	if len(msgs) == 2 && (!strings.Contains(msgs[1].Text, "Still overdue after 3 reminders") || strings.Count(msgs[1].Text, " "+alice+" ") != 2 ||
+		strings.Contains(msgs[1].Text, "<@")) {
 		t.Errorf("channel post:\n%s", msgs[1].Text)
 	}
 	if ok, err := d.db.ClearMute(t.Context(), bob, bob); !ok || err != nil {
@@ -245,8 +247,10 @@ func TestNudgeJob(t *testing.T) {
 	// Alice's fifth; Bob's fourth about his first task, so the channel
 	// hears of it, and his second about the task due on the 7th.
 	msgs = d.want(job, "2026-12-11 09:00", "dm "+alice, "dm "+bob, "post "+channel)
-	if len(msgs) == 3 && (strings.Count(msgs[1].Text, "• ") != 2 || strings.Count(msgs[2].Text, "• ") != 1 || !strings.Contains(msgs[2].Text, "<@"+bob+">")) {
-		t.Errorf("Bob's DM:\n%s\nchannel:\n%s", msgs[1].Text, msgs[2].Text)
+	// Issue 15: the DM's tasks are items with buttons; the post pings nobody.
+	if len(msgs) == 3 && (strings.Count(msgs[1].FullText(), "• ") != 2 || len(msgs[1].Items) != 2 || strings.Count(msgs[2].Text, "• ") != 1 ||
+		!strings.Contains(msgs[2].Text, " "+bob+" ") || strings.Contains(msgs[2].Text, "<@")) {
+		t.Errorf("Bob's DM:\n%s\nchannel:\n%s", msgs[1].FullText(), msgs[2].Text)
 	}
 }
 
@@ -302,8 +306,8 @@ func TestCleanupJob(t *testing.T) {
 
 	d.want(job, "2026-12-10 06:00")
 	msgs := d.want(job, "2026-12-11 06:00", "dm "+alice)
-	if len(msgs) == 1 && !strings.Contains(msgs[0].Text, "due today") {
-		t.Errorf("DM:\n%s", msgs[0].Text)
+	if len(msgs) == 1 && !strings.Contains(msgs[0].FullText(), "due today") { // issue 15: an item with buttons
+		t.Errorf("DM:\n%s", msgs[0].FullText())
 	}
 	d.want(job, "2026-12-11 06:00")
 	d.want(job, "2026-12-12 06:00")

@@ -26,12 +26,21 @@ const (
 // MessageBlocks renders an outgoing message as Block Kit: its text as
 // mrkdwn sections (split on line boundaries into sections of at most 3,000
 // characters, at most 50 blocks), or, for a structured message (one with
-// Sections, such as the digest), as SectionBlocks renders it; and, for a
-// decision request DM, an actions block with Approve and Reject buttons
-// whose value is the decision id. An update (the outcome of a decision) has
-// no buttons, so sending it with chat.update removes them from the
-// original. Send FallbackText(m.Text) as the message's text alongside.
+// Sections, such as the digest), as SectionBlocks renders it; then its
+// items, each task with its buttons (see ItemBlocks), and its footer; and,
+// for a decision card (a DM with a decision id), an actions block with
+// Approve, Approve with a comment and Reject, whose value is the decision
+// id. An update (the outcome of a decision) has no buttons, so sending it
+// with chat.update removes them from the original. Send Fallback(m) as
+// the message's text alongside. A ticket ref is shown as text: see
+// MessageBlocksLinked for links.
 func MessageBlocks(m *upgradebot.Message) []slack.Block {
+	return MessageBlocksLinked(m, "")
+}
+
+// MessageBlocksLinked is MessageBlocks with tickets linked through the
+// team's ticket URL template refURL (upgradebot.SettingRefURL).
+func MessageBlocksLinked(m *upgradebot.Message, refURL string) []slack.Block {
 	buttons := m.Kind == upgradebot.MessageDM && m.DecisionID != 0
 	room := maxMsgBlocks
 	if buttons {
@@ -41,12 +50,128 @@ func MessageBlocks(m *upgradebot.Message) []slack.Block {
 	if len(m.Sections) > 0 {
 		blocks = SectionBlocks(m, room)
 	} else {
-		blocks = TextBlocks(m.Text, room)
+		extra := 0
+		if len(m.Items) > 0 || m.Footer != "" {
+			extra = min(room/2, 2*len(m.Items)+2)
+		}
+		blocks = TextBlocks(m.Text, room-extra)
+		blocks = append(blocks, itemsBlocks(m, refURL, room-len(blocks))...)
 	}
 	if buttons {
 		blocks = append(blocks, decisionButtons(m.DecisionID))
 	}
 	return blocks
+}
+
+// Fallback is the top-level text to send with m's blocks: what a
+// notification shows. A message with items has them as lines (see
+// upgradebot.Message.FullText); others have their Text.
+func Fallback(m *upgradebot.Message) string {
+	if len(m.Sections) == 0 && (len(m.Items) > 0 || m.Footer != "") {
+		return FallbackText(m.FullText())
+	}
+	return FallbackText(m.Text)
+}
+
+// itemsBlocks renders m's items in at most room blocks, then its footer
+// as small text: the items that do not fit are counted in a last line.
+func itemsBlocks(m *upgradebot.Message, refURL string, room int) []slack.Block {
+	var blocks []slack.Block
+	if m.Footer != "" {
+		room--
+	}
+	msg := m.ID
+	if m.Kind == upgradebot.MessageUpdate {
+		msg = m.UpdateOf // buttons name the message Slack shows
+	}
+	for i, it := range m.Items {
+		bs := ItemBlocks(it, msg, refURL)
+		if len(blocks)+len(bs)+1 > room && i < len(m.Items)-1 || len(blocks)+len(bs) > room {
+			blocks = append(blocks, contextBlock(fmt.Sprintf("…and %d more: `/upgrade list mine`", len(m.Items)-i)))
+			break
+		}
+		blocks = append(blocks, bs...)
+	}
+	if m.Footer != "" {
+		blocks = append(blocks, contextBlock(m.Footer))
+	}
+	return blocks
+}
+
+// ItemBlocks renders a task item: a section with its title in bold and its
+// details and ticket ref (a link through refURL, when set) side by side,
+// then its buttons: Done, a Snooze menu (a day, a week, two weeks), a New
+// date picker and Open. The actions block's id names the task and msg, the
+// outbox id of the message it is in (0 on the App Home), so that a tap can
+// update that message in place. A closed item shows who closed it and
+// when instead, with Undo when it offers it.
+func ItemBlocks(it upgradebot.Item, msg int64, refURL string) []slack.Block {
+	id := strconv.FormatInt(it.Task, 10)
+	blockID := ItemBlockID(it.Task, msg)
+	if it.Closed != "" {
+		text := it.Closed
+		if it.Title != "" {
+			text = "*" + it.Title + "*\n" + it.Closed
+		}
+		var acc *slack.Accessory
+		if it.Undo {
+			acc = slack.NewAccessory(slack.NewButtonBlockElement(ActionUndo, id, plainText("Undo")))
+		}
+		return []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, acc, slack.SectionBlockOptionBlockID(blockID))}
+	}
+	var text *slack.TextBlockObject
+	if it.Title != "" {
+		text = mrkdwn("*" + it.Title + "*")
+	}
+	var fields []*slack.TextBlockObject
+	for _, d := range it.Details[:min(len(it.Details), 9)] {
+		fields = append(fields, mrkdwn(d))
+	}
+	if it.Ref != "" {
+		fields = append(fields, mrkdwn("ref "+upgradebot.RefLink(it.Ref, refURL)))
+	}
+	if text == nil && len(fields) == 0 {
+		text = mrkdwn("#" + id)
+	}
+	done := slack.NewButtonBlockElement(ActionDone, id, plainText("Done")).WithStyle(slack.StylePrimary)
+	snooze := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plainText("Snooze"), ActionSnooze,
+		option(id+":1", "Snooze a day"), option(id+":7", "Snooze a week"), option(id+":14", "Snooze two weeks"))
+	due := slack.NewDatePickerBlockElement(ActionNewDate)
+	due.Placeholder = plainText("New date")
+	open := slack.NewButtonBlockElement(ActionOpen, id, plainText("Open"))
+	return []slack.Block{
+		slack.NewSectionBlock(text, fields, nil),
+		slack.NewActionBlock(blockID, done, snooze, due, open),
+	}
+}
+
+// ItemBlockID is the block id of task's buttons in the message whose
+// outbox id is msg (0: the App Home): "task_12_m340".
+func ItemBlockID(task, msg int64) string {
+	return fmt.Sprintf("task_%d_m%d", task, msg)
+}
+
+// parseItemBlock reads ItemBlockID back; ok is false for another block.
+func parseItemBlock(blockID string) (task, msg int64, ok bool) {
+	rest, found := strings.CutPrefix(blockID, "task_")
+	if !found {
+		return 0, 0, false
+	}
+	t, m, found := strings.Cut(rest, "_m")
+	if !found {
+		return 0, 0, false
+	}
+	task, err1 := strconv.ParseInt(t, 10, 64)
+	msg, err2 := strconv.ParseInt(m, 10, 64)
+	if err1 != nil || err2 != nil || task <= 0 || msg < 0 {
+		return 0, 0, false
+	}
+	return task, msg, true
+}
+
+// mrkdwn is a mrkdwn text object, verbatim and SlackSafe.
+func mrkdwn(text string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, upgradebot.SlackSafe(text), false, true)
 }
 
 // ReplyMessage renders the reply to a command as the body of a slash
@@ -97,12 +222,13 @@ func TextBlocks(text string, maxBlocks int) []slack.Block {
 }
 
 // SectionBlocks renders a structured message in at most maxBlocks blocks: a
-// header block with the first line of its Text, then for each section a
-// section block with its title in bold and as many of its lines as fit in
-// 3,000 characters, and a context block with its "…and N more" line. Lines
-// are never cut: those that do not fit are left out whole and added to N.
-// If the sections need more blocks than there are, the last block says how
-// many sections were left out.
+// header block with the first line of its Text (the digest's summary), then
+// for each section, after a divider, a section block with its title in
+// bold and as many of its lines as fit in 3,000 characters, and a context
+// block with its "…and N more" line. Lines are never cut: those that do
+// not fit are left out whole and added to N. If the sections need more
+// blocks than there are, the last block says how many sections were left
+// out.
 func SectionBlocks(m *upgradebot.Message, maxBlocks int) []slack.Block {
 	var blocks []slack.Block
 	if h := strings.Trim(m.Header(), "* "); h != "" && maxBlocks > 1 {
@@ -114,6 +240,9 @@ func SectionBlocks(m *upgradebot.Message, maxBlocks int) []slack.Block {
 	}
 	for i, s := range m.Sections {
 		bs := sectionBlocks(s)
+		if len(bs) > 0 && len(blocks) > 0 {
+			bs = append([]slack.Block{slack.NewDividerBlock()}, bs...)
+		}
 		need := len(bs)
 		if i < len(m.Sections)-1 {
 			need++ // keep room to say what is left out
@@ -188,9 +317,10 @@ func plainText(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 }
 
-// decisionButtons is the actions block of a decision request: Approve
-// (primary, with a confirmation) and Reject (danger; the click opens the
-// reason modal). Both carry the decision id as their value.
+// decisionButtons is the actions block of a decision card: Approve
+// (primary, with a confirmation), Approve with a comment (opens a small
+// form for it) and Reject (danger; opens the reason form, which restates
+// the question). Each carries the decision id as its value.
 func decisionButtons(id int64) *slack.ActionBlock {
 	v := strconv.FormatInt(id, 10)
 	confirm := slack.NewConfirmationBlockObject(plainText("Approve decision #"+v+"?"),
@@ -198,8 +328,9 @@ func decisionButtons(id int64) *slack.ActionBlock {
 		plainText("Approve"), plainText("Cancel"))
 	approve := slack.NewButtonBlockElement(ActionApprove, v, plainText("Approve")).
 		WithStyle(slack.StylePrimary).WithConfirm(confirm)
+	comment := slack.NewButtonBlockElement(ActionApproveComment, v, plainText("Approve with a comment"))
 	reject := slack.NewButtonBlockElement(ActionReject, v, plainText("Reject")).WithStyle(slack.StyleDanger)
-	return slack.NewActionBlock("decision_"+v, approve, reject)
+	return slack.NewActionBlock("decision_"+v, approve, comment, reject)
 }
 
 // textLen is the length of s as Slack counts it (UTF-16 code units), so a

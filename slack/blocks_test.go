@@ -134,8 +134,8 @@ func TestMessageBlocksButtons(t *testing.T) {
 		m    upgradebot.Message
 		want []button
 	}{
-		{"decision request DM", upgradebot.Message{Kind: upgradebot.MessageDM, DecisionID: 7},
-			[]button{{slackapp.ActionApprove, "7", "primary"}, {slackapp.ActionReject, "7", "danger"}}},
+		{"decision request DM", upgradebot.Message{Kind: upgradebot.MessageDM, DecisionID: 7}, // issue 15: and a comment
+			[]button{{slackapp.ActionApprove, "7", "primary"}, {slackapp.ActionApproveComment, "7", ""}, {slackapp.ActionReject, "7", "danger"}}},
 		{"update shows the outcome only", upgradebot.Message{Kind: upgradebot.MessageUpdate, DecisionID: 7, UpdateOf: 1}, nil},
 		{"plain DM", upgradebot.Message{Kind: upgradebot.MessageDM}, nil},
 		{"channel post", upgradebot.Message{Kind: upgradebot.MessagePost, DecisionID: 7}, nil},

@@ -288,6 +288,11 @@ func (d *Deliverer) deliver(ctx context.Context, m *upgradebot.Message) (channel
 	if m.Kind == upgradebot.MessageDM || m.Kind == upgradebot.MessageUpdate {
 		v := *m // a DM is read by the person it goes to: their mention is "you"
 		v.Text = upgradebot.ForViewer(v.Text, m.To)
+		v.Items = make([]upgradebot.Item, len(m.Items))
+		for i, it := range m.Items {
+			it.Closed = upgradebot.ForViewer(it.Closed, m.To)
+			v.Items[i] = it
+		}
 		m = &v
 	}
 	switch m.Kind {
@@ -354,13 +359,23 @@ func (d *Deliverer) openDM(ctx context.Context, user string) (string, error) {
 	return c.ID, nil
 }
 
-// post sends m to a channel with chat.postMessage.
+// post sends m to a channel with chat.postMessage: in the thread of the
+// message m.ThreadOf when Slack has that one in the same channel.
 func (d *Deliverer) post(ctx context.Context, channel string, m *upgradebot.Message) (string, string, error) {
+	opts := []slack.MsgOption{slack.MsgOptionText(Fallback(m), false), slack.MsgOptionBlocks(d.blocks(ctx, m)...)}
+	if m.ThreadOf != 0 {
+		ts, err := d.threadOf(ctx, m, channel)
+		if err != nil {
+			return "", "", err
+		}
+		if ts != "" {
+			opts = append(opts, slack.MsgOptionTS(ts))
+		}
+	}
 	if err := d.pace(ctx); err != nil {
 		return "", "", err
 	}
-	ch, ts, err := d.API.PostMessageContext(ctx, channel,
-		slack.MsgOptionText(FallbackText(m.Text), false), slack.MsgOptionBlocks(MessageBlocks(m)...))
+	ch, ts, err := d.API.PostMessageContext(ctx, channel, opts...)
 	if err != nil {
 		return "", "", fmt.Errorf("chat.postMessage: %w", err)
 	}
@@ -368,6 +383,44 @@ func (d *Deliverer) post(ctx context.Context, channel string, m *upgradebot.Mess
 		ch = channel
 	}
 	return ch, ts, nil
+}
+
+// threadOf is the ts of the message m replies to, m.ThreadOf, when it is in
+// channel; "" when it is not, or was never sent (m then goes to the top
+// level). It waits for a pending one to be sent first.
+func (d *Deliverer) threadOf(ctx context.Context, m *upgradebot.Message, channel string) (string, error) {
+	orig, err := d.Desk.FindMessage(ctx, m.ThreadOf)
+	switch {
+	case upgradebot.ErrorCode(err) == upgradebot.ENOTFOUND:
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("read message %d to reply to: %w", m.ThreadOf, err)
+	}
+	if orig.Status == upgradebot.MessagePending {
+		next := d.Clock.Now().Add(waitOriginal)
+		if orig.NextTry.After(next) {
+			next = orig.NextTry
+		}
+		return "", &waitError{orig: orig.ID, until: next}
+	}
+	if orig.Status != upgradebot.MessageSent || orig.SlackChannel != channel || orig.Attach != "" {
+		return "", nil
+	}
+	return orig.SlackTS, nil
+}
+
+// blocks renders m, its tickets linked through the team's ticket URL when
+// one is set (read only for a message that has items).
+func (d *Deliverer) blocks(ctx context.Context, m *upgradebot.Message) []slack.Block {
+	refURL := ""
+	if len(m.Items) > 0 {
+		if s, err := d.Desk.Settings(ctx); err == nil {
+			refURL = s.Config().RefURL
+		} else {
+			d.logger().Warn("settings not read; tickets shown without links", "message", m.ID, "err", err)
+		}
+	}
+	return MessageBlocksLinked(m, refURL)
 }
 
 // update edits the message m.UpdateOf in place with chat.update, which
@@ -397,7 +450,7 @@ func (d *Deliverer) update(ctx context.Context, m *upgradebot.Message) (string, 
 		return "", "", err
 	}
 	if _, _, _, err := d.API.UpdateMessageContext(ctx, orig.SlackChannel, orig.SlackTS,
-		slack.MsgOptionText(FallbackText(m.Text), false), slack.MsgOptionBlocks(MessageBlocks(m)...)); err != nil {
+		slack.MsgOptionText(Fallback(m), false), slack.MsgOptionBlocks(d.blocks(ctx, m)...)); err != nil {
 		return "", "", fmt.Errorf("chat.update: %w", err)
 	}
 	// The message keeps its channel and ts when edited, so a later update

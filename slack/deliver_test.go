@@ -220,9 +220,26 @@ func TestDeliverDM(t *testing.T) {
 	if text := post.Param("text"); !strings.Contains(text, "<@U0ADMIN> assigned you #1 Read the release notes") {
 		t.Errorf("fallback text %q", text)
 	}
+	// Issue 15: the task's details, then its buttons (Done, a Snooze
+	// menu, a New date picker, Open) in a block that names the task and
+	// the message, so that a tap updates it in place.
 	bs := blocks(t, post)
-	if len(bs) != 1 || !strings.Contains(texts(bs), "assigned you #1") || len(buttons(bs)) != 0 {
-		t.Errorf("blocks: %v; want one mrkdwn section and no buttons", bs)
+	want := []button{{slackapp.ActionDone, "1", "primary"}, {slackapp.ActionOpen, "1", ""}}
+	if len(bs) != 3 || !strings.Contains(texts(bs), "assigned you #1") || fmt.Sprint(buttons(bs)) != fmt.Sprint(want) {
+		t.Errorf("blocks: %v; want the text, the task's details and its buttons %v", bs, want)
+	}
+	if len(bs) == 3 {
+		actions := bs[2].(map[string]any)
+		var kinds []string
+		for _, el := range actions["elements"].([]any) {
+			kinds = append(kinds, el.(map[string]any)["type"].(string))
+		}
+		if actions["block_id"] != "task_1_m1" || strings.Join(kinds, " ") != "button static_select datepicker button" {
+			t.Errorf("actions block %v", actions)
+		}
+		if !strings.Contains(texts(bs[1]), "due tomorrow") {
+			t.Errorf("details %v", bs[1])
+		}
 	}
 	if post.Token != "xoxb-test-token" {
 		t.Errorf("token %q", post.Token)
@@ -264,7 +281,8 @@ func TestDeliverDecisionRequestHasButtons(t *testing.T) {
 		t.Errorf("fallback text %q", text)
 	}
 	bs := blocks(t, post)
-	want := []button{{slackapp.ActionApprove, "1", "primary"}, {slackapp.ActionReject, "1", "danger"}}
+	// Issue 15: a way to comment from the buttons.
+	want := []button{{slackapp.ActionApprove, "1", "primary"}, {slackapp.ActionApproveComment, "1", ""}, {slackapp.ActionReject, "1", "danger"}}
 	if got := buttons(bs); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("buttons %v, want %v", got, want)
 	}
@@ -294,7 +312,8 @@ func TestDeliverDecisionOutcomeUpdatesInPlace(t *testing.T) {
 	if b := buttons(bs); len(b) != 0 {
 		t.Errorf("the updated request still has buttons: %v", b)
 	}
-	if s := texts(bs); !strings.Contains(s, "Decision #1 approved by you: One go-live, fewer downtimes.") || !strings.Contains(s, ">Skip 2026.3") {
+	// Issue 15: the outcome line with ✅ and the time (the team's zone).
+	if s := texts(bs); !strings.Contains(s, "✅ Approved by you, 09:00: One go-live, fewer downtimes.") || !strings.Contains(s, ">Skip 2026.3") {
 		t.Errorf("updated text: %q", s)
 	}
 	var toAlice, toTeam int
@@ -414,23 +433,35 @@ func TestDeliverHome(t *testing.T) {
 	if len(bs) > 100 {
 		t.Errorf("%d blocks; Slack allows 100", len(bs))
 	}
+	// Issue 15: the Add button; each task with Done and Open (and a Snooze
+	// menu and a New date picker, not buttons); the task the owner just
+	// closed with Undo; Approve, Approve with a comment, Reject.
 	want := []button{
-		{slackapp.ActionDone, "2", ""}, // due tomorrow: soonest first
-		{slackapp.ActionDone, "1", ""},
+		{slackapp.ActionAddTask, "add", "primary"},
+		{slackapp.ActionDone, "2", "primary"}, // due tomorrow: soonest first
+		{slackapp.ActionOpen, "2", ""},
+		{slackapp.ActionDone, "1", "primary"},
+		{slackapp.ActionOpen, "1", ""},
+		{slackapp.ActionUndo, "3", ""},
 		{slackapp.ActionApprove, "1", "primary"},
+		{slackapp.ActionApproveComment, "1", ""},
 		{slackapp.ActionReject, "1", "danger"},
 	}
 	if got := buttons(bs); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("buttons %v, want %v", got, want)
 	}
 	text := texts(bs)
+	// Issue 15: one date style; the release in progress (2026.3, out and
+	// not live) is shown with where it is; what the owner just did, with
+	// Undo.
 	for _, w := range []string{"#2 Sign off the test plan", "#1 Plan go-live staffing", "*Decision #1* asked by <@U0ALICE>",
-		"Skip 2026.3", "`medcore-2027.1` MedCore 2027.1 · GA Wed 20 Jan 2027", "Duplicate record clean-up", "overdue since Mon 2 Nov 2026"} {
+		"Skip 2026.3", "`medcore-2027.1` MedCore 2027.1 · GA Wed 20 Jan 2027", "Duplicate record clean-up", "overdue since Mon 2 Nov",
+		"*Releases in progress*\n• `medcore-2026.3` MedCore 2026.3 · out since Thu 20 Aug, not started", "#3 Something done already*\n✅ Done by you"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("home lacks %q:\n%s", w, text)
 		}
 	}
-	for _, w := range []string{"Not hers", "Something done already", "2026.3 ga", "medcore-2026.3", "failed"} {
+	for _, w := range []string{"Not hers", "2026.3 ga", "failed"} {
 		if strings.Contains(text, w) {
 			t.Errorf("home has %q:\n%s", w, text)
 		}
@@ -494,26 +525,31 @@ func TestHomeView(t *testing.T) {
 		return texts(bs), buttons(bs), len(bs)
 	}
 
+	// Issue 15: each task with Done and Open, and the Add button; "your
+	// work"; the decision alice asked for, and how long it has waited.
 	text, bs, n := view(alice)
-	if len(bs) != 20 || n > 100 {
-		t.Errorf("alice: %d buttons in %d blocks, want 20 Done buttons", len(bs), n)
+	if len(bs) != 41 || n > 100 || bs[0].ActionID != slackapp.ActionAddTask {
+		t.Errorf("alice: %d buttons in %d blocks, want Add and 20 tasks with Done and Open", len(bs), n)
 	}
-	for _, w := range []string{"*Your open tasks* (23)", "#1 Task 1", "…and 3 more"} {
+	for _, w := range []string{"*Your work* (23)", "#1 Task 1", "…and 3 more", "*Decisions you asked for* (1)", "*Decision #1* Go live on the 5th?",
+		"waiting on <@U0OWNER> for under 2 hours"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("alice's home lacks %q:\n%s", w, text)
 		}
 	}
-	if strings.Contains(text, "Decision") || strings.Contains(text, "Admins") {
-		t.Errorf("alice sees decisions or the admin line:\n%s", text)
+	if strings.Contains(text, "Decisions waiting on you") || strings.Contains(text, "Admins") {
+		t.Errorf("alice sees decisions to answer or the admin line:\n%s", text)
 	}
 
 	// The delegate sees the decisions while the owner is away; the owner still does.
 	e.do(owner, "away 2026-11-26..2026-11-30 delegate:<@U0DELEG|dev>")
+	decide := []button{{slackapp.ActionAddTask, "add", "primary"}, {slackapp.ActionApprove, "1", "primary"},
+		{slackapp.ActionApproveComment, "1", ""}, {slackapp.ActionReject, "1", "danger"}}
 	text, bs, _ = view(deleg)
-	if !strings.Contains(text, "as delegate while <@U0OWNER> is away until Mon 30 Nov 2026") || len(bs) != 2 {
+	if !strings.Contains(text, "as delegate while <@U0OWNER> is away until Mon 30 Nov") || fmt.Sprint(bs) != fmt.Sprint(decide) {
 		t.Errorf("delegate's home: %v\n%s", bs, text)
 	}
-	if _, bs, _ = view(owner); len(bs) != 2 || bs[0].ActionID != slackapp.ActionApprove {
+	if _, bs, _ = view(owner); fmt.Sprint(bs) != fmt.Sprint(decide) {
 		t.Errorf("owner's home buttons: %v", bs)
 	}
 	e.clock.Advance(5 * 24 * time.Hour) // the window is over
@@ -529,7 +565,7 @@ func TestHomeView(t *testing.T) {
 	e.d.ChannelInterval = -1
 	e.deliver()
 	text, _, _ = view(admin)
-	if !strings.Contains(text, "1 outgoing message(s) failed for good") || !strings.Contains(text, "user_not_found") {
+	if !strings.Contains(text, "1 outgoing message failed for good") || !strings.Contains(text, "user_not_found") { // issue 15: plural right
 		t.Errorf("admin's home:\n%s", text)
 	}
 }

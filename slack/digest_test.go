@@ -20,7 +20,7 @@ import (
 
 // block is one rendered block, reduced to its kind and its text.
 type block struct {
-	kind string // header, section, context
+	kind string // header, section, context, divider
 	text string
 }
 
@@ -36,6 +36,8 @@ func blockList(t testing.TB, bs []slack.Block) []block {
 				t.Errorf("section text is %s verbatim=%v, want verbatim mrkdwn", b.Text.Type, b.Text.Verbatim)
 			}
 			out = append(out, block{"section", b.Text.Text})
+		case *slack.DividerBlock:
+			out = append(out, block{"divider", ""})
 		case *slack.ContextBlock:
 			if len(b.ContextElements.Elements) != 1 {
 				t.Fatalf("context block with %d elements", len(b.ContextElements.Elements))
@@ -56,11 +58,15 @@ func TestSectionBlocks(t *testing.T) {
 			{Lines: []string{"Open work: 4 tasks, the same as a week ago."}},
 		}}
 	got := blockList(t, slackapp.MessageBlocks(m))
+	// Issue 15: a divider between sections.
 	want := []block{
 		{"header", "Upgrade digest · Thu 26 Nov 2026"},
+		{"divider", ""},
 		{"section", "*Overdue (4)*\n• #1 One\n• #2 Two"},
 		{"context", "…and 2 more: `/upgrade list overdue`"},
+		{"divider", ""},
 		{"section", "*Decisions waiting (1)*\n• #1 Go?"},
+		{"divider", ""},
 		{"section", "Open work: 4 tasks, the same as a week ago."},
 	}
 	if !slices.Equal(got, want) {
@@ -82,11 +88,15 @@ func TestSectionBlocksCutsWholeLines(t *testing.T) {
 	m := &upgradebot.Message{Kind: upgradebot.MessagePost, To: teamCh, Text: strings.Repeat("Header ", 40),
 		Sections: []upgradebot.Section{{Title: "Overdue (140)", Lines: lines, More: 40, Hint: "`/upgrade list overdue`"}}}
 	got := blockList(t, slackapp.MessageBlocks(m))
-	if len(got) != 3 || got[0].kind != "header" || got[1].kind != "section" || got[2].kind != "context" {
+	if len(got) != 4 || got[0].kind != "header" || got[1].kind != "divider" {
 		t.Fatalf("blocks %q", got)
 	}
-	if n := len(utf16(got[0].text)); n > 150 || !strings.HasSuffix(got[0].text, "…") {
-		t.Errorf("header has %d characters: %q", n, got[0].text)
+	got = got[1:] // issue 15: a divider between sections
+	if got[1].kind != "section" || got[2].kind != "context" {
+		t.Fatalf("blocks %q", got)
+	}
+	if n := len(utf16(blockList(t, slackapp.MessageBlocks(m))[0].text)); n > 150 {
+		t.Errorf("header has %d characters", n)
 	}
 	shown := strings.Split(got[1].text, "\n")
 	if n := len(utf16(got[1].text)); n > 3000 || n < 2800 {
@@ -114,18 +124,19 @@ func TestSectionBlocksLimit(t *testing.T) {
 	if len(got) != 50 {
 		t.Fatalf("%d blocks, want Slack's 50", len(got))
 	}
-	// Header, 24 sections of two blocks, and a line on the rest.
-	if last := got[49]; last.kind != "context" || last.text != "…and 6 more sections." {
+	// Header, 16 sections of three blocks (a divider, issue 15, the list,
+	// its "…and N more"), and a line on the rest.
+	if last := got[49]; last.kind != "context" || last.text != "…and 14 more sections." {
 		t.Errorf("last block %q", last)
 	}
 	// One section too many.
-	m.Sections = sections[:25]
+	m.Sections = sections[:17]
 	if got := blockList(t, slackapp.MessageBlocks(m)); len(got) != 50 || got[49].text != "…and 1 more section." {
 		t.Errorf("%d blocks, last %q", len(got), got[len(got)-1])
 	}
 	// Exactly as many blocks as the limit: nothing is said to be missing.
-	m.Sections = sections[:24]
-	m.Sections = append(m.Sections, upgradebot.Section{Lines: []string{"trend"}})
+	m.Sections = append(slices.Clone(sections[:15]), upgradebot.Section{Title: "Short", Lines: []string{"• b"}},
+		upgradebot.Section{Lines: []string{"trend"}})
 	got = blockList(t, slackapp.MessageBlocks(m))
 	if len(got) != 50 || got[49] != (block{"section", "trend"}) {
 		t.Errorf("%d blocks, last %q", len(got), got[len(got)-1])
@@ -156,9 +167,12 @@ func TestDigestPosted(t *testing.T) {
 		t.Fatalf("queued %+v", m)
 	}
 	got := blockList(t, slackapp.MessageBlocks(m))
+	// Issue 15: the summary first, dividers, plain names.
 	want := []block{
-		{"header", "Upgrade digest · Thu 26 Nov 2026"},
-		{"section", "*Overdue (2)*\n• #1 Late thing · <@U0ALICE> · 25 days overdue\n• #2 Other late thing · unassigned · 6 days overdue"},
+		{"header", "Upgrade digest · Thu 26 Nov: 2 overdue"},
+		{"divider", ""},
+		{"section", "*Overdue (2)*\n• #1 Late thing · alice · 25 days overdue\n• #2 Other late thing · unassigned · 6 days overdue"},
+		{"divider", ""},
 		{"section", "Open work: 2 tasks."},
 	}
 	if !slices.Equal(got, want) {
@@ -170,7 +184,7 @@ func TestDigestPosted(t *testing.T) {
 	if _, err := c.Deliver(ctx); err != nil {
 		t.Fatal(err)
 	}
-	wantOut := "[#C0TEAM] *Upgrade digest · Thu 26 Nov 2026*\n  *Overdue (2)*\n  • #1 Late thing · @alice · 25 days overdue\n" +
+	wantOut := "[#C0TEAM] *Upgrade digest · Thu 26 Nov: 2 overdue*\n  *Overdue (2)*\n  • #1 Late thing · alice · 25 days overdue\n" +
 		"  • #2 Other late thing · unassigned · 6 days overdue\n  Open work: 2 tasks.\n"
 	if out.String() != wantOut {
 		t.Errorf("console:\n%s\nwant\n%s", out.String(), wantOut)
@@ -284,6 +298,9 @@ func checkDigestBlocks(t testing.TB, m *upgradebot.Message, bs []slack.Block) in
 	mores := 0
 	for i := 1; i < len(blocks); i++ {
 		b := blocks[i]
+		if b.kind == "divider" { // issue 15: between sections
+			continue
+		}
 		if b.kind != "section" {
 			t.Fatalf("block %d is a %s, want a section: %q", i, b.kind, b.text)
 		}
@@ -356,7 +373,8 @@ func TestDigestLimits(t *testing.T) {
 				limit, d.OverdueTotal, d.DueSoonTotal, d.ReleasesTotal, d.DecisionsTotal, d.CleanupsTotal, d.OpenNow, d.OpenWeekAgo)
 		}
 		m, ok := upgradebot.BuildDigest(d, upgradebot.DigestOptions{Channel: teamCh})
-		if !ok || len(m.Sections) != 6 {
+		// Issue 15: the clean-ups behind are in the overdue list.
+		if !ok || len(m.Sections) != 5 {
 			t.Fatalf("limit %d: BuildDigest gave %d sections (%v)", limit, len(m.Sections), ok)
 		}
 		bs := slackapp.MessageBlocks(&m)

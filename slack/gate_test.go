@@ -37,8 +37,9 @@ func TestPhaseGateApproveButton(t *testing.T) {
 		t.Fatal("the gate request was not posted")
 	}
 	request := posts[len(posts)-1]
-	if got := buttons(blocks(t, request)); len(got) != 2 || got[0].ActionID != slackapp.ActionApprove || got[0].Value != "1" {
-		t.Fatalf("gate request buttons %v, want Approve and Reject for #1", got)
+	// Issue 15: Approve, Approve with a comment, Reject.
+	if got := buttons(blocks(t, request)); len(got) != 3 || got[0].ActionID != slackapp.ActionApprove || got[0].Value != "1" {
+		t.Fatalf("gate request buttons %v, want Approve, Approve with a comment and Reject for #1", got)
 	}
 
 	w := e.post(t, "/slack/interactive", clickBody(t, owner, slackapp.ActionApprove, "1", e.responseURL()))
@@ -63,7 +64,7 @@ func TestPhaseGateApproveButton(t *testing.T) {
 	if got := buttons(bs); len(got) != 0 {
 		t.Errorf("the updated gate still has buttons: %v", got)
 	}
-	if s := texts(bs); !strings.Contains(s, "Decision #1 approved by you") || // the owner reads their DM: no self-mention
+	if s := texts(bs); !strings.Contains(s, "✅ Approved by you, 09:00") || // the owner reads their DM: no self-mention; issue 15: ✅ and the time
 		!strings.Contains(s, "The build phase of `medcore-2027.1` is recorded done on Mon 30 Nov 2026.") {
 		t.Errorf("updated DM: %q", s)
 	}

@@ -330,7 +330,7 @@ func TestSlashCommands(t *testing.T) {
 		homes                          []string // home refreshes queued by this command
 	}{
 		{"add", alice, `add "Rebuild the order sets" due:2026-12-04 <@U0BOB|bob> prio:high`, slack.ResponseTypeEphemeral,
-			[]string{"Added #1 Rebuild the order sets", "<@U0BOB>", "Fri 4 Dec 2026"}, []string{alice, bob}},
+			[]string{"Added #1 Rebuild the order sets", "<@U0BOB>", "due Fri 4 Dec"}, []string{alice, bob}},
 		{"list", bob, "list", slack.ResponseTypeEphemeral, []string{"*Open tasks* (1)", "#1 Rebuild the order sets"}, nil},
 		{"list shared", bob, "list mine share", slack.ResponseTypeInChannel, []string{"*Your open tasks* (1)"}, nil},
 		{"help", alice, "help", slack.ResponseTypeEphemeral, []string{"/upgrade", "add &lt;title&gt;"}, nil},
@@ -795,11 +795,13 @@ func TestRejectButtonAndReason(t *testing.T) {
 	if len(calls) != 1 || calls[0].Param("trigger_id") != "9999.1111.click-U0OWNER" {
 		t.Fatalf("views.open calls: %+v", calls)
 	}
+	// Issue 15: the form restates the question, then asks for the reason.
 	cb, meta, blocks := viewOf(t, calls[0])
-	if cb != slackapp.CallbackReject || meta != "1" || len(blocks) != 1 || blocks[0]["block_id"] != slackapp.BlockReason {
-		t.Errorf("reject modal: %s %s %v", cb, meta, blocks)
+	if cb != slackapp.CallbackReject || meta != "1" || len(blocks) != 2 || blocks[1]["block_id"] != slackapp.BlockReason ||
+		!strings.Contains(texts(blocks[0]), ">Consolidate the two upgrades into one go-live?") {
+		t.Fatalf("reject modal: %s %s %v", cb, meta, blocks)
 	}
-	if el := blocks[0]["element"].(map[string]any); el["multiline"] != true {
+	if el := blocks[1]["element"].(map[string]any); el["multiline"] != true {
 		t.Errorf("reason input is not multiline: %v", el)
 	}
 	if d := decision(t, e, 1); d.Status != upgradebot.DecisionPending {

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -19,6 +20,7 @@ const (
 	BlockPriority = "task_priority"
 	BlockRelease  = "task_release"
 	BlockReason   = "reject_reason"
+	BlockComment  = "approve_comment"
 
 	InputTitle    = "title"    // plain_text_input
 	InputAssignee = "assignee" // users_select
@@ -27,6 +29,7 @@ const (
 	InputPriority = "priority" // static_select of upgradebot.Priorities
 	InputRelease  = "release"  // static_select of release keys, or plain_text_input when there are none
 	InputReason   = "reason"   // multiline plain_text_input
+	InputComment  = "comment"  // multiline plain_text_input, optional
 )
 
 // maxReleaseOptions is Slack's limit on the options of a static_select.
@@ -52,7 +55,7 @@ func AddTaskModal(releases []*upgradebot.Release) slack.ModalViewRequest {
 
 	var kinds []*slack.OptionBlockObject
 	for _, k := range upgradebot.TaskKinds {
-		kinds = append(kinds, option(string(k), upgradebot.UpperFirst(string(k))))
+		kinds = append(kinds, option(string(k), upgradebot.UpperFirst(k.Human())))
 	}
 	kind := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Kind"), InputKind, kinds...).
 		WithInitialOption(kinds[0])
@@ -97,21 +100,61 @@ func AddTaskModal(releases []*upgradebot.Release) slack.ModalViewRequest {
 	}
 }
 
-// RejectModal asks for the reason to reject decision id; the id travels in
-// private_metadata.
-func RejectModal(id int64) slack.ModalViewRequest {
+// RejectModal asks for the reason to reject decision d, restating the
+// question it rejects (all that is known of d may be its id, when it could
+// not be read in time); the id travels in private_metadata.
+func RejectModal(d *upgradebot.Decision) slack.ModalViewRequest {
 	reason := slack.NewPlainTextInputBlockElement(plain("Why not? The requester sees this."), InputReason).
 		WithMultiline(true).WithMaxLength(upgradebot.MaxTextLen)
+	id := strconv.FormatInt(d.ID, 10)
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      CallbackReject,
-		PrivateMetadata: strconv.FormatInt(id, 10),
-		Title:           plain("Reject decision #" + strconv.FormatInt(id, 10)),
+		PrivateMetadata: id,
+		Title:           plain("Reject decision #" + id),
 		Submit:          plain("Reject"),
 		Close:           plain("Cancel"),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			slack.NewInputBlock(BlockReason, plain("Reason"), nil, reason),
-		}},
+		Blocks: slack.Blocks{BlockSet: append(questionBlocks(d),
+			slack.NewInputBlock(BlockReason, plain("Reason"), nil, reason))},
+	}
+}
+
+// ApproveModal approves decision d with a comment, which may be left
+// empty, restating the question; the id travels in private_metadata.
+func ApproveModal(d *upgradebot.Decision) slack.ModalViewRequest {
+	comment := slack.NewPlainTextInputBlockElement(plain("Anything the requester should know?"), InputComment).
+		WithMultiline(true).WithMaxLength(upgradebot.MaxTextLen)
+	id := strconv.FormatInt(d.ID, 10)
+	return slack.ModalViewRequest{
+		Type:            slack.VTModal,
+		CallbackID:      CallbackApprove,
+		PrivateMetadata: id,
+		Title:           plain("Approve decision #" + id),
+		Submit:          plain("Approve"),
+		Close:           plain("Cancel"),
+		Blocks: slack.Blocks{BlockSet: append(questionBlocks(d),
+			slack.NewInputBlock(BlockComment, plain("Comment"), plain("Optional. Recorded in the audit trail; the requester and the team channel see it."), comment).WithOptional(true))},
+	}
+}
+
+// questionBlocks restate a decision's question in its forms: who asked
+// and the question, quoted.
+func questionBlocks(d *upgradebot.Decision) []slack.Block {
+	if d.Question == "" {
+		return nil
+	}
+	return []slack.Block{mrkdwnSection(fmt.Sprintf("*Decision #%d* asked by %s:\n%s", d.ID, upgradebot.Mention(d.RequestedBy),
+		upgradebot.Quote(upgradebot.Clip(d.Question, 2500))))}
+}
+
+// TaskModal shows a task as `/upgrade show` does, read only.
+func TaskModal(id int64, text string) slack.ModalViewRequest {
+	return slack.ModalViewRequest{
+		Type:       slack.VTModal,
+		CallbackID: CallbackTask,
+		Title:      plain(upgradebot.Clip("Task #"+strconv.FormatInt(id, 10), 24)),
+		Close:      plain("Close"),
+		Blocks:     slack.Blocks{BlockSet: TextBlocks(text, maxHomeBlocks)},
 	}
 }
 
@@ -209,6 +252,16 @@ func ParseReason(v slack.View) (id int64, reason string, ok bool) {
 		return 0, "", false
 	}
 	return id, stateOf(v).text(BlockReason, InputReason), true
+}
+
+// ParseComment reads an approve submission: the decision id and the
+// comment, "" when none was given.
+func ParseComment(v slack.View) (id int64, comment string, ok bool) {
+	id, err := strconv.ParseInt(v.PrivateMetadata, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, "", false
+	}
+	return id, stateOf(v).text(BlockComment, InputComment), true
 }
 
 // fieldMessage is err as a sentence to show under a field.

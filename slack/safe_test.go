@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/upgradebot/upgradebot"
 	"github.com/upgradebot/upgradebot/bot"
@@ -101,7 +102,7 @@ func TestNothingUnescapedReachesSlack(t *testing.T) {
 	}
 	// The builders of messages the scheduler sends.
 	d := &upgradebot.Decision{ID: 7, Question: "Move the <b>go-live</b>?", RequestedBy: alice, RoutedTo: owner, Status: upgradebot.DecisionPending}
-	for _, m := range []upgradebot.Message{upgradebot.DecisionRequestMessage(d)} {
+	for _, m := range []upgradebot.Message{upgradebot.DecisionRequestMessage(d, time.UTC)} {
 		texts = append(texts, payloadTexts(t, slackapp.MessageBlocks(&m))...)
 	}
 	mentions := 0

@@ -48,11 +48,21 @@ const DefaultReplyWithin = 2 * time.Second
 
 // Ids in the Block Kit the bot sends and reads back.
 const (
-	ActionApprove   = "decision_approve" // button on a decision DM; value: decision id
-	ActionReject    = "decision_reject"  // button on a decision DM; opens CallbackReject
-	ActionDone      = "task_done"        // App Home button; value: task id
+	ActionApprove        = "decision_approve" // button on a decision card; value: decision id
+	ActionApproveComment = "decision_comment" // button on a decision card; opens CallbackApprove
+	ActionReject         = "decision_reject"  // button on a decision card; opens CallbackReject
+	// The buttons of a task item (ItemBlocks), in a block whose id
+	// (ItemBlockID) names the task and the message they are in.
+	ActionDone      = "task_done"        // value: task id
+	ActionSnooze    = "task_snooze"      // static select; option value: task id:days
+	ActionNewDate   = "task_due"         // datepicker; the task from the block id
+	ActionOpen      = "task_open"        // value: task id; opens the task in a modal
+	ActionUndo      = "task_undo"        // value: task id; takes back one's own done
+	ActionAddTask   = "add_task"         // App Home button; opens CallbackAddTask
 	CallbackAddTask = "add_task"         // the modal /upgrade add opens with no text
 	CallbackReject  = "reject_decision"  // the reason modal; private_metadata: decision id
+	CallbackApprove = "approve_decision" // the comment modal; private_metadata: decision id
+	CallbackTask    = "show_task"        // a task, read-only
 )
 
 // WorkingText is the acknowledgement of a command that is taking longer
@@ -261,6 +271,16 @@ func (s *App) remember(ctx context.Context, user, name string) {
 
 // openAddTask opens the add-task modal, or says why it could not.
 func (s *App) openAddTask(ctx context.Context, cmd slack.SlashCommand) *slack.Msg {
+	if err := s.openAddTaskView(ctx, cmd.TriggerID, cmd.UserID); err != nil {
+		return ReplyMessage(bot.Reply{Failed: true,
+			Text: "I couldn't open the form. Add the task with `/upgrade add <title> [due:<date>] [@user]` instead."})
+	}
+	return nil
+}
+
+// openAddTaskView opens the add-task modal for trigger triggerID; a
+// failure is logged and returned.
+func (s *App) openAddTaskView(ctx context.Context, triggerID, user string) error {
 	rctx, cancel := context.WithTimeout(ctx, releaseMenuTimeout)
 	releases, err := s.upcomingReleases(rctx)
 	cancel()
@@ -268,10 +288,9 @@ func (s *App) openAddTask(ctx context.Context, cmd slack.SlashCommand) *slack.Ms
 		s.logger().Warn("add-task modal: releases not read; asking for a key instead", "err", err)
 		releases = nil
 	}
-	if err := s.openView(ctx, cmd.TriggerID, AddTaskModal(releases)); err != nil {
-		s.logger().Error("open add-task modal", "user", cmd.UserID, "err", err)
-		return ReplyMessage(bot.Reply{Failed: true,
-			Text: "I couldn't open the form. Add the task with `/upgrade add <title> [due:<date>] [@user]` instead."})
+	if err := s.openView(ctx, triggerID, AddTaskModal(releases)); err != nil {
+		s.logger().Error("open add-task modal", "user", user, "err", err)
+		return err
 	}
 	return nil
 }
@@ -343,6 +362,8 @@ func (s *App) Interaction(ctx context.Context, ic slack.InteractionCallback) (an
 			return s.submitAddTask(ctx, user, ic.View)
 		case CallbackReject:
 			return s.submitReject(ctx, user, ic.View)
+		case CallbackApprove:
+			return s.submitApprove(ctx, user, ic.View)
 		}
 	}
 	return nil, nil
@@ -357,19 +378,32 @@ func opensForm(ic slack.InteractionCallback) bool {
 		return false
 	}
 	for _, a := range actions {
-		if a.ActionID != ActionReject {
+		switch a.ActionID {
+		case ActionReject, ActionApproveComment, ActionOpen, ActionAddTask:
+		default:
 			return false
 		}
 	}
 	return true
 }
 
-// blockAction handles one button click.
+// blockAction handles one button click (or a pick from a menu or a date
+// picker beside a task).
 func (s *App) blockAction(ctx context.Context, ic slack.InteractionCallback, a *slack.BlockAction) error {
 	user := ic.User.ID
+	switch a.ActionID {
+	case ActionAddTask:
+		if err := s.openAddTaskView(ctx, ic.TriggerID, user); err != nil {
+			return s.refuse(ctx, ic, "add", upgradebot.Errorf(upgradebot.EINTERNAL,
+				"I couldn't open the form. Add the task with `/upgrade add <title> [due:<date>] [@user]` instead."))
+		}
+		return nil
+	case ActionSnooze, ActionNewDate:
+		return s.taskDate(ctx, ic, a)
+	}
 	var id int64
 	switch a.ActionID {
-	case ActionApprove, ActionReject, ActionDone:
+	case ActionApprove, ActionApproveComment, ActionReject, ActionDone, ActionOpen, ActionUndo:
 		var err error
 		if id, err = strconv.ParseInt(a.Value, 10, 64); err != nil || id <= 0 {
 			s.logger().Warn("button without an id; ignored", "action", a.ActionID, "user", user)
@@ -380,17 +414,36 @@ func (s *App) blockAction(ctx context.Context, ic slack.InteractionCallback, a *
 	}
 	switch a.ActionID {
 	case ActionApprove:
+		// Every card of the decision, the one tapped included, is updated
+		// in place in the decision's transaction: that is the answer.
 		d, err := s.Bot.Desk.Decide(ctx, user, id, upgradebot.DecisionApproved, "")
 		if err != nil {
 			return s.refuse(ctx, ic, "approve", err)
 		}
 		s.logger().Info("decision approved by button", "user", user, "decision", d.ID)
 		s.wake()
-	case ActionReject:
-		if err := s.openView(ctx, ic.TriggerID, RejectModal(id)); err != nil {
-			s.logger().Error("open reject modal", "user", user, "decision", id, "err", err)
-			return s.refuse(ctx, ic, "reject", upgradebot.Errorf(upgradebot.EINTERNAL,
-				"I couldn't open the form. Reject with `/upgrade reject %d <reason>` instead.", id))
+	case ActionApproveComment, ActionReject:
+		d := s.decisionToAnswer(ctx, id)
+		view, what := ApproveModal(d), "approve"
+		if a.ActionID == ActionReject {
+			view, what = RejectModal(d), "reject"
+		}
+		if err := s.openView(ctx, ic.TriggerID, view); err != nil {
+			s.logger().Error("open decision modal", "user", user, "decision", id, "err", err)
+			how := fmt.Sprintf("`/upgrade approve %d <comment>`", id)
+			if what == "reject" {
+				how = fmt.Sprintf("`/upgrade reject %d <reason>`", id)
+			}
+			return s.refuse(ctx, ic, what, upgradebot.Errorf(upgradebot.EINTERNAL, "I couldn't open the form. Answer with %s instead.", how))
+		}
+	case ActionOpen:
+		r := s.Bot.Handle(ctx, bot.Request{User: user, Text: fmt.Sprintf("show %d", id)})
+		if r.Failed {
+			return s.refuse(ctx, ic, "open", upgradebot.Errorf(upgradebot.ENOTFOUND, "%s", r.Text))
+		}
+		if err := s.openView(ctx, ic.TriggerID, TaskModal(id, upgradebot.ForViewer(r.Text, user))); err != nil {
+			s.logger().Error("open task modal", "user", user, "task", id, "err", err)
+			return s.refuse(ctx, ic, "open", upgradebot.Errorf(upgradebot.EINTERNAL, "I couldn't open it. `/upgrade show %d` shows it.", id))
 		}
 	case ActionDone:
 		// Closing the task refreshes the App Homes it changes, in its own
@@ -404,10 +457,145 @@ func (s *App) blockAction(ctx context.Context, ic slack.InteractionCallback, a *
 			// Refresh the clicker's home even when refused: the task was
 			// probably closed by someone else, and the home still shows it.
 			s.queue(ctx, "home refresh", upgradebot.HomeMessage(user))
+			s.refreshItems(ctx, user, a.BlockID)
 			return s.refuse(ctx, ic, "done", err)
 		}
+		s.refreshItems(ctx, user, a.BlockID)
+	case ActionUndo:
+		if err := s.undoDone(ctx, user, id); err != nil {
+			if upgradebot.ErrorCode(err) == upgradebot.EINTERNAL {
+				return fmt.Errorf("bot: undo button: %w", err)
+			}
+			s.refreshItems(ctx, user, a.BlockID)
+			return s.refuse(ctx, ic, "undo", err)
+		}
+		s.wake()
+		s.refreshItems(ctx, user, a.BlockID)
 	}
 	return nil
+}
+
+// decisionToAnswer reads decision id for a form that restates its
+// question, or, when it cannot be read in time, knows only its id (the
+// submission is checked anyway).
+func (s *App) decisionToAnswer(ctx context.Context, id int64) *upgradebot.Decision {
+	rctx, cancel := context.WithTimeout(ctx, releaseMenuTimeout)
+	defer cancel()
+	ds, err := s.Bot.Desk.FindDecisions(rctx, upgradebot.DecisionFilter{ID: id})
+	if err != nil || len(ds) != 1 {
+		return &upgradebot.Decision{ID: id}
+	}
+	return ds[0]
+}
+
+// taskDate moves a task's due date from its Snooze menu (a day, a week or
+// two weeks on from its due date, or from today when it is overdue or
+// has none) or its New date picker, as `/upgrade due` does.
+func (s *App) taskDate(ctx context.Context, ic slack.InteractionCallback, a *slack.BlockAction) error {
+	user := ic.User.ID
+	settings, err := s.Bot.Desk.Settings(ctx)
+	if err != nil {
+		return fmt.Errorf("bot: task date: %w", err)
+	}
+	today := upgradebot.Today(s.Bot.Clock.Now(), settings.Location())
+	var id int64
+	var due upgradebot.Date
+	if a.ActionID == ActionSnooze {
+		v, n, _ := strings.Cut(a.SelectedOption.Value, ":")
+		id, _ = strconv.ParseInt(v, 10, 64)
+		days, err := strconv.Atoi(n)
+		if id <= 0 || err != nil || days < 1 || days > 366 {
+			s.logger().Warn("snooze without a task or a span; ignored", "user", user)
+			return nil
+		}
+		t, err := s.Bot.Desk.FindTaskByID(ctx, id)
+		if err != nil {
+			return s.refuse(ctx, ic, "snooze", err)
+		}
+		from := today
+		if t.Due.After(today) {
+			from = t.Due
+		}
+		due = from.AddDays(days)
+	} else {
+		task, _, ok := parseItemBlock(a.BlockID)
+		d, err := upgradebot.ParseDate(a.SelectedDate)
+		if !ok || err != nil || d.IsZero() {
+			s.logger().Warn("date picker without a task or a date; ignored", "user", user)
+			return nil
+		}
+		if d.Before(today) {
+			return s.refuse(ctx, ic, "new date", upgradebot.Errorf(upgradebot.EINVALID,
+				"%s is already past; pick today or later.", d.Relative(today)))
+		}
+		id, due = task, d
+	}
+	if _, err := s.Bot.Desk.SetTaskDue(ctx, user, id, due); err != nil {
+		if upgradebot.ErrorCode(err) == upgradebot.EINTERNAL {
+			return fmt.Errorf("bot: task date: %w", err)
+		}
+		s.refreshItems(ctx, user, a.BlockID)
+		return s.refuse(ctx, ic, "new date", err)
+	}
+	s.wake()
+	s.refreshItems(ctx, user, a.BlockID)
+	return nil
+}
+
+// undoDone takes back user's Done of task id with the undo command's
+// Desk method, once it is sure that their last change to tasks is that
+// Done: undo takes back the last change, which must not be another one.
+func (s *App) undoDone(ctx context.Context, user string, id int64) error {
+	rows, err := s.Bot.Desk.FindAudit(ctx, upgradebot.AuditFilter{Actor: user, Entity: "task", Limit: 20})
+	if err != nil {
+		return fmt.Errorf("read your last change: %w", err)
+	}
+	for _, r := range rows {
+		switch {
+		case r.Action == "task.note" || r.Action == "task.add":
+			continue // a note, or the next occurrence a done schedules
+		case r.Action != "task.done" || r.EntityID != id:
+			return upgradebot.Errorf(upgradebot.ECONFLICT,
+				"Undo here takes back your Done of #%d, and you have changed tasks since: `/upgrade undo` takes back your last change, `/upgrade reopen %d` opens #%d again.", id, id, id)
+		}
+		_, err := s.Bot.Desk.UndoTaskChange(ctx, user)
+		return err
+	}
+	return upgradebot.Errorf(upgradebot.ECONFLICT, "You have not marked #%d done: nothing to undo.", id)
+}
+
+// refreshItems updates in place the message whose task buttons were
+// tapped (its outbox id is in blockID, see ItemBlockID): each of its tasks
+// as it now stands, a closed one saying who closed it and when (with Undo
+// for the person who did, for a while). Only a DM to user is updated;
+// a failure is only logged, as the change itself is made.
+func (s *App) refreshItems(ctx context.Context, user, blockID string) {
+	_, msg, ok := parseItemBlock(blockID)
+	if !ok || msg == 0 {
+		return
+	}
+	m, err := s.Bot.Desk.FindMessage(ctx, msg)
+	if err != nil || m.Kind != upgradebot.MessageDM || m.To != user || len(m.Items) == 0 {
+		if err != nil && upgradebot.ErrorCode(err) != upgradebot.ENOTFOUND {
+			s.logger().Warn("tapped message not read; not updated", "message", msg, "err", err)
+		}
+		return
+	}
+	settings, err := s.Bot.Desk.Settings(ctx)
+	if err != nil {
+		s.logger().Warn("tapped message not updated", "message", msg, "err", err)
+		return
+	}
+	now := s.Bot.Clock.Now()
+	items := make([]upgradebot.Item, len(m.Items))
+	for i, it := range m.Items {
+		items[i] = it
+		if t, err := s.Bot.Desk.FindTaskByID(ctx, it.Task); err == nil {
+			items[i] = upgradebot.RefreshItem(it, t, user, now, settings.Location())
+		}
+	}
+	s.queue(ctx, "update in place", upgradebot.Message{Kind: upgradebot.MessageUpdate, To: user, UpdateOf: msg,
+		Text: m.Text, Items: items, Footer: m.Footer})
 }
 
 // refuse tells the clicker why a click changed nothing, ephemerally through
@@ -467,6 +655,26 @@ func (s *App) submitReject(ctx context.Context, user string, v slack.View) (any,
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{BlockReason: upgradebot.ErrorMessage(err)}), nil
 	}
 	s.logger().Info("decision rejected from the modal", "user", user, "decision", d.ID)
+	s.wake()
+	return nil, nil
+}
+
+// submitApprove approves the decision with the comment from the modal
+// (none when left empty); a refusal is shown on the comment field.
+func (s *App) submitApprove(ctx context.Context, user string, v slack.View) (any, error) {
+	id, comment, ok := ParseComment(v)
+	if !ok {
+		s.logger().Warn("approve modal without a decision id; ignored", "user", user)
+		return nil, nil
+	}
+	d, err := s.Bot.Desk.Decide(ctx, user, id, upgradebot.DecisionApproved, comment)
+	if err != nil {
+		if upgradebot.ErrorCode(err) == upgradebot.EINTERNAL {
+			return s.submitFailed(BlockComment, fmt.Errorf("bot: approve modal: %w", err)), nil
+		}
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{BlockComment: upgradebot.ErrorMessage(err)}), nil
+	}
+	s.logger().Info("decision approved from the modal", "user", user, "decision", d.ID)
 	s.wake()
 	return nil, nil
 }

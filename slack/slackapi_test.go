@@ -49,6 +49,7 @@ type apiCall struct {
 	Form   url.Values     // form-encoded calls
 	JSON   map[string]any // JSON calls
 	Token  string         // from the Authorization header or the token field
+	TS     string         // chat.postMessage, chat.update: the ts the fake answered with
 }
 
 // Param returns a form value, or a top-level JSON value as text.
@@ -172,6 +173,13 @@ func (a *slackAPI) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	a.ts++
 	ts := fmt.Sprintf("1764147600.%06d", a.ts)
+	if scripted == nil && (call.Method == "chat.postMessage" || call.Method == "chat.update") {
+		call.TS = ts
+		if call.Method == "chat.update" {
+			call.TS = call.Param("ts")
+		}
+		a.calls[len(a.calls)-1] = call
+	}
 	a.mu.Unlock()
 
 	if scripted != nil {
@@ -192,8 +200,10 @@ func (a *slackAPI) serve(w http.ResponseWriter, r *http.Request) {
 	switch call.Method {
 	case "conversations.open":
 		resp = map[string]any{"ok": true, "channel": map[string]any{"id": "D" + strings.TrimPrefix(call.Param("users"), "U")}}
-	case "chat.postMessage", "chat.update":
+	case "chat.postMessage":
 		resp = map[string]any{"ok": true, "channel": call.Param("channel"), "ts": ts}
+	case "chat.update":
+		resp = map[string]any{"ok": true, "channel": call.Param("channel"), "ts": call.Param("ts")}
 	case "chat.postEphemeral":
 		resp = map[string]any{"ok": true, "message_ts": ts}
 	case "views.open", "views.publish", "views.update", "views.push":

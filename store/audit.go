@@ -21,6 +21,9 @@ func (db *DB) FindAudit(ctx context.Context, f upgradebot.AuditFilter) ([]*upgra
 	if f.EntityID != 0 {
 		where, args = append(where, `entity_id = ?`), append(args, f.EntityID)
 	}
+	if f.Actor != "" {
+		where, args = append(where, `actor = ?`), append(args, f.Actor)
+	}
 	query := `SELECT id, at, actor, action, entity, entity_id, before_json, after_json FROM audit`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, ` AND `)

@@ -50,8 +50,9 @@ func (db *DB) FindDecisions(ctx context.Context, f upgradebot.DecisionFilter) ([
 	return list, wrap("find decisions", err)
 }
 
-// Decide approves or rejects a pending decision and queues the outcome: the
-// request DM edited in place, the requester told, a line in the channel.
+// Decide approves or rejects a pending decision and queues the outcome:
+// every card of it (the request, reminders, an escalation) edited in place,
+// the requester told, a line in the channel.
 // Approving a phase gate records its phase done in the same transaction.
 func (db *DB) Decide(ctx context.Context, actor string, id int64, outcome upgradebot.DecisionStatus, comment string) (*upgradebot.Decision, error) {
 	return writeValue(ctx, db, "decide", func(tx *writeTx) (*upgradebot.Decision, error) {
@@ -82,7 +83,7 @@ func createDecision(ctx context.Context, tx *writeTx, actor string, d *upgradebo
 	if err := d.Validate(); err != nil {
 		return upgradebot.Routing{}, err
 	}
-	_, r, err := routing(ctx, tx)
+	s, r, err := routing(ctx, tx)
 	if err != nil {
 		return upgradebot.Routing{}, err
 	}
@@ -102,7 +103,7 @@ func createDecision(ctx context.Context, tx *writeTx, actor string, d *upgradebo
 		return upgradebot.Routing{}, fmt.Errorf("insert decision: %w", err)
 	}
 
-	m := upgradebot.DecisionRequestMessage(d)
+	m := upgradebot.DecisionRequestMessage(d, s.Location())
 	if err := queueMessage(ctx, tx, &m); err != nil {
 		return upgradebot.Routing{}, err
 	}
@@ -135,7 +136,7 @@ func decide(ctx context.Context, tx *writeTx, actor string, id int64, outcome up
 		}
 	}
 
-	d, requestMsg, err := scanDecision(tx.QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE id = ?`, id))
+	d, _, err := scanDecision(tx.QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "No decision #%d.", id)
 	} else if err != nil {
@@ -187,7 +188,11 @@ func decide(ctx context.Context, tx *writeTx, actor string, id int64, outcome up
 			return nil, err
 		}
 	}
-	for _, m := range upgradebot.DecisionOutcomeMessages(d, requestMsg, s.Channel) {
+	cards, err := decisionCards(ctx, tx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range upgradebot.DecisionOutcomeMessages(d, cards, s.Channel, s.Location()) {
 		if d.GateResult != "" {
 			m.Text += "\n" + d.GateResult
 		}

@@ -28,7 +28,7 @@ func withdrawDecision(ctx context.Context, tx *writeTx, actor string, id int64, 
 			return nil, err
 		}
 	}
-	d, requestMsg, err := scanDecision(tx.QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE id = ?`, id))
+	d, _, err := scanDecision(tx.QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "No decision D%d; `/upgrade decisions all` lists them.", id)
 	} else if err != nil {
@@ -62,35 +62,31 @@ func withdrawDecision(ctx context.Context, tx *writeTx, actor string, id int64, 
 		return nil, err
 	}
 	tx.affects(d.RequestedBy, d.RoutedTo)
-	m := upgradebot.DecisionWithdrawnMessage(d, requestMsg)
-	return d, queueMessage(ctx, tx, &m)
+	cards, err := decisionCards(ctx, tx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	return d, queueAll(ctx, tx, upgradebot.DecisionWithdrawnMessages(d, cards))
 }
 
 // rerouteDecisions sends every pending decision not already with whoever
 // decides today to them, after the owner changed: a new request DM (its
-// outbox id becomes the decision's request), the old one edited in place,
+// outbox id becomes the decision's request), every card of it before edited
+// in place,
 // an audit row (decision.reroute) each, and one DM per requester other
 // than the actor. The new request counts as the escalation ladder's
 // reminder: the next step comes the policy's working days after it.
 func rerouteDecisions(ctx context.Context, tx *writeTx, actor string) error {
-	_, r, err := routing(ctx, tx)
+	s, r, err := routing(ctx, tx)
 	if err != nil {
 		return err
 	}
-	type pending struct {
-		d          *upgradebot.Decision
-		requestMsg int64
-	}
-	list, err := queryAll(ctx, tx, func(s scanner) (pending, error) {
-		d, msg, err := scanDecision(s)
-		return pending{d, msg}, err
-	}, `SELECT `+decisionColumns+` FROM decisions WHERE status = 'pending' ORDER BY id`)
+	list, err := queryAll(ctx, tx, scanDecisionOnly, `SELECT `+decisionColumns+` FROM decisions WHERE status = 'pending' ORDER BY id`)
 	if err != nil {
 		return fmt.Errorf("find pending decisions: %w", err)
 	}
 	moved := map[string][]*upgradebot.Decision{}
-	for _, p := range list {
-		d := p.d
+	for _, d := range list {
 		if d.RoutedTo == r.To {
 			continue
 		}
@@ -99,7 +95,13 @@ func rerouteDecisions(ctx context.Context, tx *writeTx, actor string) error {
 		if r.Delegated {
 			d.OnBehalfOf = r.Owner
 		}
-		req := upgradebot.DecisionRequestMessage(d)
+		// The cards before the new request say where it went; the new one
+		// is the decision's only open card.
+		cards, err := decisionCards(ctx, tx, d.ID)
+		if err != nil {
+			return err
+		}
+		req := upgradebot.DecisionRequestMessage(d, s.Location())
 		if err := queueMessage(ctx, tx, &req); err != nil {
 			return err
 		}
@@ -112,11 +114,8 @@ func rerouteDecisions(ctx context.Context, tx *writeTx, actor string) error {
 			upgradebot.EscalationReminded, formatTime(tx.now), d.ID); err != nil {
 			return fmt.Errorf("re-route decision %d: %w", d.ID, err)
 		}
-		if upgradebot.ValidUserID(from) {
-			old := upgradebot.DecisionMovedMessage(d, from, p.requestMsg)
-			if err := queueMessage(ctx, tx, &old); err != nil {
-				return err
-			}
+		if err := queueAll(ctx, tx, upgradebot.DecisionMovedMessages(d, from, cards)); err != nil {
+			return err
 		}
 		if err := tx.audit(ctx, actor, "decision.reroute", "decision", d.ID, &before, d); err != nil {
 			return err

@@ -97,6 +97,10 @@ func digestData(ctx context.Context, q queryer, now time.Time, today upgradebot.
 		return d, fmt.Errorf("count overdue tasks: %w", err)
 	}
 	d.OverdueTotal -= cleanupOccurrences
+	d.CleanupOccurrences = cleanupOccurrences
+	if d.Names, err = peopleNames(ctx, q); err != nil {
+		return d, err
+	}
 
 	end := today.AddDays(upgradebot.DigestDueDays).String()
 	if d.DueSoon, err = digestTasks(ctx, q, digestDueSoonQuery, day, end, limit); err != nil {

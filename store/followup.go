@@ -254,7 +254,11 @@ func (db *DB) SendNudges(ctx context.Context, today upgradebot.Date, cal upgrade
 				return nil, err
 			}
 		}
-		return nudges, queueAll(ctx, tx, upgradebot.NudgeMessages(nudges, channel, today, p))
+		names, err := peopleNames(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		return nudges, queueAll(ctx, tx, upgradebot.NudgeMessages(nudges, channel, today, p, names))
 	})
 }
 
@@ -317,17 +321,20 @@ func (db *DB) EscalateDecisions(ctx context.Context, now time.Time, cal upgradeb
 		}
 
 		type pending struct {
-			d  *upgradebot.Decision
-			st upgradebot.EscalationState
+			d       *upgradebot.Decision
+			st      upgradebot.EscalationState
+			request upgradebot.DecisionCard
 		}
 		list, err := queryAll(ctx, tx, func(s scanner) (pending, error) {
 			var p pending
 			var at sql.NullString
-			d, _, err := scanDecision(scanWith{s, []any{&p.st.Level, &at}})
+			d, request, err := scanDecision(scanWith{s, []any{&p.st.Level, &at}})
 			if err != nil {
 				return p, err
 			}
-			p.d = d
+			// The request went to whoever the decision is routed to: a
+			// re-route sends a new one and records it.
+			p.d, p.request = d, upgradebot.DecisionCard{Message: request, To: d.RoutedTo}
 			p.st.At, err = parseNullTime(at)
 			return p, err
 		}, `SELECT `+decisionColumns+`, escalation, escalated_at FROM decisions WHERE status = 'pending' ORDER BY id`)
@@ -355,7 +362,7 @@ func (db *DB) EscalateDecisions(ctx context.Context, now time.Time, cal upgradeb
 				escalationAudit{x.st.Level}, escalationAudit{level}); err != nil {
 				return nil, err
 			}
-			if err := queueAll(ctx, tx, upgradebot.EscalationMessages(x.d, level, r, s.Admins, channel, now)); err != nil {
+			if err := queueAll(ctx, tx, upgradebot.EscalationMessages(x.d, level, r, s.Admins, channel, now, s.Location(), x.request)); err != nil {
 				return nil, err
 			}
 			steps = append(steps, upgradebot.Escalation{Decision: x.d, Level: level})

@@ -12,9 +12,11 @@ import (
 )
 
 const messageColumns = `id, kind, to_id, text, COALESCE(decision_id, 0), COALESCE(update_of, 0), status, attempts,
-	next_try, last_error, created_at, sent_at, slack_channel, slack_ts, sections, attach`
+	next_try, last_error, created_at, sent_at, slack_channel, slack_ts, sections, attach, COALESCE(thread_of, 0), items`
 
 // queueMessage writes m to the outbox as pending, due now, and sets its ID.
+// A DM that carries a decision's buttons is recorded as a card of the
+// decision (see decisionCards).
 func queueMessage(ctx context.Context, tx *writeTx, m *upgradebot.Message) error {
 	m.Status, m.Attempts, m.LastError = upgradebot.MessagePending, 0, ""
 	m.NextTry, m.CreatedAt, m.SentAt = tx.now, tx.now, time.Time{}
@@ -23,16 +25,47 @@ func queueMessage(ctx context.Context, tx *writeTx, m *upgradebot.Message) error
 	if err != nil {
 		return fmt.Errorf("queue %s message to %s: %w", m.Kind, m.To, err)
 	}
+	items, err := itemsJSON(m.Items, m.Footer)
+	if err != nil {
+		return fmt.Errorf("queue %s message to %s: %w", m.Kind, m.To, err)
+	}
 	if err := tx.QueryRowContext(ctx, `
-		INSERT INTO outbox (kind, to_id, text, decision_id, update_of, status, attempts, next_try, last_error, created_at, sections, attach)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO outbox (kind, to_id, text, decision_id, update_of, status, attempts, next_try, last_error, created_at, sections, attach,
+			thread_of, items)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 		string(m.Kind), m.To, m.Text, nullID(m.DecisionID), nullID(m.UpdateOf), string(m.Status), m.Attempts,
-		formatTime(m.NextTry), m.LastError, formatTime(m.CreatedAt), sections, m.Attach,
+		formatTime(m.NextTry), m.LastError, formatTime(m.CreatedAt), sections, m.Attach, nullID(m.ThreadOf), items,
 	).Scan(&m.ID); err != nil {
 		return fmt.Errorf("queue %s message to %s: %w", m.Kind, m.To, err)
 	}
+	if m.Kind == upgradebot.MessageDM && m.DecisionID != 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO decision_cards (message_id, decision_id) VALUES (?, ?)`, m.ID, m.DecisionID); err != nil {
+			return fmt.Errorf("record the card of decision %d: %w", m.DecisionID, err)
+		}
+	}
 	return nil
+}
+
+// decisionCards returns the open cards of decision id (the messages that
+// carry its buttons and were not updated since), oldest first, leaving out
+// those Slack never took (failed: there is nothing to update), and closes
+// them all: the caller queues their updates in the same transaction.
+func decisionCards(ctx context.Context, tx *writeTx, id int64) ([]upgradebot.DecisionCard, error) {
+	cards, err := queryAll(ctx, tx, func(s scanner) (upgradebot.DecisionCard, error) {
+		var c upgradebot.DecisionCard
+		err := s.Scan(&c.Message, &c.To)
+		return c, err
+	}, `SELECT c.message_id, o.to_id FROM decision_cards c JOIN outbox o ON o.id = c.message_id
+		WHERE c.decision_id = ? AND c.closed_at IS NULL AND o.status <> 'failed' ORDER BY c.message_id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("find the cards of decision %d: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE decision_cards SET closed_at = ? WHERE decision_id = ? AND closed_at IS NULL`,
+		formatTime(tx.now), id); err != nil {
+		return nil, fmt.Errorf("close the cards of decision %d: %w", id, err)
+	}
+	return cards, nil
 }
 
 // QueueMessages adds messages to the outbox in one transaction. A home
@@ -122,6 +155,9 @@ func queueAll(ctx context.Context, tx *writeTx, msgs []upgradebot.Message) error
 		}
 		if m.To == "" {
 			return upgradebot.Errorf(upgradebot.EINVALID, "A %s message needs a recipient.", m.Kind)
+		}
+		if m.ThreadOf != 0 && m.Kind != upgradebot.MessageDM && m.Kind != upgradebot.MessagePost {
+			return upgradebot.Errorf(upgradebot.EINVALID, "A %s message cannot reply in a thread: only a DM or a post does.", m.Kind)
 		}
 		if m.Attach != "" && (m.Attach != upgradebot.AttachChart || m.Kind != upgradebot.MessagePost) {
 			return upgradebot.Errorf(upgradebot.EINVALID, "A %s message cannot carry the attachment %q: only a post carries the chart.", m.Kind, m.Attach)
@@ -402,17 +438,42 @@ func sectionsJSON(sections []upgradebot.Section) (string, error) {
 	return string(b), nil
 }
 
+// storedItems is how a message's items and footer are stored: JSON, or ""
+// for a message with neither.
+type storedItems struct {
+	Items  []upgradebot.Item `json:"items,omitempty"`
+	Footer string            `json:"footer,omitempty"`
+}
+
+func itemsJSON(items []upgradebot.Item, footer string) (string, error) {
+	if len(items) == 0 && footer == "" {
+		return "", nil
+	}
+	b, err := json.Marshal(storedItems{items, footer})
+	if err != nil {
+		return "", fmt.Errorf("items: %w", err)
+	}
+	return string(b), nil
+}
+
 func findMessages(ctx context.Context, q queryer, query string, args ...any) ([]*upgradebot.Message, error) {
 	return queryAll(ctx, q, scanMessage, query, args...)
 }
 
 func scanMessage(s scanner) (*upgradebot.Message, error) {
 	var m upgradebot.Message
-	var kind, status, nextTry, createdAt, sections string
+	var kind, status, nextTry, createdAt, sections, items string
 	var sentAt sql.NullString
 	if err := s.Scan(&m.ID, &kind, &m.To, &m.Text, &m.DecisionID, &m.UpdateOf, &status, &m.Attempts,
-		&nextTry, &m.LastError, &createdAt, &sentAt, &m.SlackChannel, &m.SlackTS, &sections, &m.Attach); err != nil {
+		&nextTry, &m.LastError, &createdAt, &sentAt, &m.SlackChannel, &m.SlackTS, &sections, &m.Attach, &m.ThreadOf, &items); err != nil {
 		return nil, err
+	}
+	if items != "" {
+		var si storedItems
+		if err := json.Unmarshal([]byte(items), &si); err != nil {
+			return nil, fmt.Errorf("bad items of message %d in database: %w", m.ID, err)
+		}
+		m.Items, m.Footer = si.Items, si.Footer
 	}
 	m.Kind, m.Status = upgradebot.MessageKind(kind), upgradebot.MessageStatus(status)
 	if sections != "" {

@@ -316,9 +316,15 @@ func (db *DB) RememberPeople(ctx context.Context, people []upgradebot.Person) er
 
 // People returns display names by user id.
 func (db *DB) People(ctx context.Context) (map[string]string, error) {
-	list, err := queryAll(ctx, db.db, scanKeyValue, `SELECT user_id, name FROM people`)
+	people, err := peopleNames(ctx, db.db)
+	return people, wrap("people", err)
+}
+
+// peopleNames reads the display names the desk knows, by user id.
+func peopleNames(ctx context.Context, q queryer) (map[string]string, error) {
+	list, err := queryAll(ctx, q, scanKeyValue, `SELECT user_id, name FROM people`)
 	if err != nil {
-		return nil, wrap("people", err)
+		return nil, fmt.Errorf("read people: %w", err)
 	}
 	people := make(map[string]string, len(list))
 	for _, p := range list {

@@ -195,7 +195,7 @@ func TestRunJob(t *testing.T) {
 	}
 	// The digest waits in the outbox; the console prints it.
 	_, out, _ = runMain(t, env, "", "console", "-demo=false", "-clock", "2026-11-30T09:00")
-	if !strings.Contains(out, "[#C0TEAM] *Upgrade digest · Mon 30 Nov 2026*") || !strings.Contains(out, "Overdue thing") {
+	if !strings.Contains(out, "[#C0TEAM] *Upgrade digest · Mon 30 Nov: 1 overdue*") || !strings.Contains(out, "Overdue thing") { // issue 15: the summary first
 		t.Errorf("console did not show the digest:\n%s", out)
 	}
 	code, _, stderr = runMain(t, env, "", "run-job", "nonsense")

@@ -112,7 +112,8 @@ func testPhaseGates(t *testing.T, e *env) {
 	}
 	msgs = e.wantMessages(mmark, "update "+Owner, "dm "+Alice, "post "+Channel)
 	for _, m := range msgs {
-		if !strings.Contains(m.Text, "approved by <@UOWNER>") || !strings.Contains(m.Text, "The build phase of `medcore-2027.1` is recorded done on Mon 30 Nov 2026.") {
+		// Issue 15: the card updated in place says "✅ Approved by …, 09:00".
+		if !strings.Contains(strings.ToLower(m.Text), "approved by <@uowner>") || !strings.Contains(m.Text, "The build phase of `medcore-2027.1` is recorded done on Mon 30 Nov 2026.") {
 			t.Errorf("outcome %s %s: %q", m.Kind, m.To, m.Text)
 		}
 	}

@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"CleanupCorrections", testCleanupCorrections},
 		{"Decisions", testDecisions},
 		{"Decide", testDecide},
+		{"DecisionCards", testDecisionCards},
 		{"WithdrawDecision", testWithdrawDecision},
 		{"DecideRace", testDecideRace},
 		{"Delegation", testDelegation},
