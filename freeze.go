@@ -14,6 +14,7 @@ type Freeze struct {
 	From   Date   `json:"from"`
 	To     Date   `json:"to"` // inclusive
 	Reason string `json:"reason"`
+	Site   string `json:"site,omitempty"` // the site it holds, "" for every site (see AppliesTo)
 
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`

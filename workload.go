@@ -95,6 +95,11 @@ type WorkloadService interface {
 	// for each person who has had tasks or clean-ups but has none open,
 	// so that they can be offered work. In no particular order.
 	Loads(ctx context.Context, today Date) ([]Load, error)
+	// SiteLoads is Loads for the work of one site: its tasks (occurrences
+	// of its clean-ups included) and its clean-ups' queues. Everyone who
+	// has had work anywhere still gets a row, so the site's work can go to
+	// them.
+	SiteLoads(ctx context.Context, today Date, site string) ([]Load, error)
 	// RecordWorkloadWeek records each person's load as of today against
 	// limits (see BuildWorkload) as the snapshot of today's team week (see
 	// WeekOf), in one transaction. It replaces that week's earlier
