@@ -186,3 +186,35 @@ func BuildWorkload(loads []Load, lim WorkloadLimits) Workload {
 	}
 	return w
 }
+
+// TeamSide is one side of the team's load: the in-house team or the
+// partners, how many people and their work added up.
+type TeamSide struct {
+	People int
+	Load   Load // User is ""
+}
+
+// add counts one person's load.
+func (s *TeamSide) add(l Load) {
+	s.People++
+	s.Load.Open += l.Open
+	s.Load.Overdue += l.Overdue
+	s.Load.Planned += l.Planned
+	s.Load.Unestimated += l.Unestimated
+	s.Load.Queued += l.Queued
+	s.Load.Queues += l.Queues
+	s.Load.Later += l.Later
+}
+
+// Sides adds up w's rows for the in-house team and for the partners (whom
+// isPartner names), side by side; the unassigned work is on neither.
+func (w Workload) Sides(isPartner func(user string) bool) (inHouse, partners TeamSide) {
+	for _, r := range w.Rows {
+		if isPartner(r.User) {
+			partners.add(r.Load)
+		} else {
+			inHouse.add(r.Load)
+		}
+	}
+	return inHouse, partners
+}

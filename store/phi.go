@@ -112,6 +112,10 @@ var phiSources = []phiSource{
 	{"freeze", []string{"reason"}, `SELECT id, '', 0, reason FROM freezes ORDER BY id`},
 	{"checklist", []string{"title"}, `SELECT id, '', 0, title FROM checklist ORDER BY id`},
 	{"site", []string{"key", "name"}, `SELECT rowid, key, 0, key, name FROM sites ORDER BY key`},
+	// The trail keeps what was written before the guard (or the team's
+	// pattern) was there; it is append-only, so a hit there is for whoever
+	// runs the bot to deal with. Refusals hold no text.
+	{"audit row", []string{"before", "after"}, `SELECT id, '', 0, before_json, after_json FROM audit WHERE action <> 'phi.refused' ORDER BY id`},
 }
 
 // scanPHI runs every source through g, one finding per thing, in the
