@@ -81,6 +81,15 @@ type DigestData struct {
 	// CompareOverloaded order.
 	Overloaded      []Overloaded
 	OverloadedTotal int
+
+	// Sites are the team's sites, by key: with more than one, the lists
+	// of tasks are grouped by site.
+	Sites []Site
+	// HasPartners says the team has partners. Partners is then last
+	// month's partner report, which Digest sets for the first digest of a
+	// month (nil otherwise).
+	HasPartners bool
+	Partners    *PartnerReport
 }
 
 // OverdueCleanup is a recurring clean-up that is behind.
@@ -126,8 +135,44 @@ func Digest(ctx context.Context, desk Desk, now time.Time, limits WorkloadLimits
 	if err != nil {
 		return Message{}, false, err
 	}
+	if d.HasPartners {
+		if d.Partners, err = monthPartners(ctx, desk, opts.Calendar, now); err != nil {
+			return Message{}, false, err
+		}
+	}
 	m, ok := BuildDigest(d, opts)
 	return m, ok, nil
+}
+
+// digestJobName is the scheduled digest's job (see ScheduledJobs).
+const digestJobName = "digest"
+
+// monthPartners is last month's partner report when the digest at now is
+// the first of its month: now is on a working day of cal and no digest
+// run of the month before now was done on a working day (so a holiday on
+// the 1st, or a failed or missed run, moves it to the next digest). nil
+// otherwise, or when the team has no partners.
+func monthPartners(ctx context.Context, desk Desk, cal WorkingTime, now time.Time) (*PartnerReport, error) {
+	today := cal.Today(now)
+	if !cal.IsWorkingDay(today) {
+		return nil, nil
+	}
+	first := Date{today.Year, today.Month, 1}
+	runs, err := desk.FindRuns(ctx, digestJobName, first.Time(cal.loc()), now)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range runs {
+		if r.Status == RunDone && cal.IsWorkingDay(cal.Today(r.At)) {
+			return nil, nil
+		}
+	}
+	from := first.AddMonths(-1)
+	r, err := desk.PartnerReport(ctx, from, first.AddDays(-1), today)
+	if err != nil || len(r.People) == 0 {
+		return nil, err
+	}
+	return r, nil
 }
 
 // BuildDigest builds the team-channel digest post from d: a header and one
@@ -159,19 +204,23 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 
 	var sections []Section
 	var counts []string
-	add := func(title string, total int, lines []string, count func(n int) string, hint string) {
-		total = max(total, len(lines))
+	// addShown adds a section of total items, shown of them in lines
+	// (which may hold headings besides).
+	addShown := func(title string, total, shown int, lines []string, count func(n int) string, hint string) {
+		total = max(total, shown)
 		if total == 0 {
 			return
 		}
 		sections = append(sections, Section{Title: fmt.Sprintf("%s (%d)", title, total), Lines: lines,
-			More: total - len(lines), Hint: hint})
+			More: total - shown, Hint: hint})
 		counts = append(counts, count(total))
 	}
-	add("Overdue", d.OverdueTotal, mapLines(overdue, func(t *Task) string { return digestTaskLine(t, d.Today, d.Freezes) }),
+	add := func(title string, total int, lines []string, count func(n int) string, hint string) {
+		addShown(title, total, len(lines), lines, count, hint)
+	}
+	addShown("Overdue", d.OverdueTotal, len(overdue), d.taskLines(overdue),
 		func(n int) string { return fmt.Sprintf("%d overdue", n) }, "`/upgrade list overdue`")
-	add(fmt.Sprintf("Due in the next %d days", DigestDueDays), d.DueSoonTotal,
-		mapLines(dueSoon, func(t *Task) string { return digestTaskLine(t, d.Today, d.Freezes) }),
+	addShown(fmt.Sprintf("Due in the next %d days", DigestDueDays), d.DueSoonTotal, len(dueSoon), d.taskLines(dueSoon),
 		func(n int) string { return fmt.Sprintf("%d due within %d days", n, DigestDueDays) }, "`/upgrade list open`")
 	add(fmt.Sprintf("Vendor releases, next %d days", DigestReleaseDays), d.ReleasesTotal,
 		mapLines(releases, func(r *Release) string { return digestReleaseLine(r, d.Today) }),
@@ -194,6 +243,11 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 		overloadedCount, "`/upgrade workload` shows everyone and who has room")
 	if len(sections) > before && sections[before].More == 0 {
 		sections[before].Lines = append(sections[before].Lines, overloadedHint)
+	}
+	if line := d.Partners.line(); line != "" {
+		// Once a month: news, even on a day with nothing else to say.
+		sections = append(sections, Section{Title: "Partners", Lines: []string{line}})
+		counts = append(counts, "partners' month")
 	}
 
 	header := "Upgrade digest · " + d.Today.Human()
@@ -268,6 +322,48 @@ func Waited(d time.Duration) string {
 	}
 }
 
+// taskLines are the digest's lines for tasks, in order; with more than one
+// site, grouped by site (in the order of d.Sites, the whole system's work
+// last), each group under its site's name.
+func (d DigestData) taskLines(tasks []*Task) []string {
+	if len(d.Sites) < 2 {
+		return mapLines(tasks, func(t *Task) string { return digestTaskLine(t, d.Today, d.Freezes) })
+	}
+	order := func(site string) int {
+		if i := slices.IndexFunc(d.Sites, func(s Site) bool { return s.Key == site }); i >= 0 {
+			return i
+		}
+		return len(d.Sites) // no site (or one since removed): last
+	}
+	grouped := slices.Clone(tasks)
+	slices.SortStableFunc(grouped, func(a, b *Task) int { return cmp.Compare(order(a.Site), order(b.Site)) })
+	var lines []string
+	for i, t := range grouped {
+		if i == 0 || order(t.Site) != order(grouped[i-1].Site) {
+			name := "Whole system"
+			if j := order(t.Site); j < len(d.Sites) {
+				name = d.Sites[j].Name
+			}
+			lines = append(lines, "_"+Escape(name)+"_")
+		}
+		lines = append(lines, digestTaskLine(t, d.Today, d.Freezes))
+	}
+	return lines
+}
+
+// line is the partner report's digest line with the command that shows
+// it all; "" for nil.
+func (r *PartnerReport) line() string {
+	if r == nil {
+		return ""
+	}
+	line := r.Line()
+	if line == "" {
+		return ""
+	}
+	return line + " `/upgrade partner report " + r.From.String()[:7] + "`"
+}
+
 // digestTaskLine is a task in the digest: number, title, owner, how late it
 // is or when it is due, its release, and the freeze it is due inside.
 func digestTaskLine(t *Task, today Date, freezes []*Freeze) string {
@@ -285,7 +381,7 @@ func digestTaskLine(t *Task, today Date, freezes []*Freeze) string {
 	if t.Release != "" {
 		s += " · " + Escape(t.Release)
 	}
-	if f := FreezeOn(freezes, t.Due); f != nil && !t.Due.IsZero() {
+	if f := FreezeOnSite(freezes, t.Due, t.Site); f != nil && !t.Due.IsZero() {
 		s += " · *inside the " + f.Name() + "*"
 	}
 	return s

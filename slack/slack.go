@@ -268,7 +268,13 @@ func (s *App) openAddTask(ctx context.Context, cmd slack.SlashCommand) *slack.Ms
 		s.logger().Warn("add-task modal: releases not read; asking for a key instead", "err", err)
 		releases = nil
 	}
-	if err := s.openView(ctx, cmd.TriggerID, AddTaskModal(releases)); err != nil {
+	var sites []upgradebot.Site
+	if st, err := s.Bot.Desk.Settings(ctx); err == nil {
+		sites = st.Sites
+	} else {
+		s.logger().Warn("add-task modal: sites not read; the form goes without them", "err", err)
+	}
+	if err := s.openView(ctx, cmd.TriggerID, AddTaskModal(releases, sites...)); err != nil {
 		s.logger().Error("open add-task modal", "user", cmd.UserID, "err", err)
 		return ReplyMessage(bot.Reply{Failed: true,
 			Text: "I couldn't open the form. Add the task with `/upgrade add <title> [due:<date>] [@user]` instead."})

@@ -163,6 +163,12 @@ func digestData(ctx context.Context, q queryer, now time.Time, today upgradebot.
 	if d.Holidays, err = readHolidays(ctx, q); err != nil {
 		return d, fmt.Errorf("holidays: %w", err)
 	}
+	if d.Sites, err = queryAll(ctx, q, scanSite, `SELECT key, name, created_by, created_at FROM sites ORDER BY key`); err != nil {
+		return d, fmt.Errorf("sites: %w", err)
+	}
+	if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM partners)`).Scan(&d.HasPartners); err != nil {
+		return d, fmt.Errorf("partners: %w", err)
+	}
 
 	if d.Overloaded, d.OverloadedTotal, err = overloaded(ctx, q, today, limit); err != nil {
 		return d, fmt.Errorf("people over the workload threshold: %w", err)
