@@ -104,31 +104,32 @@ func (r *PartnerReport) Month() string {
 	return r.From.Human() + " to " + r.To.Human()
 }
 
-// share is "12 of 40 (30%)".
-func share(part, whole int) string {
+// shareDone is "12 of the team's 40 tasks done (30%)".
+func shareDone(part, whole int) string {
 	if whole <= 0 {
-		return fmt.Sprintf("%d", part)
+		return "none of the team's tasks done"
 	}
-	return fmt.Sprintf("%d of %d (%d%%)", part, whole, part*100/whole)
+	return fmt.Sprintf("%d of the team's %s done (%d%%)", part, Plural(whole, "task"), part*100/whole)
 }
 
+// shareHours is "62h of 310h logged (20%)".
 func shareHours(part, whole time.Duration) string {
 	if whole <= 0 {
-		return FormatEffort(part)
+		return "no time logged"
 	}
-	return fmt.Sprintf("%s of %s (%d%%)", FormatEffort(part), FormatEffort(whole), int(part*100/whole))
+	return fmt.Sprintf("%s of %s logged (%d%%)", FormatEffort(part), FormatEffort(whole), int(part*100/whole))
 }
 
 // Line is the report in one line, for the digest: "Partners in November
-// 2026: closed 12 of the team's 40 done tasks (30%) · logged 62h of 310h
-// (20%) · 5 still open with them, 1 overdue, 20h planned." "" when there
-// are no partners.
+// 2026: 12 of the team's 40 tasks done (30%) · 62h of 310h logged (20%) ·
+// 5 tasks still open with them, 1 overdue, 20h planned." "" when there are
+// no partners.
 func (r *PartnerReport) Line() string {
 	if len(r.People) == 0 {
 		return ""
 	}
 	closed, open, overdue, logged, planned := r.Totals()
-	s := fmt.Sprintf("Partners in %s: closed %s of the team's done tasks · logged %s · %s still open with them",
+	s := fmt.Sprintf("Partners in %s: %s · %s · %s still open with them",
 		r.Month(), shareDone(closed, r.TeamClosed), shareHours(logged, r.TeamLogged), Plural(open, "task"))
 	if overdue > 0 {
 		s += fmt.Sprintf(", %d overdue", overdue)
@@ -137,13 +138,6 @@ func (r *PartnerReport) Line() string {
 		s += ", " + FormatEffort(planned) + " planned"
 	}
 	return s + "."
-}
-
-func shareDone(part, whole int) string {
-	if whole <= 0 {
-		return "0"
-	}
-	return share(part, whole)
 }
 
 // reportLimit is how many tasks a partner report lists per partner and
@@ -161,7 +155,7 @@ func (r *PartnerReport) Text(today Date) string {
 		return b.String()
 	}
 	closed, open, overdue, logged, planned := r.Totals()
-	fmt.Fprintf(&b, "\nPartners closed %s of the team's done tasks and logged %s of the team's time. Still open with them: %s",
+	fmt.Fprintf(&b, "\nPartners: %s · %s · still open with them: %s",
 		shareDone(closed, r.TeamClosed), shareHours(logged, r.TeamLogged), Plural(open, "task"))
 	if overdue > 0 {
 		fmt.Fprintf(&b, " (%d overdue)", overdue)

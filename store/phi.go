@@ -67,6 +67,7 @@ func (db *DB) RecordPHIRefusals(ctx context.Context, actor string, refusals []up
 				return err
 			}
 		}
+		tx.affected = nil // a refusal changes nobody's App Home
 		return nil
 	})
 }

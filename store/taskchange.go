@@ -317,6 +317,10 @@ func eachTask(ids []int64, verb string, change func(id int64) error) error {
 		if err == nil {
 			continue
 		}
+		var pe *upgradebot.PHIError
+		if errors.As(err, &pe) {
+			return err // about the text, not one task: recorded as it is
+		}
 		if code := upgradebot.ErrorCode(err); len(ids) > 1 && code != upgradebot.EINTERNAL {
 			return upgradebot.Errorf(code, "%s None of %s was %s.", upgradebot.ErrorMessage(err), idList(ids), verb)
 		}
