@@ -731,7 +731,11 @@ func (c *call) audit(cmd *Command) (string, error) {
 		if r.EntityID != 0 {
 			b.WriteString(" " + auditRef(r.Entity, r.EntityID))
 		}
-		if ch := changes(r.Before, r.After); ch != "" {
+		ch := changes(r.Before, r.After)
+		if r.Action == "phi.refused" {
+			ch = refusal(r.After)
+		}
+		if ch != "" {
 			b.WriteString(": " + ch)
 		}
 	}
