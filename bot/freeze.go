@@ -55,7 +55,7 @@ func (c *call) freezeNote(due upgradebot.Date, site string) string {
 		return ""
 	}
 	if f := upgradebot.FreezeOnSite(c.freezesFrom(due), due, site); f != nil {
-		return fmt.Sprintf(" Note: it falls inside the %s %s.", f.Name(), f.Range())
+		return fmt.Sprintf(" Note: it falls inside the %s %s.", c.freezeName(f), f.Range())
 	}
 	return ""
 }
@@ -67,7 +67,7 @@ func (c *call) freezeOverNote(from, to upgradebot.Date, site string) string {
 		return ""
 	}
 	if f := upgradebot.FreezeOverSite(c.freezesFrom(from), from, to, site); f != nil {
-		return fmt.Sprintf(" Note: that plan falls inside the %s %s.", f.Name(), f.Range())
+		return fmt.Sprintf(" Note: that plan falls inside the %s %s.", c.freezeName(f), f.Range())
 	}
 	return ""
 }
@@ -82,6 +82,15 @@ func (c *call) freezesFrom(day upgradebot.Date) []*upgradebot.Freeze {
 		return nil
 	}
 	return fs
+}
+
+// freezeName is "go-live freeze", or for one site's "go-live freeze at
+// North Campus".
+func (c *call) freezeName(f *upgradebot.Freeze) string {
+	if f.Site == "" {
+		return f.Name()
+	}
+	return f.Name() + " at " + upgradebot.Escape(c.settings.SiteName(f.Site))
 }
 
 // releaseSite is the site of the release with key, "" when it has none or

@@ -276,3 +276,39 @@ func TestPartnerDigestLine(t *testing.T) {
 		t.Errorf("Monday 4 January's digest lacks December's partner line:\n%s", got)
 	}
 }
+
+// TestSites: the team's sites, work tagged with one, a freeze of one site
+// flagging only that site's work (and the whole system's), and the lists
+// and workload of a site.
+func TestSites(t *testing.T) {
+	run(t, []step{
+		{desc: "no sites yet", as: alice, text: "config sites", want: []string{"*Sites*: none. An admin adds one with `/upgrade config sites add north \"North Campus\"`."}},
+		{desc: "only admins add one", as: alice, text: `config sites add north "North Campus"`, fail: true, want: []string{"Only admins can change the sites."}},
+		{desc: "north", as: admin, text: `config sites add north "North Campus"`,
+			want: []string{"Added site north, North Campus. Tag work with `site:north` (add, maint add, freeze, release add); `list site:north` and `workload site:north` show its work."}},
+		{desc: "south", as: admin, text: "config sites add South South Hospital", want: []string{"Added site south, South Hospital."}},
+		{desc: "a new name", as: admin, text: `config sites add south "South General"`, want: []string{"Site south is now called South General."}},
+		{desc: "the list", as: bob, text: "config sites", want: []string{"*Sites* (2)", "• `north` North Campus", "• `south` South General"}},
+		{desc: "a site nobody has", as: alice, text: "add Swap printers site:west", fail: true, want: []string{"There is no site west; the sites are north, south (`/upgrade config sites`)."}},
+		{desc: "North's freeze", as: admin, text: "freeze 2026-12-14..2026-12-20 go-live site:north",
+			want: []string{"Recorded freeze 1: Go-live freeze at North Campus, Mon 14 Dec 2026 to Sun 20 Dec 2026. Work of north and of the whole system due in it, and phases planned in it, will be flagged."}},
+		{desc: "North's work in it is flagged", as: alice, text: "add Swap the label printers site:north due:2026-12-15 est:3h <@U0ALICE|alice>",
+			want: []string{"Added #1 Swap the label printers · <@U0ALICE> · due Tue 15 Dec 2026 · site:north · est 3h. Note: it falls inside the go-live freeze at North Campus 2026-12-14..2026-12-20."}},
+		{desc: "South's is not", as: alice, text: "add Test the pharmacy feed site:south due:2026-12-15 est:5h <@U0ALICE|alice>",
+			want: []string{"Added #2"}, not: []string{"freeze"}},
+		{desc: "the whole system's is", as: alice, text: "add Patch the lab module due:2026-12-15 <@U0BOB|bob>", want: []string{"Added #3", "falls inside the go-live freeze"}},
+		{desc: "moving South's work into it is fine", as: alice, text: "due 2 2026-12-16", want: []string{"is now due Wed 16 Dec 2026."}, not: []string{"freeze"}},
+		{desc: "the freezes say whose", as: bob, text: "freezes", want: []string{"1. go-live freeze · Mon 14 Dec 2026 to Sun 20 Dec 2026 (in 18 days) · North Campus only"}},
+		{desc: "list a site", as: bob, text: "list site:north", want: []string{"*Open tasks at North Campus* (1)", "#1 Swap the label printers"}, not: []string{"#2", "#3"}},
+		{desc: "list a site nobody has", as: bob, text: "list site:west", fail: true, want: []string{"There is no site west"}},
+		{desc: "show a task's site", as: bob, text: "show 1", want: []string{"Site: North Campus (north)"}},
+		{desc: "a site's workload: its work, and everyone who could take it", as: bob, text: "workload site:south",
+			want: []string{"*Workload at South General*", "• <@U0ALICE> · 1 open task · 5h planned", "• <@U0BOB> · 0 open tasks"}, not: []string{"8h planned"}},
+		{desc: "everyone's workload", as: bob, text: "workload", want: []string{"• <@U0ALICE> · 2 open tasks · 8h planned"}},
+		{desc: "move a task to another site", as: alice, text: "edit 3 site:south", want: []string{"Changed #3 Patch the lab module: site: none → south."}},
+		{desc: "a site in use stays", as: admin, text: "config sites remove north", fail: true,
+			want: []string{"Site north is named by 1 open task and 1 freeze; move them to another site (or none) first."}},
+		{desc: "a clean-up of a site", as: admin, text: "maint add Duplicate record clean-up every:2w site:south <@U0BOB|bob>", want: []string{"· site:south"}},
+		{desc: "a release of a site", as: admin, text: "release add MedCore 2027q1 ga:2027-02-15 site:north", want: []string{"· North Campus"}},
+	})
+}
