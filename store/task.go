@@ -24,10 +24,9 @@ const taskFrom = `FROM tasks t LEFT JOIN releases r ON r.id = t.release_id`
 func (db *DB) CreateTask(ctx context.Context, actor string, t *upgradebot.Task) error {
 	return db.refused(ctx, actor, db.write(ctx, "create task", func(tx *writeTx) error {
 		partner, err := isPartner(ctx, tx, actor)
-		if err != nil || !partner {
-			if err != nil {
-				return err
-			}
+		if err != nil {
+			return err
+		} else if !partner {
 			return createTask(ctx, tx, actor, t)
 		}
 		s, err := tx.settings(ctx)
