@@ -384,6 +384,10 @@ type Desk interface {
 	FreezeService
 	ChecklistService
 	LiveService
+	PartnerService
+	SiteService
+	TimeService
+	PHIService
 	// Ping checks that the backend answers.
 	Ping(ctx context.Context) error
 	// CheckWrite commits a tiny write (the time of the check) to show that

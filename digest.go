@@ -93,6 +93,14 @@ type DigestData struct {
 	// Names are the display names the desk knows, by user id: the digest
 	// names people without pinging them (see PlainName).
 	Names map[string]string
+	// Sites are the team's sites, by key: with more than one, the lists
+	// of tasks are grouped by site.
+	Sites []Site
+	// HasPartners says the team has partners. Partners is then last
+	// month's partner report, which Digest sets for the first digest of a
+	// month (nil otherwise).
+	HasPartners bool
+	Partners    *PartnerReport
 }
 
 // OverdueCleanup is a recurring clean-up that is behind.
@@ -138,8 +146,44 @@ func Digest(ctx context.Context, desk Desk, now time.Time, limits WorkloadLimits
 	if err != nil {
 		return Message{}, false, err
 	}
+	if d.HasPartners {
+		if d.Partners, err = monthPartners(ctx, desk, opts.Calendar, now); err != nil {
+			return Message{}, false, err
+		}
+	}
 	m, ok := BuildDigest(d, opts)
 	return m, ok, nil
+}
+
+// digestJobName is the scheduled digest's job (see ScheduledJobs).
+const digestJobName = "digest"
+
+// monthPartners is last month's partner report when the digest at now is
+// the first of its month: now is on a working day of cal and no digest
+// run of the month before now was done on a working day (so a holiday on
+// the 1st, or a failed or missed run, moves it to the next digest). nil
+// otherwise, or when the team has no partners.
+func monthPartners(ctx context.Context, desk Desk, cal WorkingTime, now time.Time) (*PartnerReport, error) {
+	today := cal.Today(now)
+	if !cal.IsWorkingDay(today) {
+		return nil, nil
+	}
+	first := Date{today.Year, today.Month, 1}
+	runs, err := desk.FindRuns(ctx, digestJobName, first.Time(cal.loc()), now)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range runs {
+		if r.Status == RunDone && cal.IsWorkingDay(cal.Today(r.At)) {
+			return nil, nil
+		}
+	}
+	from := first.AddMonths(-1)
+	r, err := desk.PartnerReport(ctx, from, first.AddDays(-1), today)
+	if err != nil || len(r.People) == 0 {
+		return nil, err
+	}
+	return r, nil
 }
 
 // BuildDigest builds the team-channel digest post from d, to be read in
@@ -175,7 +219,8 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 	var sections []Section
 	var counts []string
 	// add makes a section of a list of total items of which lines are the
-	// first, each standing for covers[i] items (nil: one each).
+	// first, each standing for covers[i] items (nil: one each; a site's
+	// heading stands for none).
 	add := func(title string, total int, lines []string, covers []int, count func(n int) string, hint string) {
 		if len(covers) == 0 {
 			covers = make([]int, len(lines))
@@ -191,23 +236,34 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 		if total == 0 {
 			return
 		}
-		shown, n := lines[:min(len(lines), DigestShown)], 0
-		for _, c := range covers[:len(shown)] {
-			n += c
+		// At most DigestShown items, with the site headings over them.
+		k, items, n := 0, 0, 0
+		for i, c := range covers {
+			if c > 0 {
+				if items == DigestShown {
+					break
+				}
+				items, n = items+1, n+c
+			}
+			k = i + 1
 		}
+		for k > 0 && covers[k-1] == 0 {
+			k-- // no heading without its lines
+		}
+		shown := lines[:k]
 		sections = append(sections, Section{Title: fmt.Sprintf("%s (%d)", title, total), Lines: shown,
 			More: total - n, Hint: hint})
 		counts = append(counts, count(total))
 	}
-	var overdueLines []string
-	var overdueCovers []int
-	for _, w := range overdue {
-		overdueLines, overdueCovers = append(overdueLines, w.line), append(overdueCovers, w.covers)
-	}
+	overdueLines, overdueCovers := d.bySite(overdue)
 	add("Overdue", d.OverdueTotal+d.CleanupOccurrences, overdueLines, overdueCovers,
 		func(n int) string { return fmt.Sprintf("%d overdue", n) }, "`/upgrade list overdue`")
-	add(fmt.Sprintf("Due in the next %d days", DigestDueDays), d.DueSoonTotal,
-		mapLines(dueSoon, func(t *Task) string { return digestTaskLine(t, d.Today, d.Freezes, d.Names) }), nil,
+	var soon []overdueItem
+	for _, t := range dueSoon {
+		soon = append(soon, overdueItem{t.Due, t.ID, digestTaskLine(t, d.Today, d.Freezes, d.Names), 1, t.Site})
+	}
+	soonLines, soonCovers := d.bySite(soon)
+	add(fmt.Sprintf("Due in the next %d days", DigestDueDays), d.DueSoonTotal, soonLines, soonCovers,
 		func(n int) string { return fmt.Sprintf("%d due within %d days", n, DigestDueDays) }, "`/upgrade list open`")
 	add(fmt.Sprintf("Vendor releases, next %d days", DigestReleaseDays), d.ReleasesTotal,
 		mapLines(releases, func(r *Release) string { return digestReleaseLine(r, d.Today) }), nil,
@@ -220,6 +276,11 @@ func BuildDigest(d DigestData, opts DigestOptions) (Message, bool) {
 		overloadedCount, "`/upgrade workload` shows everyone and who has room")
 	if len(sections) > before && sections[before].More == 0 {
 		sections[before].Lines = append(sections[before].Lines, overloadedHint)
+	}
+	if line := d.Partners.line(); line != "" {
+		// Once a month: news, even on a day with nothing else to say.
+		sections = append(sections, Section{Title: "Partners", Lines: []string{line}})
+		counts = append(counts, "partners' month")
 	}
 
 	day := d.Today.Short(d.Today)
@@ -277,6 +338,7 @@ type overdueItem struct {
 	id     int64
 	line   string
 	covers int
+	site   string
 }
 
 // overdueWork is the overdue tasks and the clean-ups behind (each for all
@@ -285,14 +347,14 @@ type overdueItem struct {
 func (d DigestData) overdueWork(cal WorkingTime, queues map[int64]QueueClear) []overdueItem {
 	var out []overdueItem
 	for _, t := range d.Overdue {
-		out = append(out, overdueItem{t.Due, t.ID, digestTaskLine(t, d.Today, d.Freezes, d.Names), 1})
+		out = append(out, overdueItem{t.Due, t.ID, digestTaskLine(t, d.Today, d.Freezes, d.Names), 1, t.Site})
 	}
 	for _, c := range d.Cleanups {
 		s := digestCleanupLine(c, d.Today, d.Names)
 		if q := c.Maintenance.QueueSummary(cal, queues); q != "" {
 			s += " · " + q
 		}
-		out = append(out, overdueItem{c.Maintenance.NextDue, c.Maintenance.OpenTaskID, s, max(c.Occurrences, 1)})
+		out = append(out, overdueItem{c.Maintenance.NextDue, c.Maintenance.OpenTaskID, s, max(c.Occurrences, 1), c.Maintenance.Site})
 	}
 	slices.SortStableFunc(out, func(a, b overdueItem) int { return cmp.Or(a.due.Compare(b.due), cmp.Compare(a.id, b.id)) })
 	return out
@@ -449,6 +511,49 @@ func Waited(d time.Duration) string {
 	}
 }
 
+// bySite is items as digest lines and what each stands for; with more
+// than one site, grouped by site (in the order of d.Sites, the whole
+// system's work last), each group under its site's name, which stands for
+// nothing.
+func (d DigestData) bySite(items []overdueItem) ([]string, []int) {
+	order := func(site string) int {
+		if i := slices.IndexFunc(d.Sites, func(s Site) bool { return s.Key == site }); i >= 0 {
+			return i
+		}
+		return len(d.Sites) // no site (or one since removed): last
+	}
+	if len(d.Sites) >= 2 {
+		items = slices.Clone(items)
+		slices.SortStableFunc(items, func(a, b overdueItem) int { return cmp.Compare(order(a.site), order(b.site)) })
+	}
+	var lines []string
+	var covers []int
+	for i, it := range items {
+		if len(d.Sites) >= 2 && (i == 0 || order(it.site) != order(items[i-1].site)) {
+			name := "Whole system"
+			if j := order(it.site); j < len(d.Sites) {
+				name = d.Sites[j].Name
+			}
+			lines, covers = append(lines, "_"+Escape(name)+"_"), append(covers, 0)
+		}
+		lines, covers = append(lines, it.line), append(covers, it.covers)
+	}
+	return lines, covers
+}
+
+// line is the partner report's digest line with the command that shows
+// it all; "" for nil.
+func (r *PartnerReport) line() string {
+	if r == nil {
+		return ""
+	}
+	line := r.Line()
+	if line == "" {
+		return ""
+	}
+	return line + " `/upgrade partner report " + r.From.String()[:7] + "`"
+}
+
 // digestTaskLine is a task in the digest: number, title, owner (a plain
 // name), how late it is or when it is due, its release, and the freeze it
 // is due inside.
@@ -467,7 +572,7 @@ func digestTaskLine(t *Task, today Date, freezes []*Freeze, names map[string]str
 	if t.Release != "" {
 		s += " · " + Escape(t.Release)
 	}
-	if f := FreezeOn(freezes, t.Due); f != nil && !t.Due.IsZero() {
+	if f := FreezeOnSite(freezes, t.Due, t.Site); f != nil && !t.Due.IsZero() {
 		s += " · *inside the " + f.Name() + "*"
 	}
 	return s

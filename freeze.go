@@ -14,6 +14,7 @@ type Freeze struct {
 	From   Date   `json:"from"`
 	To     Date   `json:"to"` // inclusive
 	Reason string `json:"reason"`
+	Site   string `json:"site,omitempty"` // the site it holds, "" for every site (see AppliesTo)
 
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
@@ -83,13 +84,17 @@ func FreezeLine(f *Freeze, today Date) string {
 		return ""
 	}
 	span := shortDay(f.From) + " – " + shortDay(f.To)
+	name := f.Name()
+	if f.Site != "" {
+		name += " at " + f.Site
+	}
 	switch n := today.DaysUntil(f.From); {
 	case n > 0:
-		return fmt.Sprintf("Next freeze: %s in %s, %s", f.Name(), Plural(n, "day"), span)
+		return fmt.Sprintf("Next freeze: %s in %s, %s", name, Plural(n, "day"), span)
 	case n == 0:
-		return fmt.Sprintf("Next freeze: %s starts today, %s", f.Name(), span)
+		return fmt.Sprintf("Next freeze: %s starts today, %s", name, span)
 	}
-	return fmt.Sprintf("Freeze now: %s until %s", f.Name(), shortDay(f.To))
+	return fmt.Sprintf("Freeze now: %s until %s", name, shortDay(f.To))
 }
 
 // shortDay is "Mon 14 Dec".

@@ -36,6 +36,10 @@ type CalendarEvent struct {
 	// "FREQ=WEEKLY;INTERVAL=2"): a recurring clean-up's planned
 	// occurrences are one event, not one per date.
 	RRule string
+	// Location is the site the event is for, by name (LOCATION): "" for
+	// the whole system, or "All sites" for a freeze of every site when
+	// the team has sites.
+	Location string
 }
 
 // CalendarInput is what the calendar feed shows.
@@ -49,6 +53,7 @@ type CalendarInput struct {
 	Forecast *Forecast         // predicted go-lives; nil for none
 	People   map[string]string // display names by user id
 	Calendar WorkingTime       // for the clean-ups kept to working days
+	Sites    []Site            // the team's sites, for the events' locations
 }
 
 // CalendarEvents lists, soonest first: every release's GA and end of
@@ -68,20 +73,26 @@ func CalendarEvents(in CalendarInput) []CalendarEvent {
 		}
 		return user
 	}
+	site := func(key string) string {
+		if key == "" {
+			return ""
+		}
+		return Settings{Sites: in.Sites}.SiteName(key)
+	}
 	window := map[string]int{}
 	for _, v := range in.Vendors {
 		window[lowerASCII(v.Name)] = v.SupportDays
 	}
 	for _, r := range in.Releases {
 		rn := r.Vendor + " " + r.Name
-		out = append(out, CalendarEvent{UID: "release-" + r.Key + "-ga@upgradebot", Day: r.GA, Stamp: r.CreatedAt,
+		out = append(out, CalendarEvent{UID: "release-" + r.Key + "-ga@upgradebot", Day: r.GA, Stamp: r.CreatedAt, Location: site(r.Site),
 			Summary: rn + " GA", Description: fmt.Sprintf("Release %s (%s) is generally available.", r.Key, rn)})
 		switch days := window[lowerASCII(r.Vendor)]; {
 		case !r.Support.IsZero():
-			out = append(out, CalendarEvent{UID: "release-" + r.Key + "-support@upgradebot", Day: r.Support, Stamp: r.CreatedAt,
+			out = append(out, CalendarEvent{UID: "release-" + r.Key + "-support@upgradebot", Day: r.Support, Stamp: r.CreatedAt, Location: site(r.Site),
 				Summary: rn + " end of support", Description: fmt.Sprintf("Vendor support for release %s (%s) ends.", r.Key, rn)})
 		case days > 0:
-			out = append(out, CalendarEvent{UID: "release-" + r.Key + "-support@upgradebot", Day: r.GA.AddDays(days), Stamp: r.CreatedAt,
+			out = append(out, CalendarEvent{UID: "release-" + r.Key + "-support@upgradebot", Day: r.GA.AddDays(days), Stamp: r.CreatedAt, Location: site(r.Site),
 				Summary: rn + " end of support", Description: fmt.Sprintf("Vendor support for release %s (%s) ends: %s after its GA, the vendor's support window.", r.Key, rn, Span(days))})
 		}
 	}
@@ -90,7 +101,11 @@ func CalendarEvents(in CalendarInput) []CalendarEvent {
 		if strings.Contains(strings.ToLower(f.Reason), "freeze") {
 			summary = f.Reason
 		}
-		out = append(out, CalendarEvent{UID: fmt.Sprintf("freeze-%d@upgradebot", f.ID), Day: f.From, Last: f.To, Stamp: f.CreatedAt,
+		where := site(f.Site)
+		if where == "" && len(in.Sites) > 0 {
+			where = "All sites"
+		}
+		out = append(out, CalendarEvent{UID: fmt.Sprintf("freeze-%d@upgradebot", f.ID), Day: f.From, Last: f.To, Stamp: f.CreatedAt, Location: where,
 			Summary: summary, Description: fmt.Sprintf("No changes go live from %s to %s.", f.From.Human(), f.To.Human())})
 	}
 	if in.Forecast != nil {
@@ -105,7 +120,7 @@ func CalendarEvents(in CalendarInput) []CalendarEvent {
 				if pl.Moved != "" {
 					desc += " Moved: " + pl.Moved + "."
 				}
-				out = append(out, CalendarEvent{UID: "release-" + r.Key + "-golive-forecast@upgradebot", Day: pl.Live, Stamp: r.CreatedAt,
+				out = append(out, CalendarEvent{UID: "release-" + r.Key + "-golive-forecast@upgradebot", Day: pl.Live, Stamp: r.CreatedAt, Location: site(r.Site),
 					Summary: r.Vendor + " " + r.Name + " go-live (forecast)", Description: desc})
 			}
 		}
@@ -128,7 +143,8 @@ func CalendarEvents(in CalendarInput) []CalendarEvent {
 		if t.MaintenanceID != 0 {
 			uid = cleanupUID(t.MaintenanceID, t.Due)
 		}
-		out = append(out, CalendarEvent{UID: uid, Day: t.Due, Stamp: t.UpdatedAt, Summary: fmt.Sprintf("#%d %s", t.ID, t.Title), Description: desc})
+		out = append(out, CalendarEvent{UID: uid, Day: t.Due, Stamp: t.UpdatedAt, Summary: fmt.Sprintf("#%d %s", t.ID, t.Title), Description: desc,
+			Location: site(t.Site)})
 	}
 	end := in.Today.AddDays(CleanupHorizon)
 	for _, m := range in.Cleanups {
@@ -145,12 +161,13 @@ func CalendarEvents(in CalendarInput) []CalendarEvent {
 		}
 		if m.Workdays {
 			for d := m.ScheduledAfter(from, in.Calendar); !d.After(end); d = m.ScheduledAfter(d, in.Calendar) {
-				out = append(out, CalendarEvent{UID: cleanupUID(m.ID, d), Day: d, Stamp: m.CreatedAt, Summary: m.Title + " (planned)", Description: desc})
+				out = append(out, CalendarEvent{UID: cleanupUID(m.ID, d), Day: d, Stamp: m.CreatedAt, Summary: m.Title + " (planned)", Description: desc,
+					Location: site(m.Site)})
 			}
 			continue
 		}
 		out = append(out, CalendarEvent{UID: fmt.Sprintf("cleanup-%d-series@upgradebot", m.ID), Day: m.Every.NextAfter(m.Anchor, from),
-			Stamp: m.CreatedAt, Summary: m.Title + " (planned)", Description: desc, RRule: m.Every.RRule(m.Anchor)})
+			Stamp: m.CreatedAt, Summary: m.Title + " (planned)", Description: desc, RRule: m.Every.RRule(m.Anchor), Location: site(m.Site)})
 	}
 	slices.SortStableFunc(out, func(a, b CalendarEvent) int { return cmp.Or(a.Day.Compare(b.Day), cmp.Compare(a.UID, b.UID)) })
 	return out
@@ -188,7 +205,7 @@ func LoadCalendar(ctx context.Context, d Desk, now time.Time) ([]CalendarEvent, 
 		return nil, fmt.Errorf("calendar: %w", err)
 	}
 	today := Today(now, s.Location())
-	in := CalendarInput{Today: today}
+	in := CalendarInput{Today: today, Sites: s.Sites}
 	if in.Releases, err = d.FindReleases(ctx, ReleaseFilter{}); err != nil {
 		return nil, fmt.Errorf("calendar: %w", err)
 	}
@@ -248,6 +265,9 @@ func WriteICS(w io.Writer, name string, events []CalendarEvent) error {
 		line("SUMMARY:" + escapeICS(e.Summary))
 		if e.Description != "" {
 			line("DESCRIPTION:" + escapeICS(e.Description))
+		}
+		if e.Location != "" {
+			line("LOCATION:" + escapeICS(e.Location))
 		}
 		line("TRANSP:TRANSPARENT")
 		line("END:VEVENT")

@@ -99,6 +99,9 @@ type Maintenance struct {
 	// Workdays: an occurrence whose day falls on a weekend or a team
 	// holiday is due on the next working day instead (see OnWorkday).
 	Workdays bool `json:"workdays,omitempty"`
+	// Site is the site the clean-up is for, "" for the whole system; its
+	// occurrences carry it.
+	Site string `json:"site,omitempty"`
 
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`

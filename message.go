@@ -308,6 +308,9 @@ func TaskLine(t *Task, today Date) string {
 	if t.Phase != "" {
 		s += " · " + string(t.Phase)
 	}
+	if t.Site != "" {
+		s += " · site:" + t.Site
+	}
 	if t.Estimate > 0 {
 		s += " · est " + FormatEffort(t.Estimate)
 	}

@@ -12,8 +12,9 @@ type Release struct {
 	Key     string `json:"key"` // short handle used in commands: release:<key>
 	Vendor  string `json:"vendor"`
 	Name    string `json:"name"`
-	GA      Date   `json:"ga"`      // generally available
-	Support Date   `json:"support"` // end of vendor support, zero if unknown
+	GA      Date   `json:"ga"`             // generally available
+	Support Date   `json:"support"`        // end of vendor support, zero if unknown
+	Site    string `json:"site,omitempty"` // the site that takes it, "" for the whole system
 
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`

@@ -11,6 +11,8 @@ type Settings struct {
 	Channel  string   // the team channel id for notices and digests; may be empty
 	TimeZone string   // IANA zone name, e.g. America/Chicago
 	Admins   []string // user ids, sorted
+	Partners []string // user ids, sorted (see IsPartner)
+	Sites    []Site   // the team's sites, by key (see SiteService)
 	// Values are the other stored settings by key (see ValidateSetting);
 	// Config reads them typed. Nil when there are none.
 	Values map[string]string

@@ -79,6 +79,9 @@ type Task struct {
 	// made from the release checklist has one): one of the team's
 	// PhasePlan when created.
 	Phase Phase `json:"phase,omitempty"`
+	// Site is the site the work is for (a key of the team's sites), ""
+	// for the whole system.
+	Site string `json:"site,omitempty"`
 
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
@@ -192,6 +195,7 @@ type TaskFilter struct {
 	Assignee  string
 	Release   string
 	Kind      TaskKind
+	Site      string   // work of this site
 	DueBefore Date     // due strictly before this day (overdue: today)
 	Words     []string // every word appears in the title or ref, any case
 

@@ -16,6 +16,7 @@ type TaskEdit struct {
 	Kind     *TaskKind
 	Release  *string // release key
 	Ref      *string
+	Site     *string // site key; "" for the whole system
 }
 
 // IsZero reports whether e changes nothing.
@@ -44,6 +45,9 @@ func (e TaskEdit) Apply(t *Task) {
 	if e.Ref != nil {
 		t.Ref = *e.Ref
 	}
+	if e.Site != nil {
+		t.Site = *e.Site
+	}
 }
 
 // TaskChanges lists the fields that differ between two states of one task as
@@ -65,6 +69,7 @@ func TaskChanges(before, after *Task) []string {
 	add("kind", string(before.Kind), string(after.Kind))
 	add("release", noneWord(Escape(before.Release)), noneWord(Escape(after.Release)))
 	add("ref", noneWord(Escape(before.Ref)), noneWord(Escape(after.Ref)))
+	add("site", noneWord(before.Site), noneWord(after.Site))
 	return out
 }
 

@@ -95,6 +95,11 @@ type WorkloadService interface {
 	// for each person who has had tasks or clean-ups but has none open,
 	// so that they can be offered work. In no particular order.
 	Loads(ctx context.Context, today Date) ([]Load, error)
+	// SiteLoads is Loads for the work of one site: its tasks (occurrences
+	// of its clean-ups included) and its clean-ups' queues. Everyone who
+	// has had work anywhere still gets a row, so the site's work can go to
+	// them.
+	SiteLoads(ctx context.Context, today Date, site string) ([]Load, error)
 	// RecordWorkloadWeek records each person's load as of today against
 	// limits (see BuildWorkload) as the snapshot of today's team week (see
 	// WeekOf), in one transaction. It replaces that week's earlier
@@ -180,4 +185,36 @@ func BuildWorkload(loads []Load, lim WorkloadLimits) Workload {
 		best.tasks -= t
 	}
 	return w
+}
+
+// TeamSide is one side of the team's load: the in-house team or the
+// partners, how many people and their work added up.
+type TeamSide struct {
+	People int
+	Load   Load // User is ""
+}
+
+// add counts one person's load.
+func (s *TeamSide) add(l Load) {
+	s.People++
+	s.Load.Open += l.Open
+	s.Load.Overdue += l.Overdue
+	s.Load.Planned += l.Planned
+	s.Load.Unestimated += l.Unestimated
+	s.Load.Queued += l.Queued
+	s.Load.Queues += l.Queues
+	s.Load.Later += l.Later
+}
+
+// Sides adds up w's rows for the in-house team and for the partners (whom
+// isPartner names), side by side; the unassigned work is on neither.
+func (w Workload) Sides(isPartner func(user string) bool) (inHouse, partners TeamSide) {
+	for _, r := range w.Rows {
+		if isPartner(r.User) {
+			partners.add(r.Load)
+		} else {
+			inHouse.add(r.Load)
+		}
+	}
+	return inHouse, partners
 }

@@ -39,6 +39,11 @@ func changes(before, after string) string {
 		return "created"
 	}
 	if a == nil {
+		for _, k := range []string{"title", "question", "key", "name", "user"} {
+			if v, ok := b[k]; ok {
+				return "removed " + render(v)
+			}
+		}
 		return "removed"
 	}
 	var keys []string
@@ -65,6 +70,16 @@ func changes(before, after string) string {
 		out = append(out[:5], "…")
 	}
 	return strings.Join(out, ", ")
+}
+
+// refusal summarises a phi.refused row: where and what kind, never the
+// text (the row never holds it).
+func refusal(after string) string {
+	var r upgradebot.PHIRefusal
+	if json.Unmarshal([]byte(after), &r) != nil || r.Field == "" {
+		return ""
+	}
+	return "refused " + upgradebot.Escape(r.String())
 }
 
 // keyValue reads a setting row: exactly {"key": …, "value": …}.

@@ -129,14 +129,14 @@ func (c *call) help(cmd *Command) (string, error) {
 		out = append(out, "*"+t.title+"*")
 		for _, s := range specs {
 			if s.topic == t.name {
-				out = append(out, fmt.Sprintf("• `%s` — %s%s", s.usage, s.summary, s.who.helpNote()))
+				out = append(out, fmt.Sprintf("• `%s` — %s%s", s.usage, s.summary, s.helpNote()))
 			}
 		}
 	}
 	if len(out) == 0 {
 		for _, s := range specs {
 			if s.name == topic || strings.HasPrefix(s.name, topic+" ") {
-				out = append(out, fmt.Sprintf("`/upgrade %s`\n%s%s.", s.usage, upgradebot.UpperFirst(s.summary), s.who.helpNote()))
+				out = append(out, fmt.Sprintf("`/upgrade %s`\n%s%s.", s.usage, upgradebot.UpperFirst(s.summary), s.helpNote()))
 			}
 		}
 	}
@@ -180,19 +180,25 @@ func helpOverview() string {
 
 func (c *call) add(cmd *Command) (string, error) {
 	t := &upgradebot.Task{Title: cmd.Title, Assignee: cmd.User, Due: cmd.Due, Kind: cmd.Kind,
-		Priority: cmd.Priority, Release: cmd.Release, Ref: cmd.Ref, Estimate: cmd.Estimate}
+		Priority: cmd.Priority, Release: cmd.Release, Ref: cmd.Ref, Estimate: cmd.Estimate, Site: cmd.Site}
 	if err := c.b.Desk.CreateTask(c.ctx, c.user, t); err != nil {
 		return "", err
 	}
 	text := "Added " + upgradebot.TaskLine(t, c.today) + "."
+	if c.settings.IsPartner(c.user) {
+		text += " It waits unassigned for the team to take; the admins have been told."
+	}
 	if !t.Due.IsZero() && t.Due.Before(c.today) {
 		text += " Note: its due date is already past."
 	}
-	return text + c.freezeNote(t.Due), nil
+	return text + c.freezeNote(t.Due, t.Site), nil
 }
 
 func (c *call) list(cmd *Command) (string, error) {
-	f := upgradebot.TaskFilter{Assignee: cmd.User, Release: cmd.Release, Kind: cmd.Kind, Limit: listLimit}
+	f := upgradebot.TaskFilter{Assignee: cmd.User, Release: cmd.Release, Kind: cmd.Kind, Site: cmd.Site, Limit: listLimit}
+	if err := c.settings.CheckSite(cmd.Site); err != nil {
+		return "", err
+	}
 	what := "Open tasks"
 	switch cmd.Scope {
 	case "mine":
@@ -217,6 +223,9 @@ func (c *call) list(cmd *Command) (string, error) {
 	}
 	if cmd.Kind != "" {
 		what += " (" + string(cmd.Kind) + ")"
+	}
+	if cmd.Site != "" {
+		what += " at " + upgradebot.Escape(c.settings.SiteName(cmd.Site))
 	}
 	return c.taskList(what, f, "Narrow it with `list mine`, `list overdue`, `list @name` or `find <words>`.")
 }
@@ -270,8 +279,26 @@ func (c *call) show(cmd *Command) (string, error) {
 		}
 		b.WriteString("\n")
 	}
+	if t.Site != "" {
+		fmt.Fprintf(&b, "Site: %s (%s)\n", upgradebot.Escape(c.settings.SiteName(t.Site)), t.Site)
+	}
 	if t.Estimate > 0 {
 		fmt.Fprintf(&b, "Estimate: %s\n", upgradebot.FormatEffort(t.Estimate))
+	}
+	spent, err := c.b.Desk.TimeSpent(c.ctx, t.ID)
+	if err != nil {
+		return "", err
+	}
+	if len(spent) > 0 {
+		var total time.Duration
+		for _, e := range spent {
+			total += e.Spent
+		}
+		entries := "1 entry"
+		if len(spent) > 1 {
+			entries = fmt.Sprintf("%d entries", len(spent))
+		}
+		fmt.Fprintf(&b, "Time spent: %s (%s)\n", upgradebot.FormatEffort(total), entries)
 	}
 	fmt.Fprintf(&b, "Created by %s at %s", upgradebot.Mention(t.CreatedBy), c.stamp(t.CreatedAt))
 	if t.Status != upgradebot.StatusOpen {
@@ -291,6 +318,10 @@ func orNone(s string) string {
 }
 
 func (c *call) due(cmd *Command) (string, error) {
+	was, err := c.b.Desk.FindTaskByID(c.ctx, cmd.ID)
+	if err != nil {
+		return "", err
+	}
 	t, err := c.b.Desk.SetTaskDue(c.ctx, c.user, cmd.ID, cmd.Due)
 	if err != nil {
 		return "", err
@@ -299,7 +330,10 @@ func (c *call) due(cmd *Command) (string, error) {
 	if t.Due.Before(c.today) {
 		text += " That is already past, so it shows as overdue."
 	}
-	return text + c.freezeNote(t.Due), nil
+	if c.settings.IsPartner(c.user) && was.Due != t.Due {
+		text += " The team has been told."
+	}
+	return text + c.freezeNote(t.Due, t.Site), nil
 }
 
 func (c *call) note(cmd *Command) (string, error) {
@@ -310,7 +344,7 @@ func (c *call) note(cmd *Command) (string, error) {
 }
 
 func (c *call) releaseAdd(cmd *Command) (string, error) {
-	r := &upgradebot.Release{Vendor: cmd.Title, Name: cmd.Name2, Key: cmd.Key, GA: cmd.GA, Support: cmd.Support}
+	r := &upgradebot.Release{Vendor: cmd.Title, Name: cmd.Name2, Key: cmd.Key, GA: cmd.GA, Support: cmd.Support, Site: cmd.Site}
 	if err := c.b.Desk.CreateRelease(c.ctx, c.user, r); err != nil {
 		return "", err
 	}
@@ -332,6 +366,9 @@ func (c *call) releaseLine(r *upgradebot.Release) string {
 		if r.Support.Before(c.today) {
 			s += " (*ended*)"
 		}
+	}
+	if r.Site != "" {
+		s += " · " + upgradebot.Escape(c.settings.SiteName(r.Site))
 	}
 	return s
 }
@@ -410,7 +447,7 @@ func (c *call) maintAdd(cmd *Command) (string, error) {
 	if first.IsZero() {
 		first = c.today
 	}
-	m := &upgradebot.Maintenance{Title: cmd.Title, Every: cmd.Every, Assignee: cmd.User, Anchor: first, Active: true, Workdays: cmd.Workdays == "yes"}
+	m := &upgradebot.Maintenance{Title: cmd.Title, Every: cmd.Every, Assignee: cmd.User, Anchor: first, Active: true, Workdays: cmd.Workdays == "yes", Site: cmd.Site}
 	t, err := c.b.Desk.CreateMaintenance(c.ctx, c.user, m)
 	if err != nil {
 		return "", err
@@ -646,7 +683,7 @@ func (c *call) people(cmd *Command) (string, error) {
 				roles = append(roles, "admin")
 			}
 			if len(roles) == 0 {
-				roles = append(roles, "member")
+				roles = append(roles, string(c.settings.Role(id)))
 			}
 			return line + " · " + strings.Join(roles, ", ")
 		}), nil
@@ -696,7 +733,11 @@ func (c *call) audit(cmd *Command) (string, error) {
 		if r.EntityID != 0 {
 			b.WriteString(" " + auditRef(r.Entity, r.EntityID))
 		}
-		if ch := changes(r.Before, r.After); ch != "" {
+		ch := changes(r.Before, r.After)
+		if r.Action == "phi.refused" {
+			ch = refusal(r.After)
+		}
+		if ch != "" {
 			b.WriteString(": " + ch)
 		}
 	}
@@ -730,6 +771,9 @@ const noChannel = "No team channel is set, so the digest has nowhere to go. Set 
 func (c *call) digest(cmd *Command) (string, error) {
 	post := cmd.Scope == "now"
 	if post {
+		if c.settings.IsPartner(c.user) {
+			return "", upgradebot.PartnerRefusal("post the digest", c.settings.AdminsDoRest()+" `/upgrade digest` shows you what it would say.")
+		}
 		if !c.settings.IsAdmin(c.user) {
 			if len(c.settings.Admins) == 0 {
 				return "", upgradebot.Errorf(upgradebot.EFORBIDDEN,

@@ -47,6 +47,8 @@ type Command struct {
 	Rate        float64             // maint queue: items per hour
 	Workdays    string              // maint add, maint edit: "yes" or "no" (workdays:), "" keeps
 	Vendor      string              // checklist add: the vendor whose releases get the item
+	Site        string              // site: of add, list, maint add, freeze, release add, workload
+	Spent       time.Duration       // spent
 	NoSupport   bool                // vendor, release edit: support:none forgets the support window
 	// Values are the settings config sets, by key, already checked and in
 	// canonical form (see upgradebot.ValidateSetting).
@@ -68,12 +70,13 @@ type spec struct {
 	keyFirst  bool
 	usage     string
 	summary   string
-	who       who      // who may run it (the store enforces it; help says it)
-	bulk      bool     // takes several task ids: done 1 2 3
-	decisions bool     // its ids are decisions' (D7 as well as 7)
-	ownKeys   bool     // its parser reads key:value words of its own (config nudges after:4)
-	options   []string // option keys the command accepts
-	share     bool     // read-only: a trailing "share" posts the reply in the channel
+	who       who          // who may run it (the store enforces it; help says it)
+	partner   partnerRight // what a partner may do with it (the store enforces it; help says it)
+	bulk      bool         // takes several task ids: done 1 2 3
+	decisions bool         // its ids are decisions' (D7 as well as 7)
+	ownKeys   bool         // its parser reads key:value words of its own (config nudges after:4)
+	options   []string     // option keys the command accepts
+	share     bool         // read-only: a trailing "share" posts the reply in the channel
 	parse     func(p *parser, c *Command) error
 	run       func(c *call, cmd *Command) (string, error)
 	topic     string // the topics entry it is listed under (set in init)
@@ -97,6 +100,34 @@ func (w who) helpNote() string {
 		return " (owner or delegate)"
 	}
 	return ""
+}
+
+// partnerRight says what a partner may do with a command. The store
+// enforces it (upgradebot.PartnerMay); help says it.
+type partnerRight int
+
+const (
+	partnerMay      partnerRight = iota // partners too: it reads, or it is a partner's right
+	partnerOwn                          // partners only on what is assigned to them
+	partnerNot                          // not partners
+	partnerReadOnly                     // partners may read, not change
+)
+
+// helpNote is how help marks a command some people may not run.
+func (s *spec) helpNote() string {
+	note := s.who.helpNote()
+	if s.who != anyone {
+		return note // admins and deciders are never partners
+	}
+	switch s.partner {
+	case partnerOwn:
+		note += " (partners: only what is assigned to them)"
+	case partnerNot:
+		note += " (not partners)"
+	case partnerReadOnly:
+		note += " (partners: read only)"
+	}
+	return note
 }
 
 // topics are what people do with the desk, in the order help lists them;
@@ -125,10 +156,10 @@ func init() {
 
 // taskSpecs are the commands about tasks (help topic tasks).
 var taskSpecs = []*spec{
-	{name: "add", run: (*call).add, usage: "add <title> [due:<date>] [@user] [kind:upgrade|maintenance|cleanup] [release:<key>] [prio:high|normal|low] [ref:<ticket>] [est:<N>h|<N>d]",
-		summary: "add a task", options: []string{"due", "kind", "release", "prio", "ref", "est"}, parse: parseAdd},
-	{name: "list", aliases: []string{"ls"}, run: (*call).list, usage: "list [mine|open|overdue|done|all] [@user] [release:<key>] [kind:<kind>]",
-		summary: "list tasks (open by default)", options: []string{"release", "kind"}, share: true, parse: parseList},
+	{name: "add", run: (*call).add, usage: "add <title> [due:<date>] [@user] [kind:upgrade|maintenance|cleanup] [release:<key>] [prio:high|normal|low] [ref:<ticket>] [est:<N>h|<N>d] [site:<site>]",
+		summary: "add a task; a partner's waits unassigned for the team, and the admins are told", options: []string{"due", "kind", "release", "prio", "ref", "est", "site"}, parse: parseAdd},
+	{name: "list", aliases: []string{"ls"}, run: (*call).list, usage: "list [mine|open|overdue|done|all] [@user] [release:<key>] [kind:<kind>] [site:<site>]",
+		summary: "list tasks (open by default)", options: []string{"release", "kind", "site"}, share: true, parse: parseList},
 	{name: "find", run: (*call).find, usage: "find <words>", summary: "find tasks whose title or ref has every word", share: true,
 		parse: func(p *parser, c *Command) error {
 			c.Text = strings.Join(p.rest(), " ")
@@ -139,33 +170,35 @@ var taskSpecs = []*spec{
 		}},
 	{name: "show", run: (*call).show, usage: "show <id>", summary: "a task with its notes", share: true,
 		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
-	{name: "done", aliases: []string{"close", "complete"}, bulk: true, run: (*call).done, usage: "done <id>... [note]",
+	{name: "done", aliases: []string{"close", "complete"}, bulk: true, partner: partnerOwn, run: (*call).done, usage: "done <id>... [note]",
 		summary: "mark tasks done, all or none; numbers after done are ids, so a note that starts with a number goes in quotes: `done 9 \"14 pairs merged\"`",
 		parse:   func(p *parser, c *Command) error { return p.idAndText(c, "") }},
-	{name: "assign", bulk: true, run: (*call).assign, usage: "assign <id>... @user", summary: "give tasks to someone; whoever had one is told", parse: parseAssign},
-	{name: "unassign", run: (*call).unassign, usage: "unassign <id>", summary: "leave a task with nobody; whoever had it is told",
+	{name: "assign", bulk: true, partner: partnerNot, run: (*call).assign, usage: "assign <id>... @user", summary: "give tasks to someone; whoever had one is told", parse: parseAssign},
+	{name: "unassign", partner: partnerNot, run: (*call).unassign, usage: "unassign <id>", summary: "leave a task with nobody; whoever had it is told",
 		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
-	{name: "due", run: (*call).due, usage: "due <id> <date>", summary: "move a task's due date", parse: parseDue},
-	{name: "edit", aliases: []string{"rename", "prio", "est"}, run: (*call).edit,
-		usage:   `edit <id> [title:"<title>"] [due:<date>|none] [prio:high|normal|low] [est:<N>h|<N>d|none] [kind:upgrade|maintenance|cleanup] [release:<key>|none] [ref:<ticket>|none]`,
-		summary: "change a task's fields, at least one, each checked as `add` checks it; `none` clears a due date, estimate, release or ref; the assignee is told",
+	{name: "due", partner: partnerOwn, run: (*call).due, usage: "due <id> <date>", summary: "move a task's due date; a partner's move is told to the team", parse: parseDue},
+	{name: "edit", aliases: []string{"rename", "prio", "est"}, partner: partnerOwn, run: (*call).edit,
+		usage:   `edit <id> [title:"<title>"] [due:<date>|none] [prio:high|normal|low] [est:<N>h|<N>d|none] [kind:upgrade|maintenance|cleanup] [release:<key>|none] [ref:<ticket>|none] [site:<site>|none]`,
+		summary: "change a task's fields, at least one, each checked as `add` checks it; `none` clears a due date, estimate, release, ref or site; the assignee is told; partners change only the due date and estimate of their own tasks",
 		options: editOptions, parse: parseEdit},
-	{name: "note", run: (*call).note, usage: "note <id> <text>", summary: "add a note to a task",
+	{name: "note", partner: partnerOwn, run: (*call).note, usage: "note <id> <text>", summary: "add a note to a task",
 		parse: func(p *parser, c *Command) error {
 			return p.idAndText(c, "the text is missing.")
 		}},
-	{name: "cancel", bulk: true, run: (*call).cancel, usage: "cancel <id>... [reason]", summary: "close tasks without doing them, all or none; the assignees are told",
+	{name: "cancel", bulk: true, partner: partnerNot, run: (*call).cancel, usage: "cancel <id>... [reason]", summary: "close tasks without doing them, all or none; the assignees are told",
 		parse: func(p *parser, c *Command) error { return p.idAndText(c, "") }},
-	{name: "reopen", run: (*call).reopen, usage: "reopen <id>", summary: "put a done or cancelled task back to open",
+	{name: "reopen", partner: partnerOwn, run: (*call).reopen, usage: "reopen <id>", summary: "put a done or cancelled task back to open",
 		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
 	{name: "undo", run: (*call).undo, usage: "undo", summary: undoSummary, parse: parseUndo},
+	{name: "spent", aliases: []string{"log"}, partner: partnerOwn, run: (*call).spent, usage: "spent <id> <N>h|<N>d [note]",
+		summary: "log time you spent on a task (1.5h, 2d: a day is 8h), with an optional note; `show` and `partner report` add it up", parse: parseSpent},
 }
 
 // releaseSpecs are the commands about vendor releases and the upgrade
 // cycle (help topic upgrades).
 var releaseSpecs = []*spec{
-	{name: "release add", run: (*call).releaseAdd, usage: "release add <vendor> <name> ga:<date> [key:<key>] [support:<date>]",
-		summary: "record a vendor release", options: []string{"ga", "key", "support"}, parse: parseReleaseAdd},
+	{name: "release add", partner: partnerNot, run: (*call).releaseAdd, usage: "release add <vendor> <name> ga:<date> [key:<key>] [support:<date>] [site:<site>]",
+		summary: "record a vendor release (site: the one site that takes it)", options: []string{"ga", "key", "support", "site"}, parse: parseReleaseAdd},
 	{name: "release", run: (*call).release, usage: "release <key>", share: true,
 		summary: "one release on one page: GA and support, each phase planned and done, the gate waiting, open checklist work, release-note verdicts, the forecast go-live",
 		parse: func(p *parser, c *Command) error {
@@ -178,13 +211,13 @@ var releaseSpecs = []*spec{
 		}},
 	{name: "releases", run: (*call).releases, usage: "releases [all]", summary: "vendor releases (recent and coming; all with `all`)", share: true,
 		parse: func(p *parser, c *Command) error { return p.scope(c, "", "all") }},
-	{name: "release edit", keyFirst: true, run: (*call).releaseEdit, usage: "release edit <key> [ga:<date>] [support:<date>|none]",
+	{name: "release edit", keyFirst: true, partner: partnerNot, run: (*call).releaseEdit, usage: "release edit <key> [ga:<date>] [support:<date>|none]",
 		summary: "correct a release's GA date or end of support (`none`: not known); also `release <key> edit ...`", options: []string{"ga", "support"}, parse: parseReleaseEdit},
-	{name: "release remove", aliases: []string{"release delete"}, keyFirst: true, run: (*call).releaseRemove, usage: "release remove <key>",
+	{name: "release remove", aliases: []string{"release delete"}, keyFirst: true, partner: partnerNot, run: (*call).releaseRemove, usage: "release remove <key>",
 		summary: "take back a release recorded by mistake, with the checklist tasks it was given; refused once anything was done on it (phases, note items, gates, tasks done or worked on), saying what", parse: parseReleaseRemove},
-	{name: "release phase", keyFirst: true, run: (*call).releasePhase, usage: "release phase <key> <phase> start|done [<date>]",
+	{name: "release phase", keyFirst: true, partner: partnerNot, run: (*call).releasePhase, usage: "release phase <key> <phase> start|done [<date>]",
 		summary: "record that a release's phase (one of the team's, see `config`; review, build, test, train, go-live unless changed) started or was done (today, or that day); the release is live when its last phase is done; closing a phase is a gate: from anyone but the decision owner (or delegate) it asks them to approve; also `release <key> phase <phase> start|done`", parse: parseReleasePhase},
-	{name: "release item", keyFirst: true, run: (*call).releaseItem, usage: `release item <key> adopt|defer|skip "<item title>" [reason]`,
+	{name: "release item", keyFirst: true, partner: partnerNot, run: (*call).releaseItem, usage: `release item <key> adopt|defer|skip "<item title>" [reason]`,
 		summary: "log the team's verdict on one item of a release's notes, with the reason (needed to defer or skip, shown as not doing); deferred items come back in the next release's checklist; also `release <key> item ...`", parse: parseReleaseItem},
 	{name: "release items", keyFirst: true, run: (*call).releaseItems, usage: "release items <key>", share: true,
 		summary: "a release's note items by verdict with the reasons, and the items deferred in earlier releases still carried; also `release <key> items`", parse: parseReleaseItems},
@@ -195,16 +228,17 @@ var releaseSpecs = []*spec{
 		options: []string{"est", "vendor"}, parse: parseChecklistAdd},
 	{name: "checklist remove", who: admins, run: (*call).checklistRemove, usage: "checklist remove <id>", summary: "remove a task from the release checklist; releases keep theirs",
 		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
-	{name: "vendor", run: (*call).vendor, usage: "vendor [<name> cadence:<N>w [support:<N>w|none]]",
+	{name: "vendor", partner: partnerReadOnly, run: (*call).vendor, usage: "vendor [<name> cadence:<N>w [support:<N>w|none]]",
 		summary: "vendors and how often each ships a release; set one's cadence and support window (without support: it keeps the one it has; the name keeps its case)", options: []string{"cadence", "support"}, parse: parseVendor},
-	{name: "vendor rename", run: (*call).vendorRename, usage: "vendor rename <name> <new name>",
+	{name: "vendor rename", partner: partnerNot, run: (*call).vendorRename, usage: "vendor rename <name> <new name>",
 		summary: "rename a vendor; its releases follow (their keys stay)", parse: parseVendorRename},
-	{name: "vendor remove", aliases: []string{"vendor delete"}, run: (*call).vendorRemove, usage: "vendor remove <name>",
+	{name: "vendor remove", aliases: []string{"vendor delete"}, partner: partnerNot, run: (*call).vendorRemove, usage: "vendor remove <name>",
 		summary: "remove a vendor no release uses (refused, naming them, while any does)", parse: parseVendorRemove},
 	{name: "forecast", run: (*call).forecast, usage: "forecast", summary: "per vendor: releases behind, coming go-lives, support, what it takes to catch up", share: true,
 		parse: func(p *parser, c *Command) error { return p.none() }},
-	{name: "freeze", who: admins, run: (*call).freeze, usage: "freeze <from>..<to> <reason>", summary: "record a freeze window, like a go-live or a clinical blackout",
-		parse: parseFreeze},
+	{name: "freeze", who: admins, run: (*call).freeze, usage: "freeze <from>..<to> <reason> [site:<site>]",
+		summary: "record a freeze window, like a go-live or a clinical blackout; with site: it holds that site's work (and work of the whole system), without it every site's",
+		options: []string{"site"}, parse: parseFreeze},
 	{name: "freeze remove", who: admins, run: (*call).freezeRemove, usage: "freeze remove <id>", summary: "remove a freeze window",
 		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},
 	{name: "freezes", run: (*call).freezes, usage: "freezes", summary: "current and coming freeze windows", share: true,
@@ -214,27 +248,27 @@ var releaseSpecs = []*spec{
 // cleanupSpecs are the commands about recurring clean-ups (help topic
 // cleanups).
 var cleanupSpecs = []*spec{
-	{name: "maint add", aliases: []string{"maintenance add"}, run: (*call).maintAdd, usage: "maint add <title> every:<N>d|<N>w|<N>m [@user] [first:<date>] [workdays:yes]",
-		summary: "add a recurring clean-up; with workdays:yes one that falls on a weekend or team holiday is due the next working day", options: []string{"every", "first", "workdays"}, parse: parseMaintAdd},
+	{name: "maint add", aliases: []string{"maintenance add"}, partner: partnerNot, run: (*call).maintAdd, usage: "maint add <title> every:<N>d|<N>w|<N>m [@user] [first:<date>] [workdays:yes] [site:<site>]",
+		summary: "add a recurring clean-up; with workdays:yes one that falls on a weekend or team holiday is due the next working day; its occurrences take its site", options: []string{"every", "first", "workdays", "site"}, parse: parseMaintAdd},
 	{name: "maint list", aliases: []string{"maint", "maintenance", "maintenance list"}, run: (*call).maintList, usage: "maint list", summary: "recurring clean-ups and when each is next due", share: true,
 		parse: func(p *parser, c *Command) error { return p.none() }},
-	{name: "maint queue", aliases: []string{"maintenance queue"}, keyFirst: true, run: (*call).maintQueue, usage: "maint queue <id> <items> rate <N>/h",
+	{name: "maint queue", aliases: []string{"maintenance queue"}, keyFirst: true, partner: partnerOwn, run: (*call).maintQueue, usage: "maint queue <id> <items> rate <N>/h",
 		summary: "record a clean-up's queue and how many items one person clears an hour (also `maint <id> queue <items> rate <N>/h`)", parse: parseMaintQueue},
-	{name: "maint edit", aliases: []string{"maintenance edit"}, keyFirst: true, run: (*call).maintEdit,
+	{name: "maint edit", aliases: []string{"maintenance edit"}, keyFirst: true, partner: partnerNot, run: (*call).maintEdit,
 		usage:   `maint edit <id> [title:"<title>"] [every:<N>d|<N>w|<N>m] [@user] [first:<date>] [workdays:yes|no]`,
 		summary: "change a clean-up; its open occurrence follows (an overdue one keeps its day); the assignee is told (also `maint <id> edit ...`)",
 		options: []string{"title", "every", "first", "workdays"}, parse: parseMaintEdit},
-	{name: "maint pause", aliases: []string{"maintenance pause"}, keyFirst: true, run: (*call).maintPause, usage: "maint pause <id>",
+	{name: "maint pause", aliases: []string{"maintenance pause"}, keyFirst: true, partner: partnerNot, run: (*call).maintPause, usage: "maint pause <id>",
 		summary: "stop a clean-up making occurrences until resumed; its open one stays (also `maint <id> pause`)", parse: parseMaintID},
-	{name: "maint resume", aliases: []string{"maintenance resume"}, keyFirst: true, run: (*call).maintResume, usage: "maint resume <id>",
+	{name: "maint resume", aliases: []string{"maintenance resume"}, keyFirst: true, partner: partnerNot, run: (*call).maintResume, usage: "maint resume <id>",
 		summary: "start a paused clean-up again from its next day on the schedule; the ones missed are not made up (also `maint <id> resume`)", parse: parseMaintID},
-	{name: "maint remove", aliases: []string{"maintenance remove", "maint delete", "maintenance delete"}, keyFirst: true, run: (*call).maintRemove, usage: "maint remove <id>",
+	{name: "maint remove", aliases: []string{"maintenance remove", "maint delete", "maintenance delete"}, keyFirst: true, partner: partnerNot, run: (*call).maintRemove, usage: "maint remove <id>",
 		summary: "remove a clean-up for good: its open occurrence is cancelled, its trail stays (also `maint <id> remove`)", parse: parseMaintID},
 }
 
 // decisionSpecs are the commands about decisions (help topic decisions).
 var decisionSpecs = []*spec{
-	{name: "decide", run: (*call).decide, usage: "decide <question> [due:<date>]", summary: "ask the decision owner to approve or reject",
+	{name: "decide", partner: partnerNot, run: (*call).decide, usage: "decide <question> [due:<date>]", summary: "ask the decision owner to approve or reject",
 		options: []string{"due"}, parse: parseDecide},
 	{name: "decisions", run: (*call).decisions, usage: "decisions [pending|all]", summary: "decision requests (pending by default)", share: true,
 		parse: func(p *parser, c *Command) error { return p.scope(c, "pending", "pending", "all") }},
@@ -251,11 +285,22 @@ var decisionSpecs = []*spec{
 // teamSpecs are the commands about the team, its settings and the desk
 // itself (help topic team).
 var teamSpecs = []*spec{
-	{name: "workload", run: (*call).workload, usage: "workload", summary: "open and overdue tasks and planned hours per person; who is over the threshold and who has room", share: true,
-		parse: func(p *parser, c *Command) error { return p.none() }},
+	{name: "workload", run: (*call).workload, usage: "workload [site:<site>]",
+		summary: "open and overdue tasks and planned hours per person, in-house and partners side by side; who is over the threshold and who has room; site: one site's work",
+		options: []string{"site"}, share: true, parse: parseWorkload},
+	{name: "partner report", run: (*call).partnerReport, usage: "partner report [<month>]",
+		summary: "what the partners closed in a month (this one, last, 2026-11 or nov), what is still open with them and the hours, beside the team's", share: true,
+		parse: func(p *parser, c *Command) error {
+			c.Text = strings.Join(p.rest(), " ")
+			if len(p.toks) > 1 {
+				return p.usageErr("give one month, like 2026-11, nov or last.")
+			}
+			_, _, err := upgradebot.ParseMonth(c.Text, p.today)
+			return err
+		}},
 	{name: "digest", run: (*call).digest, usage: "digest [now]", summary: "the team channel's digest as it would be posted now; `now` posts it (admin)",
 		parse: func(p *parser, c *Command) error { return p.scope(c, "", "now") }},
-	{name: "owner", run: (*call).owner, usage: "owner [@user]", summary: "show the decision owner, or set it (admin): pending decisions go to the new owner", parse: parseOwner},
+	{name: "owner", partner: partnerReadOnly, run: (*call).owner, usage: "owner [@user]", summary: "show the decision owner, or set it (admin): pending decisions go to the new owner", parse: parseOwner},
 	{name: "away", run: (*call).away, usage: "away <date>..<date> [delegate:@user] [@user] | away | away clear [@user]",
 		summary: "record time away and who decides meanwhile; others' only by admins", options: []string{"delegate"}, parse: parseAway},
 	{name: "mute", run: (*call).mute, usage: "mute [until <date>] [@user]",
@@ -263,8 +308,13 @@ var teamSpecs = []*spec{
 	{name: "unmute", run: (*call).unmute, usage: "unmute [@user]", summary: "turn overdue reminders back on; someone else's (admin)", parse: parseUnmute},
 	{name: "people", run: (*call).people, usage: "people", summary: "who the desk knows, by name, with their role; write them as @name", share: true,
 		parse: func(p *parser, c *Command) error { return p.none() }},
-	{name: "admin", run: (*call).admin, usage: "admin add|remove @user | admin", summary: "list admins, or change them (admin)", parse: parseAdmin},
-	{name: "config", ownKeys: true, run: (*call).config, usage: "config [channel|tz|hours|holidays|leads|nudges|escalation|allclear|workload|phases|schedule <value>]",
+	{name: "admin", partner: partnerReadOnly, run: (*call).admin, usage: "admin add|remove @user | admin", summary: "list admins, or change them (admin)", parse: parseAdmin},
+	{name: "admin partner", aliases: []string{"partners"}, partner: partnerReadOnly, run: (*call).adminPartner, usage: "admin partner add|remove @user | admin partner",
+		summary: "list the partners (an outsourced team's people: they see the desk and work what is assigned to them), or make someone one or a member again (admin)", parse: parseAdmin},
+	{name: "phi scan", aliases: []string{"phi"}, who: admins, run: (*call).phiScan, usage: "phi scan",
+		summary: "find patient identifiers already stored (tasks, notes, decisions, releases, clean-ups, the audit trail…), listed by id and field, never the values",
+		parse:   func(p *parser, c *Command) error { return p.none() }},
+	{name: "config", ownKeys: true, partner: partnerReadOnly, run: (*call).config, usage: "config [channel|tz|hours|holidays|leads|nudges|escalation|allclear|workload|phases|schedule|sites|phi <value>]",
 		summary: "every setting and where it comes from; change one (admin): `help config`", options: []string{"every"}, parse: parseConfig},
 	{name: "failed", run: (*call).failed, usage: "failed [retry <id>|all]",
 		summary: "messages Slack refused for good, and why; send them again once the cause is fixed (admin)", parse: parseFailed},
@@ -502,8 +552,11 @@ func (p *parser) collect(c *Command) error {
 			if slices.Contains(allOptions(), k) {
 				return p.usageErr(fmt.Sprintf("`%s` does not take `%s:`.", p.spec.name, k))
 			}
-			// A near miss of an option is a typo, not prose ("Re:" in a title is prose).
-			if near := nearest(k, p.spec.options); near != "" && isOptionLike(k) && len(k) >= 3 {
+			// A near miss of an option is a typo, not prose ("Re:" in a
+			// title is prose, and so are "Note:" and "Time:", capitalised
+			// as prose is and options never are, near as they are to
+			// site:).
+			if near := nearest(k, p.spec.options); near != "" && isOptionLike(key) && len(k) >= 3 {
 				return p.usageErr(fmt.Sprintf("I don't know the option `%s:`. Did you mean `%s:`?", upgradebot.Clip(key, 20), near))
 			}
 			// Any other lower-case key:value is an option nobody has: never
@@ -890,7 +943,52 @@ func parseAdd(p *parser, c *Command) error {
 			return err
 		}
 	}
+	if err := p.site(c); err != nil {
+		return err
+	}
 	return p.title(c, "title", "due")
+}
+
+// site reads site: as a site key, if present. Whether the team has the
+// site is the store's to say.
+func (p *parser) site(c *Command) error {
+	v, ok := p.opts["site"]
+	if !ok {
+		return nil
+	}
+	k, err := upgradebot.ParseSiteKey(v)
+	if err != nil {
+		return p.usageErr(upgradebot.ErrorMessage(err) + ".")
+	}
+	c.Site = k
+	return nil
+}
+
+// parseWorkload reads `workload [site:<site>]`.
+func parseWorkload(p *parser, c *Command) error {
+	if err := p.site(c); err != nil {
+		return err
+	}
+	return p.none()
+}
+
+// parseSpent reads `spent <id> <N>h|<N>d [note]`.
+func parseSpent(p *parser, c *Command) error {
+	if err := p.id(c); err != nil {
+		return err
+	}
+	if len(p.toks) == 0 || !p.toks[0].word() {
+		return p.usageErr("how long? Give the time, like 1.5h or 2d.")
+	}
+	var err error
+	if c.Spent, err = upgradebot.ParseSpent(p.toks[0].text); err != nil {
+		return p.usageErr(upgradebot.ErrorMessage(err) + ".")
+	}
+	p.toks = p.toks[1:]
+	if c.Text = strings.Join(p.rest(), " "); c.Text != "" {
+		return upgradebot.ValidateText("note", c.Text)
+	}
+	return nil
 }
 
 func parseKind(v string) (upgradebot.TaskKind, error) {
@@ -923,6 +1021,9 @@ func parseList(p *parser, c *Command) error {
 		}
 	}
 	c.Release = strings.ToLower(p.opts["release"])
+	if err := p.site(c); err != nil {
+		return err
+	}
 	if len(p.toks) > 0 {
 		return p.usageErr(fmt.Sprintf("I didn't expect %q. Lists are mine, open, overdue, done or all.", upgradebot.Clip(p.toks[0].plain(), 30)))
 	}
@@ -975,6 +1076,9 @@ func parseReleaseAdd(p *parser, c *Command) error {
 		return err
 	}
 	c.Key = strings.ToLower(p.opts["key"])
+	if err := p.site(c); err != nil {
+		return err
+	}
 	p.toks = nil
 	return p.none()
 }
@@ -1000,6 +1104,9 @@ func parseMaintAdd(p *parser, c *Command) error {
 		return err
 	}
 	if c.Workdays, err = p.workdays(); err != nil {
+		return err
+	}
+	if err := p.site(c); err != nil {
 		return err
 	}
 	if err := p.trailingOption("title", "workdays", "workdays:yes"); err != nil {
@@ -1213,6 +1320,9 @@ func parseFreeze(p *parser, c *Command) error {
 	}
 	var err error
 	if c.From, c.To, err = ParseDateRange(p.toks[0].text, p.today); err != nil {
+		return err
+	}
+	if err := p.site(c); err != nil {
 		return err
 	}
 	p.toks = p.toks[1:]

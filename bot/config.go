@@ -30,6 +30,8 @@ var configForms = map[string]string{
 	"schedule":   `config schedule <job> "<cron spec>"`,
 	"phases":     "config phases review:2w,build:4w,test:5w,train:3w,go-live:1w",
 	"refurl":     "config refurl https://itsm.example/{ref}|none",
+	"sites":      `config sites [add <key> "<name>" | remove <key>]`,
+	"phi":        `config phi mrn "<regular expression>"|default`,
 }
 
 // phasesHelp is what `help config` says of the phases.
@@ -39,7 +41,7 @@ const phasesHelp = "Phases: the team's cycle in order, each <name>:<length> (len
 	"dropping or renaming a phase still used by recorded phases, checklist items, open tasks or pending gates is refused."
 
 // configOrder is the order the forms are listed in.
-var configOrder = []string{"channel", "tz", "hours", "holidays", "leads", "nudges", "escalation", "allclear", "workload", "phases", "refurl", "schedule"}
+var configOrder = []string{"channel", "tz", "hours", "holidays", "leads", "nudges", "escalation", "allclear", "workload", "phases", "refurl", "schedule", "sites", "phi"}
 
 func configErr(sub, msg string) error {
 	return upgradebot.Errorf(upgradebot.EINVALID, "%s\nUsage: `/upgrade %s`", upgradebot.Sentence(upgradebot.UpperFirst(msg)), configForms[sub])
@@ -75,6 +77,11 @@ func parseConfig(p *parser, c *Command) error {
 		sub = "phases"
 	case "ref", "tickets", "ticketurl":
 		sub = "refurl"
+	case "site":
+		sub = "sites"
+	case "mrn":
+		sub = "phi"
+		p.toks = append([]token{p.toks[0]}, p.toks...) // config mrn … is config phi mrn …
 	}
 	if _, ok := configForms[sub]; !ok {
 		msg := fmt.Sprintf("`%s` is not a setting. Settings: %s.", upgradebot.Clip(p.toks[0].text, 30), strings.Join(configOrder, ", "))
@@ -115,6 +122,18 @@ func parseConfig(p *parser, c *Command) error {
 	}
 
 	switch sub {
+	case "sites":
+		return parseConfigSites(p, c)
+	case "phi":
+		if len(p.toks) == 0 || !p.toks[0].word() || p.toks[0].lower() != "mrn" {
+			return configErr(sub, "the setting is the MRN pattern: config phi mrn followed by the pattern, quoted, or default")
+		}
+		p.toks = p.toks[1:]
+		if len(p.toks) != 1 {
+			return configErr(sub, "give one pattern, in quotes if it has spaces")
+		}
+		c.Key = "phi"
+		return set(upgradebot.SettingPHIMRN, p.toks[0].text)
 	case "channel":
 		t, err := one("channel")
 		if err != nil {
@@ -255,6 +274,50 @@ func parseConfig(p *parser, c *Command) error {
 	return nil
 }
 
+// parseConfigSites reads `config sites` (list them), `config sites add
+// <key> "<name>"` (Key, Title) and `config sites remove <key>` (Key).
+func parseConfigSites(p *parser, c *Command) error {
+	c.Scope, c.Key = "sites", ""
+	if len(p.toks) == 0 {
+		return nil
+	}
+	verb := p.toks[0].lower()
+	switch {
+	case !p.toks[0].word():
+		return configErr("sites", fmt.Sprintf("I didn't expect %q", upgradebot.Clip(p.toks[0].plain(), 30)))
+	case verb == "add":
+		c.Scope = "sites add"
+	case verb == "remove" || verb == "rm" || verb == "delete":
+		c.Scope = "sites remove"
+	default:
+		return configErr("sites", fmt.Sprintf("I didn't expect %q; add or remove?", upgradebot.Clip(p.toks[0].text, 30)))
+	}
+	p.toks = p.toks[1:]
+	if len(p.toks) == 0 {
+		return configErr("sites", "which site? Give its key, like north")
+	}
+	key, err := upgradebot.ParseSiteKey(p.toks[0].plain())
+	if err != nil {
+		return configErr("sites", upgradebot.ErrorMessage(err))
+	}
+	c.Key, p.toks = key, p.toks[1:]
+	if c.Scope == "sites remove" {
+		if len(p.toks) > 0 {
+			return configErr("sites", fmt.Sprintf("I didn't expect %q", upgradebot.Clip(p.toks[0].plain(), 30)))
+		}
+		return nil
+	}
+	c.Title = strings.Join(p.rest(), " ")
+	if c.Title == "" {
+		c.Title = key
+	}
+	st := upgradebot.Site{Key: key, Name: c.Title}
+	if err := st.Validate(); err != nil {
+		return configErr("sites", upgradebot.ErrorMessage(err))
+	}
+	return nil
+}
+
 // parseUnmute reads `unmute [@user]`.
 func parseUnmute(p *parser, c *Command) error {
 	var err error
@@ -340,6 +403,8 @@ func (c *call) config(cmd *Command) (string, error) {
 	switch cmd.Scope {
 	case "set":
 		return c.configSet(cmd)
+	case "sites", "sites add", "sites remove":
+		return c.sites(cmd)
 	case "holidays add", "holidays remove":
 		return c.holidaysChange(cmd)
 	case "holidays":
@@ -442,6 +507,16 @@ func (c *call) configShow() (string, error) {
 		}
 		line("schedule "+j.Name, "`"+spec+"`", source(key, sc.Schedules[j.Name] != ""))
 	}
+	mrn := "built-in only: MRN, MR# or medical record number followed by a number (with SSNs and dates of birth)"
+	if g := s.PHIGuard(); g.MRNPattern() != "" {
+		mrn = "`" + g.MRNPattern() + "`, and the built-in forms"
+	}
+	line("phi mrn", mrn, source(upgradebot.SettingPHIMRN, stored(upgradebot.SettingPHIMRN)))
+	sites := "none"
+	if len(s.Sites) > 0 {
+		sites = s.SiteKeys() + " (`config sites` names them)"
+	}
+	line("sites", sites, source("sites", len(s.Sites) > 0))
 	b.WriteString("\nSchedules are read when the bot starts; everything else applies from the next run. " +
 		"Nudges keep to working hours; the digest and reminders skip weekends and holidays.")
 	return b.String(), nil
@@ -504,6 +579,14 @@ func (c *call) configSet(cmd *Command) (string, error) {
 			parts = append(parts, "escalated "+days(sc.EscalateThen)+" after the reminder")
 		}
 		text = upgradebot.UpperFirst(cmd.Key) + " set: " + strings.Join(parts, ", ") + "."
+	case "phi":
+		if v(upgradebot.SettingPHIMRN) == upgradebot.MRNPatternDefault {
+			text = "The team's MRN pattern is dropped: the built-in forms (MRN, MR# or medical record number and a number; SSNs; dates of birth) still apply."
+		} else {
+			text = "MRN pattern set: text matching it is refused, as are the built-in forms (MRN, MR# or medical record number and a number; SSNs; dates of birth). " +
+				"`/upgrade phi scan` finds what is already stored."
+		}
+		when = " It applies now."
 	case "workload":
 		sc := upgradebot.Settings{Values: cmd.Values}.Config()
 		var parts []string
@@ -566,4 +649,33 @@ func (c *call) holidaysChange(cmd *Command) (string, error) {
 	}
 	days = upgradebot.SortHolidays(days)
 	return text + "Team holidays: " + c.holidayList(days) + ".", nil
+}
+
+// sites lists the team's sites, or adds, renames or removes one.
+func (c *call) sites(cmd *Command) (string, error) {
+	switch cmd.Scope {
+	case "sites add":
+		_, had := c.settings.Site(cmd.Key)
+		st := &upgradebot.Site{Key: cmd.Key, Name: cmd.Title}
+		if err := c.b.Desk.AddSite(c.ctx, c.user, st); err != nil {
+			return "", err
+		}
+		if had {
+			return fmt.Sprintf("Site %s is now called %s.", st.Key, upgradebot.Escape(st.Name)), nil
+		}
+		return fmt.Sprintf("Added site %s, %s. Tag work with `site:%s` (add, maint add, freeze, release add); `list site:%s` and `workload site:%s` show its work.",
+			st.Key, upgradebot.Escape(st.Name), st.Key, st.Key, st.Key), nil
+	case "sites remove":
+		st, err := c.b.Desk.RemoveSite(c.ctx, c.user, cmd.Key)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("Removed site %s, %s.", st.Key, upgradebot.Escape(st.Name)), nil
+	}
+	if len(c.settings.Sites) == 0 {
+		return "*Sites*: none. An admin adds one with `/upgrade config sites add north \"North Campus\"`.", nil
+	}
+	return bullets("Sites", "", c.settings.Sites, func(st upgradebot.Site) string {
+		return fmt.Sprintf("`%s` %s", st.Key, upgradebot.Escape(st.Name))
+	}) + "\nTag work with `site:<key>`; admins change the list with `/upgrade config sites add|remove`.", nil
 }

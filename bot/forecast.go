@@ -45,7 +45,7 @@ func (c *call) releasePhase(cmd *Command) (string, error) {
 		if g := p.Override; g != nil {
 			text += fmt.Sprintf(" You started it while the gate closing %s (D%d) still waits: recorded in the audit trail as an override.", g.Phase, g.ID)
 		}
-		text += c.freezeOverNote(p.PlannedStart, p.PlannedEnd)
+		text += c.freezeOverNote(p.PlannedStart, p.PlannedEnd, c.releaseSite(p.Release))
 	} else {
 		text = fmt.Sprintf("Done: the %s phase of `%s` on %s, after %d days.", p.Phase, p.Release, p.End.Human(), p.Start.DaysUntil(p.End))
 		if p.Phase == c.settings.Config().Phases.Last() {

@@ -7,9 +7,13 @@ import (
 )
 
 func (c *call) freeze(cmd *Command) (string, error) {
-	f := &upgradebot.Freeze{From: cmd.From, To: cmd.To, Reason: cmd.Text}
+	f := &upgradebot.Freeze{From: cmd.From, To: cmd.To, Reason: cmd.Text, Site: cmd.Site}
 	if err := c.b.Desk.CreateFreeze(c.ctx, c.user, f); err != nil {
 		return "", err
+	}
+	if f.Site != "" {
+		return fmt.Sprintf("Recorded freeze %d: %s at %s, %s to %s. Work of %s and of the whole system due in it, and phases planned in it, will be flagged.",
+			f.ID, upgradebot.UpperFirst(f.Name()), upgradebot.Escape(c.settings.SiteName(f.Site)), f.From.Human(), f.To.Human(), f.Site), nil
 	}
 	return fmt.Sprintf("Recorded freeze %d: %s, %s to %s. Tasks due and phases planned in it will be flagged.",
 		f.ID, upgradebot.UpperFirst(f.Name()), f.From.Human(), f.To.Human()), nil
@@ -35,29 +39,35 @@ func (c *call) freezes(cmd *Command) (string, error) {
 			if n := c.today.DaysUntil(f.From); n > 0 {
 				when = fmt.Sprintf(" (in %d days)", n)
 			}
-			return fmt.Sprintf("%d. %s · %s to %s%s", f.ID, f.Name(), f.From.Human(), f.To.Human(), when)
+			where := ""
+			if f.Site != "" {
+				where = " · " + upgradebot.Escape(c.settings.SiteName(f.Site)) + " only"
+			}
+			return fmt.Sprintf("%d. %s · %s to %s%s%s", f.ID, f.Name(), f.From.Human(), f.To.Human(), when, where)
 		}), nil
 }
 
-// freezeNote flags a due day inside a freeze: " Note: it falls inside the
-// go-live freeze 2026-12-14..2026-12-20." It is "" for no day or no freeze.
-func (c *call) freezeNote(due upgradebot.Date) string {
+// freezeNote flags a due day inside a freeze that holds work of site: "
+// Note: it falls inside the go-live freeze 2026-12-14..2026-12-20." It is
+// "" for no day or no freeze.
+func (c *call) freezeNote(due upgradebot.Date, site string) string {
 	if due.IsZero() {
 		return ""
 	}
-	if f := upgradebot.FreezeOn(c.freezesFrom(due), due); f != nil {
-		return fmt.Sprintf(" Note: it falls inside the %s %s.", f.Name(), f.Range())
+	if f := upgradebot.FreezeOnSite(c.freezesFrom(due), due, site); f != nil {
+		return fmt.Sprintf(" Note: it falls inside the %s %s.", c.freezeName(f), f.Range())
 	}
 	return ""
 }
 
-// freezeOverNote flags a planned window that overlaps a freeze.
-func (c *call) freezeOverNote(from, to upgradebot.Date) string {
+// freezeOverNote flags a planned window that overlaps a freeze holding
+// work of site.
+func (c *call) freezeOverNote(from, to upgradebot.Date, site string) string {
 	if from.IsZero() || to.IsZero() {
 		return ""
 	}
-	if f := upgradebot.FreezeOver(c.freezesFrom(from), from, to); f != nil {
-		return fmt.Sprintf(" Note: that plan falls inside the %s %s.", f.Name(), f.Range())
+	if f := upgradebot.FreezeOverSite(c.freezesFrom(from), from, to, site); f != nil {
+		return fmt.Sprintf(" Note: that plan falls inside the %s %s.", c.freezeName(f), f.Range())
 	}
 	return ""
 }
@@ -72,4 +82,23 @@ func (c *call) freezesFrom(day upgradebot.Date) []*upgradebot.Freeze {
 		return nil
 	}
 	return fs
+}
+
+// freezeName is "go-live freeze", or for one site's "go-live freeze at
+// North Campus".
+func (c *call) freezeName(f *upgradebot.Freeze) string {
+	if f.Site == "" {
+		return f.Name()
+	}
+	return f.Name() + " at " + upgradebot.Escape(c.settings.SiteName(f.Site))
+}
+
+// releaseSite is the site of the release with key, "" when it has none or
+// cannot be read (the flag it serves is advice).
+func (c *call) releaseSite(key string) string {
+	rs, err := c.b.Desk.FindReleases(c.ctx, upgradebot.ReleaseFilter{Key: key})
+	if err != nil || len(rs) == 0 {
+		return ""
+	}
+	return rs[0].Site
 }

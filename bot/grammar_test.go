@@ -32,8 +32,8 @@ var grammarTests = []struct {
 		err: []string{`"2026-12-07" at the end of the title`, "`first:2026-12-07`"}},
 
 	// Options nobody has are refused, not put into the title.
-	{desc: "unknown option site", in: "add Fix thing site:north",
-		err: []string{"I don't know the option `site:`", "`add` takes due:, kind:", "put the text in quotes"}},
+	{desc: "unknown option ward", in: "add Fix thing ward:north",
+		err: []string{"I don't know the option `ward:`", "`add` takes due:, kind:", "put the text in quotes"}},
 	{desc: "unknown option in a note", in: "note 4 status:waiting",
 		err: []string{"I don't know the option `status:`", "`note` takes none"}},
 	{desc: "prose colon stays prose", in: "add Re: interface errors",

@@ -13,7 +13,7 @@ import (
 // cancel take several ids; edit, unassign, reopen and undo (issue 10).
 
 // editOptions are the fields edit changes, as option keys.
-var editOptions = []string{"title", "due", "prio", "est", "kind", "release", "ref"}
+var editOptions = []string{"title", "due", "prio", "est", "kind", "release", "ref", "site"}
 
 // undoSummary is undo's line in help.
 var undoSummary = fmt.Sprintf("take back your own last change to tasks (done, assign, unassign, due, edit, cancel or reopen: the whole command) within %d minutes, "+
@@ -109,12 +109,21 @@ func parseEdit(p *parser, c *Command) error {
 		}
 		e.Ref = &ref
 	}
+	if v, ok := p.opts["site"]; ok {
+		key := ""
+		if !strings.EqualFold(v, clears) {
+			if key, err = upgradebot.ParseSiteKey(v); err != nil {
+				return p.usageErr(upgradebot.ErrorMessage(err) + ", or none.")
+			}
+		}
+		e.Site = &key
+	}
 	return nil
 }
 
 // editFields are the words people write for edit's fields, by the field.
 var editFields = map[string]string{"title": "title", "due": "due", "prio": "prio", "priority": "prio",
-	"est": "est", "estimate": "est", "kind": "kind", "release": "release", "ref": "ref"}
+	"est": "est", "estimate": "est", "kind": "kind", "release": "release", "ref": "ref", "site": "site"}
 
 // editForm is the option an edit's stray words were most likely meant as,
 // for a refusal: "title Foo bar" and "Foo bar" are title:"Foo bar", "high"
@@ -284,11 +293,14 @@ func (c *call) edit(cmd *Command) (string, error) {
 	if t.Assignee != "" && t.Assignee != c.user {
 		text += c.told(t.Assignee)
 	}
+	if c.settings.IsPartner(c.user) && was.Due != t.Due {
+		text += " The team has been told of the new due date."
+	}
 	if cmd.Edit.Due != nil && !t.Due.IsZero() {
 		if t.Due.Before(c.today) {
 			text += " That is already past, so it shows as overdue."
 		}
-		text += c.freezeNote(t.Due)
+		text += c.freezeNote(t.Due, t.Site)
 	}
 	return text, nil
 }

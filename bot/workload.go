@@ -22,12 +22,17 @@ func (c *call) calendar() (upgradebot.WorkingTime, error) {
 // flags who is over the team's threshold and suggests who has room.
 func (c *call) workload(cmd *Command) (string, error) {
 	loads, err := c.b.Desk.Loads(c.ctx, c.today)
+	title := "*Workload*"
+	if cmd.Site != "" {
+		loads, err = c.b.Desk.SiteLoads(c.ctx, c.today, cmd.Site)
+		title = "*Workload at " + upgradebot.Escape(c.settings.SiteName(cmd.Site)) + "*"
+	}
 	if err != nil {
 		return "", err
 	}
 	w := upgradebot.BuildWorkload(loads, c.settings.Config().Workload)
 	var b strings.Builder
-	fmt.Fprintf(&b, "*Workload* (over: more than %dh of work or %d open tasks)", w.Limits.Hours, w.Limits.Tasks)
+	fmt.Fprintf(&b, "%s (over: more than %dh of work or %d open tasks)", title, w.Limits.Hours, w.Limits.Tasks)
 	if len(w.Rows) == 0 && w.Unassigned.Open == 0 && w.Unassigned.Later == 0 {
 		b.WriteString("\nNo open work.")
 		return b.String(), nil
@@ -37,13 +42,21 @@ func (c *call) workload(cmd *Command) (string, error) {
 			fmt.Fprintf(&b, "\n…and %d more.", len(w.Rows)-listLimit)
 			break
 		}
-		b.WriteString("\n• " + upgradebot.Mention(r.User) + " · " + loadText(r.Load))
+		b.WriteString("\n• " + upgradebot.Mention(r.User))
+		if c.settings.IsPartner(r.User) {
+			b.WriteString(" (partner)")
+		}
+		b.WriteString(" · " + loadText(r.Load))
 		if r.Over {
 			b.WriteString(" · *over*")
 		}
 	}
 	if w.Unassigned.Open > 0 || w.Unassigned.Later > 0 {
 		b.WriteString("\n• unassigned · " + loadText(w.Unassigned))
+	}
+	if len(c.settings.Partners) > 0 {
+		in, out := w.Sides(c.settings.IsPartner)
+		b.WriteString("\n" + sidesLine(in, out))
 	}
 	for _, s := range w.Suggestions {
 		if s.Queue {
@@ -69,6 +82,25 @@ func (c *call) workload(cmd *Command) (string, error) {
 	fmt.Fprintf(&b, "\n_Work is task estimates plus clean-up queues (items over rate, %dh a working day); checklist tasks due more than %d days ahead are counted apart._",
 		upgradebot.WorkdayHours, upgradebot.WorkloadWindowDays)
 	return b.String(), nil
+}
+
+// sidesLine puts the in-house team's work and the partners' side by side:
+// "In-house: 4 people, 12 open tasks, 48h of work · Partners: 1 person, 2
+// open tasks, 8h of work (14% of the hours)."
+func sidesLine(in, out upgradebot.TeamSide) string {
+	side := func(s upgradebot.TeamSide) string {
+		people := fmt.Sprintf("%d people", s.People)
+		if s.People == 1 {
+			people = "1 person"
+		}
+		return fmt.Sprintf("%s, %s, %s of work", people, upgradebot.Plural(s.Load.Open, "open task"),
+			upgradebot.FormatEffort(s.Load.Hours()))
+	}
+	line := "In-house: " + side(in) + " · Partners: " + side(out)
+	if all := in.Load.Hours() + out.Load.Hours(); all > 0 {
+		line += fmt.Sprintf(" (%d%% of the hours)", int(out.Load.Hours()*100/all))
+	}
+	return line + "."
 }
 
 func loadText(l upgradebot.Load) string {

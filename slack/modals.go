@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ const (
 	BlockKind     = "task_kind"
 	BlockPriority = "task_priority"
 	BlockRelease  = "task_release"
+	BlockSite     = "task_site"
 	BlockReason   = "reject_reason"
 	BlockComment  = "approve_comment"
 
@@ -28,6 +30,7 @@ const (
 	InputKind     = "kind"     // static_select of upgradebot.TaskKinds
 	InputPriority = "priority" // static_select of upgradebot.Priorities
 	InputRelease  = "release"  // static_select of release keys, or plain_text_input when there are none
+	InputSite     = "site"     // static_select of the team's site keys; only when it has sites
 	InputReason   = "reason"   // multiline plain_text_input
 	InputComment  = "comment"  // multiline plain_text_input, optional
 )
@@ -45,8 +48,9 @@ func option(value, label string) *slack.OptionBlockObject {
 
 // AddTaskModal is the modal `/upgrade add` opens when given no text. The
 // release is a menu of releases (at most 100, in the order given) or, when
-// there are none, a text field for a release key.
-func AddTaskModal(releases []*upgradebot.Release) slack.ModalViewRequest {
+// there are none, a text field for a release key. A team with sites gets a
+// menu of them too (none chosen: the whole system).
+func AddTaskModal(releases []*upgradebot.Release, sites ...upgradebot.Site) slack.ModalViewRequest {
 	title := slack.NewPlainTextInputBlockElement(plain("e.g. Regression-test the lab interfaces"), InputTitle).
 		WithMaxLength(upgradebot.MaxTitleLen)
 	assignee := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain("Who does it?"), InputAssignee)
@@ -83,20 +87,29 @@ func AddTaskModal(releases []*upgradebot.Release) slack.ModalViewRequest {
 		release = slack.NewPlainTextInputBlockElement(plain("Release key, e.g. medcore-2027.1"), InputRelease).WithMaxLength(40)
 	}
 
+	blocks := []slack.Block{
+		slack.NewInputBlock(BlockTitle, plain("Title"), plain("No patient identifiers: write the ticket or work-queue number instead."), title),
+		slack.NewInputBlock(BlockAssignee, plain("Assignee"), plain("They are told by DM."), assignee).WithOptional(true),
+		slack.NewInputBlock(BlockDue, plain("Due"), nil, due).WithOptional(true),
+		slack.NewInputBlock(BlockKind, plain("Kind"), nil, kind),
+		slack.NewInputBlock(BlockPriority, plain("Priority"), nil, prio),
+		slack.NewInputBlock(BlockRelease, plain("Release"), nil, release).WithOptional(true),
+	}
+	if len(sites) > 0 {
+		var opts []*slack.OptionBlockObject
+		for _, st := range sites[:min(len(sites), maxReleaseOptions)] {
+			opts = append(opts, option(st.Key, upgradebot.Clip(st.Name, 75)))
+		}
+		site := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Which site?"), InputSite, opts...)
+		blocks = append(blocks, slack.NewInputBlock(BlockSite, plain("Site"), plain("None: the whole system."), site).WithOptional(true))
+	}
 	return slack.ModalViewRequest{
 		Type:       slack.VTModal,
 		CallbackID: CallbackAddTask,
 		Title:      plain("Add a task"),
 		Submit:     plain("Add"),
 		Close:      plain("Cancel"),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			slack.NewInputBlock(BlockTitle, plain("Title"), nil, title),
-			slack.NewInputBlock(BlockAssignee, plain("Assignee"), plain("They are told by DM."), assignee).WithOptional(true),
-			slack.NewInputBlock(BlockDue, plain("Due"), nil, due).WithOptional(true),
-			slack.NewInputBlock(BlockKind, plain("Kind"), nil, kind),
-			slack.NewInputBlock(BlockPriority, plain("Priority"), nil, prio),
-			slack.NewInputBlock(BlockRelease, plain("Release"), nil, release).WithOptional(true),
-		}},
+		Blocks:     slack.Blocks{BlockSet: blocks},
 	}
 }
 
@@ -194,6 +207,7 @@ func ParseAddTask(v slack.View, today upgradebot.Date) (*upgradebot.Task, map[st
 		Kind:     upgradebot.TaskKind(vals.text(BlockKind, InputKind)),
 		Priority: upgradebot.Priority(vals.text(BlockPriority, InputPriority)),
 		Release:  strings.ToLower(vals.text(BlockRelease, InputRelease)),
+		Site:     strings.ToLower(vals.text(BlockSite, InputSite)),
 	}
 	if err := upgradebot.ValidateTitle("title", t.Title); err != nil {
 		problems[BlockTitle] = fieldMessage(err)
@@ -231,10 +245,19 @@ func ParseAddTask(v slack.View, today upgradebot.Date) (*upgradebot.Task, map[st
 	return t, nil
 }
 
-// blockForTaskError guesses which field a refusal of a new task is about.
+// blockForTaskError guesses which field a refusal of a new task is about:
+// a refusal for patient data names it.
 func blockForTaskError(err error) string {
+	var pe *upgradebot.PHIError
+	if errors.As(err, &pe) {
+		return BlockTitle // the modal's only text: the title
+	}
 	msg := upgradebot.ErrorMessage(err)
 	switch {
+	case upgradebot.ErrorCode(err) == upgradebot.EFORBIDDEN:
+		return BlockAssignee // a partner's task waits unassigned
+	case upgradebot.ErrorCode(err) == upgradebot.ENOTFOUND && strings.Contains(msg, "site"):
+		return BlockSite
 	case upgradebot.ErrorCode(err) == upgradebot.ENOTFOUND || strings.Contains(msg, "release"):
 		return BlockRelease
 	case strings.HasPrefix(msg, "kind"):

@@ -288,7 +288,13 @@ func (s *App) openAddTaskView(ctx context.Context, triggerID, user string) error
 		s.logger().Warn("add-task modal: releases not read; asking for a key instead", "err", err)
 		releases = nil
 	}
-	if err := s.openView(ctx, triggerID, AddTaskModal(releases)); err != nil {
+	var sites []upgradebot.Site
+	if st, err := s.Bot.Desk.Settings(ctx); err == nil {
+		sites = st.Sites
+	} else {
+		s.logger().Warn("add-task modal: sites not read; the form goes without them", "err", err)
+	}
+	if err := s.openView(ctx, triggerID, AddTaskModal(releases, sites...)); err != nil {
 		s.logger().Error("open add-task modal", "user", user, "err", err)
 		return err
 	}

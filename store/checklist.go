@@ -54,9 +54,9 @@ func checklist(ctx context.Context, q queryer) ([]*upgradebot.ChecklistItem, err
 // EINVALID, also for a phase not in the team's plan (PhasePlan.Parse reads
 // it, and it.Phase is set to the name it reads).
 func (db *DB) AddChecklistItem(ctx context.Context, actor string, it *upgradebot.ChecklistItem) error {
-	return db.write(ctx, "add checklist item", func(tx *writeTx) error {
+	return db.refused(ctx, actor, db.write(ctx, "add checklist item", func(tx *writeTx) error {
 		return addChecklistItem(ctx, tx, actor, it)
-	})
+	}))
 }
 
 func addChecklistItem(ctx context.Context, tx *writeTx, actor string, it *upgradebot.ChecklistItem) error {
@@ -74,6 +74,9 @@ func addChecklistItem(ctx context.Context, tx *writeTx, actor string, it *upgrad
 		return err
 	}
 	if err := it.Validate(); err != nil {
+		return err
+	}
+	if err := checkPHI(ctx, tx, "checklist", 0, upgradebot.PHIContext{}, upgradebot.PHIText{Field: "title", Text: it.Title}); err != nil {
 		return err
 	}
 	if it.Vendor != "" { // the vendor's name as stored
@@ -236,9 +239,12 @@ func dueOnPhaseStart(ctx context.Context, tx *writeTx, actor string, p *upgradeb
 // logging a title again changes it. Audited as release.item. ENOTFOUND for
 // an unknown release, EINVALID for a bad item.
 func (db *DB) LogReleaseItem(ctx context.Context, actor, key string, it *upgradebot.ReleaseItem) error {
-	return db.write(ctx, "log release item", func(tx *writeTx) error {
+	return db.refused(ctx, actor, db.write(ctx, "log release item", func(tx *writeTx) error {
+		if err := requireMember(ctx, tx, actor, "record or change releases"); err != nil {
+			return err
+		}
 		return logReleaseItem(ctx, tx, actor, key, it)
-	})
+	}))
 }
 
 func logReleaseItem(ctx context.Context, tx *writeTx, actor, key string, it *upgradebot.ReleaseItem) error {
@@ -252,6 +258,10 @@ func logReleaseItem(ctx context.Context, tx *writeTx, actor, key string, it *upg
 	it.ReleaseID, it.Release = id, key
 	it.Title, it.Reason = strings.TrimSpace(it.Title), strings.TrimSpace(it.Reason)
 	if err := it.Validate(); err != nil {
+		return err
+	}
+	if err := checkPHI(ctx, tx, "release", id, upgradebot.PHIContext{},
+		upgradebot.PHIText{Field: "release-note item", Text: it.Title}, upgradebot.PHIText{Field: "reason", Text: it.Reason}); err != nil {
 		return err
 	}
 	before, err := scanReleaseItem(tx.QueryRowContext(ctx, releaseItemSelect+` WHERE i.release_id = ? AND i.title = ? COLLATE NOCASE`, id, it.Title))

@@ -21,9 +21,16 @@ const decisionColumns = `id, question, requested_by, routed_to, on_behalf_of, du
 // the owner is away today, and queues the request DM. ECONFLICT if no owner
 // is set.
 func (db *DB) CreateDecision(ctx context.Context, actor string, d *upgradebot.Decision) (upgradebot.Routing, error) {
-	return writeValue(ctx, db, "create decision", func(tx *writeTx) (upgradebot.Routing, error) {
+	r, err := writeValue(ctx, db, "create decision", func(tx *writeTx) (upgradebot.Routing, error) {
+		if err := requireMember(ctx, tx, actor, "ask for decisions (a team member raises it with the decision owner)"); err != nil {
+			return upgradebot.Routing{}, err
+		}
+		if err := checkPHI(ctx, tx, "decision", 0, upgradebot.PHIContext{}, upgradebot.PHIText{Field: "question", Text: d.Question}); err != nil {
+			return upgradebot.Routing{}, err
+		}
 		return createDecision(ctx, tx, actor, d)
 	})
+	return r, db.refused(ctx, actor, err)
 }
 
 // FindDecisions returns matching decisions, newest first. A limit of 0
@@ -55,9 +62,26 @@ func (db *DB) FindDecisions(ctx context.Context, f upgradebot.DecisionFilter) ([
 // the requester told, a line in the channel.
 // Approving a phase gate records its phase done in the same transaction.
 func (db *DB) Decide(ctx context.Context, actor string, id int64, outcome upgradebot.DecisionStatus, comment string) (*upgradebot.Decision, error) {
-	return writeValue(ctx, db, "decide", func(tx *writeTx) (*upgradebot.Decision, error) {
+	d, err := writeValue(ctx, db, "decide", func(tx *writeTx) (*upgradebot.Decision, error) {
+		if partner, err := isPartner(ctx, tx, actor); err != nil {
+			return nil, err
+		} else if partner {
+			s, err := tx.settings(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return nil, upgradebot.PartnerRefusal("decide", s.OwnerDecides())
+		}
+		field := "comment"
+		if outcome == upgradebot.DecisionRejected {
+			field = "reason"
+		}
+		if err := checkPHI(ctx, tx, "decision", id, upgradebot.PHIContext{}, upgradebot.PHIText{Field: field, Text: comment}); err != nil {
+			return nil, err
+		}
 		return decide(ctx, tx, actor, id, outcome, comment)
 	})
+	return d, db.refused(ctx, actor, err)
 }
 
 // routing works out who answers decisions today, inside tx.

@@ -13,9 +13,13 @@ import (
 
 // WithdrawDecision takes back a pending decision its requester asked.
 func (db *DB) WithdrawDecision(ctx context.Context, actor string, id int64, reason string) (*upgradebot.Decision, error) {
-	return writeValue(ctx, db, "withdraw decision", func(tx *writeTx) (*upgradebot.Decision, error) {
+	d, err := writeValue(ctx, db, "withdraw decision", func(tx *writeTx) (*upgradebot.Decision, error) {
+		if err := checkPHI(ctx, tx, "decision", id, upgradebot.PHIContext{}, upgradebot.PHIText{Field: "reason", Text: reason}); err != nil {
+			return nil, err
+		}
 		return withdrawDecision(ctx, tx, actor, id, reason)
 	})
+	return d, db.refused(ctx, actor, err)
 }
 
 func withdrawDecision(ctx context.Context, tx *writeTx, actor string, id int64, reason string) (*upgradebot.Decision, error) {

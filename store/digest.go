@@ -44,7 +44,7 @@ const (
 	// The clean-ups behind, longest overdue first, each with its oldest
 	// overdue occurrence (one task per clean-up and day) and how many.
 	digestCleanupsQuery = `SELECT m.id, m.title, m.every, m.assignee, m.anchor, m.active, m.created_by, m.created_at,
-			m.paused, m.workdays, o.first_due, o.n, (SELECT t.id FROM tasks t WHERE t.maintenance_id = m.id AND t.due = o.first_due)
+			m.paused, m.workdays, m.site, o.first_due, o.n, (SELECT t.id FROM tasks t WHERE t.maintenance_id = m.id AND t.due = o.first_due)
 		FROM (` + digestCleanupGroups + `) o JOIN maintenance m ON m.id = o.maintenance_id
 		ORDER BY o.first_due, m.id LIMIT ?2`
 	// How many clean-ups are behind, and by how many occurrences in all.
@@ -166,6 +166,12 @@ func digestData(ctx context.Context, q queryer, now time.Time, today upgradebot.
 	}
 	if d.Holidays, err = readHolidays(ctx, q); err != nil {
 		return d, fmt.Errorf("holidays: %w", err)
+	}
+	if d.Sites, err = queryAll(ctx, q, scanSite, `SELECT key, name, created_by, created_at FROM sites ORDER BY key`); err != nil {
+		return d, fmt.Errorf("sites: %w", err)
+	}
+	if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM partners)`).Scan(&d.HasPartners); err != nil {
+		return d, fmt.Errorf("partners: %w", err)
 	}
 
 	if d.Overloaded, d.OverloadedTotal, err = overloaded(ctx, q, today, limit); err != nil {

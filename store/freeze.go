@@ -12,9 +12,9 @@ import (
 // CreateFreeze records a freeze window, audited as freeze.add. Admins only
 // (EFORBIDDEN); EINVALID for a bad freeze or one that ended before today.
 func (db *DB) CreateFreeze(ctx context.Context, actor string, f *upgradebot.Freeze) error {
-	return db.write(ctx, "create freeze", func(tx *writeTx) error {
+	return db.refused(ctx, actor, db.write(ctx, "create freeze", func(tx *writeTx) error {
 		return createFreeze(ctx, tx, actor, f)
-	})
+	}))
 }
 
 func createFreeze(ctx context.Context, tx *writeTx, actor string, f *upgradebot.Freeze) error {
@@ -31,14 +31,20 @@ func createFreeze(ctx context.Context, tx *writeTx, actor string, f *upgradebot.
 	if err := f.Validate(); err != nil {
 		return err
 	}
+	if err := requireSite(ctx, tx, f.Site); err != nil {
+		return err
+	}
+	if err := checkPHI(ctx, tx, "freeze", 0, upgradebot.PHIContext{}, upgradebot.PHIText{Field: "reason", Text: f.Reason}); err != nil {
+		return err
+	}
 	if today := tx.today(s); f.To.Before(today) {
 		return upgradebot.Errorf(upgradebot.EINVALID, "That freeze ended on %s, before today (%s).", f.To.Human(), today.Human())
 	}
 	f.CreatedBy, f.CreatedAt = actor, tx.now
 	if err := tx.QueryRowContext(ctx, `
-		INSERT INTO freezes (from_day, to_day, reason, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`,
-		f.From.String(), f.To.String(), f.Reason, actor, formatTime(tx.now)).Scan(&f.ID); err != nil {
+		INSERT INTO freezes (from_day, to_day, reason, created_by, created_at, site)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		f.From.String(), f.To.String(), f.Reason, actor, formatTime(tx.now), f.Site).Scan(&f.ID); err != nil {
 		return fmt.Errorf("insert freeze: %w", err)
 	}
 	return tx.audit(ctx, actor, "freeze.add", "freeze", f.ID, nil, f)
@@ -75,7 +81,7 @@ func deleteFreeze(ctx context.Context, tx *writeTx, actor string, id int64) (*up
 	return f, tx.audit(ctx, actor, "freeze.remove", "freeze", id, f, nil)
 }
 
-const freezeSelect = `SELECT id, from_day, to_day, reason, created_by, created_at FROM freezes`
+const freezeSelect = `SELECT id, from_day, to_day, reason, created_by, created_at, site FROM freezes`
 
 // FindFreezes returns the freezes that end on or after from (all of them
 // for the zero Date), by start day.
@@ -98,7 +104,7 @@ func findFreezes(ctx context.Context, q queryer, from upgradebot.Date, limit int
 func scanFreeze(s scanner) (*upgradebot.Freeze, error) {
 	var f upgradebot.Freeze
 	var from, to, at string
-	if err := s.Scan(&f.ID, &from, &to, &f.Reason, &f.CreatedBy, &at); err != nil {
+	if err := s.Scan(&f.ID, &from, &to, &f.Reason, &f.CreatedBy, &at, &f.Site); err != nil {
 		return nil, err
 	}
 	var err error

@@ -20,6 +20,9 @@ func (db *DB) RequestGate(ctx context.Context, actor, key string, phase upgradeb
 	var d *upgradebot.Decision
 	var r upgradebot.Routing
 	err := db.write(ctx, "request gate", func(tx *writeTx) (err error) {
+		if err := requireMember(ctx, tx, actor, "record or change releases"); err != nil {
+			return err
+		}
 		d, r, err = requestGate(ctx, tx, actor, key, phase, day)
 		return err
 	})

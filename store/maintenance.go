@@ -12,9 +12,13 @@ import (
 // CreateMaintenance stores m and its first occurrence, due on m.Anchor,
 // which it returns. The assignee is told unless they are the actor.
 func (db *DB) CreateMaintenance(ctx context.Context, actor string, m *upgradebot.Maintenance) (*upgradebot.Task, error) {
-	return writeValue(ctx, db, "create clean-up", func(tx *writeTx) (*upgradebot.Task, error) {
+	t, err := writeValue(ctx, db, "create clean-up", func(tx *writeTx) (*upgradebot.Task, error) {
+		if err := requireMember(ctx, tx, actor, "set up recurring clean-ups"); err != nil {
+			return nil, err
+		}
 		return createMaintenance(ctx, tx, actor, m)
 	})
+	return t, db.refused(ctx, actor, err)
 }
 
 // FindMaintenance returns every active clean-up (paused ones too) with its
@@ -78,12 +82,18 @@ func createMaintenance(ctx context.Context, tx *writeTx, actor string, m *upgrad
 	if err := requireUserOrNobody(m.Assignee); err != nil {
 		return nil, err
 	}
+	if err := requireSite(ctx, tx, m.Site); err != nil {
+		return nil, err
+	}
+	if err := checkPHI(ctx, tx, "maint", 0, upgradebot.PHIContext{Cleanup: true}, upgradebot.PHIText{Field: "title", Text: m.Title}); err != nil {
+		return nil, err
+	}
 	m.Active, m.Paused, m.CreatedBy, m.CreatedAt = true, false, actor, tx.now
 	if err := tx.QueryRowContext(ctx, `
-		INSERT INTO maintenance (title, every, assignee, anchor, active, workdays, created_by, created_at)
-		VALUES (?, ?, ?, ?, 1, ?, ?, ?)
+		INSERT INTO maintenance (title, every, assignee, anchor, active, workdays, created_by, created_at, site)
+		VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)
 		RETURNING id`,
-		m.Title, m.Every.String(), m.Assignee, m.Anchor.String(), boolInt(m.Workdays), m.CreatedBy, formatTime(m.CreatedAt),
+		m.Title, m.Every.String(), m.Assignee, m.Anchor.String(), boolInt(m.Workdays), m.CreatedBy, formatTime(m.CreatedAt), m.Site,
 	).Scan(&m.ID); err != nil {
 		return nil, fmt.Errorf("insert clean-up: %w", err)
 	}
@@ -115,8 +125,12 @@ func createMaintenance(ctx context.Context, tx *writeTx, actor string, m *upgrad
 	return t, nil
 }
 
-// addOccurrence inserts an occurrence of a clean-up and audits it.
+// addOccurrence inserts an occurrence of a clean-up, of the clean-up's
+// site, and audits it.
 func addOccurrence(ctx context.Context, tx *writeTx, actor string, t *upgradebot.Task) error {
+	if err := tx.QueryRowContext(ctx, `SELECT site FROM maintenance WHERE id = ?`, t.MaintenanceID).Scan(&t.Site); err != nil {
+		return fmt.Errorf("find clean-up %d: %w", t.MaintenanceID, err)
+	}
 	t.CreatedBy, t.CreatedAt, t.UpdatedAt = actor, tx.now, tx.now
 	if err := insertTask(ctx, tx, t, nil); err != nil {
 		return err
@@ -191,13 +205,13 @@ func undoneOccurrence(ctx context.Context, tx *writeTx, actor string, id int64, 
 	return t, reopenTask(ctx, tx, actor, t, done.Assignee)
 }
 
-const maintenanceSelect = `SELECT id, title, every, assignee, anchor, active, created_by, created_at, paused, workdays FROM maintenance`
+const maintenanceSelect = `SELECT id, title, every, assignee, anchor, active, created_by, created_at, paused, workdays, site FROM maintenance`
 
 func scanMaintenance(s scanner) (*upgradebot.Maintenance, error) {
 	var m upgradebot.Maintenance
 	var every, anchor, createdAt string
 	var active, paused, workdays int
-	if err := s.Scan(&m.ID, &m.Title, &every, &m.Assignee, &anchor, &active, &m.CreatedBy, &createdAt, &paused, &workdays); err != nil {
+	if err := s.Scan(&m.ID, &m.Title, &every, &m.Assignee, &anchor, &active, &m.CreatedBy, &createdAt, &paused, &workdays, &m.Site); err != nil {
 		return nil, err
 	}
 	m.Paused, m.Workdays = paused != 0, workdays != 0

@@ -19,14 +19,21 @@ import (
 // EditMaintenance changes a clean-up and its open occurrences (see
 // upgradebot.MaintenanceService).
 func (db *DB) EditMaintenance(ctx context.Context, actor string, id int64, ch upgradebot.MaintenanceChange) (*upgradebot.MaintenanceResult, error) {
-	return writeValue(ctx, db, "edit clean-up", func(tx *writeTx) (*upgradebot.MaintenanceResult, error) {
+	res, err := writeValue(ctx, db, "edit clean-up", func(tx *writeTx) (*upgradebot.MaintenanceResult, error) {
+		if err := requireMember(ctx, tx, actor, "change recurring clean-ups"); err != nil {
+			return nil, err
+		}
 		return editMaintenance(ctx, tx, actor, id, ch)
 	})
+	return res, db.refused(ctx, actor, err)
 }
 
 // PauseMaintenance stops a clean-up making occurrences.
 func (db *DB) PauseMaintenance(ctx context.Context, actor string, id int64) (*upgradebot.MaintenanceResult, error) {
 	return writeValue(ctx, db, "pause clean-up", func(tx *writeTx) (*upgradebot.MaintenanceResult, error) {
+		if err := requireMember(ctx, tx, actor, "change recurring clean-ups"); err != nil {
+			return nil, err
+		}
 		return pauseMaintenance(ctx, tx, actor, id)
 	})
 }
@@ -34,6 +41,9 @@ func (db *DB) PauseMaintenance(ctx context.Context, actor string, id int64) (*up
 // ResumeMaintenance starts a paused clean-up again.
 func (db *DB) ResumeMaintenance(ctx context.Context, actor string, id int64) (*upgradebot.MaintenanceResult, error) {
 	return writeValue(ctx, db, "resume clean-up", func(tx *writeTx) (*upgradebot.MaintenanceResult, error) {
+		if err := requireMember(ctx, tx, actor, "change recurring clean-ups"); err != nil {
+			return nil, err
+		}
 		return resumeMaintenance(ctx, tx, actor, id)
 	})
 }
@@ -41,6 +51,9 @@ func (db *DB) ResumeMaintenance(ctx context.Context, actor string, id int64) (*u
 // RemoveMaintenance removes a clean-up and cancels its open occurrences.
 func (db *DB) RemoveMaintenance(ctx context.Context, actor string, id int64) (*upgradebot.MaintenanceResult, error) {
 	return writeValue(ctx, db, "remove clean-up", func(tx *writeTx) (*upgradebot.MaintenanceResult, error) {
+		if err := requireMember(ctx, tx, actor, "change recurring clean-ups"); err != nil {
+			return nil, err
+		}
 		return removeMaintenance(ctx, tx, actor, id)
 	})
 }
@@ -184,6 +197,9 @@ func editMaintenance(ctx context.Context, tx *writeTx, actor string, id int64, c
 	}
 	if len(what) == 0 {
 		return nil, upgradebot.Errorf(upgradebot.EINVALID, "Clean-up %d already is that; nothing changed.", id)
+	}
+	if err := checkPHI(ctx, tx, "maint", m.ID, upgradebot.PHIContext{Cleanup: true}, upgradebot.PHIText{Field: "title", Text: m.Title}); err != nil {
+		return nil, err
 	}
 	if err := m.Validate(); err != nil {
 		return nil, err

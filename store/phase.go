@@ -14,9 +14,15 @@ import (
 // its support window unless v gives one (or clears it). EINVALID for a bad
 // cadence.
 func (db *DB) SetVendor(ctx context.Context, actor string, v *upgradebot.Vendor) error {
-	return db.write(ctx, "set vendor", func(tx *writeTx) error {
+	return db.refused(ctx, actor, db.write(ctx, "set vendor", func(tx *writeTx) error {
+		if err := requireMember(ctx, tx, actor, "change vendors"); err != nil {
+			return err
+		}
+		if err := checkPHI(ctx, tx, "vendor", 0, upgradebot.PHIContext{}, upgradebot.PHIText{Field: "vendor name", Text: v.Name}); err != nil {
+			return err
+		}
 		return setVendor(ctx, tx, actor, v)
-	})
+	}))
 }
 
 func setVendor(ctx context.Context, tx *writeTx, actor string, v *upgradebot.Vendor) error {
@@ -96,6 +102,9 @@ func scanVendor(s scanner) (*upgradebot.Vendor, error) {
 // (EFORBIDDEN; ECONFLICT if no owner is set): others ask with RequestGate.
 func (db *DB) RecordPhase(ctx context.Context, actor, key string, phase upgradebot.Phase, ev upgradebot.PhaseEvent, day upgradebot.Date) (*upgradebot.ReleasePhase, error) {
 	return writeValue(ctx, db, "record phase", func(tx *writeTx) (*upgradebot.ReleasePhase, error) {
+		if err := requireMember(ctx, tx, actor, "record or change releases"); err != nil {
+			return nil, err
+		}
 		return recordPhase(ctx, tx, actor, key, phase, ev, day)
 	})
 }

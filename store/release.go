@@ -12,12 +12,15 @@ import (
 // CreateRelease validates and stores r and, in the same transaction, gives
 // it its checklist tasks (see applyChecklist). ECONFLICT if its key is taken.
 func (db *DB) CreateRelease(ctx context.Context, actor string, r *upgradebot.Release) error {
-	return db.write(ctx, "create release", func(tx *writeTx) error {
+	return db.refused(ctx, actor, db.write(ctx, "create release", func(tx *writeTx) error {
+		if err := requireMember(ctx, tx, actor, "record or change releases"); err != nil {
+			return err
+		}
 		if err := createRelease(ctx, tx, actor, r); err != nil {
 			return err
 		}
 		return applyChecklist(ctx, tx, actor, r)
-	})
+	}))
 }
 
 // FindReleases returns the matching releases, earliest GA first.
@@ -44,12 +47,24 @@ func findReleases(ctx context.Context, q queryer, f upgradebot.ReleaseFilter) ([
 		// (lower() in Go would fold "É" where SQLite does not).
 		where = append(where, `vendor COLLATE NOCASE IN (`+strings.Join(marks, ", ")+`)`)
 	}
-	query := `SELECT id, key, vendor, name, ga, support, created_by, created_at FROM releases`
+	query := `SELECT id, key, vendor, name, ga, support, created_by, created_at, site FROM releases`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	query += ` ORDER BY ga, id`
-	return queryAll(ctx, q, scanRelease, query, args...)
+	return queryAll(ctx, q, scanReleaseSite, query, args...)
+}
+
+// scanReleaseSite is scanRelease for a row with the site after the
+// release's columns.
+func scanReleaseSite(s scanner) (*upgradebot.Release, error) {
+	var site string
+	r, err := scanRelease(scanWith{s, []any{&site}})
+	if err != nil {
+		return nil, err
+	}
+	r.Site = site
+	return r, nil
 }
 
 func createRelease(ctx context.Context, tx *writeTx, actor string, r *upgradebot.Release) error {
@@ -57,6 +72,14 @@ func createRelease(ctx context.Context, tx *writeTx, actor string, r *upgradebot
 		return err
 	}
 	if err := r.Validate(); err != nil {
+		return err
+	}
+	if err := requireSite(ctx, tx, r.Site); err != nil {
+		return err
+	}
+	if err := checkPHI(ctx, tx, "release", 0, upgradebot.PHIContext{},
+		upgradebot.PHIText{Field: "vendor", Text: r.Vendor}, upgradebot.PHIText{Field: "release name", Text: r.Name},
+		upgradebot.PHIText{Field: "release key", Text: r.Key}); err != nil {
 		return err
 	}
 	var n int
@@ -71,9 +94,9 @@ func createRelease(ctx context.Context, tx *writeTx, actor string, r *upgradebot
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO releases (id, key, vendor, name, ga, support, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, r.Key, r.Vendor, r.Name, r.GA.String(), dateArg(r.Support), r.CreatedBy, formatTime(r.CreatedAt),
+		INSERT INTO releases (id, key, vendor, name, ga, support, created_by, created_at, site)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, r.Key, r.Vendor, r.Name, r.GA.String(), dateArg(r.Support), r.CreatedBy, formatTime(r.CreatedAt), r.Site,
 	); err != nil {
 		return fmt.Errorf("insert release: %w", err)
 	}

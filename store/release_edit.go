@@ -30,15 +30,24 @@ func newID(ctx context.Context, tx *writeTx, table, entity string) (int64, error
 func (db *DB) RenameVendor(ctx context.Context, actor, old, name string) (*upgradebot.Vendor, int, error) {
 	var n int
 	v, err := writeValue(ctx, db, "rename vendor", func(tx *writeTx) (v *upgradebot.Vendor, err error) {
+		if err := requireMember(ctx, tx, actor, "change vendors"); err != nil {
+			return nil, err
+		}
+		if err := checkPHI(ctx, tx, "vendor", 0, upgradebot.PHIContext{}, upgradebot.PHIText{Field: "vendor name", Text: name}); err != nil {
+			return nil, err
+		}
 		v, n, err = renameVendor(ctx, tx, actor, old, name)
 		return v, err
 	})
-	return v, n, err
+	return v, n, db.refused(ctx, actor, err)
 }
 
 // RemoveVendor removes a vendor no release uses.
 func (db *DB) RemoveVendor(ctx context.Context, actor, name string) (*upgradebot.Vendor, error) {
 	return writeValue(ctx, db, "remove vendor", func(tx *writeTx) (*upgradebot.Vendor, error) {
+		if err := requireMember(ctx, tx, actor, "change vendors"); err != nil {
+			return nil, err
+		}
 		return removeVendor(ctx, tx, actor, name)
 	})
 }
@@ -46,6 +55,9 @@ func (db *DB) RemoveVendor(ctx context.Context, actor, name string) (*upgradebot
 // EditRelease changes a release's GA date or end of support.
 func (db *DB) EditRelease(ctx context.Context, actor, key string, ch upgradebot.ReleaseChange) (*upgradebot.Release, error) {
 	return writeValue(ctx, db, "edit release", func(tx *writeTx) (*upgradebot.Release, error) {
+		if err := requireMember(ctx, tx, actor, "record or change releases"); err != nil {
+			return nil, err
+		}
 		return editRelease(ctx, tx, actor, key, ch)
 	})
 }
@@ -54,6 +66,9 @@ func (db *DB) EditRelease(ctx context.Context, actor, key string, ch upgradebot.
 func (db *DB) RemoveRelease(ctx context.Context, actor, key string) (*upgradebot.Release, []*upgradebot.Task, error) {
 	var cancelled []*upgradebot.Task
 	r, err := writeValue(ctx, db, "remove release", func(tx *writeTx) (r *upgradebot.Release, err error) {
+		if err := requireMember(ctx, tx, actor, "record or change releases"); err != nil {
+			return nil, err
+		}
 		r, cancelled, err = removeRelease(ctx, tx, actor, key)
 		return r, err
 	})

@@ -80,6 +80,13 @@ func (db *DB) Bootstrap(ctx context.Context, channel, timeZone string, admins []
 			if s.IsAdmin(a) {
 				continue
 			}
+			// The environment names admins: one who was made a partner
+			// is an admin again, as the deployment says.
+			if s.IsPartner(a) {
+				if err := removePartner(ctx, tx, upgradebot.SystemActor, a); err != nil {
+					return err
+				}
+			}
 			if err := addAdmin(ctx, tx, upgradebot.SystemActor, a); err != nil {
 				return err
 			}
@@ -105,6 +112,10 @@ func (db *DB) SetOwner(ctx context.Context, actor, user string) error {
 		}
 		if user == s.Owner {
 			return nil
+		}
+		if s.IsPartner(user) {
+			return upgradebot.Errorf(upgradebot.ECONFLICT, "%s is a partner, and a partner cannot decide. Make them a member first (`/upgrade admin partner remove %s`), or choose someone in the team.",
+				upgradebot.Mention(user), upgradebot.Mention(user))
 		}
 		if err := setSetting(ctx, tx, actor, "owner.set", settingOwner, s.Owner, user); err != nil {
 			return err
@@ -197,6 +208,10 @@ func (db *DB) AddAdmin(ctx context.Context, actor, user string) error {
 		}
 		if s.IsAdmin(user) {
 			return nil
+		}
+		if s.IsPartner(user) {
+			return upgradebot.Errorf(upgradebot.ECONFLICT, "%s is a partner; someone is an admin or a partner, not both. `/upgrade admin partner remove %s` makes them a member first.",
+				upgradebot.Mention(user), upgradebot.Mention(user))
 		}
 		return addAdmin(ctx, tx, actor, user)
 	})
@@ -367,6 +382,12 @@ func readSettings(ctx context.Context, q queryer) (upgradebot.Settings, error) {
 		return s, fmt.Errorf("read admins: %w", err)
 	}
 	sort.Strings(s.Admins)
+	if s.Partners, err = queryAll(ctx, q, scanString, `SELECT user_id FROM partners ORDER BY user_id`); err != nil {
+		return s, fmt.Errorf("read partners: %w", err)
+	}
+	if s.Sites, err = queryAll(ctx, q, scanSite, `SELECT key, name, created_by, created_at FROM sites ORDER BY key`); err != nil {
+		return s, fmt.Errorf("read sites: %w", err)
+	}
 	return s, nil
 }
 
@@ -484,6 +505,9 @@ func requireAdmin(s upgradebot.Settings, actor, what string) error {
 	if actor != "" && s.IsAdmin(actor) {
 		return nil
 	}
+	if s.IsPartner(actor) {
+		return upgradebot.PartnerRefusal(what, s.AdminsDoRest())
+	}
 	if len(s.Admins) == 0 {
 		return upgradebot.Errorf(upgradebot.EFORBIDDEN, "Only admins can %s, and none is set yet; whoever runs the bot names the first.", what)
 	}
@@ -511,6 +535,9 @@ func setAway(ctx context.Context, tx *writeTx, actor string, a *upgradebot.Away)
 	}
 	if err := requireUserOrNobody(a.Delegate); err != nil {
 		return upgradebot.Errorf(upgradebot.EINVALID, "The delegate %s", upgradebot.ErrorMessage(err))
+	}
+	if s.IsPartner(a.Delegate) {
+		return upgradebot.Errorf(upgradebot.ECONFLICT, "%s is a partner, and a partner cannot decide, so cannot be the delegate; name someone in the team.", upgradebot.Mention(a.Delegate))
 	}
 	if today := tx.today(s); a.To.Before(today) {
 		return upgradebot.Errorf(upgradebot.EINVALID, "That away window ended on %s, before today (%s).", a.To.Human(), today.Human())

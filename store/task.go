@@ -13,16 +13,35 @@ import (
 )
 
 const taskColumns = `t.id, t.title, t.kind, t.status, t.assignee, t.due, t.priority, COALESCE(r.key, ''), t.ref,
-	COALESCE(t.maintenance_id, 0), t.created_by, t.created_at, t.updated_at, t.closed_by, t.closed_at, t.estimate_min, t.phase`
+	COALESCE(t.maintenance_id, 0), t.created_by, t.created_at, t.updated_at, t.closed_by, t.closed_at, t.estimate_min, t.phase, t.site`
 
 const taskFrom = `FROM tasks t LEFT JOIN releases r ON r.id = t.release_id`
 
 // CreateTask validates t, stores it and sets its ID and timestamps. It tells
-// the assignee unless they assigned it to themselves.
+// the assignee unless they assigned it to themselves. A partner's task
+// names no assignee (EFORBIDDEN otherwise): it waits unassigned for the
+// team, and each admin is told.
 func (db *DB) CreateTask(ctx context.Context, actor string, t *upgradebot.Task) error {
-	return db.write(ctx, "create task", func(tx *writeTx) error {
-		return createTask(ctx, tx, actor, t)
-	})
+	return db.refused(ctx, actor, db.write(ctx, "create task", func(tx *writeTx) error {
+		partner, err := isPartner(ctx, tx, actor)
+		if err != nil {
+			return err
+		} else if !partner {
+			return createTask(ctx, tx, actor, t)
+		}
+		s, err := tx.settings(ctx)
+		if err != nil {
+			return err
+		}
+		if t.Assignee != "" {
+			return upgradebot.PartnerRefusal("name who does the tasks they add: a partner's task waits unassigned for the team to take, so add it without the @name",
+				s.TeamDoesRest())
+		}
+		if err := insertNewTask(ctx, tx, actor, t); err != nil {
+			return err
+		}
+		return queueAll(ctx, tx, upgradebot.PartnerTaskMessages(s, actor, t, tx.today(s)))
+	}))
 }
 
 // FindTaskByID returns ENOTFOUND if there is no such task.
@@ -54,16 +73,47 @@ func (db *DB) AssignTask(ctx context.Context, actor string, id int64, user strin
 	return tasks[0], nil
 }
 
-// SetTaskDue moves an open task's due date; the zero Date clears it.
+// SetTaskDue moves an open task's due date; the zero Date clears it. A
+// partner moves only their own tasks' dates, and the team is told
+// (upgradebot.PartnerDueMessages).
 func (db *DB) SetTaskDue(ctx context.Context, actor string, id int64, due upgradebot.Date) (*upgradebot.Task, error) {
 	return writeValue(ctx, db, "set task due", func(tx *writeTx) (*upgradebot.Task, error) {
-		return setTaskDue(ctx, tx, actor, id, due)
+		before, err := findTaskByID(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := requireTheirs(ctx, tx, actor, "move the due date of", before); err != nil {
+			return nil, err
+		}
+		t, err := setTaskDue(ctx, tx, actor, id, due)
+		if err != nil {
+			return nil, err
+		}
+		return t, tellTeamOfPartnerDue(ctx, tx, actor, before, t)
 	})
 }
 
-// AddTaskNote appends a note to a task, open or closed.
+// tellTeamOfPartnerDue queues the team's notice of a partner's new due
+// date; nothing when actor is no partner or the date did not change.
+func tellTeamOfPartnerDue(ctx context.Context, tx *writeTx, actor string, before, after *upgradebot.Task) error {
+	if before.Due == after.Due {
+		return nil
+	}
+	partner, err := isPartner(ctx, tx, actor)
+	if err != nil || !partner {
+		return err
+	}
+	s, err := tx.settings(ctx)
+	if err != nil {
+		return err
+	}
+	return queueAll(ctx, tx, upgradebot.PartnerDueMessages(s, actor, before, after, tx.today(s)))
+}
+
+// AddTaskNote appends a note to a task, open or closed. A partner notes
+// only their own tasks.
 func (db *DB) AddTaskNote(ctx context.Context, actor string, id int64, text string) (*upgradebot.TaskNote, error) {
-	return writeValue(ctx, db, "add task note", func(tx *writeTx) (*upgradebot.TaskNote, error) {
+	n, err := writeValue(ctx, db, "add task note", func(tx *writeTx) (*upgradebot.TaskNote, error) {
 		if err := requireActor(actor); err != nil {
 			return nil, err
 		}
@@ -71,10 +121,20 @@ func (db *DB) AddTaskNote(ctx context.Context, actor string, id int64, text stri
 		if err != nil {
 			return nil, err
 		}
+		if err := requireTheirs(ctx, tx, actor, "add notes to", t); err != nil {
+			return nil, err
+		}
+		if err := upgradebot.ValidateText("note", text); err != nil {
+			return nil, err
+		}
+		if err := checkPHI(ctx, tx, "task", t.ID, t.PHIContext(), upgradebot.PHIText{Field: "note", Text: text}); err != nil {
+			return nil, err
+		}
 		n, err := addTaskNote(ctx, tx, actor, t.ID, text)
 		tx.affects(t.Assignee)
 		return n, err
 	})
+	return n, db.refused(ctx, actor, err)
 }
 
 // TaskNotes returns a task's notes, oldest first. ENOTFOUND if there is no
@@ -143,9 +203,12 @@ func (db *DB) CancelTask(ctx context.Context, actor string, id int64, reason str
 
 // CreateTasks stores many new tasks in one transaction: all of them, or
 // none and the error for the first bad one (its position in the error).
-// Each is audited; nobody is sent a message.
+// Each is audited; nobody is sent a message. Partners may not (EFORBIDDEN).
 func (db *DB) CreateTasks(ctx context.Context, actor string, tasks []*upgradebot.Task) error {
 	return db.write(ctx, "create tasks", func(tx *writeTx) error {
+		if err := requireMember(ctx, tx, actor, "add tasks in bulk"); err != nil {
+			return err
+		}
 		for i, t := range tasks {
 			if err := insertNewTask(ctx, tx, actor, t); err != nil {
 				if code := upgradebot.ErrorCode(err); code != upgradebot.EINTERNAL {
@@ -197,6 +260,13 @@ func insertNewTaskAs(ctx context.Context, tx *writeTx, actor, action string, t *
 	if t.MaintenanceID != 0 {
 		return upgradebot.Errorf(upgradebot.EINVALID, "Clean-up occurrences are scheduled by their clean-up, not created directly.")
 	}
+	if err := requireSite(ctx, tx, t.Site); err != nil {
+		return err
+	}
+	if err := checkPHI(ctx, tx, "task", 0, t.PHIContext(),
+		upgradebot.PHIText{Field: "title", Text: t.Title}, upgradebot.PHIText{Field: "ref", Text: t.Ref}); err != nil {
+		return err
+	}
 	var releaseID any
 	if t.Release != "" {
 		id, err := releaseIDByKey(ctx, tx, t.Release)
@@ -223,12 +293,12 @@ func insertNewTaskAs(ctx context.Context, tx *writeTx, actor, action string, t *
 func insertTask(ctx context.Context, tx *writeTx, t *upgradebot.Task, releaseID any) error {
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO tasks (title, kind, status, assignee, due, priority, release_id, ref, maintenance_id,
-			created_by, created_at, updated_at, closed_by, closed_at, estimate_min, phase)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			created_by, created_at, updated_at, closed_by, closed_at, estimate_min, phase, site)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 		t.Title, string(t.Kind), string(t.Status), t.Assignee, dateArg(t.Due), string(t.Priority), releaseID, t.Ref,
 		nullID(t.MaintenanceID), t.CreatedBy, formatTime(t.CreatedAt), formatTime(t.UpdatedAt), t.ClosedBy, timeArg(t.ClosedAt),
-		int64(t.Estimate/time.Minute), string(t.Phase),
+		int64(t.Estimate/time.Minute), string(t.Phase), t.Site,
 	).Scan(&t.ID)
 	if err != nil {
 		return fmt.Errorf("insert task: %w", err)
@@ -295,7 +365,7 @@ func scanTask(s scanner) (*upgradebot.Task, error) {
 	var due, closedAt sql.NullString
 	var estimateMin int64
 	if err := s.Scan(&t.ID, &t.Title, &kind, &status, &t.Assignee, &due, &priority, &t.Release, &t.Ref,
-		&t.MaintenanceID, &t.CreatedBy, &createdAt, &updatedAt, &t.ClosedBy, &closedAt, &estimateMin, &phase); err != nil {
+		&t.MaintenanceID, &t.CreatedBy, &createdAt, &updatedAt, &t.ClosedBy, &closedAt, &estimateMin, &phase, &t.Site); err != nil {
 		return nil, err
 	}
 	t.Estimate = time.Duration(estimateMin) * time.Minute
@@ -337,6 +407,9 @@ func findTasks(ctx context.Context, q queryer, f upgradebot.TaskFilter) ([]*upgr
 	}
 	if f.Kind != "" {
 		where, args = append(where, `t.kind = ?`), append(args, string(f.Kind))
+	}
+	if f.Site != "" {
+		where, args = append(where, `t.site = ?`), append(args, f.Site)
 	}
 	if !f.DueBefore.IsZero() {
 		where, args = append(where, `t.due IS NOT NULL AND t.due < ?`), append(args, f.DueBefore.String())
@@ -481,6 +554,13 @@ func closeTask(ctx context.Context, tx *writeTx, actor string, id int64, status 
 	}
 	t, err := findOpenTask(ctx, tx, id)
 	if err != nil {
+		return nil, err
+	}
+	field := "note"
+	if status == upgradebot.StatusCancelled {
+		field = "reason"
+	}
+	if err := checkPHI(ctx, tx, "task", t.ID, t.PHIContext(), upgradebot.PHIText{Field: field, Text: note}); err != nil {
 		return nil, err
 	}
 	before := *t

@@ -28,6 +28,9 @@ func (db *DB) AssignTasks(ctx context.Context, actor string, ids []int64, user s
 		if err := requireActor(actor); err != nil {
 			return err
 		}
+		if err := requireMember(ctx, tx, actor, "assign or unassign tasks (the team decides who does what)"); err != nil {
+			return err
+		}
 		if err := requireUserOrNobody(user); err != nil {
 			return err
 		}
@@ -75,12 +78,17 @@ func (db *DB) CompleteTasks(ctx context.Context, actor string, ids []int64, note
 	err = db.write(ctx, "complete tasks", func(tx *writeTx) error {
 		done, next = nil, nil
 		return eachTask(ids, "marked done", func(id int64) error {
+			if t, err := findTaskByID(ctx, tx, id); err == nil {
+				if err := requireTheirs(ctx, tx, actor, "mark done", t); err != nil {
+					return err
+				}
+			}
 			d, n, err := completeTask(ctx, tx, actor, id, note)
 			done, next = append(done, d), append(next, n)
 			return err
 		})
 	})
-	if err != nil {
+	if err = db.refused(ctx, actor, err); err != nil {
 		return nil, nil, err
 	}
 	return done, next, nil
@@ -90,7 +98,10 @@ func (db *DB) CompleteTasks(ctx context.Context, actor string, ids []int64, note
 // or none, the reason (if any) kept as a note on each. Each assignee other
 // than actor is told once about theirs.
 func (db *DB) CancelTasks(ctx context.Context, actor string, ids []int64, reason string) ([]*upgradebot.Task, error) {
-	return writeValue(ctx, db, "cancel tasks", func(tx *writeTx) ([]*upgradebot.Task, error) {
+	tasks, err := writeValue(ctx, db, "cancel tasks", func(tx *writeTx) ([]*upgradebot.Task, error) {
+		if err := requireMember(ctx, tx, actor, "cancel tasks (whether work is dropped is the team's call)"); err != nil {
+			return nil, err
+		}
 		var tasks []*upgradebot.Task
 		err := eachTask(ids, "cancelled", func(id int64) error {
 			t, err := closeTask(ctx, tx, actor, id, upgradebot.StatusCancelled, reason)
@@ -116,6 +127,7 @@ func (db *DB) CancelTasks(ctx context.Context, actor string, ids []int64, reason
 		}
 		return tasks, queueAll(ctx, tx, msgs)
 	})
+	return tasks, db.refused(ctx, actor, err)
 }
 
 // EditTask changes the fields of an open task that e names.
@@ -125,7 +137,17 @@ func (db *DB) EditTask(ctx context.Context, actor string, id int64, e upgradebot
 			return nil, err
 		}
 		if e.IsZero() {
-			return nil, upgradebot.Errorf(upgradebot.EINVALID, "Say what to change: title:, due:, prio:, est:, kind:, release: or ref:.")
+			return nil, upgradebot.Errorf(upgradebot.EINVALID, "Say what to change: title:, due:, prio:, est:, kind:, release:, ref: or site:.")
+		}
+		if t, err := findTaskByID(ctx, tx, id); err == nil {
+			if err := requireTheirs(ctx, tx, actor, "edit", t); err != nil {
+				return nil, err
+			}
+		}
+		if e.Title != nil || e.Priority != nil || e.Kind != nil || e.Release != nil || e.Ref != nil || e.Site != nil {
+			if err := requireMember(ctx, tx, actor, "change a task's title, priority, kind, release, ref or site (only its due date and estimate)"); err != nil {
+				return nil, err
+			}
 		}
 		t, err := findOpenTask(ctx, tx, id)
 		if upgradebot.ErrorCode(err) == upgradebot.ECONFLICT {
@@ -144,6 +166,19 @@ func (db *DB) EditTask(ctx context.Context, actor string, id int64, e upgradebot
 		if err := t.Validate(); err != nil {
 			return nil, err
 		}
+		if e.Site != nil {
+			if err := requireSite(ctx, tx, t.Site); err != nil {
+				return nil, err
+			}
+		}
+		if e.Title != nil || e.Ref != nil || e.Kind != nil {
+			// A title that was fine may not be in a clean-up: check it
+			// as the task now is.
+			if err := checkPHI(ctx, tx, "task", t.ID, t.PHIContext(),
+				upgradebot.PHIText{Field: "title", Text: t.Title}, upgradebot.PHIText{Field: "ref", Text: t.Ref}); err != nil {
+				return nil, err
+			}
+		}
 		if t.MaintenanceID != 0 && t.Kind != upgradebot.KindCleanup {
 			return nil, upgradebot.Errorf(upgradebot.EINVALID, "Task #%d is an occurrence of a recurring clean-up, so its kind stays cleanup.", t.ID)
 		}
@@ -161,6 +196,9 @@ func (db *DB) EditTask(ctx context.Context, actor string, id int64, e upgradebot
 			return nil, err
 		}
 		tx.affects(t.Assignee)
+		if err := tellTeamOfPartnerDue(ctx, tx, actor, before, t); err != nil {
+			return nil, err
+		}
 		if t.Assignee == "" || t.Assignee == actor {
 			return t, nil
 		}
@@ -171,7 +209,7 @@ func (db *DB) EditTask(ctx context.Context, actor string, id int64, e upgradebot
 		m := upgradebot.TaskEditedMessage(t.Assignee, actor, before, t, today)
 		return t, queueMessage(ctx, tx, &m)
 	})
-	if err != nil {
+	if err = db.refused(ctx, actor, err); err != nil {
 		return nil, nil, err
 	}
 	return before, after, nil
@@ -185,6 +223,9 @@ func (db *DB) ReopenTask(ctx context.Context, actor string, id int64) (*upgradeb
 		}
 		t, err := findTaskByID(ctx, tx, id)
 		if err != nil {
+			return nil, err
+		}
+		if err := requireTheirs(ctx, tx, actor, "reopen", t); err != nil {
 			return nil, err
 		}
 		if t.Status == upgradebot.StatusOpen {
@@ -231,10 +272,10 @@ func updateTask(ctx context.Context, tx *writeTx, t *upgradebot.Task) error {
 	}
 	_, err := tx.ExecContext(ctx, `
 		UPDATE tasks SET title = ?, kind = ?, status = ?, assignee = ?, due = ?, priority = ?, release_id = ?, ref = ?,
-			estimate_min = ?, phase = ?, closed_by = ?, closed_at = ?, updated_at = ?
+			estimate_min = ?, phase = ?, closed_by = ?, closed_at = ?, updated_at = ?, site = ?
 		WHERE id = ?`,
 		t.Title, string(t.Kind), string(t.Status), t.Assignee, dateArg(t.Due), string(t.Priority), releaseID, t.Ref,
-		int64(t.Estimate/time.Minute), string(t.Phase), t.ClosedBy, timeArg(t.ClosedAt), formatTime(t.UpdatedAt), t.ID)
+		int64(t.Estimate/time.Minute), string(t.Phase), t.ClosedBy, timeArg(t.ClosedAt), formatTime(t.UpdatedAt), t.Site, t.ID)
 	if err != nil {
 		return fmt.Errorf("update task %d: %w", t.ID, err)
 	}
@@ -275,6 +316,10 @@ func eachTask(ids []int64, verb string, change func(id int64) error) error {
 		err := change(id)
 		if err == nil {
 			continue
+		}
+		var pe *upgradebot.PHIError
+		if errors.As(err, &pe) {
+			return err // about the text, not one task: recorded as it is
 		}
 		if code := upgradebot.ErrorCode(err); len(ids) > 1 && code != upgradebot.EINTERNAL {
 			return upgradebot.Errorf(code, "%s None of %s was %s.", upgradebot.ErrorMessage(err), idList(ids), verb)

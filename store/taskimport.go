@@ -19,6 +19,9 @@ const importProgressEvery = 250
 func (db *DB) ImportTasks(ctx context.Context, actor string, tasks []*upgradebot.Task, opts upgradebot.ImportOptions) (upgradebot.ImportResult, error) {
 	var res upgradebot.ImportResult
 	err := db.write(ctx, "import tasks", func(tx *writeTx) error {
+		if err := requireMember(ctx, tx, actor, "import tasks"); err != nil {
+			return err
+		}
 		seen := make(map[string]bool, len(tasks))
 		var problems []string
 		code := ""

@@ -76,7 +76,7 @@ func undoTaskChange(ctx context.Context, tx *writeTx, actor string) (*upgradebot
 	loc := s.Location()
 
 	last, err := scanAuditRow(tx.QueryRowContext(ctx, `SELECT `+auditRowColumns+` FROM audit
-		WHERE actor = ? AND entity = 'task' AND action <> 'task.note' ORDER BY id DESC LIMIT 1`, actor))
+		WHERE actor = ? AND entity = 'task' AND action NOT IN ('task.note', 'task.time') ORDER BY id DESC LIMIT 1`, actor))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "You have not changed a task yet. %s", undoKinds)
 	} else if err != nil {
@@ -111,8 +111,8 @@ func undoTaskChange(ctx context.Context, tx *writeTx, actor string) (*upgradebot
 		switch {
 		case r.entity != "task":
 			return nil, notUndoable(r)
-		case r.action == "task.note":
-			continue // notes are history: they stay
+		case r.action == "task.note" || r.action == "task.time":
+			continue // notes and time spent are history: they stay
 		case r.action == "task.add":
 			t, err := r.task(r.after)
 			if err != nil {
@@ -171,7 +171,7 @@ func undoTaskChange(ctx context.Context, tx *writeTx, actor string) (*upgradebot
 	current := map[int64]*upgradebot.Task{}
 	for _, c := range append(slices.Clone(tasks), added...) {
 		later, err := scanAuditRow(tx.QueryRowContext(ctx, `SELECT `+auditRowColumns+` FROM audit
-			WHERE entity = 'task' AND entity_id = ? AND id > ? AND action <> 'task.note' ORDER BY id DESC LIMIT 1`, c.id, end))
+			WHERE entity = 'task' AND entity_id = ? AND id > ? AND action NOT IN ('task.note', 'task.time') ORDER BY id DESC LIMIT 1`, c.id, end))
 		if err == nil {
 			who := "the bot"
 			if upgradebot.ValidUserID(later.actor) {

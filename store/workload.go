@@ -33,6 +33,20 @@ const laterTask = `(phase != '' AND (due IS NULL OR due > @window))`
 const queuedWork = `SELECT assignee, queue_size, queue_rate FROM maintenance
 	WHERE active = 1 AND queue_size > 0 AND queue_rate > 0`
 
+// siteWorkloadQuery and siteQueuedWork are workloadQuery and queuedWork
+// for the work of one site (@site); they read the rows of that site.
+const (
+	siteWorkloadQuery = `
+	SELECT assignee,
+		COALESCE(SUM(CASE WHEN ` + laterTask + ` THEN 0 ELSE 1 END), 0),
+		COALESCE(SUM(CASE WHEN due IS NOT NULL AND due < @today THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN ` + laterTask + ` THEN 0 ELSE estimate_min END), 0),
+		COALESCE(SUM(CASE WHEN estimate_min = 0 AND NOT (` + laterTask + `) THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN ` + laterTask + ` THEN 1 ELSE 0 END), 0)
+	FROM tasks WHERE site = @site AND status = 'open' GROUP BY assignee`
+	siteQueuedWork = queuedWork + ` AND site = @site`
+)
+
 // peopleQuery is everyone who has had work: task assignees (closed work
 // included) and clean-up owners.
 const peopleQuery = `
@@ -52,15 +66,43 @@ func (db *DB) Loads(ctx context.Context, today upgradebot.Date) ([]upgradebot.Lo
 	return loads, wrap("workload", err)
 }
 
+// SiteLoads is Loads for the work of one site.
+func (db *DB) SiteLoads(ctx context.Context, today upgradebot.Date, site string) ([]upgradebot.Load, error) {
+	tx, err := db.read(ctx)
+	if err != nil {
+		return nil, wrap("workload", err)
+	}
+	defer tx.Rollback()
+	if err := requireSite(ctx, tx, site); err != nil {
+		return nil, err
+	}
+	loads, err := readSiteLoads(ctx, tx, today, site)
+	return loads, wrap("workload", err)
+}
+
 // readLoads reads what Loads returns, in q's transaction.
 func readLoads(ctx context.Context, q queryer, today upgradebot.Date) ([]upgradebot.Load, error) {
+	return readSiteLoads(ctx, q, today, "")
+}
+
+// readSiteLoads reads the loads of one site's work, or of all work for
+// site "".
+func readSiteLoads(ctx context.Context, q queryer, today upgradebot.Date, site string) ([]upgradebot.Load, error) {
+	tasksQuery, queuesQuery := workloadQuery, queuedWork
+	args := []any{sql.Named("today", today.String()), sql.Named("window", today.AddDays(upgradebot.WorkloadWindowDays).String())}
+	var queueArgs []any
+	if site != "" {
+		tasksQuery, queuesQuery = siteWorkloadQuery, siteQueuedWork
+		args = append(args, sql.Named("site", site))
+		queueArgs = append(queueArgs, sql.Named("site", site))
+	}
 	loads, err := queryAll(ctx, q, func(s scanner) (upgradebot.Load, error) {
 		var l upgradebot.Load
 		var minutes int64
 		err := s.Scan(&l.User, &l.Open, &l.Overdue, &minutes, &l.Unestimated, &l.Later)
 		l.Planned = time.Duration(minutes) * time.Minute
 		return l, err
-	}, workloadQuery, sql.Named("today", today.String()), sql.Named("window", today.AddDays(upgradebot.WorkloadWindowDays).String()))
+	}, tasksQuery, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +110,7 @@ func readLoads(ctx context.Context, q queryer, today upgradebot.Date) ([]upgrade
 		var m upgradebot.Maintenance
 		err := s.Scan(&m.Assignee, &m.Queue, &m.Rate)
 		return &m, err
-	}, queuedWork)
+	}, queuesQuery, queueArgs...)
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +156,11 @@ func (db *DB) SetQueue(ctx context.Context, actor string, id int64, queue int, r
 			return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "No recurring clean-up %d. `/upgrade maint list` shows them with their numbers.", id)
 		} else if err != nil {
 			return nil, err
+		}
+		if m.Assignee != actor {
+			if err := requireMember(ctx, tx, actor, "record the queue of a clean-up that is not assigned to them"); err != nil {
+				return nil, err
+			}
 		}
 		if err := loadQueues(ctx, tx, []*upgradebot.Maintenance{m}); err != nil {
 			return nil, err

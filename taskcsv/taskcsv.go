@@ -39,6 +39,9 @@ const (
 	FieldPhase    = "phase" // the release's phase the task belongs to
 	FieldStatus   = "status"
 	FieldEstimate = "estimate" // 4h, 1.5h, 2d: see upgradebot.ParseEstimate
+	// FieldSite is the site (hospital) the work is for: one of the
+	// team's sites, by key or name (Options.Sites).
+	FieldSite = "site"
 	// FieldResolution is Jira's resolution: when a ticket has one (Done,
 	// Won't Do...), it says the ticket is closed and how. It is read, not
 	// written.
@@ -46,7 +49,7 @@ const (
 )
 
 // Fields lists every field Write writes, in its order.
-var Fields = []string{FieldRef, FieldTitle, FieldAssignee, FieldDue, FieldPriority, FieldKind, FieldRelease, FieldPhase, FieldStatus, FieldEstimate}
+var Fields = []string{FieldRef, FieldTitle, FieldAssignee, FieldDue, FieldPriority, FieldKind, FieldRelease, FieldPhase, FieldStatus, FieldEstimate, FieldSite}
 
 // readFields are the fields a column can give: Fields and the resolution.
 var readFields = append(slices.Clone(Fields), FieldResolution)
@@ -68,6 +71,7 @@ var headers = map[string]string{
 	"status":   FieldStatus, "state": FieldStatus,
 	"estimate":   FieldEstimate,
 	"resolution": FieldResolution,
+	"site":       FieldSite, "location": FieldSite, "campus": FieldSite, "facility": FieldSite, "hospital": FieldSite,
 }
 
 // headerKey is how a header is looked up in headers: lower case, _ as a
@@ -165,6 +169,13 @@ type Options struct {
 	// DateOrder reads dates like 12/5/2026; the zero order reads them
 	// month first unless the file shows otherwise (see MonthFirst).
 	DateOrder DateOrder
+	// Sites are the team's sites: a site (or location) cell names one by
+	// key or by name, in any case. A cell that names none is a bad row.
+	Sites []upgradebot.Site
+	// PHI, when set, checks each open ticket's title and ref for patient
+	// identifiers: a match is a bad row (its line and the kind, never the
+	// value) and is listed in Result.Refused.
+	PHI *upgradebot.PHIGuard
 }
 
 // Result is a file read into tasks.
@@ -189,6 +200,10 @@ type Result struct {
 	// changed nothing).
 	DateOrder DateOrder
 	Ambiguous int
+	// Refused are the rows refused for patient identifiers (Options.PHI),
+	// by line: where and what kind, never the value. They are also among
+	// Read's bad rows; an import records them in the audit trail.
+	Refused []upgradebot.PHIRefusal
 }
 
 // Line returns the file line of the i-th task (0-based), or 0.
@@ -288,9 +303,24 @@ func Read(r io.Reader, opts Options) (*Result, error) {
 			if t = closedTask(get, status); t == nil {
 				continue // nothing to match it to: skipped, as before
 			}
+			// Only its ref is kept, to match a task: that is checked.
+			if msg, refused := res.refuse(opts.PHI, r.line, t, upgradebot.PHIText{Field: "ref", Text: t.Ref}); refused {
+				bad = append(bad, badRow{r.line, msg})
+				continue
+			}
 		} else {
 			var problems []string
-			if t, problems = task(get, opts.Users, res.DateOrder); len(problems) > 0 {
+			t, problems = task(get, opts.Users, res.DateOrder)
+			if site, err := siteOf(get(FieldSite), opts.Sites); err != nil {
+				problems = append(problems, upgradebot.ErrorMessage(err))
+			} else {
+				t.Site = site
+			}
+			if msg, refused := res.refuse(opts.PHI, r.line, t,
+				upgradebot.PHIText{Field: "title", Text: t.Title}, upgradebot.PHIText{Field: "ref", Text: t.Ref}); refused {
+				problems = append(problems, msg)
+			}
+			if len(problems) > 0 {
 				bad = append(bad, badRow{r.line, strings.Join(problems, "; ")})
 				continue
 			}
@@ -304,9 +334,54 @@ func Read(r io.Reader, opts Options) (*Result, error) {
 		res.Lines = append(res.Lines, r.line)
 	}
 	if len(bad) > 0 {
-		return nil, badRowsError(bad)
+		return res.refusedOnly(), badRowsError(bad)
 	}
 	return res, nil
+}
+
+// refuse checks texts of the row on line for patient identifiers with g
+// (nil: not checked): a match is recorded in r.Refused and its message,
+// which never holds the text, returned.
+func (r *Result) refuse(g *upgradebot.PHIGuard, line int, t *upgradebot.Task, texts ...upgradebot.PHIText) (string, bool) {
+	if g == nil {
+		return "", false
+	}
+	err := g.RefuseAll("task", 0, t.PHIContext(), texts...)
+	var pe *upgradebot.PHIError
+	if !errors.As(err, &pe) {
+		return "", false
+	}
+	pe.Refusal.Line = line
+	r.Refused = append(r.Refused, pe.Refusal)
+	return upgradebot.ErrorMessage(err), true
+}
+
+// refusedOnly is what Read returns with its error: nothing to import, but
+// the rows refused for patient identifiers, so the refusals can be
+// recorded. nil when there are none.
+func (r *Result) refusedOnly() *Result {
+	if len(r.Refused) == 0 {
+		return nil
+	}
+	return &Result{Refused: r.Refused}
+}
+
+// siteOf reads a site cell: "" is no site, else the key of the site with
+// that key or name, in any case.
+func siteOf(cell string, sites []upgradebot.Site) (string, error) {
+	cell = strings.TrimSpace(cell)
+	if cell == "" {
+		return "", nil
+	}
+	for _, s := range sites {
+		if strings.EqualFold(s.Key, cell) || strings.EqualFold(s.Name, cell) {
+			return s.Key, nil
+		}
+	}
+	if len(sites) == 0 {
+		return "", upgradebot.Errorf(upgradebot.EINVALID, "site %q: the team has no sites; an admin adds them with /upgrade config sites add", clip(cell))
+	}
+	return "", upgradebot.Errorf(upgradebot.EINVALID, "site %q is none of the team's sites (%s)", clip(cell), upgradebot.Settings{Sites: sites}.SiteKeys())
 }
 
 // newReader reads the first line to choose the delimiter (unless
@@ -608,7 +683,7 @@ func Write(w io.Writer, tasks []*upgradebot.Task) error {
 		if t.Estimate > 0 {
 			est = upgradebot.FormatEffort(t.Estimate)
 		}
-		rec := []string{ref, t.Title, t.Assignee, t.Due.String(), string(t.Priority), string(t.Kind), t.Release, string(t.Phase), string(t.Status), est, fmt.Sprint(t.ID)}
+		rec := []string{ref, t.Title, t.Assignee, t.Due.String(), string(t.Priority), string(t.Kind), t.Release, string(t.Phase), string(t.Status), est, t.Site, fmt.Sprint(t.ID)}
 		for i := range rec {
 			rec[i] = neutralise(rec[i])
 		}

@@ -109,8 +109,22 @@ func (m *Main) importTasks(ctx context.Context, args []string) error {
 			opts.Users[k] = v
 		}
 	}
+	// The team's sites name a site column's cells, and every row is
+	// checked for patient identifiers before anything is imported.
+	settings, err := m.DB.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	guard := settings.PHIGuard()
+	opts.Sites, opts.PHI = settings.Sites, &guard
 	res, err := readWith(args[0], func(r io.Reader) (*taskcsv.Result, error) { return taskcsv.Read(r, opts) })
 	if err != nil {
+		if res != nil && len(res.Refused) > 0 {
+			// Where and what kind, never the value (see PHIRefusal).
+			if rerr := m.DB.RecordPHIRefusals(ctx, actor, res.Refused); rerr != nil {
+				m.Logger.Error("import: record refusals", "err", rerr)
+			}
+		}
 		return m.refuse("import", fmt.Errorf("%s: %w", args[0], err))
 	}
 	m.importRead(args[0], res)

@@ -117,6 +117,12 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"EditTask", testEditTask},
 		{"Undo", testUndo},
 		{"UndoChange", testUndoChange},
+		{"Partners", testPartners},
+		{"Sites", testSites},
+		{"TimeSpent", testTimeSpent},
+		{"PartnerReport", testPartnerReport},
+		{"PHIGuard", testPHIGuard},
+		{"PHIScan", testPHIScan},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
