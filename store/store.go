@@ -272,7 +272,14 @@ func (db *DB) migrateTo(ctx context.Context, n int) error {
 		return fmt.Errorf("store: migrate: the database has migrations this program does not know (%s); use a newer upgradebot", strings.Join(unknown, ", "))
 	}
 
+	done := make(map[string]bool, len(applied))
+	for _, name := range applied {
+		done[name] = true
+	}
 	for _, name := range names[:n] {
+		if done[name] {
+			continue // no write lock for a schema that is up to date
+		}
 		if err := db.migrateFile(ctx, name); err != nil {
 			return err
 		}
