@@ -52,6 +52,9 @@ import (
 // busyTimeout is how long a statement waits for another process's lock.
 const busyTimeout = 10 * time.Second
 
+// maxIdleConns is how many idle connections a DB keeps open.
+const maxIdleConns = 16
+
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
@@ -76,6 +79,11 @@ type DB struct {
 	// commits counts the transactions write committed, and committed the
 	// calls they held (tests and benchmarks read them).
 	commits, committed atomic.Int64
+
+	// stmts are the statements of write transactions, prepared once (see
+	// writeTx.prepared).
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 }
 
 // Open opens (creating if needed) the database file at path and brings its
@@ -119,6 +127,11 @@ func open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	// Keep the connections concurrent requests open instead of database/sql's
+	// two: a new connection applies the pragmas, reads the schema and
+	// prepares its statements again, which under a burst of commands cost
+	// more than the commands.
+	sqldb.SetMaxIdleConns(maxIdleConns)
 	if err := ping(ctx, sqldb); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -149,6 +162,12 @@ func ping(ctx context.Context, sqldb *sql.DB) error {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.stmtMu.Lock()
+	for _, s := range db.stmts {
+		s.Close()
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
 	if err := db.db.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}
@@ -325,6 +344,7 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 // transaction (see write); everything but Tx is the call's own.
 type writeTx struct {
 	*sql.Tx
+	db         *DB
 	ctx        context.Context // the statements' context, see ExecContext
 	now        time.Time       // UTC
 	affected   []string        // see affects
@@ -339,18 +359,61 @@ type writeTx struct {
 // DELETE by rolling back the whole transaction, the neighbours' changes
 // with it. A caller that gives up is refused after its fn instead (see
 // writeCall.run).
+//
+// The statement is prepared once for the database (see prepared).
 func (tx *writeTx) ExecContext(_ context.Context, query string, args ...any) (sql.Result, error) {
+	if s := tx.prepared(query); s != nil {
+		return s.ExecContext(tx.ctx, args...)
+	}
 	return tx.Tx.ExecContext(tx.ctx, query, args...)
 }
 
-// QueryContext runs a query of the call with tx.ctx (see ExecContext).
+// QueryContext runs a query of the call with tx.ctx (see ExecContext). It
+// is parsed each time: a prepared statement iterating its rows must not be
+// run again meanwhile, as a query inside the loop over them might.
 func (tx *writeTx) QueryContext(_ context.Context, query string, args ...any) (*sql.Rows, error) {
 	return tx.Tx.QueryContext(tx.ctx, query, args...)
 }
 
-// QueryRowContext runs a query of the call with tx.ctx (see ExecContext).
+// QueryRowContext runs a query of the call with tx.ctx (see ExecContext),
+// prepared once; its row is to be scanned before the next statement.
 func (tx *writeTx) QueryRowContext(_ context.Context, query string, args ...any) *sql.Row {
+	if s := tx.prepared(query); s != nil {
+		return s.QueryRowContext(tx.ctx, args...)
+	}
 	return tx.Tx.QueryRowContext(tx.ctx, query, args...)
+}
+
+// maxStmts is how many statements a database keeps prepared for its write
+// transactions; queries built to measure (a filter's conditions, n
+// placeholders) may vary past it, and are then parsed each time.
+const maxStmts = 256
+
+// prepared returns query as a statement of tx, prepared once for the
+// database and then on each connection that runs it, or nil to run it
+// unprepared: it holds several statements (a statement prepares only the
+// first), the cache is full, or preparing failed (running it reports why).
+// Parsing SQL is about a fifth of a command's CPU time.
+func (tx *writeTx) prepared(query string) *sql.Stmt {
+	db := tx.db
+	db.stmtMu.Lock()
+	s, ok := db.stmts[query]
+	if !ok && len(db.stmts) < maxStmts && !strings.Contains(query, ";") {
+		var err error
+		if s, err = db.db.PrepareContext(context.Background(), query); err != nil {
+			s = nil
+		} else {
+			if db.stmts == nil {
+				db.stmts = make(map[string]*sql.Stmt)
+			}
+			db.stmts[query] = s
+		}
+	}
+	db.stmtMu.Unlock()
+	if s == nil {
+		return nil
+	}
+	return tx.Tx.StmtContext(tx.ctx, s)
 }
 
 // PrepareContext prepares a statement of the call with tx.ctx (see
@@ -574,7 +637,7 @@ func (db *DB) runBatch(calls []*writeCall) {
 
 // newWriteTx starts a call's part of a transaction.
 func (db *DB) newWriteTx(sqlTx *sql.Tx, ctx context.Context) *writeTx {
-	return &writeTx{Tx: sqlTx, ctx: ctx, now: db.clock.Now().UTC()}
+	return &writeTx{Tx: sqlTx, db: db, ctx: ctx, now: db.clock.Now().UTC()}
 }
 
 // runAlone runs one call in a transaction of its own, with its own context.
