@@ -389,13 +389,21 @@ func (tx *writeTx) QueryRowContext(_ context.Context, query string, args ...any)
 // placeholders) may vary past it, and are then parsed each time.
 const maxStmts = 256
 
-// prepared returns query as a statement of tx, prepared once for the
-// database and then on each connection that runs it, or nil to run it
-// unprepared: it holds several statements (a statement prepares only the
-// first), the cache is full, or preparing failed (running it reports why).
-// Parsing SQL is about a fifth of a command's CPU time.
+// prepared returns query as a statement of tx (see DB.stmt), or nil to
+// run it unprepared.
 func (tx *writeTx) prepared(query string) *sql.Stmt {
-	db := tx.db
+	if s := tx.db.stmt(query); s != nil {
+		return tx.Tx.StmtContext(tx.ctx, s)
+	}
+	return nil
+}
+
+// stmt returns query prepared once for the database (and then once on each
+// connection that runs it), or nil to run it unprepared: it holds several
+// statements (a statement prepares only the first), the cache is full, or
+// preparing failed (running it reports why). Parsing SQL was about a fifth
+// of a command's CPU time.
+func (db *DB) stmt(query string) *sql.Stmt {
 	db.stmtMu.Lock()
 	s, ok := db.stmts[query]
 	if !ok && len(db.stmts) < maxStmts && !strings.Contains(query, ";") {
@@ -410,10 +418,7 @@ func (tx *writeTx) prepared(query string) *sql.Stmt {
 		}
 	}
 	db.stmtMu.Unlock()
-	if s == nil {
-		return nil
-	}
-	return tx.Tx.StmtContext(tx.ctx, s)
+	return s
 }
 
 // PrepareContext prepares a statement of the call with tx.ctx (see
@@ -682,29 +687,38 @@ func (db *DB) runTogether(calls []*writeCall) (again []*writeCall) {
 	var held []*writeCall // in the transaction, to be answered at the commit
 	var heldTx []*writeTx
 	recorded := map[*upgradebot.Trigger]bool{}
+	exec := func(query string) error {
+		var err error
+		if s := db.stmt(query); s != nil {
+			_, err = sqlTx.StmtContext(ctx, s).ExecContext(ctx)
+		} else {
+			_, err = sqlTx.ExecContext(ctx, query)
+		}
+		return err
+	}
 	lost := func(i int, c *writeCall, err error) []*writeCall {
 		sqlTx.Rollback()
 		c.answer(err)
 		return append(held, calls[i+1:]...)
 	}
 	for i, c := range calls {
-		if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT write`); err != nil {
+		if err := exec(`SAVEPOINT write`); err != nil {
 			return lost(i, c, err)
 		}
 		tx := db.newWriteTx(sqlTx, context.WithoutCancel(c.ctx))
 		if err := c.run(tx, func(t *upgradebot.Trigger) bool { return recorded[t] }); err != nil {
 			// ROLLBACK TO keeps the savepoint; RELEASE ends it. Either fails
 			// when SQLite has rolled the whole transaction back.
-			if _, rerr := sqlTx.ExecContext(ctx, `ROLLBACK TO write`); rerr != nil {
+			if rerr := exec(`ROLLBACK TO write`); rerr != nil {
 				return lost(i, c, err)
 			}
-			if _, rerr := sqlTx.ExecContext(ctx, `RELEASE write`); rerr != nil {
+			if rerr := exec(`RELEASE write`); rerr != nil {
 				return lost(i, c, err)
 			}
 			c.answer(err)
 			continue
 		}
-		if _, err := sqlTx.ExecContext(ctx, `RELEASE write`); err != nil {
+		if err := exec(`RELEASE write`); err != nil {
 			return lost(i, c, err)
 		}
 		held, heldTx = append(held, c), append(heldTx, tx)
