@@ -80,8 +80,7 @@ type DB struct {
 	// calls they held (tests and benchmarks read them).
 	commits, committed atomic.Int64
 
-	// stmts are the statements of write transactions, prepared once (see
-	// writeTx.prepared).
+	// stmts are statements prepared once (see stmt).
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt
 }
@@ -117,6 +116,9 @@ func open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error)
 	q.Add("_pragma", "journal_mode(wal)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
+	// Savepoint journals (see write) stay in memory instead of being
+	// written to a temporary file a page at a time.
+	q.Add("_pragma", "temp_store(memory)")
 	// Write transactions take the write lock at BEGIN, so they queue on
 	// busy_timeout instead of failing with SQLITE_BUSY when they upgrade.
 	// Read-only transactions still begin deferred.
@@ -368,10 +370,14 @@ func (tx *writeTx) ExecContext(_ context.Context, query string, args ...any) (sq
 	return tx.Tx.ExecContext(tx.ctx, query, args...)
 }
 
-// QueryContext runs a query of the call with tx.ctx (see ExecContext). It
-// is parsed each time: a prepared statement iterating its rows must not be
-// run again meanwhile, as a query inside the loop over them might.
+// QueryContext runs a query of the call with tx.ctx (see ExecContext),
+// prepared once. Its rows are read to the end before the transaction runs
+// another statement (queryAll does): a prepared statement run again while
+// its rows are being read would start them over.
 func (tx *writeTx) QueryContext(_ context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := tx.prepared(query); s != nil {
+		return s.QueryContext(tx.ctx, args...)
+	}
 	return tx.Tx.QueryContext(tx.ctx, query, args...)
 }
 
@@ -384,8 +390,7 @@ func (tx *writeTx) QueryRowContext(_ context.Context, query string, args ...any)
 	return tx.Tx.QueryRowContext(tx.ctx, query, args...)
 }
 
-// maxStmts is how many statements a database keeps prepared for its write
-// transactions; queries built to measure (a filter's conditions, n
+// maxStmts is how many statements a database keeps prepared; queries built to measure (a filter's conditions, n
 // placeholders) may vary past it, and are then parsed each time.
 const maxStmts = 256
 
@@ -776,11 +781,67 @@ func (db *DB) lockWriter(ctx context.Context) error {
 func (db *DB) unlockWriter() { <-db.writer }
 
 // read starts a read-only transaction, so several queries see one snapshot.
-func (db *DB) read(ctx context.Context) (*sql.Tx, error) {
-	return db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+func (db *DB) read(ctx context.Context) (*readTx, error) {
+	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	return &readTx{Tx: tx, db: db}, nil
 }
 
-// queryer is what *sql.DB, *sql.Tx and *writeTx have in common.
+// readTx is a read-only transaction whose queries run prepared (see
+// DB.stmt).
+type readTx struct {
+	*sql.Tx
+	db *DB
+}
+
+// QueryContext runs a query prepared. Its rows are read to the end before
+// the transaction runs another statement (queryAll does): a prepared
+// statement run again while its rows are being read would start them over.
+func (tx *readTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := tx.db.stmt(query); s != nil {
+		return tx.Tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+	}
+	return tx.Tx.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a query prepared; its row is scanned before the
+// next statement.
+func (tx *readTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := tx.db.stmt(query); s != nil {
+		return tx.Tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
+	}
+	return tx.Tx.QueryRowContext(ctx, query, args...)
+}
+
+// pool is the database outside a transaction, its queries prepared (see
+// DB.stmt): each runs on a connection of its own, so nothing starts its rows
+// over.
+func (db *DB) pool() pooled { return pooled{db} }
+
+type pooled struct{ db *DB }
+
+func (p pooled) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return p.db.db.ExecContext(ctx, query, args...)
+}
+
+func (p pooled) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s := p.db.stmt(query); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return p.db.db.QueryContext(ctx, query, args...)
+}
+
+func (p pooled) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if s := p.db.stmt(query); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return p.db.db.QueryRowContext(ctx, query, args...)
+}
+
+// queryer is what *sql.DB, *sql.Tx, *readTx, pooled and *writeTx have in
+// common.
 type queryer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -792,7 +853,9 @@ type scanner interface {
 	Scan(dest ...any) error
 }
 
-// queryAll runs query and scans every row with scan.
+// queryAll runs query and scans every row with scan. It is the one place
+// that reads rows (TestRowsReadWhole): it reads them all before it returns,
+// which lets a transaction run its queries prepared (see readTx).
 func queryAll[T any](ctx context.Context, q queryer, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
