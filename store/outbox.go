@@ -100,7 +100,7 @@ func (db *DB) RecordTrigger(ctx context.Context) error {
 // TriggerSeen reports whether the trigger id has been recorded.
 func (db *DB) TriggerSeen(ctx context.Context, id string) (bool, error) {
 	var n int
-	err := db.pool().QueryRowContext(ctx, `SELECT COUNT(*) FROM slack_triggers WHERE trigger_id = ?`, id).Scan(&n)
+	err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM slack_triggers WHERE trigger_id = ?`, id).Scan(&n)
 	return n > 0, wrap("trigger seen", err)
 }
 

@@ -334,7 +334,7 @@ func (db *DB) RememberPeople(ctx context.Context, people []upgradebot.Person) er
 
 // People returns display names by user id.
 func (db *DB) People(ctx context.Context) (map[string]string, error) {
-	list, err := queryAll(ctx, db.pool(), scanKeyValue, `SELECT user_id, name FROM people`)
+	list, err := queryAll(ctx, db.db, scanKeyValue, `SELECT user_id, name FROM people`)
 	if err != nil {
 		return nil, wrap("people", err)
 	}

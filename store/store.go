@@ -79,10 +79,6 @@ type DB struct {
 	// commits counts the transactions write committed, and committed the
 	// calls they held (tests and benchmarks read them).
 	commits, committed atomic.Int64
-
-	// stmts are statements prepared once (see stmt).
-	stmtMu sync.Mutex
-	stmts  map[string]*sql.Stmt
 }
 
 // Open opens (creating if needed) the database file at path and brings its
@@ -125,10 +121,11 @@ func open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error)
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 
-	sqldb, err := sql.Open("sqlite", dsn)
+	connector, err := newStmtConnector(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	sqldb := sql.OpenDB(connector)
 	// Keep the connections concurrent requests open instead of database/sql's
 	// two: a new connection applies the pragmas, reads the schema and
 	// prepares its statements again, which under a burst of commands cost
@@ -164,12 +161,6 @@ func ping(ctx context.Context, sqldb *sql.DB) error {
 
 // Close closes the database.
 func (db *DB) Close() error {
-	db.stmtMu.Lock()
-	for _, s := range db.stmts {
-		s.Close()
-	}
-	db.stmts = nil
-	db.stmtMu.Unlock()
 	if err := db.db.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}
@@ -346,7 +337,6 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 // transaction (see write); everything but Tx is the call's own.
 type writeTx struct {
 	*sql.Tx
-	db         *DB
 	ctx        context.Context // the statements' context, see ExecContext
 	now        time.Time       // UTC
 	affected   []string        // see affects
@@ -361,69 +351,18 @@ type writeTx struct {
 // DELETE by rolling back the whole transaction, the neighbours' changes
 // with it. A caller that gives up is refused after its fn instead (see
 // writeCall.run).
-//
-// The statement is prepared once for the database (see prepared).
 func (tx *writeTx) ExecContext(_ context.Context, query string, args ...any) (sql.Result, error) {
-	if s := tx.prepared(query); s != nil {
-		return s.ExecContext(tx.ctx, args...)
-	}
 	return tx.Tx.ExecContext(tx.ctx, query, args...)
 }
 
-// QueryContext runs a query of the call with tx.ctx (see ExecContext),
-// prepared once. Its rows are read to the end before the transaction runs
-// another statement (queryAll does): a prepared statement run again while
-// its rows are being read would start them over.
+// QueryContext runs a query of the call with tx.ctx (see ExecContext).
 func (tx *writeTx) QueryContext(_ context.Context, query string, args ...any) (*sql.Rows, error) {
-	if s := tx.prepared(query); s != nil {
-		return s.QueryContext(tx.ctx, args...)
-	}
 	return tx.Tx.QueryContext(tx.ctx, query, args...)
 }
 
-// QueryRowContext runs a query of the call with tx.ctx (see ExecContext),
-// prepared once; its row is to be scanned before the next statement.
+// QueryRowContext runs a query of the call with tx.ctx (see ExecContext).
 func (tx *writeTx) QueryRowContext(_ context.Context, query string, args ...any) *sql.Row {
-	if s := tx.prepared(query); s != nil {
-		return s.QueryRowContext(tx.ctx, args...)
-	}
 	return tx.Tx.QueryRowContext(tx.ctx, query, args...)
-}
-
-// maxStmts is how many statements a database keeps prepared; queries built to measure (a filter's conditions, n
-// placeholders) may vary past it, and are then parsed each time.
-const maxStmts = 256
-
-// prepared returns query as a statement of tx (see DB.stmt), or nil to
-// run it unprepared.
-func (tx *writeTx) prepared(query string) *sql.Stmt {
-	if s := tx.db.stmt(query); s != nil {
-		return tx.Tx.StmtContext(tx.ctx, s)
-	}
-	return nil
-}
-
-// stmt returns query prepared once for the database (and then once on each
-// connection that runs it), or nil to run it unprepared: it holds several
-// statements (a statement prepares only the first), the cache is full, or
-// preparing failed (running it reports why). Parsing SQL was about a fifth
-// of a command's CPU time.
-func (db *DB) stmt(query string) *sql.Stmt {
-	db.stmtMu.Lock()
-	s, ok := db.stmts[query]
-	if !ok && len(db.stmts) < maxStmts && !strings.Contains(query, ";") {
-		var err error
-		if s, err = db.db.PrepareContext(context.Background(), query); err != nil {
-			s = nil
-		} else {
-			if db.stmts == nil {
-				db.stmts = make(map[string]*sql.Stmt)
-			}
-			db.stmts[query] = s
-		}
-	}
-	db.stmtMu.Unlock()
-	return s
 }
 
 // PrepareContext prepares a statement of the call with tx.ctx (see
@@ -647,7 +586,7 @@ func (db *DB) runBatch(calls []*writeCall) {
 
 // newWriteTx starts a call's part of a transaction.
 func (db *DB) newWriteTx(sqlTx *sql.Tx, ctx context.Context) *writeTx {
-	return &writeTx{Tx: sqlTx, db: db, ctx: ctx, now: db.clock.Now().UTC()}
+	return &writeTx{Tx: sqlTx, ctx: ctx, now: db.clock.Now().UTC()}
 }
 
 // runAlone runs one call in a transaction of its own, with its own context.
@@ -693,12 +632,7 @@ func (db *DB) runTogether(calls []*writeCall) (again []*writeCall) {
 	var heldTx []*writeTx
 	recorded := map[*upgradebot.Trigger]bool{}
 	exec := func(query string) error {
-		var err error
-		if s := db.stmt(query); s != nil {
-			_, err = sqlTx.StmtContext(ctx, s).ExecContext(ctx)
-		} else {
-			_, err = sqlTx.ExecContext(ctx, query)
-		}
+		_, err := sqlTx.ExecContext(ctx, query)
 		return err
 	}
 	lost := func(i int, c *writeCall, err error) []*writeCall {
@@ -781,67 +715,11 @@ func (db *DB) lockWriter(ctx context.Context) error {
 func (db *DB) unlockWriter() { <-db.writer }
 
 // read starts a read-only transaction, so several queries see one snapshot.
-func (db *DB) read(ctx context.Context) (*readTx, error) {
-	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, err
-	}
-	return &readTx{Tx: tx, db: db}, nil
+func (db *DB) read(ctx context.Context) (*sql.Tx, error) {
+	return db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 }
 
-// readTx is a read-only transaction whose queries run prepared (see
-// DB.stmt).
-type readTx struct {
-	*sql.Tx
-	db *DB
-}
-
-// QueryContext runs a query prepared. Its rows are read to the end before
-// the transaction runs another statement (queryAll does): a prepared
-// statement run again while its rows are being read would start them over.
-func (tx *readTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if s := tx.db.stmt(query); s != nil {
-		return tx.Tx.StmtContext(ctx, s).QueryContext(ctx, args...)
-	}
-	return tx.Tx.QueryContext(ctx, query, args...)
-}
-
-// QueryRowContext runs a query prepared; its row is scanned before the
-// next statement.
-func (tx *readTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if s := tx.db.stmt(query); s != nil {
-		return tx.Tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
-	}
-	return tx.Tx.QueryRowContext(ctx, query, args...)
-}
-
-// pool is the database outside a transaction, its queries prepared (see
-// DB.stmt): each runs on a connection of its own, so nothing starts its rows
-// over.
-func (db *DB) pool() pooled { return pooled{db} }
-
-type pooled struct{ db *DB }
-
-func (p pooled) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return p.db.db.ExecContext(ctx, query, args...)
-}
-
-func (p pooled) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if s := p.db.stmt(query); s != nil {
-		return s.QueryContext(ctx, args...)
-	}
-	return p.db.db.QueryContext(ctx, query, args...)
-}
-
-func (p pooled) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if s := p.db.stmt(query); s != nil {
-		return s.QueryRowContext(ctx, args...)
-	}
-	return p.db.db.QueryRowContext(ctx, query, args...)
-}
-
-// queryer is what *sql.DB, *sql.Tx, *readTx, pooled and *writeTx have in
-// common.
+// queryer is what *sql.DB, *sql.Tx and *writeTx have in common.
 type queryer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -853,9 +731,7 @@ type scanner interface {
 	Scan(dest ...any) error
 }
 
-// queryAll runs query and scans every row with scan. It is the one place
-// that reads rows (TestRowsReadWhole): it reads them all before it returns,
-// which lets a transaction run its queries prepared (see readTx).
+// queryAll runs query and scans every row with scan.
 func queryAll[T any](ctx context.Context, q queryer, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {

@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
 	"strings"
@@ -489,38 +486,5 @@ func TestSetSettings(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("%d setting.set rows by the admin, want 3 (one per change, none for the repeat)", n)
-	}
-}
-
-// TestRowsReadWhole: rows are read only by queryAll, which reads them all
-// before anything else runs. Queries of a transaction run as statements
-// prepared once (readTx, writeTx): one run again while its rows were still
-// being read would start them over.
-func TestRowsReadWhole(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, path := range files {
-		if strings.HasSuffix(path, "_test.go") {
-			continue
-		}
-		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, decl := range f.Decls {
-			fn, ok := decl.(*ast.FuncDecl)
-			if !ok || fn.Name.Name == "queryAll" || fn.Name.Name == "QueryContext" {
-				continue
-			}
-			ast.Inspect(fn, func(n ast.Node) bool {
-				if sel, ok := n.(*ast.SelectorExpr); ok && (sel.Sel.Name == "QueryContext" || sel.Sel.Name == "Next") {
-					t.Errorf("%s: %s reads rows itself; use queryAll", fset.Position(sel.Pos()), fn.Name.Name)
-				}
-				return true
-			})
-		}
 	}
 }
