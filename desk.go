@@ -20,16 +20,21 @@ type TaskService interface {
 	// without messages (bulk loads do not notify). Errors name the position
 	// of the bad task.
 	CreateTasks(ctx context.Context, actor string, tasks []*Task) error
-	// ImportTasks stores tasks from another system, keyed by Ref, in one
-	// transaction, all or nothing and without messages: an open task whose
-	// ref is new is created and audited as task.import; a done or
-	// cancelled one whose ref is new is not created; a task whose ref
-	// already belongs to a task (or appears earlier in tasks) is skipped
-	// and the existing task left as it is, unless opts.Update applies its
-	// changes (audited as any other change). EINVALID naming the task's
-	// position for a bad task or one without a ref, ENOTFOUND for an
-	// unknown release, ECONFLICT for a due date another occurrence of the
-	// same clean-up has.
+	// ImportTasks stores tasks from another system, keyed by Ref, without
+	// messages: an open task whose ref is new is created and audited as
+	// task.import; a done or cancelled one whose ref is new is not created;
+	// a task whose ref already belongs to a task (or appears earlier in
+	// tasks) is skipped and the existing task left as it is, unless
+	// opts.Update applies its changes (audited as any other change). All
+	// or nothing: every task is checked first, reading only, and one bad
+	// task refuses the import (EINVALID naming the task's position for a
+	// bad task or one without a ref, ENOTFOUND for an unknown release,
+	// ECONFLICT for a due date another occurrence of the same clean-up
+	// has). The tasks are then stored a chunk at a time, so that other
+	// changes go on meanwhile; the import's audit rows are one change. If a
+	// change made meanwhile refuses a task then, the chunks before it stay
+	// and the error says so (importing again skips what is there). More
+	// than 200,000 tasks: EINVALID.
 	ImportTasks(ctx context.Context, actor string, tasks []*Task, opts ImportOptions) (ImportResult, error)
 	// FindTaskByID returns ENOTFOUND if there is no such task.
 	FindTaskByID(ctx context.Context, id int64) (*Task, error)

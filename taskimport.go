@@ -2,8 +2,9 @@ package upgradebot
 
 // ImportOptions tune TaskService.ImportTasks.
 type ImportOptions struct {
-	// DryRun checks and applies everything in a transaction that is then
-	// rolled back: the result says what would happen and nothing is written.
+	// DryRun checks everything as the import would, reading only (it takes
+	// no write lock): the result says what would happen and nothing is
+	// written.
 	DryRun bool
 	// Update applies the ticket system's changes to the tasks an import's
 	// refs already belong to, as the people who make them would: a done

@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
+	"sync/atomic"
 	"testing"
 
 	"github.com/upgradebot/upgradebot"
@@ -146,4 +148,26 @@ func BenchmarkLoads(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(open), "open")
+}
+
+// BenchmarkCreateTaskParallel is BenchmarkCreateTask from 8 goroutines at
+// once, as concurrent slash commands arrive: group commit gathers their
+// transactions (calls/commit is how many one commit held on average).
+func BenchmarkCreateTaskParallel(b *testing.B) {
+	db := benchDesk(b)
+	ctx := b.Context()
+	due := upgradebot.DateOf(storetest.Start).AddDays(7)
+	var n atomic.Int64
+	commits, committed := db.commits.Load(), db.committed.Load()
+	b.SetParallelism(8 / max(runtime.GOMAXPROCS(0), 1))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			t := &upgradebot.Task{Title: fmt.Sprintf("Benchmark task %d", n.Add(1)), Assignee: storetest.Alice, Due: due, Release: "medcore-2027"}
+			if err := db.CreateTask(ctx, storetest.Bob, t); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(db.committed.Load()-committed)/float64(max(db.commits.Load()-commits, 1)), "calls/commit")
 }

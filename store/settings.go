@@ -61,6 +61,11 @@ func (db *DB) Bootstrap(ctx context.Context, channel, timeZone string, admins []
 		}
 	}
 
+	// Most starts change nothing: find that out without the write lock, so
+	// that a command that only reads (import -dry-run) takes none.
+	if s, err := db.Settings(ctx); err == nil && !bootstrapChanges(s, channel, timeZone, admins) {
+		return nil
+	}
 	return db.write(ctx, "bootstrap", func(tx *writeTx) error {
 		s, err := tx.settings(ctx)
 		if err != nil {
@@ -94,6 +99,19 @@ func (db *DB) Bootstrap(ctx context.Context, channel, timeZone string, admins []
 		}
 		return nil
 	})
+}
+
+// bootstrapChanges reports whether Bootstrap would change s.
+func bootstrapChanges(s upgradebot.Settings, channel, timeZone string, admins []string) bool {
+	if channel != "" && channel != s.Channel || timeZone != "" && timeZone != s.TimeZone {
+		return true
+	}
+	for _, a := range admins {
+		if !s.IsAdmin(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // SetOwner makes user the decision owner, admins only, and re-routes the

@@ -4,7 +4,10 @@
 // Every method that changes data runs in one write transaction (DB.write)
 // that reads the clock once, writes an append-only audit row and queues the
 // outbox messages the change causes, so a change, its audit trail and its
-// notices are committed together or not at all.
+// notices are committed together or not at all. Concurrent changes share a
+// transaction and its one fsync (group commit), each in a savepoint of its
+// own: one that fails leaves the others be, and none is reported done
+// before the commit that holds it.
 //
 // The same transaction queues an App Home refresh for each person whose App
 // Home the change alters, folded into one already pending for them:
@@ -32,9 +35,12 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/upgradebot/upgradebot"
@@ -45,6 +51,9 @@ import (
 
 // busyTimeout is how long a statement waits for another process's lock.
 const busyTimeout = 10 * time.Second
+
+// maxIdleConns is how many idle connections a DB keeps open.
+const maxIdleConns = 16
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
@@ -61,6 +70,15 @@ type DB struct {
 	// with busy_timeout's back-off, which is slow and unfair under load;
 	// busy_timeout still arbitrates between processes.
 	writer chan struct{}
+
+	// queue holds the calls of write not yet taken into a transaction; the
+	// goroutine that holds writer takes them in order (see write).
+	queueMu sync.Mutex
+	queue   []*writeCall
+
+	// commits counts the transactions write committed, and committed the
+	// calls they held (tests and benchmarks read them).
+	commits, committed atomic.Int64
 }
 
 // Open opens (creating if needed) the database file at path and brings its
@@ -94,16 +112,25 @@ func open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error)
 	q.Add("_pragma", "journal_mode(wal)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
+	// Savepoint journals (see write) stay in memory instead of being
+	// written to a temporary file a page at a time.
+	q.Add("_pragma", "temp_store(memory)")
 	// Write transactions take the write lock at BEGIN, so they queue on
 	// busy_timeout instead of failing with SQLITE_BUSY when they upgrade.
 	// Read-only transactions still begin deferred.
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 
-	sqldb, err := sql.Open("sqlite", dsn)
+	connector, err := newStmtConnector(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	sqldb := sql.OpenDB(connector)
+	// Keep the connections concurrent requests open instead of database/sql's
+	// two: a new connection applies the pragmas, reads the schema and
+	// prepares its statements again, which under a burst of commands cost
+	// more than the commands.
+	sqldb.SetMaxIdleConns(maxIdleConns)
 	if err := ping(ctx, sqldb); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -257,7 +284,14 @@ func (db *DB) migrateTo(ctx context.Context, n int) error {
 		return fmt.Errorf("store: migrate: the database has migrations this program does not know (%s); use a newer upgradebot", strings.Join(unknown, ", "))
 	}
 
+	done := make(map[string]bool, len(applied))
+	for _, name := range applied {
+		done[name] = true
+	}
 	for _, name := range names[:n] {
+		if done[name] {
+			continue // no write lock for a schema that is up to date
+		}
 		if err := db.migrateFile(ctx, name); err != nil {
 			return err
 		}
@@ -298,14 +332,43 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	return nil
 }
 
-// writeTx is a write transaction with the one moment it happens at.
+// writeTx is one call of write inside a write transaction: the moment it
+// happens at and what it leaves to do. Several calls may share one SQLite
+// transaction (see write); everything but Tx is the call's own.
 type writeTx struct {
 	*sql.Tx
-	now        time.Time // UTC
-	affected   []string  // see affects
-	change     int64     // the id of the first audit row this transaction wrote, 0 before it
-	triggered  bool      // it recorded the request's trigger (see recordTrigger)
-	repeatable bool      // see harmless
+	ctx        context.Context // the statements' context, see ExecContext
+	now        time.Time       // UTC
+	affected   []string        // see affects
+	change     int64           // the id of the first audit row this call wrote, 0 before it
+	triggered  bool            // it recorded the request's trigger (see recordTrigger)
+	repeatable bool            // see harmless
+}
+
+// ExecContext runs a statement of the call. It runs with tx.ctx, whatever
+// ctx is given: in a batch that is the caller's context without its
+// cancellation, since SQLite answers an interrupted INSERT, UPDATE or
+// DELETE by rolling back the whole transaction, the neighbours' changes
+// with it. A caller that gives up is refused after its fn instead (see
+// writeCall.run).
+func (tx *writeTx) ExecContext(_ context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.Tx.ExecContext(tx.ctx, query, args...)
+}
+
+// QueryContext runs a query of the call with tx.ctx (see ExecContext).
+func (tx *writeTx) QueryContext(_ context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.Tx.QueryContext(tx.ctx, query, args...)
+}
+
+// QueryRowContext runs a query of the call with tx.ctx (see ExecContext).
+func (tx *writeTx) QueryRowContext(_ context.Context, query string, args ...any) *sql.Row {
+	return tx.Tx.QueryRowContext(tx.ctx, query, args...)
+}
+
+// PrepareContext prepares a statement of the call with tx.ctx (see
+// ExecContext).
+func (tx *writeTx) PrepareContext(_ context.Context, query string) (*sql.Stmt, error) {
+	return tx.Tx.PrepareContext(tx.ctx, query)
 }
 
 // harmless marks a write that a request arriving again may repeat without
@@ -328,52 +391,297 @@ func (tx *writeTx) affects(users ...string) {
 // reports success: a dry run.
 var errRollback = errors.New("store: roll back")
 
-// write runs fn in one write transaction and commits it. It admits one
-// writer of this process at a time, and reads the clock into tx.now after
-// BEGIN IMMEDIATE has the write lock, so timestamps follow commit order.
-// When fn succeeds, an App Home refresh for each person fn marked with
-// tx.affects is queued before the commit, folded as queueAll folds them.
-// For a Slack request (upgradebot.WithTrigger) whose trigger no earlier
-// write recorded, the transaction also records the trigger, or fails with
+// maxBatch is the most calls of write one transaction gathers. A batch
+// holds what queued while the transaction before it ran and committed;
+// nothing waits for more to arrive (see docs/benchmarks.md).
+const maxBatch = 64
+
+// write runs fn in a write transaction and commits it, and returns once
+// the commit holding fn's change is on disk, or with the error that left
+// nothing of it.
+//
+// Calls of this process queue in order. The goroutine that takes the
+// process's write lock takes the queue's first maxBatch calls into one
+// transaction (group commit: one BEGIN IMMEDIATE, one COMMIT, one fsync for
+// them all) and answers every call of it; the others wait for their answer
+// or their turn. A call alone in its transaction runs as a call always did.
+// With others, each runs inside a SAVEPOINT of its own: one that fails is
+// rolled back to it, alone, and its caller gets its own error while the
+// rest commit. Nobody is answered success before the commit.
+//
+// Each call reads the clock into tx.now once the transaction holds the
+// write lock, so timestamps follow commit order (calls in one transaction
+// in the order they ran). When fn succeeds, an App Home refresh for each
+// person fn marked with tx.affects is queued, folded as queueAll folds
+// them. For a Slack request (upgradebot.WithTrigger) whose trigger no
+// earlier write recorded, the call also records the trigger, or fails with
 // upgradebot.ErrAlreadyDone if another request did (unless fn marked it
-// harmless).
+// harmless). All of this is per call: tx.affected, tx.change and the
+// trigger bookkeeping start afresh for each.
+//
+// fn may run more than once. If a call leaves the shared transaction
+// unusable (SQLite rolls a whole transaction back on a full disk, an I/O
+// error or lack of memory), that call gets its error and the calls that had
+// succeeded before it run again, with their state reset, in a new
+// transaction. So fn sets, rather than adds to, whatever it hands out of
+// tx, as writeValue does.
+//
+// A caller whose context is done while it queues gets ctx.Err() and
+// nothing is run; once its call is in a transaction, the call's statements
+// run on (see writeTx.ExecContext) and it is refused when fn returns. A
+// panic in fn is rolled back like an error and raised again in the
+// caller's goroutine.
+//
 // Any error, fn's or the commit's, is wrapped once with op (see wrap), and
 // nothing fn wrote stays.
 func (db *DB) write(ctx context.Context, op string, fn func(tx *writeTx) error) error {
-	if err := db.lockWriter(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return wrap(op, err)
 	}
-	defer db.unlockWriter()
-	sqlTx, err := db.db.BeginTx(ctx, nil)
-	if err != nil {
-		return wrap(op, err)
+	c := &writeCall{ctx: ctx, op: op, fn: fn, done: make(chan struct{})}
+	db.queueMu.Lock()
+	db.queue = append(db.queue, c)
+	db.queueMu.Unlock()
+	for {
+		select {
+		case <-c.done:
+			return c.result()
+		case db.writer <- struct{}{}:
+			db.runBatch(db.takeBatch())
+			db.unlockWriter()
+		case <-ctx.Done():
+			if db.dequeue(c) {
+				return wrap(op, ctx.Err())
+			}
+			<-c.done // in a transaction already: its outcome is the answer
+			return c.result()
+		}
 	}
-	defer sqlTx.Rollback()
+}
 
-	tx := &writeTx{Tx: sqlTx, now: db.clock.Now().UTC()}
-	if err := fn(tx); errors.Is(err, errRollback) {
-		return nil
-	} else if err != nil {
-		return wrap(op, err)
+// writeCall is a call of write, queued or in a transaction.
+type writeCall struct {
+	ctx      context.Context
+	op       string
+	fn       func(tx *writeTx) error
+	err      error       // the answer, once done is closed
+	panicked *writePanic // or the panic to raise again
+	done     chan struct{}
+}
+
+// writePanic is a panic in a write's fn, raised again in the caller's
+// goroutine with the stack where it happened.
+type writePanic struct {
+	value any
+	stack []byte
+}
+
+func (p *writePanic) Error() string {
+	return fmt.Sprintf("%v\n\npanic in a store write, at:\n%s", p.value, p.stack)
+}
+
+func (p *writePanic) Unwrap() error {
+	err, _ := p.value.(error)
+	return err
+}
+
+// errPanicked is what run returns for a panic in fn.
+var errPanicked = errors.New("store: write panicked")
+
+// result is the call's answer, in the caller's goroutine.
+func (c *writeCall) result() error {
+	if c.panicked != nil {
+		panic(c.panicked)
+	}
+	return c.err
+}
+
+// answer answers the call with err as run returned it.
+func (c *writeCall) answer(err error) {
+	switch {
+	case errors.Is(err, errRollback):
+		err = nil
+	case errors.Is(err, errPanicked):
+	default:
+		err = wrap(c.op, err)
+	}
+	c.err = err
+	close(c.done)
+}
+
+// run runs the call in tx: fn, then the App Home refreshes it marked and
+// the request's trigger. recorded says whether an earlier call of the same
+// transaction recorded a trigger. A panic in fn is kept in c.panicked and
+// returned as errPanicked.
+func (c *writeCall) run(tx *writeTx, recorded func(*upgradebot.Trigger) bool) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.panicked = &writePanic{value: r, stack: debug.Stack()}
+			err = errPanicked
+		}
+	}()
+	if err := c.fn(tx); err != nil {
+		return err
 	}
 	homes := make([]upgradebot.Message, len(tx.affected))
 	for i, u := range tx.affected {
 		homes[i] = upgradebot.HomeMessage(u)
 	}
-	if err := queueAll(ctx, tx, homes); err != nil {
-		return wrap(op, err)
+	if err := queueAll(tx.ctx, tx, homes); err != nil {
+		return err
 	}
-	trigger := upgradebot.TriggerFrom(ctx)
-	if trigger != nil && !trigger.Recorded() && !tx.triggered && !tx.repeatable {
-		if err := tx.recordTrigger(ctx, trigger.ID); err != nil {
-			return wrap(op, err)
+	trigger := upgradebot.TriggerFrom(c.ctx)
+	if trigger != nil && !trigger.Recorded() && !recorded(trigger) && !tx.triggered && !tx.repeatable {
+		if err := tx.recordTrigger(tx.ctx, trigger.ID); err != nil {
+			return err
 		}
 	}
-	if err := sqlTx.Commit(); err != nil {
-		return wrap(op, err)
+	// The caller gave up while its statements ran on: nothing of it stays.
+	return c.ctx.Err()
+}
+
+// takeBatch takes the first maxBatch calls off the queue.
+func (db *DB) takeBatch() []*writeCall {
+	db.queueMu.Lock()
+	defer db.queueMu.Unlock()
+	n := min(len(db.queue), maxBatch)
+	batch := slices.Clone(db.queue[:n])
+	db.queue = slices.Delete(db.queue, 0, n)
+	return batch
+}
+
+// dequeue takes c off the queue, unless a transaction has taken it.
+func (db *DB) dequeue(c *writeCall) bool {
+	db.queueMu.Lock()
+	defer db.queueMu.Unlock()
+	i := slices.Index(db.queue, c)
+	if i < 0 {
+		return false
 	}
+	db.queue = slices.Delete(db.queue, i, i+1)
+	return true
+}
+
+// runBatch runs calls, with the write lock held, and answers each. A
+// caller already gone is answered without running.
+func (db *DB) runBatch(calls []*writeCall) {
+	live := calls[:0]
+	for _, c := range calls {
+		if err := c.ctx.Err(); err != nil {
+			c.answer(err)
+			continue
+		}
+		live = append(live, c)
+	}
+	switch len(live) {
+	case 0:
+	case 1:
+		db.runAlone(live[0])
+	default:
+		for len(live) > 0 {
+			live = db.runTogether(live)
+		}
+	}
+}
+
+// newWriteTx starts a call's part of a transaction.
+func (db *DB) newWriteTx(sqlTx *sql.Tx, ctx context.Context) *writeTx {
+	return &writeTx{Tx: sqlTx, ctx: ctx, now: db.clock.Now().UTC()}
+}
+
+// runAlone runs one call in a transaction of its own, with its own context.
+func (db *DB) runAlone(c *writeCall) {
+	sqlTx, err := db.db.BeginTx(c.ctx, nil)
+	if err != nil {
+		c.answer(err)
+		return
+	}
+	tx := db.newWriteTx(sqlTx, c.ctx)
+	if err := c.run(tx, func(*upgradebot.Trigger) bool { return false }); err != nil {
+		sqlTx.Rollback()
+		c.answer(err)
+		return
+	}
+	if err := sqlTx.Commit(); err != nil {
+		c.answer(err)
+		return
+	}
+	db.commits.Add(1)
+	db.committed.Add(1)
 	if tx.triggered {
-		trigger.MarkRecorded()
+		upgradebot.TriggerFrom(c.ctx).MarkRecorded()
+	}
+	c.answer(nil)
+}
+
+// runTogether runs calls in one transaction, each in a savepoint, and
+// answers them: a failed call when it fails, the others after the commit.
+// If a call leaves the transaction unusable, it is answered with its error
+// and the calls that were not answered are returned, to run again.
+func (db *DB) runTogether(calls []*writeCall) (again []*writeCall) {
+	// No caller can cancel the transaction all of them share.
+	ctx := context.Background()
+	sqlTx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		for _, c := range calls {
+			c.answer(err)
+		}
+		return nil
+	}
+	var held []*writeCall // in the transaction, to be answered at the commit
+	var heldTx []*writeTx
+	recorded := map[*upgradebot.Trigger]bool{}
+	exec := func(query string) error {
+		_, err := sqlTx.ExecContext(ctx, query)
+		return err
+	}
+	lost := func(i int, c *writeCall, err error) []*writeCall {
+		sqlTx.Rollback()
+		c.answer(err)
+		return append(held, calls[i+1:]...)
+	}
+	for i, c := range calls {
+		if err := exec(`SAVEPOINT write`); err != nil {
+			return lost(i, c, err)
+		}
+		tx := db.newWriteTx(sqlTx, context.WithoutCancel(c.ctx))
+		if err := c.run(tx, func(t *upgradebot.Trigger) bool { return recorded[t] }); err != nil {
+			// ROLLBACK TO keeps the savepoint; RELEASE ends it. Either fails
+			// when SQLite has rolled the whole transaction back.
+			if rerr := exec(`ROLLBACK TO write`); rerr != nil {
+				return lost(i, c, err)
+			}
+			if rerr := exec(`RELEASE write`); rerr != nil {
+				return lost(i, c, err)
+			}
+			c.answer(err)
+			continue
+		}
+		if err := exec(`RELEASE write`); err != nil {
+			return lost(i, c, err)
+		}
+		held, heldTx = append(held, c), append(heldTx, tx)
+		if tx.triggered {
+			recorded[upgradebot.TriggerFrom(c.ctx)] = true
+		}
+	}
+	if len(held) == 0 {
+		sqlTx.Rollback()
+		return nil
+	}
+	if err := sqlTx.Commit(); err != nil {
+		for _, c := range held {
+			c.answer(err)
+		}
+		return nil
+	}
+	db.commits.Add(1)
+	db.committed.Add(int64(len(held)))
+	for i, c := range held {
+		if heldTx[i].triggered {
+			upgradebot.TriggerFrom(c.ctx).MarkRecorded()
+		}
+		c.answer(nil)
 	}
 	return nil
 }
@@ -393,6 +701,8 @@ func writeValue[T any](ctx context.Context, db *DB, op string, fn func(tx *write
 	return v, nil
 }
 
+// lockWriter takes the process's write lock for a write of its own, outside
+// write's queue (delivery bookkeeping).
 func (db *DB) lockWriter(ctx context.Context) error {
 	select {
 	case db.writer <- struct{}{}:

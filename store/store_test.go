@@ -72,7 +72,7 @@ func TestOpen(t *testing.T) {
 		}
 		conns = append(conns, conn)
 		for pragma, want := range map[string]string{
-			"journal_mode": "wal", "foreign_keys": "1", "synchronous": "2", "busy_timeout": "10000",
+			"journal_mode": "wal", "foreign_keys": "1", "synchronous": "2", "busy_timeout": "10000", "temp_store": "2",
 		} {
 			var got string
 			if err := conn.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {

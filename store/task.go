@@ -236,44 +236,9 @@ func insertNewTask(ctx context.Context, tx *writeTx, actor string, t *upgradebot
 
 // insertNewTaskAs is insertNewTask audited as action.
 func insertNewTaskAs(ctx context.Context, tx *writeTx, actor, action string, t *upgradebot.Task) error {
-	if err := requireActor(actor); err != nil {
+	releaseID, err := checkNewTask(ctx, tx, actor, t)
+	if err != nil {
 		return err
-	}
-	if t.Phase != "" {
-		plan, err := phasePlan(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if t.Phase, err = plan.Parse(string(t.Phase)); err != nil {
-			return err
-		}
-	}
-	if err := t.Validate(); err != nil {
-		return err
-	}
-	if t.Status != upgradebot.StatusOpen {
-		return upgradebot.Errorf(upgradebot.EINVALID, "A new task is open, not %s.", t.Status)
-	}
-	if err := requireUserOrNobody(t.Assignee); err != nil {
-		return err
-	}
-	if t.MaintenanceID != 0 {
-		return upgradebot.Errorf(upgradebot.EINVALID, "Clean-up occurrences are scheduled by their clean-up, not created directly.")
-	}
-	if err := requireSite(ctx, tx, t.Site); err != nil {
-		return err
-	}
-	if err := checkPHI(ctx, tx, "task", 0, t.PHIContext(),
-		upgradebot.PHIText{Field: "title", Text: t.Title}, upgradebot.PHIText{Field: "ref", Text: t.Ref}); err != nil {
-		return err
-	}
-	var releaseID any
-	if t.Release != "" {
-		id, err := releaseIDByKey(ctx, tx, t.Release)
-		if err != nil {
-			return err
-		}
-		releaseID = id
 	}
 	t.CreatedBy = actor
 	t.CreatedAt, t.UpdatedAt = tx.now, tx.now
@@ -287,6 +252,46 @@ func insertNewTaskAs(ctx context.Context, tx *writeTx, actor, action string, t *
 	}
 	tx.affects(t.Assignee)
 	return nil
+}
+
+// checkNewTask validates a new open task as insertNewTask stores it,
+// reading only, and returns its release's id (NULL for none).
+func checkNewTask(ctx context.Context, q queryer, actor string, t *upgradebot.Task) (releaseID any, err error) {
+	if err := requireActor(actor); err != nil {
+		return nil, err
+	}
+	if t.Phase != "" {
+		plan, err := phasePlan(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		if t.Phase, err = plan.Parse(string(t.Phase)); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if t.Status != upgradebot.StatusOpen {
+		return nil, upgradebot.Errorf(upgradebot.EINVALID, "A new task is open, not %s.", t.Status)
+	}
+	if err := requireUserOrNobody(t.Assignee); err != nil {
+		return nil, err
+	}
+	if t.MaintenanceID != 0 {
+		return nil, upgradebot.Errorf(upgradebot.EINVALID, "Clean-up occurrences are scheduled by their clean-up, not created directly.")
+	}
+	if err := requireSite(ctx, q, t.Site); err != nil {
+		return nil, err
+	}
+	if err := checkPHI(ctx, q, "task", 0, t.PHIContext(),
+		upgradebot.PHIText{Field: "title", Text: t.Title}, upgradebot.PHIText{Field: "ref", Text: t.Ref}); err != nil {
+		return nil, err
+	}
+	if t.Release != "" {
+		return releaseIDByKey(ctx, q, t.Release)
+	}
+	return nil, nil
 }
 
 // insertTask writes t as it is and sets its ID.

@@ -284,7 +284,7 @@ func updateTask(ctx context.Context, tx *writeTx, t *upgradebot.Task) error {
 
 // occurrenceDayFree refuses (ECONFLICT) to move t, an occurrence of a
 // recurring clean-up, onto a day another occurrence of it has.
-func occurrenceDayFree(ctx context.Context, tx *writeTx, t *upgradebot.Task, due upgradebot.Date) error {
+func occurrenceDayFree(ctx context.Context, tx queryer, t *upgradebot.Task, due upgradebot.Date) error {
 	if t.MaintenanceID == 0 || due.IsZero() || due == t.Due {
 		return nil
 	}

@@ -57,9 +57,17 @@ func (m *Main) refuse(cmd string, err error) error {
 	return errRefused
 }
 
+// maxImportBytes is the largest file import reads. 20 MB is about 200,000
+// tickets (the most the desk imports at once) of a typical export; reading
+// it takes about 150 MB of memory.
+const maxImportBytes = 20 << 20
+
 // importTasks reads a ticket system's CSV export and imports its open
-// tickets as tasks, all in one transaction; with -update, it also applies
-// the closes and due dates of tickets whose tasks are already there.
+// tickets as tasks: the desk checks them all first, writing nothing (all
+// a dry run does), then stores them a chunk at a time, so that the live bot
+// goes on answering; with -update, it also applies the closes and due dates
+// of tickets whose tasks are already there. A file over maxImportBytes is
+// refused unread.
 func (m *Main) importTasks(ctx context.Context, args []string) error {
 	if len(args) != 1 {
 		return usageError{"import needs one argument: the CSV file, e.g. upgradebot import -dry-run tickets.csv"}
@@ -117,7 +125,19 @@ func (m *Main) importTasks(ctx context.Context, args []string) error {
 	}
 	guard := settings.PHIGuard()
 	opts.Sites, opts.PHI = settings.Sites, &guard
-	res, err := readWith(args[0], func(r io.Reader) (*taskcsv.Result, error) { return taskcsv.Read(r, opts) })
+	tooLarge := upgradebot.Errorf(upgradebot.EINVALID, "%s is larger than the %d MB one import reads; split it, and import the parts one after the other (each import skips the refs already there).",
+		args[0], maxImportBytes>>20)
+	if fi, err := os.Stat(args[0]); err == nil && fi.Mode().IsRegular() && fi.Size() > maxImportBytes {
+		return m.refuse("import", tooLarge)
+	}
+	res, err := readWith(args[0], func(r io.Reader) (*taskcsv.Result, error) {
+		lr := &io.LimitedReader{R: r, N: maxImportBytes + 1} // a pipe, or a file that grew
+		res, err := taskcsv.Read(lr, opts)
+		if lr.N == 0 {
+			return nil, tooLarge
+		}
+		return res, err
+	})
 	if err != nil {
 		if res != nil && len(res.Refused) > 0 {
 			// Where and what kind, never the value (see PHIRefusal).

@@ -79,7 +79,7 @@ func TestImport(t *testing.T) {
 		t.Fatalf("%d tasks after a dry run, want 0", got)
 	}
 
-	// 10,000 rows in one transaction.
+	// 10,000 rows, stored a chunk at a time.
 	code, out, stderr = runMain(t, env, "", "import", "-as", "U0DANA", good)
 	if code != 0 || !strings.Contains(out, "Imported 10000 new tasks") {
 		t.Fatalf("import: exit %d\n%s%s", code, out, stderr)

@@ -79,6 +79,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"Outbox", testOutbox},
 		{"HomeRefresh", testHomeRefresh},
 		{"ConcurrentCreate", testConcurrentCreate},
+		{"GroupCommit", testGroupCommit},
 		{"CreateTasks", testCreateTasks},
 		{"ImportTasks", testImportTasks},
 		{"QueueAndClaim", testQueueAndClaim},
