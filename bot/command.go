@@ -75,11 +75,14 @@ type spec struct {
 	bulk      bool         // takes several task ids: done 1 2 3
 	decisions bool         // its ids are decisions' (D7 as well as 7)
 	ownKeys   bool         // its parser reads key:value words of its own (config nudges after:4)
-	options   []string     // option keys the command accepts
-	share     bool         // read-only: a trailing "share" posts the reply in the channel
-	parse     func(p *parser, c *Command) error
-	run       func(c *call, cmd *Command) (string, error)
-	topic     string // the topics entry it is listed under (set in init)
+	// forDecisions is the command to write instead when a decision's id
+	// (D9) is given to this task command: cancel's is withdraw.
+	forDecisions string
+	options      []string // option keys the command accepts
+	share        bool     // read-only: a trailing "share" posts the reply in the channel
+	parse        func(p *parser, c *Command) error
+	run          func(c *call, cmd *Command) (string, error)
+	topic        string // the topics entry it is listed under (set in init)
 }
 
 // who says who may run a command.
@@ -185,7 +188,7 @@ var taskSpecs = []*spec{
 		parse: func(p *parser, c *Command) error {
 			return p.idAndText(c, "the text is missing.")
 		}},
-	{name: "cancel", bulk: true, partner: partnerNot, run: (*call).cancel, usage: "cancel <id>... [reason]", summary: "close tasks without doing them, all or none; the assignees are told",
+	{name: "cancel", forDecisions: "withdraw", bulk: true, partner: partnerNot, run: (*call).cancel, usage: "cancel <id>... [reason]", summary: "close tasks without doing them, all or none; the assignees are told",
 		parse: func(p *parser, c *Command) error { return p.idAndText(c, "") }},
 	{name: "reopen", partner: partnerOwn, run: (*call).reopen, usage: "reopen <id>", summary: "put a done or cancelled task back to open",
 		parse: func(p *parser, c *Command) error { return p.onlyID(c) }},

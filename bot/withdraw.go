@@ -11,16 +11,12 @@ import (
 // Taking back a decision, and what an owner change does to the pending
 // ones.
 
-// decisionCounterparts are task commands whose counterpart for a decision
-// is another command: `cancel D9` is refused, saying to write `withdraw D9`.
-var decisionCounterparts = map[string]string{"cancel": "withdraw"}
-
 // decisionForTask refuses a decision id (D9) given first to a task command
 // that has a decision counterpart, naming the command to write, so it is
 // never read as a task.
 func (p *parser) decisionForTask() error {
-	other, ok := decisionCounterparts[p.spec.name]
-	if !ok || len(p.toks) == 0 || !p.toks[0].word() {
+	other := p.spec.forDecisions
+	if other == "" || len(p.toks) == 0 || !p.toks[0].word() {
 		return nil
 	}
 	s := strings.TrimPrefix(p.toks[0].text, "#")
