@@ -69,6 +69,7 @@ type stmtConn struct {
 type connStmt struct {
 	driver.Stmt
 	busy bool
+	rows stmtRows // its rows while busy, kept here to spare an allocation
 }
 
 // take returns the kept statement for query, prepared now if need be, or
@@ -119,7 +120,8 @@ func (c *stmtConn) QueryContext(ctx context.Context, query string, args []driver
 		return nil, err
 	}
 	s.busy = true
-	return &stmtRows{Rows: rows, s: s}, nil
+	s.rows = stmtRows{Rows: rows, s: s}
+	return &s.rows, nil
 }
 
 // Close finalizes the kept statements, then closes the connection.
@@ -139,6 +141,6 @@ type stmtRows struct {
 
 func (r *stmtRows) Close() error {
 	err := r.Rows.Close()
-	r.s.busy = false
+	r.Rows, r.s.busy = nil, false
 	return err
 }
