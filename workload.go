@@ -33,6 +33,17 @@ type Load struct {
 	Later int
 }
 
+// add sums o's counts into l (User stays).
+func (l *Load) add(o Load) {
+	l.Open += o.Open
+	l.Overdue += o.Overdue
+	l.Planned += o.Planned
+	l.Unestimated += o.Unestimated
+	l.Queued += o.Queued
+	l.Queues += o.Queues
+	l.Later += o.Later
+}
+
 // Hours is the person's load in work: task estimates and clean-up backlogs.
 func (l Load) Hours() time.Duration { return l.Planned + l.Queued }
 
@@ -120,13 +131,7 @@ func BuildWorkload(loads []Load, lim WorkloadLimits) Workload {
 	maxH, maxT := lim.hours(), lim.tasks()
 	for _, l := range loads {
 		if l.User == "" {
-			w.Unassigned.Open += l.Open
-			w.Unassigned.Overdue += l.Overdue
-			w.Unassigned.Planned += l.Planned
-			w.Unassigned.Unestimated += l.Unestimated
-			w.Unassigned.Queued += l.Queued
-			w.Unassigned.Queues += l.Queues
-			w.Unassigned.Later += l.Later
+			w.Unassigned.add(l)
 			continue
 		}
 		w.Rows = append(w.Rows, WorkloadRow{Load: l, Over: l.Hours() > maxH || l.Open > maxT})
@@ -197,13 +202,7 @@ type TeamSide struct {
 // add counts one person's load.
 func (s *TeamSide) add(l Load) {
 	s.People++
-	s.Load.Open += l.Open
-	s.Load.Overdue += l.Overdue
-	s.Load.Planned += l.Planned
-	s.Load.Unestimated += l.Unestimated
-	s.Load.Queued += l.Queued
-	s.Load.Queues += l.Queues
-	s.Load.Later += l.Later
+	s.Load.add(l)
 }
 
 // Sides adds up w's rows for the in-house team and for the partners (whom
