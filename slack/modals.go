@@ -119,17 +119,7 @@ func AddTaskModal(releases []*upgradebot.Release, sites ...upgradebot.Site) slac
 func RejectModal(d *upgradebot.Decision) slack.ModalViewRequest {
 	reason := slack.NewPlainTextInputBlockElement(plain("Why not? The requester sees this."), InputReason).
 		WithMultiline(true).WithMaxLength(upgradebot.MaxTextLen)
-	id := strconv.FormatInt(d.ID, 10)
-	return slack.ModalViewRequest{
-		Type:            slack.VTModal,
-		CallbackID:      CallbackReject,
-		PrivateMetadata: id,
-		Title:           plain("Reject decision #" + id),
-		Submit:          plain("Reject"),
-		Close:           plain("Cancel"),
-		Blocks: slack.Blocks{BlockSet: append(questionBlocks(d),
-			slack.NewInputBlock(BlockReason, plain("Reason"), nil, reason))},
-	}
+	return decisionModal(d, CallbackReject, "Reject", slack.NewInputBlock(BlockReason, plain("Reason"), nil, reason))
 }
 
 // ApproveModal approves decision d with a comment, which may be left
@@ -137,16 +127,22 @@ func RejectModal(d *upgradebot.Decision) slack.ModalViewRequest {
 func ApproveModal(d *upgradebot.Decision) slack.ModalViewRequest {
 	comment := slack.NewPlainTextInputBlockElement(plain("Anything the requester should know?"), InputComment).
 		WithMultiline(true).WithMaxLength(upgradebot.MaxTextLen)
+	return decisionModal(d, CallbackApprove, "Approve", slack.NewInputBlock(BlockComment, plain("Comment"),
+		plain("Optional. Recorded in the audit trail; the requester and the team channel see it."), comment).WithOptional(true))
+}
+
+// decisionModal is the form that answers decision d with verb: the question
+// restated, then input; the id travels in private_metadata.
+func decisionModal(d *upgradebot.Decision, callback, verb string, input *slack.InputBlock) slack.ModalViewRequest {
 	id := strconv.FormatInt(d.ID, 10)
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
-		CallbackID:      CallbackApprove,
+		CallbackID:      callback,
 		PrivateMetadata: id,
-		Title:           plain("Approve decision #" + id),
-		Submit:          plain("Approve"),
+		Title:           plain(verb + " decision #" + id),
+		Submit:          plain(verb),
 		Close:           plain("Cancel"),
-		Blocks: slack.Blocks{BlockSet: append(questionBlocks(d),
-			slack.NewInputBlock(BlockComment, plain("Comment"), plain("Optional. Recorded in the audit trail; the requester and the team channel see it."), comment).WithOptional(true))},
+		Blocks:          slack.Blocks{BlockSet: append(questionBlocks(d), input)},
 	}
 }
 
