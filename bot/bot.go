@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -67,6 +68,9 @@ func (b *Bot) logger() *slog.Logger {
 	return b.Logger
 }
 
+// plainAtName finds an @name typed as a word (not Slack's <@U…>).
+var plainAtName = regexp.MustCompile(`(^|[\s"“(])@[^\s]`)
+
 // call is the context of one command being run.
 type call struct {
 	ctx      context.Context
@@ -87,9 +91,13 @@ func (b *Bot) handle(ctx context.Context, req Request) (Reply, error) {
 	}
 	loc := settings.Location()
 	cl := &call{ctx: ctx, b: b, user: req.User, settings: settings, loc: loc, today: upgradebot.Today(b.Clock.Now(), loc)}
-	people, err := b.Desk.People(ctx)
-	if err != nil {
-		return Reply{}, fmt.Errorf("bot: read people: %w", err)
+	// The desk's people are read only when a plain @name needs them: most
+	// commands name nobody, or mention people the way Slack sends them.
+	var people map[string]string
+	if plainAtName.MatchString(req.Text) {
+		if people, err = b.Desk.People(ctx); err != nil {
+			return Reply{}, fmt.Errorf("bot: read people: %w", err)
+		}
 	}
 	cmd, err := parse(req.Text, cl.today, people)
 	if err != nil {
