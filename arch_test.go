@@ -60,7 +60,8 @@ func TestGofmt(t *testing.T) {
 // standard library; bot/ (the conversation), slack/ (the Slack adapter) and
 // scheduler/ use the root package, bot/ never imports slack/, and none of
 // them imports store/ or each other otherwise; only slack/ and cmd/ import
-// slack-go; internal/desktest is for tests only; only cmd/ wires
+// slack-go; only store/ imports a database driver; internal/desktest and
+// internal/pgtest are for tests only; only cmd/ wires
 // everything. Test files are exempt (their tests run against a real store).
 // It also keeps the time rule (see upgradebot.Clock): nothing but
 // SystemClock reads the wall clock.
@@ -100,8 +101,12 @@ func TestLayering(t *testing.T) {
 				if dir == "." && strings.Contains(p, ".") {
 					t.Errorf("%s imports %s: the root package uses only the standard library", path, p)
 				}
-				if p == module+"/internal/desktest" && top != "internal" {
+				if (p == module+"/internal/desktest" || p == module+"/internal/pgtest") && top != "internal" {
 					t.Errorf("%s imports %s: only tests may", path, p)
+				}
+				if (strings.HasPrefix(p, "github.com/jackc/pgx") || strings.HasPrefix(p, "modernc.org/sqlite")) &&
+					top != "store" && filepath.ToSlash(dir) != "internal/pgtest" {
+					t.Errorf("%s imports %s: only store/ speaks to a database", path, p)
 				}
 			}
 		}

@@ -80,7 +80,7 @@ func addChecklistItem(ctx context.Context, tx *writeTx, actor string, it *upgrad
 		return err
 	}
 	if it.Vendor != "" { // the vendor's name as stored
-		if err := tx.QueryRowContext(ctx, `SELECT name FROM vendors WHERE name = ? COLLATE NOCASE`, it.Vendor).Scan(&it.Vendor); errors.Is(err, sql.ErrNoRows) {
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM vendors WHERE lower(name) = ?`, foldCase(it.Vendor)).Scan(&it.Vendor); errors.Is(err, sql.ErrNoRows) {
 			return upgradebot.Errorf(upgradebot.ENOTFOUND, "No vendor is called %s; `/upgrade vendor` lists them.", upgradebot.Escape(it.Vendor))
 		} else if err != nil {
 			return fmt.Errorf("find vendor: %w", err)
@@ -89,8 +89,8 @@ func addChecklistItem(ctx context.Context, tx *writeTx, actor string, it *upgrad
 	// The same task twice in a phase would give every release it twice; a
 	// command sent again must not do that.
 	var dup int64
-	switch err := tx.QueryRowContext(ctx, `SELECT id FROM checklist WHERE phase = ? AND title = ? COLLATE NOCASE AND vendor = ? COLLATE NOCASE`,
-		string(it.Phase), it.Title, it.Vendor).Scan(&dup); {
+	switch err := tx.QueryRowContext(ctx, `SELECT id FROM checklist WHERE phase = ? AND lower(title) = ? AND lower(vendor) = ?`,
+		string(it.Phase), foldCase(it.Title), foldCase(it.Vendor)).Scan(&dup); {
 	case err == nil:
 		return upgradebot.Errorf(upgradebot.ECONFLICT, "The %s phase of the release checklist already has it: %d. %s.",
 			it.Phase, dup, upgradebot.Escape(it.Title))
@@ -264,7 +264,7 @@ func logReleaseItem(ctx context.Context, tx *writeTx, actor, key string, it *upg
 		upgradebot.PHIText{Field: "release-note item", Text: it.Title}, upgradebot.PHIText{Field: "reason", Text: it.Reason}); err != nil {
 		return err
 	}
-	before, err := scanReleaseItem(tx.QueryRowContext(ctx, releaseItemSelect+` WHERE i.release_id = ? AND i.title = ? COLLATE NOCASE`, id, it.Title))
+	before, err := scanReleaseItem(tx.QueryRowContext(ctx, releaseItemSelect+` WHERE i.release_id = ? AND lower(i.title) = ?`, id, foldCase(it.Title)))
 	if errors.Is(err, sql.ErrNoRows) {
 		before = nil
 	} else if err != nil {
@@ -302,8 +302,8 @@ func carriedInto(ctx context.Context, q queryer, r *upgradebot.Release) ([]*upgr
 	if err != nil {
 		return nil, fmt.Errorf("find %s releases: %w", r.Vendor, err)
 	}
-	// NOCASE, as FindReleases and the vendors table compare vendor names.
-	items, err := queryAll(ctx, q, scanReleaseItem, releaseItemSelect+` WHERE r.vendor = ? COLLATE NOCASE`+releaseItemOrder, r.Vendor)
+	// Case folded, as FindReleases and the vendors table compare vendor names.
+	items, err := queryAll(ctx, q, scanReleaseItem, releaseItemSelect+` WHERE lower(r.vendor) = ?`+releaseItemOrder, foldCase(r.Vendor))
 	if err != nil {
 		return nil, fmt.Errorf("find %s release items: %w", r.Vendor, err)
 	}

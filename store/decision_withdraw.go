@@ -111,10 +111,10 @@ func rerouteDecisions(ctx context.Context, tx *writeTx, actor string) error {
 		}
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE decisions SET routed_to = ?, on_behalf_of = ?, request_msg = ?,
-				escalation = MAX(escalation, ?),
+				escalation = CASE WHEN escalation > ? THEN escalation ELSE ? END,
 				escalated_at = CASE WHEN escalation <= ? THEN ? ELSE escalated_at END
 			WHERE id = ?`,
-			d.RoutedTo, d.OnBehalfOf, req.ID, upgradebot.EscalationReminded,
+			d.RoutedTo, d.OnBehalfOf, req.ID, upgradebot.EscalationReminded, upgradebot.EscalationReminded,
 			upgradebot.EscalationReminded, formatTime(tx.now), d.ID); err != nil {
 			return fmt.Errorf("re-route decision %d: %w", d.ID, err)
 		}

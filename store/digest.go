@@ -48,7 +48,7 @@ const (
 		FROM (` + digestCleanupGroups + `) o JOIN maintenance m ON m.id = o.maintenance_id
 		ORDER BY o.first_due, m.id LIMIT ?2`
 	// How many clean-ups are behind, and by how many occurrences in all.
-	digestCleanupsCount = `SELECT COUNT(*), COALESCE(SUM(n), 0) FROM (` + digestCleanupGroups + `)`
+	digestCleanupsCount = `SELECT COUNT(*), COALESCE(SUM(n), 0) FROM (` + digestCleanupGroups + `) AS g`
 
 	// Open work at an instant ?1 is the tasks created by then and not
 	// closed by then: those not closed now, less those of them created

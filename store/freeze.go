@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/upgradebot/upgradebot"
 )
@@ -96,6 +97,9 @@ func findFreezes(ctx context.Context, q queryer, from upgradebot.Date, limit int
 	query, args := freezeSelect, []any{}
 	if !from.IsZero() {
 		query, args = query+` WHERE to_day >= ?`, append(args, from.String())
+	}
+	if limit < 0 {
+		limit = math.MaxInt64
 	}
 	query, args = query+` ORDER BY from_day, id LIMIT ?`, append(args, limit)
 	return queryAll(ctx, q, scanFreeze, query, args...)

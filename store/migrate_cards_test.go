@@ -13,7 +13,7 @@ import (
 // messages sent before it: a pending decision's request and reminder are
 // open, so deciding it updates both; a decided one's are closed.
 func TestMigrateDecisionCards(t *testing.T) {
-	names, err := migrationNames()
+	names, err := (&DB{}).migrationNames()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ func seedVersion(t *testing.T, db *DB, v int) {
 // version, with data where the tables exist, opens it normally and checks
 // that it upgrades, that the data survives and that everything works.
 func TestMigrateFromEveryVersion(t *testing.T) {
-	names, err := migrationNames()
+	names, err := (&DB{}).migrationNames()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func TestMigrateToBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	names, _ := migrationNames()
+	names, _ := (&DB{}).migrationNames()
 	for _, v := range []int{-1, len(names) + 1} {
 		if err := db.migrateTo(t.Context(), v); err == nil {
 			t.Errorf("migrateTo(%d) succeeded", v)

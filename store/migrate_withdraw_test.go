@@ -16,7 +16,7 @@ import (
 // gate, every row and link survives, the foreign keys still hold, and a
 // withdrawal works.
 func TestMigrateDecisionsRebuild(t *testing.T) {
-	names, err := migrationNames()
+	names, err := (&DB{}).migrationNames()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/upgradebot/upgradebot"
@@ -197,7 +198,7 @@ func (db *DB) ClaimPaced(ctx context.Context, id int64, now, until time.Time, ga
 }
 
 func (db *DB) claimPaced(ctx context.Context, id int64, now, until time.Time, gap time.Duration) (bool, time.Time, error) {
-	tx, err := db.db.BeginTx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return false, time.Time{}, err
 	}
@@ -288,7 +289,7 @@ const channelKeySQL = `CASE WHEN kind IN ('dm', 'post', 'update') THEN to_id ELS
 func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]*upgradebot.Message, error) {
 	// The turns are numbered on the ids alone; only the chosen rows are read.
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		limit = math.MaxInt64 // no limit, on either backend
 	}
 	at := formatTime(now)
 	msgs, err := findMessages(ctx, db.db, `

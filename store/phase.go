@@ -32,7 +32,7 @@ func setVendor(ctx context.Context, tx *writeTx, actor string, v *upgradebot.Ven
 	if err := v.Validate(); err != nil {
 		return err
 	}
-	before, err := scanVendor(tx.QueryRowContext(ctx, vendorSelect+` WHERE name = ?`, v.Name))
+	before, err := scanVendor(tx.QueryRowContext(ctx, vendorSelect+` WHERE lower(name) = ?`, foldCase(v.Name)))
 	if errors.Is(err, sql.ErrNoRows) {
 		before = nil
 	} else if err != nil {
@@ -79,7 +79,7 @@ func (db *DB) FindVendors(ctx context.Context) ([]*upgradebot.Vendor, error) {
 }
 
 func findVendors(ctx context.Context, q queryer) ([]*upgradebot.Vendor, error) {
-	return queryAll(ctx, q, scanVendor, vendorSelect+` ORDER BY name COLLATE NOCASE`)
+	return queryAll(ctx, q, scanVendor, vendorSelect+` ORDER BY lower(name), name`)
 }
 
 func scanVendor(s scanner) (*upgradebot.Vendor, error) {

@@ -112,7 +112,7 @@ var phiSources = []phiSource{
 	{"maint", []string{"title"}, `SELECT id, '', 1, title FROM maintenance ORDER BY id`},
 	{"freeze", []string{"reason"}, `SELECT id, '', 0, reason FROM freezes ORDER BY id`},
 	{"checklist", []string{"title"}, `SELECT id, '', 0, title FROM checklist ORDER BY id`},
-	{"site", []string{"key", "name"}, `SELECT rowid, key, 0, key, name FROM sites ORDER BY key`},
+	{"site", []string{"key", "name"}, `SELECT 0, key, 0, key, name FROM sites ORDER BY key`},
 	// The trail keeps what was written before the guard (or the team's
 	// pattern) was there; it is append-only, so a hit there is for whoever
 	// runs the bot to deal with. Refusals hold no text.

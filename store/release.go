@@ -41,11 +41,10 @@ func findReleases(ctx context.Context, q queryer, f upgradebot.ReleaseFilter) ([
 	if len(f.Vendors) > 0 {
 		marks := make([]string, len(f.Vendors))
 		for i, v := range f.Vendors {
-			marks[i], args = "?", append(args, v)
+			marks[i], args = "?", append(args, foldCase(v))
 		}
-		// NOCASE, as the vendors table compares names: ASCII letters only
-		// (lower() in Go would fold "É" where SQLite does not).
-		where = append(where, `vendor COLLATE NOCASE IN (`+strings.Join(marks, ", ")+`)`)
+		// Case folded as the vendors table compares names (see foldCase).
+		where = append(where, `lower(vendor) IN (`+strings.Join(marks, ", ")+`)`)
 	}
 	query := `SELECT id, key, vendor, name, ga, support, created_by, created_at, site FROM releases`
 	if len(where) > 0 {

@@ -18,9 +18,9 @@ import (
 // a removed row, and with it that row's trail, is never another's.
 func newID(ctx context.Context, tx *writeTx, table, entity string) (int64, error) {
 	var id int64
-	if err := tx.QueryRowContext(ctx, `SELECT MAX(
-		COALESCE((SELECT MAX(id) FROM `+table+`), 0),
-		COALESCE((SELECT MAX(entity_id) FROM audit WHERE entity = ?), 0)) + 1`, entity).Scan(&id); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM (
+		SELECT MAX(id) AS id FROM `+table+`
+		UNION ALL SELECT MAX(entity_id) FROM audit WHERE entity = ?) AS used`, entity).Scan(&id); err != nil {
 		return 0, fmt.Errorf("new %s id: %w", entity, err)
 	}
 	return id, nil
@@ -80,7 +80,7 @@ func (db *DB) RemoveRelease(ctx context.Context, actor, key string) (*upgradebot
 
 // vendorNamed reads the vendor called name, in any case: ENOTFOUND.
 func vendorNamed(ctx context.Context, tx *writeTx, name string) (*upgradebot.Vendor, error) {
-	v, err := scanVendor(tx.QueryRowContext(ctx, vendorSelect+` WHERE name = ?`, name))
+	v, err := scanVendor(tx.QueryRowContext(ctx, vendorSelect+` WHERE lower(name) = ?`, foldCase(name)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, upgradebot.Errorf(upgradebot.ENOTFOUND, "No vendor is called %s; `/upgrade vendor` lists them.", upgradebot.Escape(upgradebot.Clip(name, 40)))
 	} else if err != nil {

@@ -55,15 +55,23 @@ const busyTimeout = 10 * time.Second
 // maxIdleConns is how many idle connections a DB keeps open.
 const maxIdleConns = 16
 
-//go:embed migrations/*.sql
+// migrationFS holds each backend's migrations: migrations for SQLite,
+// migrations_pg for PostgreSQL.
+//
+//go:embed migrations/*.sql migrations_pg/*.sql
 var migrationFS embed.FS
 
 var _ upgradebot.Desk = (*DB)(nil)
 
-// DB is the SQLite-backed desk. It is safe for concurrent use.
+// DB is the desk on a SQLite file or a PostgreSQL database (see
+// postgres.go). It is safe for concurrent use.
 type DB struct {
 	db    *sql.DB
 	clock upgradebot.Clock
+
+	pg      bool   // PostgreSQL, not SQLite
+	lockKey int64  // PostgreSQL: the advisory lock writers take turns on
+	where   string // the database, as logs and /healthz name it
 
 	// writer admits one write transaction of this process at a time. Waiting
 	// goroutines queue on it in order instead of polling SQLite's write lock
@@ -81,11 +89,12 @@ type DB struct {
 	commits, committed atomic.Int64
 }
 
-// Open opens (creating if needed) the database file at path and brings its
-// schema up to date. clock is read once per write transaction; nil means
-// the wall clock.
-func Open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error) {
-	db, err := open(ctx, path, clock)
+// Open opens the desk at dsn and brings its schema up to date: a
+// PostgreSQL database if dsn is a postgres:// or postgresql:// URL (see
+// IsPostgres), else a SQLite file at that path, created if missing. clock
+// is read once per write transaction; nil means the wall clock.
+func Open(ctx context.Context, dsn string, clock upgradebot.Clock) (*DB, error) {
+	db, err := open(ctx, dsn, clock)
 	if err != nil {
 		return nil, err
 	}
@@ -96,8 +105,11 @@ func Open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error)
 	return db, nil
 }
 
-// open opens the file without touching the schema.
+// open opens the database without touching the schema.
 func open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error) {
+	if IsPostgres(path) {
+		return openPostgres(ctx, path, clock)
+	}
 	if path == "" {
 		return nil, fmt.Errorf("store: open: database path required")
 	} else if path == ":memory:" || strings.HasPrefix(path, "file:") {
@@ -135,8 +147,11 @@ func open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error)
 		sqldb.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	return &DB{db: sqldb, clock: clock, writer: make(chan struct{}, 1)}, nil
+	return &DB{db: sqldb, clock: clock, writer: make(chan struct{}, 1), where: "sqlite " + path}, nil
 }
+
+// String names the database: its kind and where it is (no password).
+func (db *DB) String() string { return db.where }
 
 // ping opens the first connection, which applies the DSN's pragmas. Turning
 // a new file to WAL needs an exclusive lock that SQLite takes without
@@ -191,6 +206,8 @@ func (db *DB) CheckWrite(ctx context.Context) error {
 	reason := "the database cannot be written"
 	var se *sqlite.Error
 	switch {
+	case db.pg:
+		reason = pgWriteReason(err)
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		reason = "the database is busy: a write waited too long for the lock"
 	case errors.As(err, &se):
@@ -211,6 +228,9 @@ func (db *DB) CheckWrite(ctx context.Context) error {
 // Backup writes a consistent copy of the database to dest while the
 // database stays in use. It refuses to overwrite an existing file.
 func (db *DB) Backup(ctx context.Context, dest string) error {
+	if db.pg {
+		return upgradebot.Errorf(upgradebot.EINVALID, "The desk is on PostgreSQL: back it up with pg_dump (for example `pg_dump -Fc -f upgradebot.dump \"$UPGRADEBOT_DB\"`), as you back up the database's other data.")
+	}
 	if dest == "" {
 		return upgradebot.Errorf(upgradebot.EINVALID, "A backup needs a file name.")
 	}
@@ -230,22 +250,30 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 // Migrate applies every migration not yet recorded in the migrations table,
 // each in its own transaction.
 func (db *DB) Migrate(ctx context.Context) error {
-	names, err := migrationNames()
+	names, err := db.migrationNames()
 	if err != nil {
 		return err
 	}
-	return db.migrateTo(ctx, len(names))
+	return db.migrateLocked(ctx, func() error { return db.migrateTo(ctx, len(names)) })
 }
 
-// migrationNames lists the embedded migrations in order.
-func migrationNames() ([]string, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+// migrationDir is the folder of migrationFS with the backend's migrations.
+func (db *DB) migrationDir() string {
+	if db.pg {
+		return "migrations_pg"
+	}
+	return "migrations"
+}
+
+// migrationNames lists the backend's embedded migrations in order.
+func (db *DB) migrationNames() ([]string, error) {
+	names, err := fs.Glob(migrationFS, db.migrationDir()+"/*.sql")
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)
 	}
 	sort.Strings(names)
 	for i := range names {
-		names[i] = strings.TrimPrefix(names[i], "migrations/")
+		names[i] = strings.TrimPrefix(names[i], db.migrationDir()+"/")
 	}
 	return names, nil
 }
@@ -253,7 +281,7 @@ func migrationNames() ([]string, error) {
 // migrateTo applies the first n migrations (schema version n). Tests use it
 // to build databases at older versions.
 func (db *DB) migrateTo(ctx context.Context, n int) error {
-	names, err := migrationNames()
+	names, err := db.migrationNames()
 	if err != nil {
 		return err
 	}
@@ -303,7 +331,7 @@ func (db *DB) migrateTo(ctx context.Context, n int) error {
 // is inside the write transaction, so two processes opening the same new
 // file do not both apply it.
 func (db *DB) migrateFile(ctx context.Context, name string) error {
-	tx, err := db.db.BeginTx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("store: migrate %s: %w", name, err)
 	}
@@ -315,7 +343,7 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	} else if n > 0 {
 		return nil
 	}
-	src, err := fs.ReadFile(migrationFS, "migrations/"+name)
+	src, err := fs.ReadFile(migrationFS, db.migrationDir()+"/"+name)
 	if err != nil {
 		return fmt.Errorf("store: migrate %s: %w", name, err)
 	}
@@ -591,7 +619,7 @@ func (db *DB) newWriteTx(sqlTx *sql.Tx, ctx context.Context) *writeTx {
 
 // runAlone runs one call in a transaction of its own, with its own context.
 func (db *DB) runAlone(c *writeCall) {
-	sqlTx, err := db.db.BeginTx(c.ctx, nil)
+	sqlTx, err := db.beginWrite(c.ctx)
 	if err != nil {
 		c.answer(err)
 		return
@@ -621,7 +649,7 @@ func (db *DB) runAlone(c *writeCall) {
 func (db *DB) runTogether(calls []*writeCall) (again []*writeCall) {
 	// No caller can cancel the transaction all of them share.
 	ctx := context.Background()
-	sqlTx, err := db.db.BeginTx(ctx, nil)
+	sqlTx, err := db.beginWrite(ctx)
 	if err != nil {
 		for _, c := range calls {
 			c.answer(err)
@@ -716,7 +744,11 @@ func (db *DB) unlockWriter() { <-db.writer }
 
 // read starts a read-only transaction, so several queries see one snapshot.
 func (db *DB) read(ctx context.Context) (*sql.Tx, error) {
-	return db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.pg {
+		opts.Isolation = sql.LevelRepeatableRead // one snapshot, as SQLite's
+	}
+	return db.db.BeginTx(ctx, opts)
 }
 
 // queryer is what *sql.DB, *sql.Tx and *writeTx have in common.
@@ -847,6 +879,20 @@ func requireUserOrNobody(id string) error {
 		return nil
 	}
 	return requireUser(id)
+}
+
+// foldCase folds ASCII letters to lower case and leaves every other
+// letter as it is, as SQLite's NOCASE and lower() do, and as lower() does
+// on PostgreSQL for the schema's COLLATE "C" columns: a name compared
+// with lower(column) = ? is given folded by this, never by the database,
+// whose lower() of a parameter may fold "É" too.
+func foldCase(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, s)
 }
 
 // timeLayout is RFC 3339 with a fixed nine-digit fraction: unlike

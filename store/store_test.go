@@ -368,7 +368,7 @@ func TestOpenConcurrently(t *testing.T) {
 	if errs[0] != nil {
 		return
 	}
-	names, _ := migrationNames()
+	names, _ := (&DB{}).migrationNames()
 	var n int
 	if err := dbs[0].db.QueryRow(`SELECT COUNT(*) FROM migrations`).Scan(&n); err != nil || n != len(names) {
 		t.Errorf("%d migrations recorded (%v), want %d", n, err, len(names))

@@ -28,7 +28,7 @@ const (
 	// after ?1, the first point's window: tasks_workload alone. Checklist
 	// work due by then counts at every point it is open, as any task does.
 	trendChecklist = `SELECT id, status = 'open', due FROM tasks INDEXED BY tasks_workload
-		WHERE phase != '' AND IFNULL(due, '9999-12-31') > ?1`
+		WHERE phase != '' AND COALESCE(due, '9999-12-31') > ?1`
 )
 
 // Releases GA by ?1 and the day each went live (NULL: not live), named as

@@ -13,11 +13,11 @@ import (
 // load recorded for them that week, and every week up to ?1 they were over:
 // one row per such week, through the workload_weeks_over index.
 const overloadedQuery = `
-	SELECT w.user, w.open, w.overdue, w.planned_min, o.week
+	SELECT w."user", w.open, w.overdue, w.planned_min, o.week
 	FROM workload_weeks w
-	JOIN workload_weeks o INDEXED BY workload_weeks_over ON o.user = w.user AND o.over = 1 AND o.week <= ?1
+	JOIN workload_weeks o INDEXED BY workload_weeks_over ON o."user" = w."user" AND o.over = 1 AND o.week <= ?1
 	WHERE w.week = ?1 AND w.over = 1
-	ORDER BY w.user, o.week DESC`
+	ORDER BY w."user", o.week DESC`
 
 // RecordWorkloadWeek replaces the snapshot of today's team week with each
 // person's load as of today against limits. The snapshot is derived from
@@ -40,7 +40,7 @@ func (db *DB) RecordWorkloadWeek(ctx context.Context, today upgradebot.Date, lim
 		}
 		for _, r := range w.Rows {
 			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO workload_weeks (week, user, open, overdue, planned_min, over, recorded_at)
+				INSERT INTO workload_weeks (week, "user", open, overdue, planned_min, over, recorded_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?)`,
 				week, r.User, r.Open, r.Overdue, int64(r.Planned/time.Minute), r.Over, formatTime(tx.now)); err != nil {
 				return fmt.Errorf("%s: %w", r.User, err)
