@@ -124,6 +124,12 @@ func signedCommand(client *http.Client, addr, secret, user, text string) (int, s
 	form := url.Values{"command": {"/upgrade"}, "text": {text}, "user_id": {user}, "user_name": {"sender"},
 		"team_id": {"T0TEAM"}, "channel_id": {"C0TEAM"}, "response_url": {"http://127.0.0.1:9/response"},
 		"trigger_id": {fmt.Sprintf("1.2.%d", triggers.Add(1))}}
+	return postSigned(client, addr, secret, form)
+}
+
+// postSigned posts a slash command's form, signed, and returns the status
+// and body.
+func postSigned(client *http.Client, addr, secret string, form url.Values) (int, string, error) {
 	body := form.Encode()
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/commands", strings.NewReader(body))

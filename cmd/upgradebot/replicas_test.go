@@ -1,0 +1,483 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/upgradebot/upgradebot"
+	"github.com/upgradebot/upgradebot/bot"
+	"github.com/upgradebot/upgradebot/internal/pgtest"
+	"github.com/upgradebot/upgradebot/scheduler"
+	"github.com/upgradebot/upgradebot/store"
+)
+
+// replicaSlack is a fake Slack Web API shared by the replicas. It records
+// every chat.postMessage it accepts: the task it names and when, per
+// channel. Each post takes a few milliseconds, as Slack's do. While held,
+// posts wait in the handler; a post whose caller is gone by the time it is
+// let go (its process was killed) is not accepted, as Slack does not post
+// what a dropped request asked for before it read it.
+type replicaSlack struct {
+	*httptest.Server
+	held     chan struct{} // closed: posts go through
+	holdMu   sync.Mutex
+	mu       sync.Mutex
+	posts    map[string]int         // task title → accepted posts
+	at       map[string][]time.Time // channel → accepted posts' times
+	accepted atomic.Int64
+	dropped  atomic.Int64 // posts whose caller went away while held
+	ts       int
+}
+
+var replicaTitleRE = regexp.MustCompile(`Replica task \d{3}`)
+
+func newReplicaSlack(t *testing.T) *replicaSlack {
+	k := &replicaSlack{posts: map[string]int{}, at: map[string][]time.Time{}, held: make(chan struct{})}
+	close(k.held)
+	k.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		form, _ := url.ParseQuery(string(body))
+		method := strings.TrimPrefix(r.URL.Path, "/api/")
+		w.Header().Set("Content-Type", "application/json")
+		switch method {
+		case "auth.test":
+			fmt.Fprint(w, `{"ok":true,"user_id":"U0BOT","team_id":"T0TEAM"}`)
+		case "conversations.open":
+			fmt.Fprintf(w, `{"ok":true,"channel":{"id":"D%s"}}`, strings.TrimPrefix(form.Get("users"), "U"))
+		case "chat.postMessage":
+			time.Sleep(3 * time.Millisecond)
+			k.holdMu.Lock()
+			held := k.held
+			k.holdMu.Unlock()
+			<-held
+			if r.Context().Err() != nil {
+				k.dropped.Add(1)
+				return
+			}
+			k.mu.Lock()
+			k.ts++
+			ts := fmt.Sprintf("1764147600.%06d", k.ts)
+			ch := form.Get("channel")
+			k.posts[replicaTitleRE.FindString(form.Get("text"))]++
+			k.at[ch] = append(k.at[ch], time.Now())
+			k.mu.Unlock()
+			k.accepted.Add(1)
+			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, ch, ts)
+		default:
+			fmt.Fprint(w, `{"ok":true}`)
+		}
+	}))
+	t.Cleanup(k.Close)
+	return k
+}
+
+// hold makes posts wait until release.
+func (k *replicaSlack) hold() {
+	k.holdMu.Lock()
+	k.held = make(chan struct{})
+	k.holdMu.Unlock()
+}
+
+func (k *replicaSlack) release() {
+	k.holdMu.Lock()
+	close(k.held)
+	k.holdMu.Unlock()
+}
+
+// signedCommandWithTrigger is signedCommand with the trigger_id given: the
+// same request sent again, as Slack's retries and replays are.
+func signedCommandWithTrigger(client *http.Client, addr, secret, user, text, trigger string) (int, string, error) {
+	form := url.Values{"command": {"/upgrade"}, "text": {text}, "user_id": {user}, "user_name": {"sender"},
+		"team_id": {"T0TEAM"}, "channel_id": {"C0TEAM"}, "response_url": {"http://127.0.0.1:9/response"},
+		"trigger_id": {trigger}}
+	return postSigned(client, addr, secret, form)
+}
+
+// TestReplicasOnPostgres runs three `serve` processes on one PostgreSQL
+// database against one fake Slack (issue 14). 500 signed commands, spread
+// over the three, each assign a task and so DM its assignee; 470 people get
+// one DM each and three busy people ten each. Midway one replica is
+// SIGKILLed while it is delivering (a post of its own in flight, held in
+// Slack). Afterwards: every command answered 200 is one task, stored once;
+// every task's DM was posted exactly once, the killed replica's leased
+// messages included (another replica took them when the lease ran out);
+// the same requests sent again to another replica are refused as already
+// done and change nothing; and no channel got two posts less than a second
+// apart, though three processes were delivering to it.
+//
+// The kill lands while the killed replica's post is in Slack's hands and
+// not yet accepted. A kill in the milliseconds between Slack accepting a
+// post and the replica committing that it did would post that message
+// again: the window the Deliverer documents, which no lease can close.
+func TestReplicasOnPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	dsn := pgtest.Schema(t)
+	const secret = "replica-test-signing-secret"
+	slackAPI := newReplicaSlack(t)
+	env := []string{
+		"SLACK_BOT_TOKEN=xoxb-replica-test", "SLACK_SIGNING_SECRET=" + secret, "SLACK_APP_TOKEN=",
+		"SLACK_API_URL=" + slackAPI.URL + "/api/", "UPGRADEBOT_DB=" + dsn,
+		"UPGRADEBOT_ADDR=127.0.0.1:0", "UPGRADEBOT_SEND_INTERVAL=0", "UPGRADEBOT_TZ=America/Chicago",
+	}
+	// The three start together on the empty database: one migrates.
+	type replica struct {
+		cmd  *exec.Cmd
+		addr string
+		dead atomic.Bool
+	}
+	replicas := make([]*replica, 3)
+	var wg sync.WaitGroup
+	for i := range replicas {
+		wg.Go(func() {
+			cmd, addr := startServe(t, env)
+			replicas[i] = &replica{cmd: cmd, addr: addr}
+		})
+	}
+	wg.Wait()
+
+	const n, busy, perBusy = 500, 3, 10
+	assignee := func(i int) string {
+		if i < busy*perBusy {
+			return fmt.Sprintf("U0BUSY%d", i%busy)
+		}
+		return fmt.Sprintf("U0R%03d", i)
+	}
+	client := &http.Client{Timeout: 20 * time.Second}
+	ok := make([]bool, n)
+	trigger := func(i int) string { return fmt.Sprintf("9.9.%d", i) }
+	text := func(i int) string { return fmt.Sprintf("add Replica task %03d <@%s> due:+1w", i, assignee(i)) }
+	var killed atomic.Bool
+	killer := make(chan struct{})
+	go func() {
+		defer close(killer)
+		for slackAPI.accepted.Load() < n/3 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		// Hold Slack's answers until every post already accepted has been
+		// recorded, so that the kill lands mid-request.
+		slackAPI.hold()
+		time.Sleep(300 * time.Millisecond)
+		replicas[0].dead.Store(true)
+		replicas[0].cmd.Process.Signal(syscall.SIGKILL)
+		replicas[0].cmd.Wait()
+		killed.Store(true)
+		time.Sleep(50 * time.Millisecond)
+		slackAPI.release()
+	}()
+	jobs := make(chan int)
+	for range 6 {
+		wg.Go(func() {
+			for i := range jobs {
+				// Round robin over the replicas; a request to the killed one
+				// is sent again, the same request, to the next.
+				for try := 0; try < len(replicas); try++ {
+					r := replicas[(i+try)%len(replicas)]
+					if r.dead.Load() && try < len(replicas)-1 {
+						continue
+					}
+					code, body, err := signedCommandWithTrigger(client, r.addr, secret, "U0SENDER", text(i), trigger(i))
+					if err == nil && code == http.StatusOK && (strings.Contains(body, "Added") || strings.Contains(body, "Already done")) {
+						ok[i] = true
+						break
+					}
+				}
+			}
+		})
+	}
+	for i := range n {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	<-killer
+	if !killed.Load() {
+		t.Fatal("the replica was not killed")
+	}
+
+	// Slack sends nothing twice on its own, but a replayed request is the
+	// same request: the other replicas refuse it.
+	for i := range 20 {
+		r := replicas[1+i%2]
+		code, body, err := signedCommandWithTrigger(client, r.addr, secret, "U0SENDER", text(i), trigger(i))
+		if err != nil || code != http.StatusOK || !strings.Contains(body, "Already done") {
+			t.Errorf("request %d sent again: %d %q %v", i, code, body, err)
+		}
+	}
+
+	// The two left drain the outbox, the dead one's leases included.
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		resp, err := client.Get("http://" + replicas[1].addr + "/metrics")
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if strings.Contains(string(b), `upgradebot_outbox_messages{status="pending"} 0`) {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the outbox did not drain")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	for _, r := range replicas[1:] {
+		r.cmd.Process.Signal(syscall.SIGTERM)
+		if err := r.cmd.Wait(); err != nil {
+			t.Errorf("serve after SIGTERM: %v", err)
+		}
+	}
+	t.Logf("posts accepted %d, dropped by the kill %d", slackAPI.accepted.Load(), slackAPI.dropped.Load())
+
+	db, err := store.Open(context.Background(), dsn, upgradebot.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tasks, _, err := db.FindTasks(context.Background(), upgradebot.TaskFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]bool{}
+	for _, tk := range tasks {
+		if stored[tk.Title] {
+			t.Errorf("%s stored twice", tk.Title)
+		}
+		stored[tk.Title] = true
+	}
+	for i, o := range ok {
+		title := fmt.Sprintf("Replica task %03d", i)
+		if !o {
+			t.Errorf("%s: no replica answered it", title)
+		} else if !stored[title] {
+			t.Errorf("%s was answered 200 but is not in the store", title)
+		}
+	}
+	slackAPI.mu.Lock()
+	defer slackAPI.mu.Unlock()
+	for title := range stored {
+		if got := slackAPI.posts[title]; got != 1 {
+			t.Errorf("%s: its DM was posted %d times, want once", title, got)
+		}
+	}
+	// Pacing: the channel's booking is shared through the database. The
+	// times are when the fake read each post, so allow for the jitter of
+	// its arrival.
+	const jitter = 100 * time.Millisecond
+	for ch, ats := range slackAPI.at {
+		slices.SortFunc(ats, func(a, b time.Time) int { return a.Compare(b) })
+		for i := 1; i < len(ats); i++ {
+			if gap := ats[i].Sub(ats[i-1]); gap < time.Second-jitter {
+				t.Errorf("%s: two posts %v apart", ch, gap)
+			}
+		}
+	}
+	for i := range busy {
+		if got := len(slackAPI.at[fmt.Sprintf("D0BUSY%d", i)]); got != perBusy {
+			t.Errorf("busy person %d got %d DMs, want %d", i, got, perBusy)
+		}
+	}
+	counts, err := db.CountMessages(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[upgradebot.MessagePending] != 0 || counts[upgradebot.MessageFailed] != 0 {
+		t.Errorf("outbox after the drain: %v", counts)
+	}
+}
+
+// TestScheduledWeekOnReplicas runs a week of the scheduler on three
+// replicas of one PostgreSQL desk (three connection pools, three
+// schedulers, as three processes have), every hour all three calling the
+// scheduler's due-run entry point at once, and the same week on one SQLite
+// desk with one scheduler. The messages they queue are the same, one for
+// one: every digest, chart, reminder, nudge and escalation once, though
+// three replicas ran each job.
+func TestScheduledWeekOnReplicas(t *testing.T) {
+	dsn := pgtest.Schema(t)
+	ctx := context.Background()
+	chicago := mustLocation(t, "America/Chicago")
+	start := time.Date(2026, 11, 30, 7, 0, 0, 0, chicago) // a Monday
+	week := func(t *testing.T, open func(clock upgradebot.Clock) *store.DB, replicas int) []string {
+		clock := upgradebot.NewFakeClock(start)
+		dbs := make([]*store.DB, replicas)
+		for i := range dbs {
+			dbs[i] = open(clock)
+		}
+		seedWeek(t, dbs[0], clock)
+		scheds := make([]*scheduler.Scheduler, replicas)
+		for i, db := range dbs {
+			scheds[i] = &scheduler.Scheduler{Desk: db, Clock: clock, Location: chicago,
+				Jobs: scheduler.Jobs(db, scheduler.Config{Location: chicago})}
+		}
+		from := clock.Now()
+		for range 7 * 24 {
+			clock.Advance(time.Hour)
+			var wg sync.WaitGroup
+			for _, s := range scheds {
+				wg.Go(func() {
+					if err := s.RunDue(ctx, from, clock.Now()); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			from = clock.Now()
+		}
+		msgs, err := dbs[0].PendingMessages(ctx, clock.Now().Add(365*24*time.Hour), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range msgs {
+			if m.Kind != upgradebot.MessageHome {
+				out = append(out, fmt.Sprintf("%s %s %s", m.Kind, m.To, m.Text))
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	dir := t.TempDir()
+	want := week(t, func(clock upgradebot.Clock) *store.DB {
+		return openDesk(t, dir+"/oracle.db", clock)
+	}, 1)
+	got := week(t, func(clock upgradebot.Clock) *store.DB { return openDesk(t, dsn, clock) }, 3)
+
+	// The week did run every kind of job.
+	for _, s := range []string{"post C0TEAM Upgrade digest", "post C0TEAM Weekly chart",
+		"post C0TEAM *Vendor release reminders*", "*Overdue:*", "*Reminder:* this decision", "is waiting too long*"} {
+		if !slices.ContainsFunc(want, func(m string) bool { return strings.Contains(m, s) }) {
+			t.Errorf("no message with %q in the week:\n%s", s, strings.Join(want, "\n"))
+		}
+	}
+	if !slices.Equal(got, want) {
+		for _, m := range got {
+			if !slices.Contains(want, m) {
+				t.Errorf("three replicas queued %q, one SQLite desk did not", m)
+			}
+		}
+		for _, m := range want {
+			if !slices.Contains(got, m) {
+				t.Errorf("one SQLite desk queued %q, three replicas did not", m)
+			}
+		}
+		t.Errorf("%d messages on three replicas, %d on one desk", len(got), len(want))
+	}
+}
+
+func mustLocation(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+func openDesk(t *testing.T, dsn string, clock upgradebot.Clock) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), dsn, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// seedWeek gives the desk work for every job: a digest channel, a release
+// going live this week, overdue tasks, a decision due that nobody answers,
+// and a weekly clean-up.
+func seedWeek(t *testing.T, db *store.DB, clock upgradebot.Clock) {
+	ctx := context.Background()
+	const lead, owner, ana, ben = "U0LEAD", "U0DANA", "U0ANA", "U0BEN"
+	if err := db.Bootstrap(ctx, "C0TEAM", "America/Chicago", []string{lead}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RememberPeople(ctx, []upgradebot.Person{{ID: lead, Name: "lee"}, {ID: owner, Name: "dana"},
+		{ID: ana, Name: "ana"}, {ID: ben, Name: "ben"}}); err != nil {
+		t.Fatal(err)
+	}
+	b := &bot.Bot{Desk: db, Clock: clock}
+	for _, line := range []string{
+		"owner @dana",
+		"vendor Verisante cadence:13w support:52w",
+		"release add Verisante 2026.4 ga:2026-12-03",
+		"maint add Duplicate record pairs every:1w @ana first:2026-12-02",
+		"add Rebuild the order sets @ana due:2026-11-20",
+		"add Retire the old interface @ben due:2026-11-27",
+		"add Book the training rooms @ben due:2026-12-02",
+		`decide "Go live on the 12th?" due:2026-12-01`,
+	} {
+		if r := b.Handle(ctx, bot.Request{User: lead, Text: line}); r.Failed {
+			t.Fatalf("%q: %s", line, r.Text)
+		}
+	}
+}
+
+// TestMigrationsRaceOnPostgres starts three `upgradebot migrate` processes
+// at once on an empty PostgreSQL database: each migration is applied once
+// (the others wait on the advisory lock and find it done), and all three
+// succeed.
+func TestMigrationsRaceOnPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	dsn := pgtest.Schema(t)
+	var wg sync.WaitGroup
+	outs := make([][]byte, 3)
+	errs := make([]error, 3)
+	start := make(chan struct{})
+	for i := range outs {
+		wg.Go(func() {
+			cmd := exec.Command(os.Args[0], "migrate")
+			cmd.Env = append(os.Environ(), "UPGRADEBOT_TEST_RUN_MAIN=1", "UPGRADEBOT_DB="+dsn)
+			<-start
+			outs[i], errs[i] = cmd.CombinedOutput()
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i := range outs {
+		if errs[i] != nil {
+			t.Errorf("migrate %d: %v\n%s", i, errs[i], outs[i])
+		}
+	}
+	files, err := filepath.Glob("../../store/migrations_pg/*.sql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("migrations_pg: %v %v", files, err)
+	}
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), `SELECT COUNT(*) FROM migrations`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(files) {
+		t.Errorf("%d migrations recorded, want %d", n, len(files))
+	}
+	// And the desk works.
+	db := openDesk(t, dsn, nil)
+	if err := db.Bootstrap(context.Background(), "C0TEAM", "America/Chicago", []string{"U0LEAD"}); err != nil {
+		t.Fatal(err)
+	}
+}
