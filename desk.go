@@ -1,7 +1,9 @@
 package upgradebot
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -400,4 +402,28 @@ type Desk interface {
 	// a full disk or a lock held past ctx's deadline fail it; the error's
 	// message (ErrorMessage) says which in a few words, for /healthz.
 	CheckWrite(ctx context.Context) error
+	// Connection describes the backend and this process's connections to
+	// it, for /healthz and /metrics.
+	Connection() Connection
+}
+
+// Connection is a process's view of its database: which one (never with a
+// password) and its connection pool.
+type Connection struct {
+	Backend string // "sqlite" or "postgres"
+	Where   string // the file, or host:port/database and schema: for logs, not /healthz
+	Open    int    // connections open
+	InUse   int    // of them, in use
+	Max     int    // the most it opens; 0: no limit
+}
+
+// String is the backend and the pool in one line, as /healthz shows it: it
+// leaves out Where, which names internal hosts.
+func (c Connection) String() string {
+	name := map[string]string{"sqlite": "SQLite", "postgres": "PostgreSQL"}[c.Backend]
+	open := Plural(c.Open, "connection") + " open"
+	if c.Max > 0 {
+		open = fmt.Sprintf("%d of %d connections open", c.Open, c.Max)
+	}
+	return fmt.Sprintf("%s, %s, %d in use", cmp.Or(name, c.Backend), open, c.InUse)
 }

@@ -271,11 +271,11 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		if ue := (*upgradebot.Error)(nil); errors.As(err, &ue) {
 			reason = ue.Message
 		}
-		http.Error(w, "unavailable: "+reason, http.StatusServiceUnavailable)
+		http.Error(w, "unavailable: "+reason+"\ndatabase: "+s.desk().Connection().String(), http.StatusServiceUnavailable)
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	io.WriteString(w, "ok\n")
+	io.WriteString(w, "ok\ndatabase: "+s.desk().Connection().String()+"\n")
 }
 
 func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
@@ -300,6 +300,7 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	var b bytes.Buffer
 	s.App.Metrics.Write(&b, counts)
 	writeOutboxAge(&b, age)
+	writeConnections(&b, s.desk().Connection())
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Write(b.Bytes())
 }

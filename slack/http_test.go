@@ -931,7 +931,7 @@ func TestSlowCommandRepliesLater(t *testing.T) {
 
 func TestHealthz(t *testing.T) {
 	e := newSlackEnv(t, nil)
-	if w := e.get("/healthz"); w.Code != http.StatusOK || w.Body.String() != "ok\n" {
+	if w := e.get("/healthz"); w.Code != http.StatusOK || w.Body.String() != "ok\ndatabase: SQLite, 1 connection open, 0 in use\n" {
 		t.Errorf("healthz: %d %q", w.Code, w.Body)
 	}
 	if w := e.get("/slack/commands"); w.Code != http.StatusMethodNotAllowed {
@@ -939,7 +939,8 @@ func TestHealthz(t *testing.T) {
 	}
 	e.db.Close()
 	w := e.get("/healthz")
-	if w.Code != http.StatusServiceUnavailable || strings.Contains(w.Body.String(), "sql") {
+	if w.Code != http.StatusServiceUnavailable || strings.Contains(w.Body.String(), "sql") ||
+		!strings.Contains(w.Body.String(), "database: SQLite, 0 connections open") {
 		t.Errorf("healthz with the database closed: %d %q", w.Code, w.Body)
 	}
 	if w := e.get("/metrics"); w.Code != http.StatusServiceUnavailable {

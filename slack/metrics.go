@@ -141,3 +141,11 @@ func writeOutboxAge(w io.Writer, age time.Duration) {
 	fmt.Fprintf(w, "# HELP upgradebot_outbox_oldest_pending_seconds Age of the oldest message still pending in the outbox (0 if none).\n"+
 		"# TYPE upgradebot_outbox_oldest_pending_seconds gauge\nupgradebot_outbox_oldest_pending_seconds %g\n", age.Seconds())
 }
+
+// writeConnections writes the process's database connections.
+func writeConnections(w io.Writer, c upgradebot.Connection) {
+	fmt.Fprintf(w, "# HELP upgradebot_db_connections This process's connections to the database, by state (max: the pool's limit, 0 for none).\n"+
+		"# TYPE upgradebot_db_connections gauge\n"+
+		"upgradebot_db_connections{state=\"open\"} %d\nupgradebot_db_connections{state=\"in_use\"} %d\nupgradebot_db_connections{state=\"max\"} %d\n",
+		c.Open, c.InUse, c.Max)
+}

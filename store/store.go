@@ -153,6 +153,13 @@ func open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error)
 // String names the database: its kind and where it is (no password).
 func (db *DB) String() string { return db.where }
 
+// Connection describes the database and this process's pool.
+func (db *DB) Connection() upgradebot.Connection {
+	st := db.db.Stats()
+	backend, where, _ := strings.Cut(db.where, " ")
+	return upgradebot.Connection{Backend: backend, Where: where, Open: st.OpenConnections, InUse: st.InUse, Max: st.MaxOpenConnections}
+}
+
 // ping opens the first connection, which applies the DSN's pragmas. Turning
 // a new file to WAL needs an exclusive lock that SQLite takes without
 // waiting on busy_timeout, so when another process is creating the same

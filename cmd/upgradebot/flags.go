@@ -117,7 +117,7 @@ func (m *Main) flagSet(cmd subcommand, admins *string) *flag.FlagSet {
 	m.Config.Demo = cmd.name == "console"
 
 	if cmd.flags&flagDB != 0 {
-		fs.StringVar(&m.Config.DB, "db", m.Config.DB, "the database, a SQLite `FILE` created if missing (UPGRADEBOT_DB)")
+		fs.StringVar(&m.Config.DB, "db", m.Config.DB, "the database: a SQLite `FILE` created if missing, or a postgres:// URL (UPGRADEBOT_DB)")
 	}
 	if cmd.flags&flagSettings != 0 {
 		fs.StringVar(admins, "admins", *admins, "comma-separated Slack user `IDS` made admins at start; a restart never removes one (UPGRADEBOT_ADMINS)")

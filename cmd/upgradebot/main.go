@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -208,7 +209,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	}
 	switch name {
 	case "migrate":
-		fmt.Fprintf(m.Stdout, "%s: migrations applied\n", m.Config.DB)
+		fmt.Fprintf(m.Stdout, "%s: migrations applied\n", shownDB(m.Config.DB))
 		return nil
 	case "backup":
 		if err := m.DB.Backup(ctx, rest[0]); err != nil {
@@ -313,7 +314,7 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 	}
 	db, err := store.Open(ctx, m.Config.DB, m.Clock)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", m.Config.DB, err)
+		return fmt.Errorf("open %s: %w", shownDB(m.Config.DB), err)
 	}
 	m.DB = db
 	if cmd == "migrate" || cmd == "backup" {
@@ -362,7 +363,7 @@ func (m *Main) open(ctx context.Context, cmd string) error {
 			return err
 		}
 		if seeded {
-			fmt.Fprintf(m.Stdout, "Seeded %s with demo data (made-up people and work, no patient data).\n", m.Config.DB)
+			fmt.Fprintf(m.Stdout, "Seeded %s with demo data (made-up people and work, no patient data).\n", shownDB(m.Config.DB))
 		}
 	}
 	return nil
@@ -387,6 +388,19 @@ func (m *Main) fixedSettings() map[string]bot.Fixed {
 
 // demoZone is the demo's time zone when none is configured.
 const demoZone = "America/Chicago"
+
+// shownDB is the database setting as output and logs show it: a
+// PostgreSQL URL without its password.
+func shownDB(dsn string) string {
+	if !store.IsPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(a PostgreSQL URL that does not parse)"
+	}
+	return u.Redacted()
+}
 
 // parseClock reads -clock: a local time in the team's zone, or RFC 3339.
 func parseClock(s string, loc *time.Location) (time.Time, error) {

@@ -238,6 +238,16 @@ func TestReplicasOnPostgres(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	// Each replica's /healthz speaks for its own connection.
+	if resp, err := client.Get("http://" + replicas[2].addr + "/healthz"); err != nil {
+		t.Error(err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(b), "ok\ndatabase: PostgreSQL, ") {
+			t.Errorf("healthz: %d %q", resp.StatusCode, b)
+		}
+	}
 	for _, r := range replicas[1:] {
 		r.cmd.Process.Signal(syscall.SIGTERM)
 		if err := r.cmd.Wait(); err != nil {

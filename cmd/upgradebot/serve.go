@@ -169,7 +169,7 @@ func (m *Main) serve(ctx context.Context, c slackConfig) error {
 			}
 		})
 	}
-	log.Info("upgradebot serving", "mode", mode, "addr", ln.Addr().String(), "db", m.Config.DB)
+	log.Info("upgradebot serving", "mode", mode, "addr", ln.Addr().String(), "db", m.DB.String())
 
 	<-ctx.Done()
 	log.Info("shutting down: draining requests and the outbox worker")
