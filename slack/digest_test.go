@@ -14,6 +14,8 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/upgradebot/upgradebot"
 	"github.com/upgradebot/upgradebot/bot"
+	"github.com/upgradebot/upgradebot/internal/desktest"
+	"github.com/upgradebot/upgradebot/internal/pgtest"
 	slackapp "github.com/upgradebot/upgradebot/slack"
 	"github.com/upgradebot/upgradebot/store"
 )
@@ -388,10 +390,27 @@ func TestDigestLimits(t *testing.T) {
 
 // BenchmarkDigest reads, builds and renders the channel digest of a desk
 // holding 100,000 open tasks and 1,000 vendor releases: what a scheduled
-// digest or /upgrade digest costs.
+// digest or /upgrade digest costs, on a SQLite file and (with
+// UPGRADEBOT_TEST_POSTGRES set) on PostgreSQL.
 func BenchmarkDigest(b *testing.B) {
-	bt, db, clock := newBot(b)
-	fillDigest(b, db, clock, 100_000)
+	b.Run("sqlite", func(b *testing.B) {
+		bt, db, clock := newBot(b)
+		fillDigest(b, db, clock, 100_000)
+		benchDigest(b, bt, clock)
+	})
+	b.Run("postgres", func(b *testing.B) {
+		clock := upgradebot.NewFakeClock(desktest.Start)
+		dsn := pgtest.Schema(b)
+		db := desktest.OpenDesk(b, dsn, clock)
+		fillDigest(b, db, clock, 100_000)
+		// What autovacuum does within a minute of a bulk load: planner
+		// statistics and the visibility map for index-only scans.
+		pgtest.Exec(b, dsn, `VACUUM ANALYZE`)
+		benchDigest(b, &bot.Bot{Desk: db, Clock: clock}, clock)
+	})
+}
+
+func benchDigest(b *testing.B, bt *bot.Bot, clock *upgradebot.FakeClock) {
 	ctx := context.Background()
 	loc := mustZone("America/Chicago")
 	var blocks int

@@ -71,3 +71,18 @@ func Schema(t testing.TB) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// Exec runs statements on the database at dsn (a URL Schema returned).
+func Exec(t testing.TB, dsn, sql string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		t.Fatalf("pgtest: %s: %v", sql, err)
+	}
+}
