@@ -236,7 +236,7 @@ func (db *DB) CheckWrite(ctx context.Context) error {
 // database stays in use. It refuses to overwrite an existing file.
 func (db *DB) Backup(ctx context.Context, dest string) error {
 	if db.pg {
-		return upgradebot.Errorf(upgradebot.EINVALID, "The desk is on PostgreSQL: back it up with pg_dump (for example `pg_dump -Fc -f upgradebot.dump \"$UPGRADEBOT_DB\"`), as you back up the database's other data.")
+		return upgradebot.Errorf(upgradebot.EINVALID, "The desk is on PostgreSQL: back it up with pg_dump, as the database's other data, e.g. `pg_dump -Fc -f upgradebot.dump postgres://HOST/DATABASE` (the URL without pool_max_conns or search_path, which pg_dump does not know; `-n SCHEMA` for a desk in its own schema).")
 	}
 	if dest == "" {
 		return upgradebot.Errorf(upgradebot.EINVALID, "A backup needs a file name.")
