@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Throughput of one signed `/upgrade add` on PostgreSQL with one and with two
+# `serve` replicas, one sitting, using the shared load tools
+# (../shared/bench: load, fakeslack). Usage, from the project's root:
+#   docs/bench/replicas.sh [ROUNDS] [POSTGRES_URL]
+# Each round: one replica with 8 workers for 5 s; then two replicas on the
+# same database, each with 4 workers of its own (a load balancer's even
+# split), for 5 s; the req/s of the two are added. Each run starts on a new,
+# empty schema, dropped afterwards. Needs Go and psql.
+set -u
+proj=$(pwd); rounds=${1:-3}; server=${2:-postgres://127.0.0.1:5432/test}
+shared=$(cd "$proj/../shared/bench" && pwd)
+tmp=$(mktemp -d); secret=8f742231b10e8888abcd99yyyzzz85a5
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/bot" ./cmd/upgradebot || exit 1
+for d in load fakeslack; do (cd "$shared/$d" && go build -o "$tmp/$d" .) || exit 1; done
+"$tmp/fakeslack" -addr 127.0.0.1:3099 >"$tmp/fake.log" 2>&1 & fake=$!
+start() { # start PORT SCHEMA: starts a replica, sets pid
+  SLACK_BOT_TOKEN=xoxb-load SLACK_SIGNING_SECRET=$secret SLACK_API_URL=http://127.0.0.1:3099/api/ \
+    UPGRADEBOT_ADDR=127.0.0.1:$1 UPGRADEBOT_DB="$server?search_path=$2" UPGRADEBOT_ADMINS=UADMIN UPGRADEBOT_CHANNEL=CTEAM \
+    "$tmp/bot" serve >>"$tmp/bot.log" 2>&1 & pid=$!
+  for _ in $(seq 50); do curl -s -o /dev/null -X POST "http://127.0.0.1:$1/slack/commands" && return; sleep 0.2; done
+  echo "replica on $1 did not start"; cat "$tmp/bot.log"; exit 1
+}
+rps() { sed 's/.*rps=\([0-9]*\).*/\1/'; }
+for r in $(seq "$rounds"); do
+  s=bench_$$_$r; psql "$server" -qc "CREATE SCHEMA $s" || exit 1
+  start 3003 $s; a=$pid
+  one=$("$tmp/load" -url http://127.0.0.1:3003/slack/commands -user ULOAD1 -c 8 -d 5s 2>&1)
+  start 3004 $s; b=$pid
+  "$tmp/load" -url http://127.0.0.1:3003/slack/commands -user ULOAD2 -c 4 -d 5s >"$tmp/l1" 2>&1 & l=$!
+  "$tmp/load" -url http://127.0.0.1:3004/slack/commands -user ULOAD3 -c 4 -d 5s >"$tmp/l2" 2>&1
+  wait $l
+  two=$(( $(rps <"$tmp/l1") + $(rps <"$tmp/l2") ))
+  echo "round=$r one replica: $one | two replicas: rps=$two ($(cat "$tmp/l1") | $(cat "$tmp/l2"))"
+  kill $a $b; wait $a $b 2>/dev/null
+  psql "$server" -qc "SET client_min_messages = warning; DROP SCHEMA $s CASCADE"
+done
+kill $fake; wait $fake 2>/dev/null
