@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -22,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/upgradebot/upgradebot"
 	"github.com/upgradebot/upgradebot/bot"
+	"github.com/upgradebot/upgradebot/cronspec"
 	"github.com/upgradebot/upgradebot/internal/pgtest"
 	"github.com/upgradebot/upgradebot/scheduler"
 	"github.com/upgradebot/upgradebot/store"
@@ -40,6 +43,7 @@ type replicaSlack struct {
 	mu       sync.Mutex
 	posts    map[string]int         // task title → accepted posts
 	at       map[string][]time.Time // channel → accepted posts' times
+	texts    []string               // "channel text" of each accepted post
 	accepted atomic.Int64
 	dropped  atomic.Int64 // posts whose caller went away while held
 	ts       int
@@ -60,6 +64,18 @@ func newReplicaSlack(t *testing.T) *replicaSlack {
 			fmt.Fprint(w, `{"ok":true,"user_id":"U0BOT","team_id":"T0TEAM"}`)
 		case "conversations.open":
 			fmt.Fprintf(w, `{"ok":true,"channel":{"id":"D%s"}}`, strings.TrimPrefix(form.Get("users"), "U"))
+		case "files.getUploadURLExternal":
+			fmt.Fprintf(w, `{"ok":true,"upload_url":"http://%s/upload","file_id":"F0CHART"}`, r.Host)
+		case "files.completeUploadExternal":
+			var files []struct {
+				ID string `json:"id"`
+			}
+			json.Unmarshal([]byte(form.Get("files")), &files)
+			k.mu.Lock()
+			k.at[form.Get("channel_id")] = append(k.at[form.Get("channel_id")], time.Now())
+			k.texts = append(k.texts, form.Get("channel_id")+" "+form.Get("initial_comment"))
+			k.mu.Unlock()
+			fmt.Fprint(w, `{"ok":true,"files":[{"id":"F0CHART","title":"chart"}]}`)
 		case "chat.postMessage":
 			time.Sleep(3 * time.Millisecond)
 			k.holdMu.Lock()
@@ -76,6 +92,7 @@ func newReplicaSlack(t *testing.T) *replicaSlack {
 			ch := form.Get("channel")
 			k.posts[replicaTitleRE.FindString(form.Get("text"))]++
 			k.at[ch] = append(k.at[ch], time.Now())
+			k.texts = append(k.texts, ch+" "+form.Get("text"))
 			k.mu.Unlock()
 			k.accepted.Add(1)
 			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, ch, ts)
@@ -313,6 +330,69 @@ func TestReplicasOnPostgres(t *testing.T) {
 	}
 }
 
+// weekStart is when the simulated week begins: a Monday, 07:00 in Chicago.
+var weekStart = time.Date(2026, 11, 30, 7, 0, 0, 0, mustZoneOnce("America/Chicago"))
+
+func mustZoneOnce(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// runWeek seeds a desk (seedWeek), then runs the scheduler's jobs due in
+// each hour of a week, on each of the replicas opened with open at the same
+// time, and returns the messages queued, App Home refreshes left out, as
+// sorted "kind to text" lines.
+func runWeek(t *testing.T, open func(clock upgradebot.Clock) *store.DB, replicas int) []string {
+	ctx := context.Background()
+	chicago := weekStart.Location()
+	clock := upgradebot.NewFakeClock(weekStart)
+	dbs := make([]*store.DB, replicas)
+	for i := range dbs {
+		dbs[i] = open(clock)
+	}
+	seedWeek(t, dbs[0], clock)
+	scheds := make([]*scheduler.Scheduler, replicas)
+	for i, db := range dbs {
+		scheds[i] = &scheduler.Scheduler{Desk: db, Clock: clock, Location: chicago,
+			Jobs: scheduler.Jobs(db, scheduler.Config{Location: chicago})}
+	}
+	from := clock.Now()
+	for range 7 * 24 {
+		clock.Advance(time.Hour)
+		var wg sync.WaitGroup
+		for _, s := range scheds {
+			wg.Go(func() {
+				if err := s.RunDue(ctx, from, clock.Now()); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		from = clock.Now()
+	}
+	msgs, err := dbs[0].PendingMessages(ctx, clock.Now().Add(365*24*time.Hour), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range msgs {
+		if m.Kind != upgradebot.MessageHome {
+			out = append(out, fmt.Sprintf("%s %s %s", m.Kind, m.To, m.Text))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// oracleWeek is the week on one SQLite desk with one scheduler.
+func oracleWeek(t *testing.T) []string {
+	path := filepath.Join(t.TempDir(), "oracle.db")
+	return runWeek(t, func(clock upgradebot.Clock) *store.DB { return openDesk(t, path, clock) }, 1)
+}
+
 // TestScheduledWeekOnReplicas runs a week of the scheduler on three
 // replicas of one PostgreSQL desk (three connection pools, three
 // schedulers, as three processes have), every hour all three calling the
@@ -322,53 +402,8 @@ func TestReplicasOnPostgres(t *testing.T) {
 // three replicas ran each job.
 func TestScheduledWeekOnReplicas(t *testing.T) {
 	dsn := pgtest.Schema(t)
-	ctx := context.Background()
-	chicago := mustLocation(t, "America/Chicago")
-	start := time.Date(2026, 11, 30, 7, 0, 0, 0, chicago) // a Monday
-	week := func(t *testing.T, open func(clock upgradebot.Clock) *store.DB, replicas int) []string {
-		clock := upgradebot.NewFakeClock(start)
-		dbs := make([]*store.DB, replicas)
-		for i := range dbs {
-			dbs[i] = open(clock)
-		}
-		seedWeek(t, dbs[0], clock)
-		scheds := make([]*scheduler.Scheduler, replicas)
-		for i, db := range dbs {
-			scheds[i] = &scheduler.Scheduler{Desk: db, Clock: clock, Location: chicago,
-				Jobs: scheduler.Jobs(db, scheduler.Config{Location: chicago})}
-		}
-		from := clock.Now()
-		for range 7 * 24 {
-			clock.Advance(time.Hour)
-			var wg sync.WaitGroup
-			for _, s := range scheds {
-				wg.Go(func() {
-					if err := s.RunDue(ctx, from, clock.Now()); err != nil {
-						t.Error(err)
-					}
-				})
-			}
-			wg.Wait()
-			from = clock.Now()
-		}
-		msgs, err := dbs[0].PendingMessages(ctx, clock.Now().Add(365*24*time.Hour), 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, m := range msgs {
-			if m.Kind != upgradebot.MessageHome {
-				out = append(out, fmt.Sprintf("%s %s %s", m.Kind, m.To, m.Text))
-			}
-		}
-		slices.Sort(out)
-		return out
-	}
-	dir := t.TempDir()
-	want := week(t, func(clock upgradebot.Clock) *store.DB {
-		return openDesk(t, dir+"/oracle.db", clock)
-	}, 1)
-	got := week(t, func(clock upgradebot.Clock) *store.DB { return openDesk(t, dsn, clock) }, 3)
+	want := oracleWeek(t)
+	got := runWeek(t, func(clock upgradebot.Clock) *store.DB { return openDesk(t, dsn, clock) }, 3)
 
 	// The week did run every kind of job.
 	for _, s := range []string{"post C0TEAM Upgrade digest", "post C0TEAM Weekly chart",
@@ -390,15 +425,6 @@ func TestScheduledWeekOnReplicas(t *testing.T) {
 		}
 		t.Errorf("%d messages on three replicas, %d on one desk", len(got), len(want))
 	}
-}
-
-func mustLocation(t *testing.T, name string) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
 }
 
 func openDesk(t *testing.T, dsn string, clock upgradebot.Clock) *store.DB {
@@ -489,5 +515,117 @@ func TestMigrationsRaceOnPostgres(t *testing.T) {
 	db := openDesk(t, dsn, nil)
 	if err := db.Bootstrap(context.Background(), "C0TEAM", "America/Chicago", []string{"U0LEAD"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReplicasServeAWeek runs three `serve` processes on one PostgreSQL
+// desk against the fake Slack through a simulated week: at each instant a
+// job is scheduled for (the default schedules, in the team's zone), three
+// `upgradebot run-job NAME -clock INSTANT` processes, one for each replica,
+// fire it at once, as the replicas' schedulers would; the serve processes
+// deliver. Slack gets, channel by channel, exactly the messages one SQLite
+// desk with one scheduler queues for that week (oracleWeek): every digest,
+// chart, reminder, nudge and escalation once.
+func TestReplicasServeAWeek(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	want := oracleWeek(t)
+	dsn := pgtest.Schema(t)
+	seedWeek(t, openDesk(t, dsn, upgradebot.NewFakeClock(weekStart)), upgradebot.NewFakeClock(weekStart))
+
+	const secret = "week-test-signing-secret"
+	slackAPI := newReplicaSlack(t)
+	env := []string{
+		"SLACK_BOT_TOKEN=xoxb-week-test", "SLACK_SIGNING_SECRET=" + secret, "SLACK_APP_TOKEN=",
+		"SLACK_API_URL=" + slackAPI.URL + "/api/", "UPGRADEBOT_DB=" + dsn,
+		"UPGRADEBOT_ADDR=127.0.0.1:0", "UPGRADEBOT_SEND_INTERVAL=0", "UPGRADEBOT_TZ=America/Chicago",
+	}
+	var addrs []string
+	for range 3 {
+		_, addr := startServe(t, env)
+		addrs = append(addrs, addr)
+	}
+
+	// The week's instants, job by job, in time order.
+	type run struct {
+		job string
+		at  time.Time
+	}
+	var runs []run
+	for _, j := range scheduler.Jobs(nil, scheduler.Config{Location: weekStart.Location()}) {
+		ats, _ := cronspec.MustParse(j.Spec, weekStart.Location()).Between(weekStart, weekStart.Add(7*24*time.Hour), 0)
+		for _, at := range ats {
+			runs = append(runs, run{j.Name, at})
+		}
+	}
+	slices.SortStableFunc(runs, func(a, b run) int { return a.at.Compare(b.at) })
+	for _, r := range runs {
+		var wg sync.WaitGroup
+		outs := make([]string, 3)
+		for i := range outs {
+			wg.Go(func() {
+				cmd := exec.Command(os.Args[0], "run-job", "-clock", r.at.Format(time.RFC3339), r.job)
+				cmd.Env = append(os.Environ(), append(env, "UPGRADEBOT_TEST_RUN_MAIN=1")...)
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					t.Errorf("run-job %s at %s: %v\n%s", r.job, r.at, err, out)
+				}
+				outs[i] = string(out)
+			})
+		}
+		wg.Wait()
+		if ran := slices.IndexFunc(outs, func(o string) bool { return strings.Contains(o, ": ran for ") }); ran < 0 ||
+			slices.ContainsFunc(outs[ran+1:], func(o string) bool { return strings.Contains(o, ": ran for ") }) {
+			t.Errorf("%s at %s: not run by exactly one replica: %q", r.job, r.at, outs)
+		}
+	}
+
+	// The replicas deliver it all.
+	client := &http.Client{Timeout: 10 * time.Second}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		resp, err := client.Get("http://" + addrs[0] + "/metrics")
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if strings.Contains(string(b), `upgradebot_outbox_messages{status="pending"} 0`) {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the outbox did not drain")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+
+	// Channel by channel, Slack got what one desk queues.
+	channel := func(kind, to string) string {
+		if kind == string(upgradebot.MessageDM) {
+			return "D" + strings.TrimPrefix(to, "U")
+		}
+		return to
+	}
+	wantPer := map[string]int{}
+	for _, m := range want {
+		kind, rest, _ := strings.Cut(m, " ")
+		to, _, _ := strings.Cut(rest, " ")
+		wantPer[channel(kind, to)]++
+	}
+	slackAPI.mu.Lock()
+	defer slackAPI.mu.Unlock()
+	gotPer := map[string]int{}
+	for ch, ats := range slackAPI.at {
+		gotPer[ch] = len(ats)
+	}
+	t.Logf("%d scheduled runs, each fired by three processes; %d posts to %d channels", len(runs), len(slackAPI.texts), len(gotPer))
+	if !maps.Equal(gotPer, wantPer) {
+		t.Errorf("posts per channel: %v, want %v (one desk's week)\n%s", gotPer, wantPer, strings.Join(slackAPI.texts, "\n"))
+	}
+	for _, s := range []string{"C0TEAM Upgrade digest · Mon 30 Nov", "C0TEAM Upgrade digest · Fri 4 Dec", "C0TEAM Weekly chart",
+		"is waiting too long"} {
+		if n := len(slices.DeleteFunc(slices.Clone(slackAPI.texts), func(p string) bool { return !strings.Contains(p, s) })); n != 1 {
+			t.Errorf("%d posts with %q, want 1", n, s)
+		}
 	}
 }
