@@ -1,5 +1,7 @@
-// Package store implements upgradebot.Desk on SQLite, using the pure-Go
-// modernc.org/sqlite driver.
+// Package store implements upgradebot.Desk on a SQLite file (the pure-Go
+// modernc.org/sqlite driver) or on PostgreSQL (pgx): the same Go and the
+// same SQL on both, each backend with its own schema; postgres.go says what
+// differs.
 //
 // Every method that changes data runs in one write transaction (DB.write)
 // that reads the clock once, writes an append-only audit row and queues the
