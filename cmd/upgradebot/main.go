@@ -9,6 +9,7 @@
 //	upgradebot run-job NAME     run one scheduled job once, now
 //	upgradebot migrate          apply database migrations and exit
 //	upgradebot backup FILE      write a consistent copy of the database
+//	upgradebot copy             copy the whole desk into a new, empty database (-from FILE -to URL)
 //	upgradebot import FILE.csv  import a ticket system's CSV export as tasks
 //	upgradebot export           write every task as CSV or JSON
 //	upgradebot ics              write the iCalendar feed
@@ -110,6 +111,7 @@ type Main struct {
 	Logger   *slog.Logger
 	Location *time.Location // the team's zone, once the store is open
 	Data     dataConfig     // the flags of import, export and ics
+	Copy     copyConfig     // the flags of copy
 	// Live is set, once the store is open, when serve has run on the
 	// database: its messages are Slack's to deliver, the console runs no
 	// scheduled jobs, seeds no demo and makes nobody an admin.
@@ -131,6 +133,8 @@ Usage:
   upgradebot run-job [flags] NAME         run one scheduled job once, now (e.g. digest)
   upgradebot migrate [flags]              apply database migrations and exit
   upgradebot backup [flags] FILE          write a consistent copy of the live database to FILE
+  upgradebot copy -from FILE -to URL      copy the whole desk into a new, empty database, e.g. SQLite to
+                                          PostgreSQL: every table, in one transaction, counts checked
   upgradebot import [flags] FILE.csv      import a ticket system's CSV export as tasks, all or nothing:
                   -map field=Column,...  -mapping FILE  -users FILE (name=U… lines)  -dry-run
                   -update (apply closes and due dates to refs already there)
@@ -196,6 +200,9 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	// Nothing is opened, let alone created, before the arguments are right.
 	if len(rest) == 0 && cmd.nargs != 0 {
 		return usageError{cmd.wrongArgs}
+	}
+	if name == "copy" { // two desks of its own, neither -db
+		return m.copyDesk(ctx)
 	}
 	var sc slackConfig
 	if cmd.name == "serve" {
