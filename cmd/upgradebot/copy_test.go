@@ -124,3 +124,19 @@ func TestCopyREADMEDemoToPostgres(t *testing.T) {
 	}
 	sameLines(t, "README demo on the PostgreSQL copy", got, rest, 3)
 }
+
+// TestBackupPostgres: backup of a desk on PostgreSQL is refused, saying
+// to use pg_dump, and writes no file.
+func TestBackupPostgres(t *testing.T) {
+	dsn := pgtest.Schema(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	code, out, stderr := runMain(t, nil, "", "backup", "-db", dsn, "desk.db")
+	if code != 1 || out != "" || !strings.HasPrefix(stderr, "upgradebot backup: The desk is on PostgreSQL: back it up with pg_dump (") ||
+		strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+		t.Errorf("backup on PostgreSQL: exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
+	}
+	if files, _ := os.ReadDir(dir); len(files) != 0 {
+		t.Errorf("backup on PostgreSQL wrote %v", files)
+	}
+}

@@ -219,7 +219,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return nil
 	case "backup":
 		if err := m.DB.Backup(ctx, rest[0]); err != nil {
-			return err
+			return m.refuse("backup", err)
 		}
 		fmt.Fprintf(m.Stdout, "backed up %s to %s\n", m.Config.DB, rest[0])
 		return nil
