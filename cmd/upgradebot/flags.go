@@ -61,6 +61,15 @@ var commands = []subcommand{
 	{name: "backup", args: "FILE", nargs: 1, flags: flagDB,
 		wrongArgs: "backup needs one argument: the file to write",
 		about:     "Write a consistent copy of the live database to FILE (VACUUM INTO); an existing FILE is refused."},
+	{name: "copy",
+		wrongArgs: "copy takes no arguments; name the desks with -from FILE -to URL",
+		about: "Copy a whole desk into a new, empty database, e.g. from SQLite to PostgreSQL:\n" +
+			"  upgradebot copy -from upgradebot.db -to postgres://user@host:5432/db\n" +
+			"Every table (tasks, releases, clean-ups, decisions, the audit trail, the outbox, settings, people, …) is\n" +
+			"copied in one transaction on -to, and each table's rows on -to are counted against -from's before it\n" +
+			"commits: the whole desk or nothing. A -to with any desk data is refused and nothing is written to it.\n" +
+			"-from is opened as every command opens a desk, so it is first migrated to this version's schema. Stop\n" +
+			"serve first: what changes on -from once the copy has begun is not copied. Then point UPGRADEBOT_DB at -to."},
 	{name: "import", args: "FILE.csv", nargs: 1, flags: flagDB | flagSettings | flagAs,
 		wrongArgs: "import needs one argument: the CSV file, e.g. upgradebot import -dry-run tickets.csv",
 		about: "Import a ticket system's CSV export (ServiceNow, Jira, or any with -map) as tasks, in one transaction:\n" +
@@ -134,6 +143,7 @@ func (m *Main) flagSet(cmd subcommand, admins *string) *flag.FlagSet {
 		fs.BoolVar(&m.Config.Demo, "demo", m.Config.Demo, "seed demo data (made-up people and work) into a new, empty database serve has never used; a switch: -demo=false turns it off")
 	}
 	m.dataFlags(fs, cmd.name) // import, export, ics and chart have flags of their own
+	m.copyFlags(fs, cmd.name)
 	return fs
 }
 

@@ -9,6 +9,7 @@
 //	upgradebot run-job NAME     run one scheduled job once, now
 //	upgradebot migrate          apply database migrations and exit
 //	upgradebot backup FILE      write a consistent copy of the database
+//	upgradebot copy             copy the whole desk into a new, empty database (-from FILE -to URL)
 //	upgradebot import FILE.csv  import a ticket system's CSV export as tasks
 //	upgradebot export           write every task as CSV or JSON
 //	upgradebot ics              write the iCalendar feed
@@ -111,6 +112,7 @@ type Main struct {
 	Logger   *slog.Logger
 	Location *time.Location // the team's zone, once the store is open
 	Data     dataConfig     // the flags of import, export and ics
+	Copy     copyConfig     // the flags of copy
 	// Live is set, once the store is open, when serve has run on the
 	// database: its messages are Slack's to deliver, the console runs no
 	// scheduled jobs, seeds no demo and makes nobody an admin.
@@ -132,6 +134,8 @@ Usage:
   upgradebot run-job [flags] NAME         run one scheduled job once, now (e.g. digest)
   upgradebot migrate [flags]              apply database migrations and exit
   upgradebot backup [flags] FILE          write a consistent copy of the live database to FILE
+  upgradebot copy -from FILE -to URL      copy the whole desk into a new, empty database, e.g. SQLite to
+                                          PostgreSQL: every table, in one transaction, counts checked
   upgradebot import [flags] FILE.csv      import a ticket system's CSV export as tasks, all or nothing:
                   -map field=Column,...  -mapping FILE  -users FILE (name=U… lines)  -dry-run
                   -update (apply closes and due dates to refs already there)
@@ -198,6 +202,9 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if len(rest) == 0 && cmd.nargs != 0 {
 		return usageError{cmd.wrongArgs}
 	}
+	if name == "copy" { // two desks of its own, neither -db
+		return m.copyDesk(ctx)
+	}
 	var sc slackConfig
 	if cmd.name == "serve" {
 		if sc, err = m.slackConfig(); err != nil {
@@ -213,7 +220,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return nil
 	case "backup":
 		if err := m.DB.Backup(ctx, rest[0]); err != nil {
-			return err
+			return m.refuse("backup", err)
 		}
 		fmt.Fprintf(m.Stdout, "backed up %s to %s\n", m.Config.DB, rest[0])
 		return nil

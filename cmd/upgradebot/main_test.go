@@ -53,6 +53,20 @@ func TestUsageNamesEverySubcommand(t *testing.T) {
 // TestREADMEDemo replays the demo session in the README and checks that the
 // console prints exactly what the README shows.
 func TestREADMEDemo(t *testing.T) {
+	args, input, want := readmeDemo(t)
+	t.Chdir(t.TempDir())
+	code, got, stderr := runMain(t, nil, input, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	sameLines(t, "README demo", got, want, 2)
+}
+
+// readmeDemo reads the demo session in the README: the arguments of the
+// console it runs, the lines typed at its prompts, and everything the
+// console prints.
+func readmeDemo(t *testing.T) (args []string, input, want string) {
+	t.Helper()
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -66,32 +80,35 @@ func TestREADMEDemo(t *testing.T) {
 	if !ok {
 		t.Fatalf("demo block starts with %q, want the command", lines[0])
 	}
-	want := strings.Join(lines[1:], "\n")
-	var input []string
+	var typed []string
 	prompt := regexp.MustCompile(`^@[a-z]+> (.*)$`)
 	for _, l := range lines[1:] {
 		if m := prompt.FindStringSubmatch(l); m != nil {
-			input = append(input, m[1])
+			typed = append(typed, m[1])
 		}
 	}
-	t.Chdir(t.TempDir())
-	code, got, stderr := runMain(t, nil, strings.Join(input, "\n")+"\n", strings.Fields(cmdLine)...)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
+	return strings.Fields(cmdLine), strings.Join(typed, "\n") + "\n", strings.Join(lines[1:], "\n")
+}
+
+// sameLines fails the test at the first line where got differs from want,
+// naming it by its line in the README's demo block, in which want starts
+// at line first.
+func sameLines(t *testing.T, what, got, want string, first int) {
+	t.Helper()
+	if got == want {
+		return
 	}
-	if got != want {
-		g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
-		for i := range max(len(g), len(w)) {
-			var gl, wl string
-			if i < len(g) {
-				gl = g[i]
-			}
-			if i < len(w) {
-				wl = w[i]
-			}
-			if gl != wl {
-				t.Fatalf("README demo differs at line %d:\n got: %q\nwant: %q\n\nfull output:\n%s", i+2, gl, wl, got)
-			}
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := range max(len(g), len(w)) {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			t.Fatalf("%s differs at line %d:\n got: %q\nwant: %q\n\nfull output:\n%s", what, first+i, gl, wl, got)
 		}
 	}
 }
