@@ -149,7 +149,8 @@ Usage:
 Flags come before a command's arguments; a switch is -demo, or -demo=false ("-demo false" is refused).
 
 Settings (flag, or environment variable):
-  -db FILE        UPGRADEBOT_DB        SQLite file (default ./upgradebot.db)
+  -db FILE|URL    UPGRADEBOT_DB        a SQLite file (default ./upgradebot.db), or a postgres:// URL
+                                       (pool_max_conns=N: this process's connections, default 10)
   -admins IDS     UPGRADEBOT_ADMINS    comma-separated Slack user ids made admins at start
   -tz ZONE        UPGRADEBOT_TZ        the team's IANA time zone, e.g. America/Chicago (default UTC)
   -channel ID     UPGRADEBOT_CHANNEL   the team channel id (C…) for notices and digests
