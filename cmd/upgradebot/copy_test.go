@@ -132,7 +132,7 @@ func TestBackupPostgres(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	code, out, stderr := runMain(t, nil, "", "backup", "-db", dsn, "desk.db")
-	if code != 1 || out != "" || !strings.HasPrefix(stderr, "upgradebot backup: The desk is on PostgreSQL: back it up with pg_dump (") ||
+	if code != 1 || out != "" || !strings.HasPrefix(stderr, "upgradebot backup: The desk is on PostgreSQL: back it up with pg_dump, ") ||
 		strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
 		t.Errorf("backup on PostgreSQL: exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
 	}
