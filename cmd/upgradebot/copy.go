@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 
 	"github.com/upgradebot/upgradebot/store"
@@ -47,7 +46,7 @@ func (m *Main) copyDesk(ctx context.Context) error {
 	}
 	src, err := store.Open(ctx, from, m.Clock)
 	if err != nil {
-		return fmt.Errorf("open -from %s: %w", redact(from), err)
+		return fmt.Errorf("open -from %s: %w", shownDB(from), err)
 	}
 	defer src.Close()
 	dst, err := store.OpenEmpty(ctx, to, m.Clock)
@@ -69,16 +68,4 @@ func (m *Main) copyDesk(ctx context.Context) error {
 	fmt.Fprintf(m.Stdout, "copied %d rows in %d tables from %s to %s; every table's rows counted on both\n",
 		r.Rows(), len(r.Tables), src, dst)
 	return nil
-}
-
-// redact is a database's name without the password a URL may carry.
-func redact(dsn string) string {
-	if !store.IsPostgres(dsn) {
-		return dsn
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "the -from URL"
-	}
-	return u.Redacted()
 }
