@@ -205,8 +205,14 @@ func (db *DB) claimPaced(ctx context.Context, id int64, now, until time.Time, ga
 	defer tx.Rollback()
 	m := upgradebot.Message{ID: id}
 	var kind string
-	err = tx.QueryRowContext(ctx, `SELECT kind, to_id FROM outbox WHERE id = ? AND status = 'pending' AND next_try <= ?`,
-		id, formatTime(now)).Scan(&kind, &m.To)
+	query := `SELECT kind, to_id FROM outbox WHERE id = ? AND status = 'pending' AND next_try <= ?`
+	if db.pg {
+		// The desk's write lock already makes this claim the only one
+		// running; a row another statement has locked (ClaimMessage takes
+		// none of the desk's lock) is someone else's claim.
+		query += ` FOR UPDATE SKIP LOCKED`
+	}
+	err = tx.QueryRowContext(ctx, query, id, formatTime(now)).Scan(&kind, &m.To)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, time.Time{}, nil // claimed by another worker, or no longer pending
 	} else if err != nil {

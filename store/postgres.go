@@ -29,8 +29,8 @@ import (
 //     every text column compares bytewise (COLLATE "C"), as SQLite's
 //     BINARY does, so that text order stays time order whatever the
 //     database's locale.
-//   - The connection (pgConn) numbers the store's ? and ?N placeholders
-//     as $N, drops SQLite's planner hints (INDEXED BY and the unary + that
+//   - The connection (pgConn) numbers the store's ?, ?N and @name
+//     placeholders as $N, drops SQLite's planner hints (INDEXED BY and the unary + that
 //     keeps SQLite off an index; PostgreSQL's planner needs neither), and
 //     stores a Go bool as 0 or 1, as SQLite does.
 //   - Writers take turns. Every write transaction of every process on the
@@ -39,7 +39,8 @@ import (
 //     takes on the file. So replicas see exactly the serial history one
 //     SQLite process sees: a change, its audit and its messages commit
 //     together, a scheduled run is recorded once, a decision is decided
-//     once, a message is claimed once. Reads take no lock.
+//     once, a message is claimed once (its row read FOR UPDATE SKIP
+//     LOCKED as well). Reads take no lock and see one snapshot.
 //   - Migrations run under a session advisory lock, so replicas starting
 //     together apply each migration once.
 
