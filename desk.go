@@ -359,7 +359,18 @@ type TriggerService interface {
 	// ErrAlreadyDone when another request recorded it first; EINVALID for
 	// an empty or over-long id.
 	RecordTrigger(ctx context.Context) error
+	// ForgetSlackRequests deletes the records of the Slack triggers and
+	// events received before before, and says how many it deleted. They
+	// are needed only while Slack may send the same request again (see
+	// SlackRequestsKept).
+	ForgetSlackRequests(ctx context.Context, before time.Time) (int, error)
 }
+
+// SlackRequestsKept is how long the records of Slack's triggers and events
+// are kept. Slack stops retrying an event within the hour, a Socket Mode
+// envelope is redelivered within minutes, and a signed request more than
+// five minutes old is refused: a week is well past all of them.
+const SlackRequestsKept = 7 * 24 * time.Hour
 
 // RetryAllWithin is how recent a failed message must be for "retry all"
 // to send it again.

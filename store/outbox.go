@@ -138,6 +138,27 @@ func (db *DB) TriggerSeen(ctx context.Context, id string) (bool, error) {
 	return n > 0, wrap("trigger seen", err)
 }
 
+// ForgetSlackRequests deletes the trigger and event records received
+// before before. It is bookkeeping, like the outbox's: no audit row.
+func (db *DB) ForgetSlackRequests(ctx context.Context, before time.Time) (int, error) {
+	return writeValue(ctx, db, "forget slack requests", func(tx *writeTx) (int, error) {
+		tx.harmless()
+		n := 0
+		for _, table := range []string{"slack_triggers", "slack_events"} {
+			res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE received_at < ?`, formatTime(before))
+			if err != nil {
+				return 0, fmt.Errorf("%s: %w", table, err)
+			}
+			k, err := res.RowsAffected()
+			if err != nil {
+				return 0, fmt.Errorf("%s: %w", table, err)
+			}
+			n += int(k)
+		}
+		return n, nil
+	})
+}
+
 // queueAll queues msgs, folding home refreshes into a pending one.
 func queueAll(ctx context.Context, tx *writeTx, msgs []upgradebot.Message) error {
 	for i := range msgs {

@@ -606,3 +606,41 @@ func perChannel(msgs []string) map[string]int {
 	}
 	return per
 }
+
+// TestServeForgetsOldSlackRequests: serve forgets the records of Slack
+// requests older than upgradebot.SlackRequestsKept when it starts.
+func TestServeForgetsOldSlackRequests(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	path := filepath.Join(t.TempDir(), "forget.db")
+	old := upgradebot.NewFakeClock(time.Now().Add(-upgradebot.SlackRequestsKept - time.Hour))
+	db := openDesk(t, path, old)
+	ctx, _ := upgradebot.WithTrigger(context.Background(), "1111.old")
+	if err := db.RecordTrigger(ctx); err != nil {
+		t.Fatal(err)
+	}
+	old.Set(time.Now())
+	ctx, _ = upgradebot.WithTrigger(context.Background(), "2222.recent")
+	if err := db.RecordTrigger(ctx); err != nil {
+		t.Fatal(err)
+	}
+	slackAPI := newReplicaSlack(t)
+	startServe(t, []string{"SLACK_BOT_TOKEN=xoxb-forget-test", "SLACK_SIGNING_SECRET=forget-test-secret", "SLACK_APP_TOKEN=",
+		"SLACK_API_URL=" + slackAPI.URL + "/api/", "UPGRADEBOT_DB=" + path, "UPGRADEBOT_ADDR=127.0.0.1:0"})
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		seen, err := db.TriggerSeen(context.Background(), "1111.old")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !seen {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("serve did not forget the week-old trigger")
+		}
+	}
+	if seen, err := db.TriggerSeen(context.Background(), "2222.recent"); err != nil || !seen {
+		t.Errorf("the recent trigger: seen %v, %v", seen, err)
+	}
+}

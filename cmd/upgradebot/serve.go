@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/upgradebot/upgradebot"
 	"github.com/upgradebot/upgradebot/bot"
 	slackapp "github.com/upgradebot/upgradebot/slack"
 )
@@ -158,6 +159,22 @@ func (m *Main) serve(ctx context.Context, c slackConfig) error {
 		if err := sched.Run(ctx); err != nil {
 			cancel(fmt.Errorf("scheduler: %w", err))
 		}
+	})
+	// Slack's request records are kept while Slack may send a request again
+	// (upgradebot.SlackRequestsKept), then forgotten: at start and every
+	// hour, by every replica (deleting twice is harmless).
+	forget := func() {
+		n, err := m.DB.ForgetSlackRequests(ctx, m.Clock.Now().Add(-upgradebot.SlackRequestsKept))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("old Slack request records not forgotten; trying again in an hour", "err", err)
+		case n > 0:
+			log.Info("forgot old Slack request records", "records", n)
+		}
+	}
+	wg.Go(func() {
+		forget()
+		every(ctx, time.Hour, forget)
 	})
 	mode := "http"
 	if c.AppToken != "" {

@@ -94,6 +94,7 @@ func Run(t *testing.T, open func(t *testing.T, clock *upgradebot.FakeClock) upgr
 		{"CheckWrite", testCheckWrite},
 		{"OldestPending", testOldestPending},
 		{"Triggers", testTriggers},
+		{"ForgetSlackRequests", testForgetSlackRequests},
 		{"DigestData", testDigestData},
 		{"Holidays", testHolidays},
 		{"Mutes", testMutes},

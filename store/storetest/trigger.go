@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/upgradebot/upgradebot"
 )
@@ -115,4 +116,46 @@ func (e *env) createTaskCtx(ctx context.Context, actor string, t *upgradebot.Tas
 		e.t.Fatalf("CreateTask(%q): %v", t.Title, err)
 	}
 	return t
+}
+
+// testForgetSlackRequests: the records of triggers and events received
+// before the cut-off are deleted, and counted; later ones are kept. A
+// forgotten event id can be recorded again. Forgetting writes no audit row.
+func testForgetSlackRequests(t *testing.T, e *env) {
+	old, _ := upgradebot.WithTrigger(e.ctx, "1111.old")
+	ok(t, e.desk.RecordTrigger(old))
+	first, err := e.desk.RecordEvent(e.ctx, "EvOld", nil)
+	ok(t, err)
+	if !first {
+		t.Fatal("a new event is a duplicate")
+	}
+	e.clock.Advance(upgradebot.SlackRequestsKept + time.Hour)
+	recent, _ := upgradebot.WithTrigger(e.ctx, "2222.recent")
+	ok(t, e.desk.RecordTrigger(recent))
+	_, err = e.desk.RecordEvent(e.ctx, "EvRecent", nil)
+	ok(t, err)
+	audit := len(e.newAudit(0))
+
+	n, err := e.desk.ForgetSlackRequests(e.ctx, e.clock.Now().Add(-upgradebot.SlackRequestsKept))
+	ok(t, err)
+	if n != 2 {
+		t.Errorf("forgot %d records, want the old trigger and the old event", n)
+	}
+	for id, want := range map[string]bool{"1111.old": false, "2222.recent": true} {
+		if seen, err := e.desk.TriggerSeen(e.ctx, id); err != nil || seen != want {
+			t.Errorf("trigger %s seen %v (%v), want %v", id, seen, err, want)
+		}
+	}
+	if again, err := e.desk.RecordEvent(e.ctx, "EvRecent", nil); err != nil || again {
+		t.Errorf("the recent event recorded again: %v %v", again, err)
+	}
+	if again, err := e.desk.RecordEvent(e.ctx, "EvOld", nil); err != nil || !again {
+		t.Errorf("the forgotten event could not be recorded again: %v %v", again, err)
+	}
+	if got := len(e.newAudit(0)); got != audit {
+		t.Errorf("forgetting wrote %d audit rows", got-audit)
+	}
+	if n, err := e.desk.ForgetSlackRequests(e.ctx, e.clock.Now().Add(-upgradebot.SlackRequestsKept)); err != nil || n != 0 {
+		t.Errorf("forgetting again: %d, %v", n, err)
+	}
 }
