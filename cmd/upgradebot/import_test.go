@@ -31,8 +31,7 @@ func TestImportWhileServing(t *testing.T) {
 		t.Skip("starts processes")
 	}
 	const secret = "import-test-signing-secret"
-	slackAPI := newKillSlack(t)
-	slackAPI.failing.Store(false)
+	slackAPI := newFakeSlack(t, nil)
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "live.db")
 	child, addr := startServe(t, []string{

@@ -35,22 +35,35 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// killSlack is a fake Slack Web API for the kill test. While failing is set
-// it answers every delivery with a 503, so nothing is delivered before the
-// kill; afterwards it counts each chat.postMessage by the task it names.
-type killSlack struct {
+// fakeSlack is the fake Slack Web API the tests that start processes
+// share. It answers what the bot calls; it records each accepted
+// chat.postMessage by the task title it names (titleRE) and, with the
+// weekly chart's upload, each post's channel, arrival and text. Each post
+// takes a few milliseconds, as Slack's do. While failing is set it answers
+// everything but auth.test with a 503. While held (hold, release), posts
+// wait in the handler; a post whose caller is gone when it is let go (its
+// process was killed) is not accepted, as Slack does not post what a
+// dropped request asked for before it read it.
+type fakeSlack struct {
 	*httptest.Server
-	failing atomic.Bool
-	mu      sync.Mutex
-	posts   map[string]int // task title → chat.postMessage calls
-	ts      int
+	titleRE  *regexp.Regexp
+	failing  atomic.Bool
+	held     chan struct{} // closed: posts go through
+	holdMu   sync.Mutex
+	mu       sync.Mutex
+	posts    map[string]int         // task title → accepted posts
+	at       map[string][]time.Time // channel → when each accepted post arrived
+	texts    []string               // "channel text" of each accepted post
+	accepted atomic.Int64
+	dropped  atomic.Int64 // posts whose caller went away while held
+	ts       int
 }
 
 var killTitleRE = regexp.MustCompile(`Kill task \d{3}`)
 
-func newKillSlack(t *testing.T) *killSlack {
-	k := &killSlack{posts: map[string]int{}}
-	k.failing.Store(true)
+func newFakeSlack(t *testing.T, titleRE *regexp.Regexp) *fakeSlack {
+	k := &fakeSlack{titleRE: titleRE, posts: map[string]int{}, at: map[string][]time.Time{}, held: make(chan struct{})}
+	close(k.held)
 	k.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		form, _ := url.ParseQuery(string(body))
@@ -59,27 +72,83 @@ func newKillSlack(t *testing.T) *killSlack {
 			http.Error(w, "unavailable", http.StatusServiceUnavailable)
 			return
 		}
-		k.mu.Lock()
-		k.ts++
-		ts := fmt.Sprintf("1764147600.%06d", k.ts)
-		if method == "chat.postMessage" {
-			k.posts[killTitleRE.FindString(form.Get("text"))]++
-		}
-		k.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		switch method {
 		case "auth.test":
 			fmt.Fprint(w, `{"ok":true,"user_id":"U0BOT","team_id":"T0TEAM"}`)
 		case "conversations.open":
 			fmt.Fprintf(w, `{"ok":true,"channel":{"id":"D%s"}}`, strings.TrimPrefix(form.Get("users"), "U"))
+		case "files.getUploadURLExternal":
+			fmt.Fprintf(w, `{"ok":true,"upload_url":"http://%s/upload","file_id":"F0CHART"}`, r.Host)
+		case "files.completeUploadExternal":
+			k.record(form.Get("channel_id"), form.Get("initial_comment"), time.Now())
+			fmt.Fprint(w, `{"ok":true,"files":[{"id":"F0CHART","title":"chart"}]}`)
 		case "chat.postMessage":
-			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, form.Get("channel"), ts)
+			arrived := time.Now() // when the bot sent it: what pacing is about
+			time.Sleep(3 * time.Millisecond)
+			k.holdMu.Lock()
+			held := k.held
+			k.holdMu.Unlock()
+			<-held
+			if r.Context().Err() != nil {
+				k.dropped.Add(1)
+				return
+			}
+			ch := form.Get("channel")
+			ts := k.record(ch, form.Get("text"), arrived)
+			k.accepted.Add(1)
+			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, ch, ts)
 		default:
 			fmt.Fprint(w, `{"ok":true}`)
 		}
 	}))
 	t.Cleanup(k.Close)
 	return k
+}
+
+// record records an accepted post and returns its ts.
+func (k *fakeSlack) record(ch, text string, arrived time.Time) string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.ts++
+	if k.titleRE != nil {
+		k.posts[k.titleRE.FindString(text)]++
+	}
+	k.at[ch] = append(k.at[ch], arrived)
+	k.texts = append(k.texts, ch+" "+text)
+	return fmt.Sprintf("1764147600.%06d", k.ts)
+}
+
+// hold makes posts wait until release.
+func (k *fakeSlack) hold() {
+	k.holdMu.Lock()
+	k.held = make(chan struct{})
+	k.holdMu.Unlock()
+}
+
+func (k *fakeSlack) release() {
+	k.holdMu.Lock()
+	close(k.held)
+	k.holdMu.Unlock()
+}
+
+// waitDrained waits until the serve process at addr reports no message
+// pending in the outbox, or fails the test after timeout.
+func waitDrained(t *testing.T, client *http.Client, addr string, timeout time.Duration) {
+	t.Helper()
+	for deadline := time.Now().Add(timeout); ; time.Sleep(100 * time.Millisecond) {
+		resp, err := client.Get("http://" + addr + "/metrics")
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if strings.Contains(string(b), `upgradebot_outbox_messages{status="pending"} 0`) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the outbox did not drain")
+		}
+	}
 }
 
 // startServe starts `upgradebot serve` as a child process and returns it
@@ -157,7 +226,8 @@ func TestKillDuringCommands(t *testing.T) {
 		t.Skip("starts processes")
 	}
 	const secret = "kill-test-signing-secret"
-	slackAPI := newKillSlack(t)
+	slackAPI := newFakeSlack(t, killTitleRE)
+	slackAPI.failing.Store(true)
 	dbPath := filepath.Join(t.TempDir(), "kill.db")
 	env := []string{
 		"SLACK_BOT_TOKEN=xoxb-kill-test", "SLACK_SIGNING_SECRET=" + secret, "SLACK_APP_TOKEN=",
@@ -206,21 +276,7 @@ func TestKillDuringCommands(t *testing.T) {
 	// Restart with Slack answering: the outbox drains.
 	slackAPI.failing.Store(false)
 	child, addr = startServe(t, env)
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := client.Get("http://" + addr + "/metrics")
-		if err == nil {
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if strings.Contains(string(b), `upgradebot_outbox_messages{status="pending"} 0`) {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the outbox did not drain after the restart")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	waitDrained(t, client, addr, 60*time.Second)
 	child.Process.Signal(syscall.SIGTERM)
 	if err := child.Wait(); err != nil {
 		t.Fatalf("serve after SIGTERM: %v", err)

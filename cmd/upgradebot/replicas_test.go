@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -20,102 +18,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/upgradebot/upgradebot"
 	"github.com/upgradebot/upgradebot/bot"
 	"github.com/upgradebot/upgradebot/cronspec"
+	"github.com/upgradebot/upgradebot/internal/desktest"
 	"github.com/upgradebot/upgradebot/internal/pgtest"
 	"github.com/upgradebot/upgradebot/scheduler"
 	"github.com/upgradebot/upgradebot/store"
 )
 
-// replicaSlack is a fake Slack Web API shared by the replicas. It records
-// every chat.postMessage it accepts: the task it names and when, per
-// channel. Each post takes a few milliseconds, as Slack's do. While held,
-// posts wait in the handler; a post whose caller is gone by the time it is
-// let go (its process was killed) is not accepted, as Slack does not post
-// what a dropped request asked for before it read it.
-type replicaSlack struct {
-	*httptest.Server
-	held     chan struct{} // closed: posts go through
-	holdMu   sync.Mutex
-	mu       sync.Mutex
-	posts    map[string]int         // task title → accepted posts
-	at       map[string][]time.Time // channel → when each accepted post arrived
-	texts    []string               // "channel text" of each accepted post
-	accepted atomic.Int64
-	dropped  atomic.Int64 // posts whose caller went away while held
-	ts       int
-}
-
 var replicaTitleRE = regexp.MustCompile(`Replica task \d{3}`)
-
-func newReplicaSlack(t *testing.T) *replicaSlack {
-	k := &replicaSlack{posts: map[string]int{}, at: map[string][]time.Time{}, held: make(chan struct{})}
-	close(k.held)
-	k.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		form, _ := url.ParseQuery(string(body))
-		method := strings.TrimPrefix(r.URL.Path, "/api/")
-		w.Header().Set("Content-Type", "application/json")
-		switch method {
-		case "auth.test":
-			fmt.Fprint(w, `{"ok":true,"user_id":"U0BOT","team_id":"T0TEAM"}`)
-		case "conversations.open":
-			fmt.Fprintf(w, `{"ok":true,"channel":{"id":"D%s"}}`, strings.TrimPrefix(form.Get("users"), "U"))
-		case "files.getUploadURLExternal":
-			fmt.Fprintf(w, `{"ok":true,"upload_url":"http://%s/upload","file_id":"F0CHART"}`, r.Host)
-		case "files.completeUploadExternal":
-			var files []struct {
-				ID string `json:"id"`
-			}
-			json.Unmarshal([]byte(form.Get("files")), &files)
-			k.mu.Lock()
-			k.at[form.Get("channel_id")] = append(k.at[form.Get("channel_id")], time.Now())
-			k.texts = append(k.texts, form.Get("channel_id")+" "+form.Get("initial_comment"))
-			k.mu.Unlock()
-			fmt.Fprint(w, `{"ok":true,"files":[{"id":"F0CHART","title":"chart"}]}`)
-		case "chat.postMessage":
-			arrived := time.Now() // when the replica sent it: what pacing is about
-			time.Sleep(3 * time.Millisecond)
-			k.holdMu.Lock()
-			held := k.held
-			k.holdMu.Unlock()
-			<-held
-			if r.Context().Err() != nil {
-				k.dropped.Add(1)
-				return
-			}
-			k.mu.Lock()
-			k.ts++
-			ts := fmt.Sprintf("1764147600.%06d", k.ts)
-			ch := form.Get("channel")
-			k.posts[replicaTitleRE.FindString(form.Get("text"))]++
-			k.at[ch] = append(k.at[ch], arrived)
-			k.texts = append(k.texts, ch+" "+form.Get("text"))
-			k.mu.Unlock()
-			k.accepted.Add(1)
-			fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, ch, ts)
-		default:
-			fmt.Fprint(w, `{"ok":true}`)
-		}
-	}))
-	t.Cleanup(k.Close)
-	return k
-}
-
-// hold makes posts wait until release.
-func (k *replicaSlack) hold() {
-	k.holdMu.Lock()
-	k.held = make(chan struct{})
-	k.holdMu.Unlock()
-}
-
-func (k *replicaSlack) release() {
-	k.holdMu.Lock()
-	close(k.held)
-	k.holdMu.Unlock()
-}
 
 // signedCommandWithTrigger is signedCommand with the trigger_id given: the
 // same request sent again, as Slack's retries and replays are.
@@ -159,7 +71,7 @@ func TestReplicasOnPostgres(t *testing.T) {
 	clock := upgradebot.NewFakeClock(weekStart)
 	seedWeek(t, openDesk(t, dsn, clock), clock)
 	const secret = "replica-test-signing-secret"
-	slackAPI := newReplicaSlack(t)
+	slackAPI := newFakeSlack(t, replicaTitleRE)
 	env := []string{
 		"SLACK_BOT_TOKEN=xoxb-replica-test", "SLACK_SIGNING_SECRET=" + secret, "SLACK_APP_TOKEN=",
 		"SLACK_API_URL=" + slackAPI.URL + "/api/", "UPGRADEBOT_DB=" + dsn,
@@ -255,21 +167,7 @@ func TestReplicasOnPostgres(t *testing.T) {
 	}
 
 	// The two left drain the outbox, the dead one's leases included.
-	deadline := time.Now().Add(3 * time.Minute)
-	for {
-		resp, err := client.Get("http://" + replicas[1].addr + "/metrics")
-		if err == nil {
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if strings.Contains(string(b), `upgradebot_outbox_messages{status="pending"} 0`) {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the outbox did not drain")
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	waitDrained(t, client, replicas[1].addr, 3*time.Minute)
 	// Each replica's /healthz speaks for its own connection.
 	if resp, err := client.Get("http://" + replicas[2].addr + "/healthz"); err != nil {
 		t.Error(err)
@@ -364,15 +262,7 @@ func TestReplicasOnPostgres(t *testing.T) {
 }
 
 // weekStart is when the simulated week begins: a Monday, 07:00 in Chicago.
-var weekStart = time.Date(2026, 11, 30, 7, 0, 0, 0, mustZoneOnce("America/Chicago"))
-
-func mustZoneOnce(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
+var weekStart = time.Date(2026, 11, 30, 7, 0, 0, 0, desktest.MustZone("America/Chicago"))
 
 // runWeek seeds a desk (seedWeek), then runs the scheduler's jobs due in
 // each hour of a week, on each of the replicas opened with open at the same
@@ -532,16 +422,7 @@ func TestMigrationsRaceOnPostgres(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("migrations_pg: %v %v", files, err)
 	}
-	conn, err := pgx.Connect(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	var n int
-	if err := conn.QueryRow(context.Background(), `SELECT COUNT(*) FROM migrations`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n != len(files) {
+	if n := pgtest.Int(t, dsn, `SELECT COUNT(*) FROM migrations`); n != len(files) {
 		t.Errorf("%d migrations recorded, want %d", n, len(files))
 	}
 	// And the desk works.
@@ -625,7 +506,7 @@ func TestServeForgetsOldSlackRequests(t *testing.T) {
 	if err := db.RecordTrigger(ctx); err != nil {
 		t.Fatal(err)
 	}
-	slackAPI := newReplicaSlack(t)
+	slackAPI := newFakeSlack(t, replicaTitleRE)
 	startServe(t, []string{"SLACK_BOT_TOKEN=xoxb-forget-test", "SLACK_SIGNING_SECRET=forget-test-secret", "SLACK_APP_TOKEN=",
 		"SLACK_API_URL=" + slackAPI.URL + "/api/", "UPGRADEBOT_DB=" + path, "UPGRADEBOT_ADDR=127.0.0.1:0"})
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {

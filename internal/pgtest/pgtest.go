@@ -36,53 +36,53 @@ func Server(t testing.TB) string {
 func Schema(t testing.TB) string {
 	t.Helper()
 	server := Server(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, server)
-	if err != nil {
-		t.Fatalf("pgtest: %s=%s: %v", Env, server, err)
-	}
-	defer conn.Close(ctx)
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "test_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		t.Fatalf("pgtest: create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, server)
-		if err != nil {
-			t.Errorf("pgtest: drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Errorf("pgtest: drop schema %s: %v", schema, err)
-		}
-	})
 	u, err := url.Parse(server)
 	if err != nil {
 		t.Fatalf("pgtest: %s: %v", Env, err)
 	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "test_" + hex.EncodeToString(b)
+	Exec(t, server, `CREATE SCHEMA `+schema)
+	t.Cleanup(func() { Exec(t, server, `DROP SCHEMA `+schema+` CASCADE`) })
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
 }
 
-// Exec runs statements on the database at dsn (a URL Schema returned).
+// Exec runs statements on the database at dsn (the server, or a URL Schema
+// returned).
 func Exec(t testing.TB, dsn, sql string) {
+	t.Helper()
+	with(t, dsn, func(ctx context.Context, conn *pgx.Conn) error {
+		_, err := conn.Exec(ctx, sql)
+		return err
+	}, sql)
+}
+
+// Int runs a query of one integer on the database at dsn.
+func Int(t testing.TB, dsn, query string) int {
+	t.Helper()
+	var n int
+	with(t, dsn, func(ctx context.Context, conn *pgx.Conn) error {
+		return conn.QueryRow(ctx, query).Scan(&n)
+	}, query)
+	return n
+}
+
+// with runs f on a connection of its own to dsn, failing the test with
+// what (the statement) if it fails.
+func with(t testing.TB, dsn string, f func(context.Context, *pgx.Conn) error, what string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
-		t.Fatalf("pgtest: %v", err)
+		t.Fatalf("pgtest: %s=%s: %v", Env, dsn, err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql); err != nil {
-		t.Fatalf("pgtest: %s: %v", sql, err)
+	if err := f(ctx, conn); err != nil {
+		t.Fatalf("pgtest: %s: %v", what, err)
 	}
 }
