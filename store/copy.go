@@ -65,7 +65,7 @@ func OpenEmpty(ctx context.Context, dsn string, clock upgradebot.Clock) (*DB, er
 	}
 	if err != nil {
 		db.Close()
-		return nil, wrap("open "+db.where, err)
+		return nil, wrap("open "+db.String(), err)
 	}
 	return db, nil
 }
@@ -83,12 +83,12 @@ func OpenEmpty(ctx context.Context, dsn string, clock upgradebot.Clock) (*DB, er
 // it, and on a src nothing writes to meanwhile: what src commits after
 // Copy's snapshot is not copied.
 func Copy(ctx context.Context, dst, src *DB) (CopyReport, error) {
-	if dst.where == src.where {
-		return CopyReport{}, upgradebot.Errorf(upgradebot.EINVALID, "The source and the target are the same database (%s).", src.where)
+	if dst.String() == src.String() {
+		return CopyReport{}, upgradebot.Errorf(upgradebot.EINVALID, "The source and the target are the same database (%s).", src)
 	}
 	r, err := dst.copyFrom(ctx, src)
 	if err != nil {
-		return CopyReport{}, wrap("copy from "+src.where+" to "+dst.where, err)
+		return CopyReport{}, wrap("copy from "+src.String()+" to "+dst.String(), err)
 	}
 	return r, nil
 }
@@ -329,7 +329,7 @@ func (db *DB) refuseData(ctx context.Context, q queryer, tables []string) error 
 		named = fmt.Sprintf("%s and %d more", strings.Join(full[:5], ", "), len(full)-5)
 	}
 	return upgradebot.Errorf(upgradebot.ECONFLICT,
-		"%s is not empty (rows in %s): copy a desk only into a new, empty database. Nothing was written.", db.where, named)
+		"%s is not empty (rows in %s): copy a desk only into a new, empty database. Nothing was written.", db, named)
 }
 
 // primaryKey returns the columns of table's primary key, in order; none

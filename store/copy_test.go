@@ -265,7 +265,7 @@ func TestCopyPostgres(t *testing.T) {
 func TestCopyRefusesData(t *testing.T) {
 	ctx := t.Context()
 	src, _ := bootstrapped(t)
-	if _, err := OpenEmpty(ctx, src.where[len("sqlite "):], nil); upgradebot.ErrorCode(err) != upgradebot.ECONFLICT {
+	if _, err := OpenEmpty(ctx, src.where, nil); upgradebot.ErrorCode(err) != upgradebot.ECONFLICT {
 		t.Errorf("OpenEmpty on a bootstrapped desk: %v, want a conflict", err)
 	}
 	if _, err := Copy(ctx, src, src); upgradebot.ErrorCode(err) != upgradebot.EINVALID {

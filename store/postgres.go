@@ -79,11 +79,11 @@ func openPostgres(ctx context.Context, dsn string, clock upgradebot.Clock) (*DB,
 	sqldb.SetMaxIdleConns(pool)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := &DB{db: sqldb, clock: clock, writer: make(chan struct{}, 1), pg: true,
-		where: fmt.Sprintf("postgres %s:%d/%s", cfg.Host, cfg.Port, cfg.Database)}
+		where: fmt.Sprintf("%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)}
 	var schema string
 	if err := sqldb.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("store: open %s: %w", db.where, err)
+		return nil, fmt.Errorf("store: open %s: %w", db, err)
 	}
 	h := fnv.New64a()
 	h.Write([]byte("upgradebot desk " + schema))

@@ -73,7 +73,7 @@ type DB struct {
 
 	pg      bool   // PostgreSQL, not SQLite
 	lockKey int64  // PostgreSQL: the advisory lock writers take turns on
-	where   string // the database, as logs and /healthz name it
+	where   string // where the database is (no password): the file, or host:port/database and schema
 
 	// writer admits one write transaction of this process at a time. Waiting
 	// goroutines queue on it in order instead of polling SQLite's write lock
@@ -149,17 +149,23 @@ func open(ctx context.Context, path string, clock upgradebot.Clock) (*DB, error)
 		sqldb.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	return &DB{db: sqldb, clock: clock, writer: make(chan struct{}, 1), where: "sqlite " + path}, nil
+	return &DB{db: sqldb, clock: clock, writer: make(chan struct{}, 1), where: path}, nil
 }
 
 // String names the database: its kind and where it is (no password).
-func (db *DB) String() string { return db.where }
+func (db *DB) String() string { return db.backend() + " " + db.where }
+
+func (db *DB) backend() string {
+	if db.pg {
+		return "postgres"
+	}
+	return "sqlite"
+}
 
 // Connection describes the database and this process's pool.
 func (db *DB) Connection() upgradebot.Connection {
 	st := db.db.Stats()
-	backend, where, _ := strings.Cut(db.where, " ")
-	return upgradebot.Connection{Backend: backend, Where: where, Open: st.OpenConnections, InUse: st.InUse, Max: st.MaxOpenConnections}
+	return upgradebot.Connection{Backend: db.backend(), Where: db.where, Open: st.OpenConnections, InUse: st.InUse, Max: st.MaxOpenConnections}
 }
 
 // ping opens the first connection, which applies the DSN's pragmas. Turning
