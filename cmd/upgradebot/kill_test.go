@@ -119,6 +119,19 @@ func (k *fakeSlack) record(ch, text string, arrived time.Time) string {
 	return fmt.Sprintf("1764147600.%06d", k.ts)
 }
 
+// postsOf returns the accepted posts ("channel text") whose text has s.
+func (k *fakeSlack) postsOf(s string) []string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	var out []string
+	for _, p := range k.texts {
+		if _, text, _ := strings.Cut(p, " "); strings.Contains(text, s) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // hold makes posts wait until release.
 func (k *fakeSlack) hold() {
 	k.holdMu.Lock()
