@@ -16,14 +16,17 @@ import (
 //
 // Checklist work (a task with a phase) undated or due after the window's
 // last day is counted apart as Later: it is not today's load.
-const workloadQuery = `
+const workloadQuery = workloadSelect + ` FROM tasks WHERE status = 'open' GROUP BY assignee`
+
+// workloadSelect is each assignee's open tasks, overdue tasks, planned
+// minutes, unestimated tasks and later checklist work.
+const workloadSelect = `
 	SELECT assignee,
 		COALESCE(SUM(CASE WHEN ` + laterTask + ` THEN 0 ELSE 1 END), 0),
 		COALESCE(SUM(CASE WHEN due IS NOT NULL AND due < @today THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN ` + laterTask + ` THEN 0 ELSE estimate_min END), 0),
 		COALESCE(SUM(CASE WHEN estimate_min = 0 AND NOT (` + laterTask + `) THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN ` + laterTask + ` THEN 1 ELSE 0 END), 0)
-	FROM tasks WHERE status = 'open' GROUP BY assignee`
+		COALESCE(SUM(CASE WHEN ` + laterTask + ` THEN 1 ELSE 0 END), 0)`
 
 // laterTask is checklist work beyond the window (its last day is the
 // query's @window parameter).
@@ -36,14 +39,7 @@ const queuedWork = `SELECT assignee, queue_size, queue_rate FROM maintenance
 // siteWorkloadQuery and siteQueuedWork are workloadQuery and queuedWork
 // for the work of one site (@site); they read the rows of that site.
 const (
-	siteWorkloadQuery = `
-	SELECT assignee,
-		COALESCE(SUM(CASE WHEN ` + laterTask + ` THEN 0 ELSE 1 END), 0),
-		COALESCE(SUM(CASE WHEN due IS NOT NULL AND due < @today THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN ` + laterTask + ` THEN 0 ELSE estimate_min END), 0),
-		COALESCE(SUM(CASE WHEN estimate_min = 0 AND NOT (` + laterTask + `) THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN ` + laterTask + ` THEN 1 ELSE 0 END), 0)
-	FROM tasks WHERE site = @site AND status = 'open' GROUP BY assignee`
+	siteWorkloadQuery = workloadSelect + ` FROM tasks WHERE site = @site AND status = 'open' GROUP BY assignee`
 	siteQueuedWork = queuedWork + ` AND site = @site`
 )
 
