@@ -40,7 +40,7 @@ const queuedWork = `SELECT assignee, queue_size, queue_rate FROM maintenance
 // for the work of one site (@site); they read the rows of that site.
 const (
 	siteWorkloadQuery = workloadSelect + ` FROM tasks WHERE site = @site AND status = 'open' GROUP BY assignee`
-	siteQueuedWork = queuedWork + ` AND site = @site`
+	siteQueuedWork    = queuedWork + ` AND site = @site`
 )
 
 // peopleQuery is everyone who has had work: task assignees (closed work
